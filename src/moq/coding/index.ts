@@ -1,0 +1,5 @@
+export { CodingError, type CodingErrorCode } from './coding-error.js';
+export { VARINT_MAX, encodeVarint, readVarint, varintSize, writeVarint } from './varint.js';
+export type { DecodedVarint } from './varint.js';
+export { Reader } from './reader.js';
+export { Writer } from './writer.js';
