@@ -5,14 +5,12 @@ import { CodingError, Reader, Writer, encodeVarint, readVarint, varintSize } fro
 
 test('varint: RFC 9000 §A.1 sample encodings decode to their values', () => {
   const samples: Array<[string, number]> = [
-    ['c2197c5eff14e88c', 151288809941952652],
     ['9d7f3e7d', 494878333],
     ['7bbd', 15293],
     ['25', 37],
     ['4025', 37],
   ];
   for (const [hex, value] of samples) {
-    if (!Number.isSafeInteger(value)) continue;
     assert.deepEqual(readVarint(Buffer.from(hex, 'hex')), { value, size: hex.length / 2 });
   }
   assert.equal(Buffer.from(encodeVarint(494878333)).toString('hex'), '9d7f3e7d');
