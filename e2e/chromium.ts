@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium (CI installs it); Playwright's own browser builds cannot be downloaded here. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+}
+
+/** Serves a blank page on http://127.0.0.1 (a secure context, so WebTransport is allowed). */
+export async function servePage(html = '<!doctype html><title>test</title>'): Promise<{
+  url: string;
+  close: () => Promise<void>;
+}> {
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Opens a page and loads plain-JavaScript helpers into it (`e2e/pages/NAME.js`). */
+export async function openPage(browser: Browser, url: string, script?: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  if (script) {
+    const path = fileURLToPath(new URL(`./pages/${script}.js`, import.meta.url));
+    await page.addScriptTag({ content: readFileSync(path, 'utf8') });
+  }
+  return page;
+}

@@ -1,0 +1,69 @@
+import { HttpFrontendError } from './http-error.js';
+
+interface Waiter<T> {
+  resolve: (value: T | undefined) => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+/**
+ * Hands accepted sessions to `next()` callers in arrival order. After `close()` every waiter and
+ * later call gets undefined, which is how a server loop learns the frontend has stopped.
+ */
+export class AcceptQueue<T> {
+  readonly #items: T[] = [];
+  readonly #waiters: Waiter<T>[] = [];
+  #closed = false;
+
+  constructor(private readonly capacity: number) {}
+
+  /** False when closed or full: the caller must dispose of the item itself. */
+  push(item: T): boolean {
+    if (this.#closed) return false;
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      this.#settle(waiter);
+      waiter.resolve(item);
+      return true;
+    }
+    if (this.#items.length >= this.capacity) return false;
+    this.#items.push(item);
+    return true;
+  }
+
+  next(signal?: AbortSignal): Promise<T | undefined> {
+    if (signal?.aborted) return Promise.reject(aborted(signal));
+    if (this.#items.length > 0) return Promise.resolve(this.#items.shift());
+    if (this.#closed) return Promise.resolve(undefined);
+    return new Promise<T | undefined>((resolve, reject) => {
+      const waiter: Waiter<T> = { resolve, reject, signal, onAbort: () => this.#abort(waiter) };
+      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /** Stops the queue and returns what nobody took, for the owner to close. */
+  close(): T[] {
+    this.#closed = true;
+    for (const waiter of this.#waiters.splice(0)) {
+      this.#settle(waiter);
+      waiter.resolve(undefined);
+    }
+    return this.#items.splice(0);
+  }
+
+  #abort(waiter: Waiter<T>): void {
+    const index = this.#waiters.indexOf(waiter);
+    if (index !== -1) this.#waiters.splice(index, 1);
+    if (waiter.signal) waiter.reject(aborted(waiter.signal));
+  }
+
+  #settle(waiter: Waiter<T>): void {
+    waiter.signal?.removeEventListener('abort', waiter.onAbort);
+  }
+}
+
+function aborted(signal: AbortSignal): HttpFrontendError {
+  return new HttpFrontendError('ABORTED', 'accept() was aborted', { cause: signal.reason });
+}

@@ -1,0 +1,15 @@
+export { QuicConnection, type QuicConnectionHandler, type StreamRead } from './quic-connection.js';
+export {
+  QuicServerEndpoint,
+  connectQuic,
+  type EndpointStats,
+  type QuicConnectOptions,
+  type QuicListenOptions,
+} from './quic-endpoint.js';
+export { QuicError, type QuicErrorCode } from './quic-error.js';
+export {
+  createQuicheConfig,
+  type CongestionControl,
+  type QuicOptions,
+  type TlsMaterial,
+} from './quic-options.js';

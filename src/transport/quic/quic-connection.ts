@@ -1,0 +1,355 @@
+import type { SessionStats } from '../session.js';
+import { QuicError } from './quic-error.js';
+import { parseQuicheError, Shutdown, type Connection, type HostPort } from './quiche.js';
+
+/** What the layer above (HTTP/3, or a raw benchmark) hears from a connection. */
+export interface QuicConnectionHandler {
+  onEstablished(): void;
+  /** Data, FIN or a reset is waiting; the handler reads when it has room (`read`). */
+  onStreamReadable(streamId: number): void;
+  onDatagram(payload: Uint8Array): void;
+  onClosed(error: QuicError | undefined): void;
+}
+
+/** One chunk read from a stream. */
+export interface StreamRead {
+  data: Uint8Array | undefined;
+  fin: boolean;
+}
+
+interface PendingWrite {
+  data: Uint8Array;
+  fin: boolean;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** Sends one UDP datagram; the endpoint owns the socket. */
+export type PacketSender = (packet: Uint8Array, to: HostPort) => void;
+
+const READ_CHUNK_BYTES = 64 * 1024;
+const SEND_BUFFER_BYTES = 1500;
+
+/**
+ * Drives one quiche connection: feeds it packets, flushes what it wants to send, runs its timer,
+ * and turns its stream and datagram state into calls on the handler. All work for a burst of
+ * packets is coalesced into one tick.
+ */
+export class QuicConnection {
+  handler: QuicConnectionHandler | undefined;
+  readonly closed: Promise<QuicError | undefined>;
+  readonly isServer: boolean;
+
+  #conn: Connection;
+  #send: PacketSender;
+  #local: HostPort;
+  #established = false;
+  #isClosed = false;
+  #scheduled = false;
+  #timer: NodeJS.Timeout | undefined;
+  #pending = new Map<number, PendingWrite[]>();
+  #streamWaiters: Array<() => void> = [];
+  #nextBidi: number;
+  #nextUni: number;
+  #resolveClosed!: (error: QuicError | undefined) => void;
+  #readBuffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+
+  constructor(conn: Connection, send: PacketSender, local: HostPort, isServer: boolean) {
+    this.#conn = conn;
+    this.#send = send;
+    this.#local = local;
+    this.isServer = isServer;
+    this.#nextBidi = isServer ? 1 : 0;
+    this.#nextUni = isServer ? 3 : 2;
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+  }
+
+  get isEstablished(): boolean {
+    return this.#established;
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /** Feeds one received UDP payload (quiche decrypts it in place). */
+  receive(packet: Uint8Array, from: HostPort): void {
+    if (this.#isClosed) return;
+    try {
+      this.#conn.recv(packet, { from, to: this.#local });
+    } catch {
+      // A packet quiche rejects (undecryptable, duplicate, …) is dropped; quiche closes the
+      // connection itself when the error is fatal, which the next tick notices.
+    }
+    this.schedule();
+  }
+
+  /** Runs the connection's work soon; many calls in one I/O phase become one tick. */
+  schedule(): void {
+    if (this.#scheduled || this.#isClosed) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#tick());
+  }
+
+  /** Reads what quiche holds for a stream. Throws QuicError('STREAM_RESET') on a peer reset. */
+  read(streamId: number): StreamRead {
+    try {
+      const result = this.#conn.streamRecv(streamId, this.#readBuffer);
+      // Done: nothing buffered now. FIN arrives as a [0, true] read, never as Done.
+      if (result === null) return { data: undefined, fin: false };
+      const [length, fin] = result;
+      this.schedule(); // reading may open flow-control credit for the peer
+      const data = length > 0 ? Uint8Array.prototype.slice.call(this.#readBuffer, 0, length) : undefined;
+      return { data, fin };
+    } catch (error) {
+      throw this.#streamError(error, streamId);
+    }
+  }
+
+  isReadable(streamId: number): boolean {
+    return this.#conn.streamReadable(streamId);
+  }
+
+  /** Queues bytes on a stream; resolves once quiche has taken all of them. */
+  write(streamId: number, data: Uint8Array, fin: boolean): Promise<void> {
+    if (this.#isClosed) return Promise.reject(this.#closedError());
+    return new Promise((resolve, reject) => {
+      const queue = this.#pending.get(streamId);
+      const entry = { data, fin, resolve, reject };
+      if (queue) {
+        queue.push(entry);
+        return;
+      }
+      this.#pending.set(streamId, [entry]);
+      this.#drainStream(streamId);
+      this.schedule();
+    });
+  }
+
+  /** Resets our sending side (RESET_STREAM) or stops the peer's (STOP_SENDING). */
+  shutdown(streamId: number, direction: 'read' | 'write', code: number): void {
+    if (this.#isClosed) return;
+    if (direction === 'write') this.#failPending(streamId, new QuicError('STREAM_RESET', 'reset'));
+    try {
+      this.#conn.streamShutdown(streamId, direction === 'read' ? Shutdown.Read : Shutdown.Write, code);
+    } catch {
+      // Already finished or never opened on the wire: nothing to tell the peer.
+    }
+    this.schedule();
+  }
+
+  /** Maps to quiche's stream urgency (0 most urgent .. 7); lower sends first. */
+  setPriority(streamId: number, urgency: number, incremental = true): void {
+    try {
+      this.#conn.streamPriority(streamId, Math.max(0, Math.min(7, urgency)), incremental);
+    } catch {
+      // The stream may already be complete; priority no longer matters.
+    }
+  }
+
+  /**
+   * Opens a locally-initiated stream by sending its first bytes (quiche creates streams lazily,
+   * so the peer's limit only counts once bytes flow). Waits while the peer's limit is reached.
+   */
+  async openStream(bidi: boolean, preamble: Uint8Array, signal?: AbortSignal): Promise<number> {
+    for (;;) {
+      if (this.#isClosed) throw this.#closedError();
+      signal?.throwIfAborted();
+      const left = bidi ? this.#conn.peerStreamsLeftBidi() : this.#conn.peerStreamsLeftUni();
+      if (left > 0) break;
+      await new Promise<void>((resolve) => this.#streamWaiters.push(resolve));
+    }
+    const streamId = bidi ? this.#nextBidi : this.#nextUni;
+    if (bidi) this.#nextBidi += 4;
+    else this.#nextUni += 4;
+    await this.write(streamId, preamble, false);
+    return streamId;
+  }
+
+  sendDatagram(payload: Uint8Array): boolean {
+    if (this.#isClosed) return false;
+    try {
+      this.#conn.dgramSend(payload);
+      this.schedule();
+      return true;
+    } catch {
+      return false; // too large, queue full or not negotiated: datagrams are best effort
+    }
+  }
+
+  maxDatagramPayloadBytes(): number {
+    try {
+      return this.#conn.dgramMaxWritableLen() ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Closes the whole connection with an application (or transport) error code. */
+  close(code: number, reason: string, application = true): void {
+    if (this.#isClosed) return;
+    try {
+      this.#conn.close(application, code, new TextEncoder().encode(reason));
+    } catch {
+      // Already closing.
+    }
+    this.schedule();
+  }
+
+  peerCertificate(): Uint8Array | undefined {
+    return this.#conn.peerCertChain()?.[0];
+  }
+
+  applicationProtocol(): string {
+    return new TextDecoder().decode(this.#conn.applicationProto());
+  }
+
+  stats(): SessionStats {
+    const stats = this.#conn.stats();
+    const path = this.#conn.pathStats().find((p) => p.active) ?? this.#conn.pathStats()[0];
+    return {
+      rttMs: path ? path.rtt : 0,
+      cwndBytes: path ? path.cwnd : 0,
+      deliveryRateBytesPerSec: path ? path.deliveryRate : 0,
+      bytesSent: stats.sentBytes,
+      bytesReceived: stats.recvBytes,
+      bytesLost: stats.lostBytes,
+      packetsSent: stats.sent,
+      packetsLost: stats.lost,
+    };
+  }
+
+  #tick(): void {
+    this.#scheduled = false;
+    if (this.#isClosed) return;
+    if (!this.#established && this.#conn.isEstablished()) {
+      this.#established = true;
+      this.handler?.onEstablished();
+    }
+    if (this.#established) this.#deliver();
+    for (const streamId of [...this.#pending.keys()]) this.#drainStream(streamId);
+    this.#wakeStreamWaiters();
+    this.#flush();
+    this.#armTimer();
+    if (this.#conn.isClosed()) this.#teardown();
+  }
+
+  #deliver(): void {
+    const readable = [...this.#conn.readable()];
+    for (const streamId of readable) this.handler?.onStreamReadable(streamId);
+    for (;;) {
+      const datagram = this.#conn.dgramRecvVec();
+      if (datagram === null) break;
+      this.handler?.onDatagram(datagram);
+    }
+  }
+
+  #drainStream(streamId: number): void {
+    const queue = this.#pending.get(streamId);
+    while (queue && queue.length > 0) {
+      const head = queue[0] as PendingWrite;
+      let written: number | null;
+      try {
+        written = this.#conn.streamSend(streamId, head.data, head.fin);
+      } catch (error) {
+        this.#failPending(streamId, this.#streamError(error, streamId));
+        return;
+      }
+      // Done (null): no capacity now, not even for a bare FIN; retry on a later tick.
+      if (written === null) return;
+      if (written < head.data.length) {
+        head.data = head.data.subarray(written);
+        return; // flow control or congestion: retry on a later tick
+      }
+      queue.shift();
+      head.resolve();
+    }
+    this.#pending.delete(streamId);
+  }
+
+  #failPending(streamId: number, error: Error): void {
+    const queue = this.#pending.get(streamId);
+    this.#pending.delete(streamId);
+    for (const entry of queue ?? []) entry.reject(error);
+  }
+
+  #wakeStreamWaiters(): void {
+    if (this.#streamWaiters.length === 0) return;
+    const waiters = this.#streamWaiters;
+    this.#streamWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  #flush(): void {
+    for (;;) {
+      const packet = Buffer.allocUnsafe(SEND_BUFFER_BYTES);
+      let sent: ReturnType<Connection['send']>;
+      try {
+        sent = this.#conn.send(packet);
+      } catch {
+        return;
+      }
+      if (sent === null) return;
+      const [length, info] = sent;
+      this.#send(packet.subarray(0, length), info.to);
+    }
+  }
+
+  #armTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const delayMs = this.#conn.timeout();
+    if (delayMs === null) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#conn.onTimeout();
+      this.#tick();
+    }, delayMs);
+  }
+
+  #teardown(): void {
+    this.#isClosed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    const error = this.#closeReason();
+    for (const streamId of [...this.#pending.keys()]) this.#failPending(streamId, this.#closedError());
+    this.#wakeStreamWaiters();
+    this.handler?.onClosed(error);
+    this.#resolveClosed(error);
+  }
+
+  #closeReason(): QuicError | undefined {
+    const peer = this.#conn.peerError();
+    const local = this.#conn.localError();
+    const failure = peer ?? local;
+    if (this.#conn.isTimedOut()) {
+      const what = this.#established ? 'idle timeout' : 'handshake timed out';
+      return new QuicError('TIMEOUT', `QUIC connection closed: ${what}`);
+    }
+    if (!failure) return undefined;
+    const reason = new TextDecoder().decode(failure.reason);
+    const who = peer ? 'peer' : 'local';
+    if (!failure.isApp && failure.errorCode === 0) return undefined;
+    const kind = this.#established ? 'CONNECTION_CLOSED' : 'HANDSHAKE_FAILED';
+    const message = `QUIC connection closed by ${who}: ${failure.isApp ? 'application' : 'transport'} error ${failure.errorCode}${reason ? ` (${reason})` : ''}`;
+    return new QuicError(kind, message, failure.errorCode);
+  }
+
+  #closedError(): QuicError {
+    return this.#closeReason() ?? new QuicError('CONNECTION_CLOSED', 'QUIC connection closed');
+  }
+
+  #streamError(error: unknown, streamId: number): QuicError {
+    const failure = parseQuicheError(error);
+    if (failure.kind === 'StreamReset') {
+      return new QuicError('STREAM_RESET', `stream ${streamId} reset by peer`, failure.code);
+    }
+    if (failure.kind === 'StreamStopped') {
+      return new QuicError('STREAM_STOPPED', `stream ${streamId} stopped by peer`, failure.code);
+    }
+    if (failure.kind === 'StreamLimit') {
+      return new QuicError('STREAM_LIMIT', `peer stream limit reached at ${streamId}`);
+    }
+    if (this.#conn.isClosed()) return this.#closedError();
+    return new QuicError('QUICHE', `stream ${streamId}: ${failure.kind}`);
+  }
+}

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { QuicConnection } from './quic-connection.js';
+import { QuicError } from './quic-error.js';
+import { PacketType, quiche, type Config, type HostPort } from './quiche.js';
+
+/** Our connection IDs are 20 bytes so short-header packets parse with one fixed length. */
+const CID_BYTES = 20;
+const SOCKET_BUFFER_BYTES = 8 * 1024 * 1024;
+
+/** Figures an operator reads off a listening endpoint. */
+export interface EndpointStats {
+  connections: number;
+  packetsReceived: number;
+  packetsDropped: number;
+}
+
+export interface QuicListenOptions {
+  host?: string;
+  port: number;
+  /** Called for every new connection's quiche Config (so certificates can rotate). */
+  config: () => Config;
+  onConnection: (connection: QuicConnection, remote: HostPort) => void;
+  maxConnections?: number;
+}
+
+function bindSocket(host: string, port: number): Promise<Socket> {
+  const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      try {
+        socket.setRecvBufferSize(SOCKET_BUFFER_BYTES);
+        socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
+      } catch {
+        // The OS may cap buffer sizes; the defaults still work.
+      }
+      resolve(socket);
+    });
+  });
+}
+
+function sendOn(socket: Socket): (packet: Uint8Array, to: HostPort) => void {
+  return (packet, to) => {
+    socket.send(packet, to.port, to.host, () => {
+      // A failed send is loss; QUIC recovers from it.
+    });
+  };
+}
+
+/** A UDP socket serving many QUIC connections, routed by destination connection ID. */
+export class QuicServerEndpoint {
+  #socket: Socket;
+  #options: QuicListenOptions;
+  #local: HostPort;
+  #byCid = new Map<string, QuicConnection>();
+  #connections = new Set<QuicConnection>();
+  #packetsReceived = 0;
+  #packetsDropped = 0;
+
+  private constructor(socket: Socket, options: QuicListenOptions) {
+    this.#socket = socket;
+    this.#options = options;
+    const address = socket.address();
+    this.#local = { host: address.address, port: address.port };
+    socket.on('message', (msg, rinfo) => this.#onPacket(msg, rinfo));
+    socket.on('error', () => {
+      // ICMP-driven errors on an unconnected UDP socket concern one peer, not the endpoint.
+    });
+  }
+
+  static async listen(options: QuicListenOptions): Promise<QuicServerEndpoint> {
+    const socket = await bindSocket(options.host ?? '127.0.0.1', options.port);
+    return new QuicServerEndpoint(socket, options);
+  }
+
+  get port(): number {
+    return this.#local.port;
+  }
+
+  stats(): EndpointStats {
+    return {
+      connections: this.#connections.size,
+      packetsReceived: this.#packetsReceived,
+      packetsDropped: this.#packetsDropped,
+    };
+  }
+
+  /** Stops listening; open connections are closed with `code`. */
+  async close(code = 0, reason = 'server shutting down'): Promise<void> {
+    const all = [...this.#connections];
+    for (const connection of all) connection.close(code, reason);
+    await Promise.race([
+      Promise.all(all.map((c) => c.closed)),
+      new Promise((resolve) => setTimeout(resolve, 500).unref()),
+    ]);
+    await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
+  }
+
+  #onPacket(msg: Buffer, rinfo: RemoteInfo): void {
+    this.#packetsReceived++;
+    let header: ReturnType<typeof quiche.Header.fromSlice>;
+    try {
+      header = quiche.Header.fromSlice(msg, CID_BYTES);
+    } catch {
+      this.#packetsDropped++; // not QUIC: ignore without a reply
+      return;
+    }
+    const from = { host: rinfo.address, port: rinfo.port };
+    const known = this.#byCid.get(Buffer.from(header.dcid).toString('hex'));
+    if (known) {
+      known.receive(msg, from);
+      return;
+    }
+    if (header.ty !== PacketType.Initial) {
+      this.#packetsDropped++;
+      return;
+    }
+    if (!quiche.versionIsSupported(header.version)) {
+      this.#negotiateVersion(header.scid, header.dcid, from);
+      return;
+    }
+    this.#accept(header.dcid, msg, from);
+  }
+
+  #negotiateVersion(scid: Uint8Array, dcid: Uint8Array, to: HostPort): void {
+    const out = Buffer.allocUnsafe(1350);
+    try {
+      const length = quiche.negotiateVersion(scid, dcid, out);
+      sendOn(this.#socket)(out.subarray(0, length), to);
+    } catch {
+      this.#packetsDropped++;
+    }
+  }
+
+  #accept(clientDcid: Uint8Array, msg: Buffer, from: HostPort): void {
+    const max = this.#options.maxConnections ?? 10_000;
+    if (msg.length < quiche.MIN_CLIENT_INITIAL_LEN || this.#connections.size >= max) {
+      this.#packetsDropped++;
+      return;
+    }
+    const scid = randomBytes(CID_BYTES);
+    let native: ReturnType<typeof quiche.Connection.accept>;
+    try {
+      native = quiche.Connection.accept(scid, null, this.#local, from, this.#options.config());
+    } catch {
+      this.#packetsDropped++;
+      return;
+    }
+    const connection = new QuicConnection(native, sendOn(this.#socket), this.#local, true);
+    const keys = [Buffer.from(clientDcid).toString('hex'), scid.toString('hex')];
+    for (const key of keys) this.#byCid.set(key, connection);
+    this.#connections.add(connection);
+    void connection.closed.then(() => {
+      for (const key of keys) this.#byCid.delete(key);
+      this.#connections.delete(connection);
+    });
+    this.#options.onConnection(connection, from);
+    connection.receive(msg, from);
+  }
+}
+
+export interface QuicConnectOptions {
+  host: string;
+  port: number;
+  serverName?: string;
+  config: Config;
+}
+
+/** A client connection on its own UDP socket; the socket closes with the connection. */
+export async function connectQuic(options: QuicConnectOptions): Promise<QuicConnection> {
+  const v6 = isIPv6(options.host);
+  const socket = await bindSocket(v6 ? '::' : '0.0.0.0', 0);
+  const address = socket.address();
+  const local = { host: address.address, port: address.port };
+  const remote = { host: options.host, port: options.port };
+  let native: ReturnType<typeof quiche.Connection.connect>;
+  try {
+    const name = options.serverName ?? options.host;
+    native = quiche.Connection.connect(name, randomBytes(CID_BYTES), local, remote, options.config);
+  } catch (error) {
+    socket.close();
+    throw new QuicError('CONFIG', `cannot start QUIC connection: ${String(error)}`);
+  }
+  const connection = new QuicConnection(native, sendOn(socket), local, false);
+  socket.on('message', (msg, rinfo) => connection.receive(msg, { host: rinfo.address, port: rinfo.port }));
+  socket.on('error', () => {
+    // Loss-like; QUIC's own timers decide when the peer is gone.
+  });
+  void connection.closed.then(() => socket.close());
+  connection.schedule();
+  return connection;
+}

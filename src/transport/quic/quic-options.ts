@@ -1,0 +1,70 @@
+import { QuicError } from './quic-error.js';
+import { quiche, type Config } from './quiche.js';
+
+export type CongestionControl = 'cubic' | 'bbr' | 'reno';
+
+/** Transport settings shared by our QUIC clients and servers. */
+export interface QuicOptions {
+  /** ALPN identifiers, in preference order. */
+  alpn: string[];
+  congestionControl?: CongestionControl;
+  maxIdleTimeoutMs?: number;
+  initialMaxDataBytes?: number;
+  initialMaxStreamDataBytes?: number;
+  initialMaxStreamsBidi?: number;
+  initialMaxStreamsUni?: number;
+  /** Advertise max_datagram_frame_size (RFC 9221); without it no datagrams flow. */
+  datagrams?: boolean;
+}
+
+export interface TlsMaterial {
+  certPem: string;
+  keyPem: string;
+}
+
+const DEFAULTS = {
+  congestionControl: 'bbr' as CongestionControl,
+  maxIdleTimeoutMs: 30_000,
+  initialMaxDataBytes: 32 * 1024 * 1024,
+  initialMaxStreamDataBytes: 4 * 1024 * 1024,
+  initialMaxStreamsBidi: 1000,
+  initialMaxStreamsUni: 1000,
+  datagrams: true,
+};
+
+const PEM_BLOCK = /-----BEGIN [^-]+-----[\s\S]+?-----END [^-]+-----/g;
+
+/** Builds a quiche Config; certificates come from memory so rotation needs no files. */
+export function createQuicheConfig(
+  options: QuicOptions,
+  tls: TlsMaterial | undefined,
+  verifyPeer: boolean,
+  caFile?: string,
+): Config {
+  const o = { ...DEFAULTS, ...options };
+  const encoder = new TextEncoder();
+  let config: Config;
+  try {
+    const certs = tls ? (tls.certPem.match(PEM_BLOCK) ?? []).map((p) => encoder.encode(p)) : null;
+    const keys = tls ? [encoder.encode(tls.keyPem)] : null;
+    config = quiche.Config.withBoringSslCtx(verifyPeer, false, null, keys, certs, null);
+    if (caFile) config.loadVerifyLocationsFromFile(caFile);
+    config.setCcAlgorithmName(o.congestionControl);
+  } catch (error) {
+    throw new QuicError('CONFIG', `invalid QUIC configuration: ${String(error)}`);
+  }
+  config.setApplicationProtos(o.alpn);
+  config.setMaxIdleTimeout(o.maxIdleTimeoutMs);
+  config.setMaxRecvUdpPayloadSize(1500);
+  config.setMaxSendUdpPayloadSize(1350);
+  config.setInitialMaxData(o.initialMaxDataBytes);
+  config.setInitialMaxStreamDataBidiLocal(o.initialMaxStreamDataBytes);
+  config.setInitialMaxStreamDataBidiRemote(o.initialMaxStreamDataBytes);
+  config.setInitialMaxStreamDataUni(o.initialMaxStreamDataBytes);
+  config.setInitialMaxStreamsBidi(o.initialMaxStreamsBidi);
+  config.setInitialMaxStreamsUni(o.initialMaxStreamsUni);
+  config.setDisableActiveMigration(true);
+  config.enablePacing(true);
+  config.enableDgram(o.datagrams, 1024, 1024);
+  return config;
+}

@@ -1,0 +1,1 @@
+export { patternBytes, readAll, serveEcho, writeAll } from './echo.js';

@@ -1,0 +1,67 @@
+import {
+  QuicServerEndpoint,
+  createQuicheConfig,
+  type EndpointStats,
+  type QuicOptions,
+  type TlsMaterial,
+} from '../quic/index.js';
+import { AsyncQueue } from '../async-queue.js';
+import { defaultPolicy, type AcceptedSession, type SessionPolicy } from '../session.js';
+import { H3ServerConnection } from './h3-server-connection.js';
+
+export interface WebTransportServerOptions {
+  host?: string;
+  port: number;
+  /** The certificate for new connections; called per connection so rotation needs no restart. */
+  tls: () => TlsMaterial;
+  /** Application protocols we speak, in preference order (`wt-protocol` negotiation). */
+  protocols?: readonly string[];
+  policy?: SessionPolicy;
+  quic?: Omit<QuicOptions, 'alpn'>;
+  maxConnections?: number;
+}
+
+/** WebTransport over HTTP/3 on a UDP port: accepts sessions from browsers and Node clients. */
+export class WebTransportServer {
+  #endpoint: QuicServerEndpoint;
+  #sessions: AsyncQueue<AcceptedSession>;
+
+  private constructor(endpoint: QuicServerEndpoint, sessions: AsyncQueue<AcceptedSession>) {
+    this.#endpoint = endpoint;
+    this.#sessions = sessions;
+  }
+
+  static async listen(options: WebTransportServerOptions): Promise<WebTransportServer> {
+    const sessions = new AsyncQueue<AcceptedSession>();
+    const policy = options.policy ?? defaultPolicy(options.protocols ?? []);
+    const quic: QuicOptions = { ...options.quic, alpn: ['h3'] };
+    const endpoint = await QuicServerEndpoint.listen({
+      host: options.host,
+      port: options.port,
+      maxConnections: options.maxConnections,
+      config: () => createQuicheConfig(quic, options.tls(), false),
+      onConnection: (connection, remote) => {
+        new H3ServerConnection(connection, remote.host, policy, (s) => sessions.push(s));
+      },
+    });
+    return new WebTransportServer(endpoint, sessions);
+  }
+
+  get port(): number {
+    return this.#endpoint.port;
+  }
+
+  /** The next accepted session, or undefined once the server is closed. */
+  accept(signal?: AbortSignal): Promise<AcceptedSession | undefined> {
+    return this.#sessions.next(signal);
+  }
+
+  stats(): EndpointStats {
+    return this.#endpoint.stats();
+  }
+
+  async close(): Promise<void> {
+    this.#sessions.close();
+    await this.#endpoint.close(0x100, 'server shutting down');
+  }
+}

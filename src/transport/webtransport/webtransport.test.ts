@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { generateCertificate, type CertificateMaterial } from '../cert/index.js';
+import type { AcceptedSession } from '../session.js';
+import { patternBytes, readAll, serveEcho, writeAll } from '../testing/index.js';
+import { TransportError } from '../transport-error.js';
+import { WebTransportServer, connectWebTransport, type ClientSession } from './index.js';
+
+let cert: CertificateMaterial;
+let server: WebTransportServer;
+const accepted: AcceptedSession[] = [];
+const hashes = (): Array<{ algorithm: 'sha-256'; value: Uint8Array }> => [
+  { algorithm: 'sha-256', value: Buffer.from(cert.sha256Hex, 'hex') },
+];
+
+async function connect(path = '/echo', protocols?: string[]): Promise<ClientSession> {
+  return connectWebTransport(`https://127.0.0.1:${server.port}${path}`, {
+    serverCertificateHashes: hashes(),
+    protocols,
+  });
+}
+
+before(async () => {
+  cert = await generateCertificate();
+  server = await WebTransportServer.listen({
+    port: 0,
+    tls: () => cert,
+    protocols: ['echo-2', 'echo-1'],
+    policy: (request) => {
+      if (request.url.pathname === '/missing') return { accept: false, status: 404 };
+      const protocol = request.offeredProtocols.find((p) => p.startsWith('echo')) ?? '';
+      return { accept: true, protocol };
+    },
+  });
+  void (async () => {
+    for (let s = await server.accept(); s; s = await server.accept()) {
+      accepted.push(s);
+      if (s.request.url.pathname === '/echo') serveEcho(s.session);
+    }
+  })();
+});
+
+after(async () => {
+  await server.close();
+});
+
+describe('WebTransport over HTTP/3, Node client and server', () => {
+  test('bidi echo and protocol negotiation', async () => {
+    const session = await connect('/echo', ['nope', 'echo-1']);
+    assert.equal(session.protocol, 'echo-1');
+    const stream = await session.createBidirectionalStream();
+    const sent = patternBytes(100_000);
+    const [, echoed] = await Promise.all([writeAll(stream.writable, sent), readAll(stream.readable)]);
+    assert.deepEqual(echoed, sent);
+    const last = accepted.at(-1);
+    assert.equal(last?.session.protocol, 'echo-1');
+    assert.deepEqual(last?.request.offeredProtocols, ['nope', 'echo-1']);
+    assert.ok((last?.stats()?.rttMs ?? -1) >= 0);
+    assert.ok((session.stats().bytesSent ?? 0) > 100_000);
+    session.close();
+  });
+
+  test('uni streams both ways', async () => {
+    const session = await connect();
+    const incoming = session.incomingUnidirectionalStreams.getReader();
+    await writeAll(await session.createUnidirectionalStream(), patternBytes(5000, 3));
+    const { value } = await incoming.read();
+    assert.ok(value);
+    assert.deepEqual(await readAll(value), patternBytes(5000, 3));
+    session.close();
+  });
+
+  test('datagrams echo', async () => {
+    const session = await connect();
+    assert.ok(session.datagrams.maxDatagramSize > 1000, `max ${session.datagrams.maxDatagramSize}`);
+    const writer = session.datagrams.writable.getWriter();
+    const reader = session.datagrams.readable.getReader();
+    const got = (async () => (await reader.read()).value)();
+    // Datagrams may be lost; send a few until one comes back.
+    for (let i = 0; i < 5; i++) await writer.write(new TextEncoder().encode('ping'));
+    assert.equal(new TextDecoder().decode(await got), 'ping');
+    session.close();
+  });
+
+  test('1,000 concurrent bidi streams', async () => {
+    const session = await connect();
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, async (_, i) => {
+        const stream = await session.createBidirectionalStream();
+        const sent = patternBytes(1000 + i, i);
+        const [, echoed] = await Promise.all([writeAll(stream.writable, sent), readAll(stream.readable)]);
+        return Buffer.compare(Buffer.from(echoed), Buffer.from(sent)) === 0;
+      }),
+    );
+    assert.equal(results.filter(Boolean).length, 1000);
+    session.close();
+  });
+
+  test('stream reset is seen by the peer with its WebTransport error code', async () => {
+    const session = await connect('/raw');
+    const serverSide = accepted.at(-1)?.session;
+    assert.ok(serverSide);
+    const incoming = serverSide.incomingBidirectionalStreams.getReader();
+    const stream = await session.createBidirectionalStream();
+    const writer = stream.writable.getWriter();
+    await writer.write(new Uint8Array([1, 2, 3]));
+    const { value: peer } = await incoming.read();
+    assert.ok(peer);
+    const peerReader = (peer.readable as ReadableStream<Uint8Array>).getReader();
+    assert.deepEqual([...((await peerReader.read()).value ?? [])], [1, 2, 3]);
+    await writer.abort(new TransportError('bye', 'stream', 42));
+    await assert.rejects(peerReader.read(), (e: unknown) => {
+      return e instanceof TransportError && e.source === 'stream' && e.streamErrorCode === 42;
+    });
+    // And the other way: the server resets its sending side with code 7.
+    await (peer.writable as WritableStream<Uint8Array>).abort({ streamErrorCode: 7 });
+    await assert.rejects(stream.readable.getReader().read(), (e: unknown) => {
+      return e instanceof TransportError && e.streamErrorCode === 7;
+    });
+    session.close();
+  });
+
+  test('session close carries code and reason both ways', async () => {
+    const client = await connect('/raw');
+    const serverSide = accepted.at(-1)?.session;
+    assert.ok(serverSide);
+    client.close({ closeCode: 1234, reason: 'bye from client' });
+    assert.deepEqual(await serverSide.closed, { closeCode: 1234, reason: 'bye from client' });
+
+    const again = await connect('/raw');
+    const serverAgain = accepted.at(-1)?.session;
+    assert.ok(serverAgain);
+    serverAgain.close({ closeCode: 99, reason: 'bye from server' });
+    assert.deepEqual(await again.closed, { closeCode: 99, reason: 'bye from server' });
+  });
+
+  test('refused path and wrong certificate fail the handshake with a clear error', async () => {
+    await assert.rejects(connect('/missing'), /HTTP 404/);
+    await assert.rejects(
+      connectWebTransport(`https://127.0.0.1:${server.port}/echo`, {
+        serverCertificateHashes: [{ algorithm: 'sha-256', value: new Uint8Array(32) }],
+      }),
+      /certificate hash mismatch/,
+    );
+    const fine = await connect();
+    assert.equal(fine.protocol, '');
+    fine.close();
+  });
+});
