@@ -28,6 +28,8 @@ interface PendingWrite {
 export type PacketSender = (packet: Uint8Array, to: HostPort) => void;
 
 const READ_CHUNK_BYTES = 64 * 1024;
+/** An idle session must outlive QUIC's idle timeout (30 s): ping well before it. */
+const KEEPALIVE_MS = 10_000;
 const SEND_BUFFER_BYTES = 1500;
 
 /**
@@ -47,6 +49,7 @@ export class QuicConnection {
   #isClosed = false;
   #scheduled = false;
   #timer: NodeJS.Timeout | undefined;
+  #keepalive: NodeJS.Timeout;
   #pending = new Map<number, PendingWrite[]>();
   #streamWaiters: Array<() => void> = [];
   #nextBidi: number;
@@ -62,6 +65,7 @@ export class QuicConnection {
     this.#nextBidi = isServer ? 1 : 0;
     this.#nextUni = isServer ? 3 : 2;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.#keepalive = setInterval(() => this.#ping(), KEEPALIVE_MS).unref();
   }
 
   get isEstablished(): boolean {
@@ -307,9 +311,20 @@ export class QuicConnection {
     }, delayMs);
   }
 
+  #ping(): void {
+    if (!this.#established) return;
+    try {
+      this.#conn.sendAckEliciting();
+    } catch {
+      return;
+    }
+    this.schedule();
+  }
+
   #teardown(): void {
     this.#isClosed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    clearInterval(this.#keepalive);
     const error = this.#closeReason();
     for (const streamId of [...this.#pending.keys()]) this.#failPending(streamId, this.#closedError());
     this.#wakeStreamWaiters();

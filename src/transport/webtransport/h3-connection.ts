@@ -224,19 +224,17 @@ export abstract class H3Connection implements QuicConnectionHandler, SessionCarr
       this.#readRequest(streamId, frames);
       return this.#streams.get(streamId) ?? { kind: 'discard' };
     }
-    return this.#classifyUni(streamId, type, buffer.subarray(head.size));
+    return this.#classifyUni(streamId, type, buffer.subarray(head.size), fin);
   }
 
-  #classifyUni(streamId: number, type: number, rest: Uint8Array): StreamRole {
+  #classifyUni(streamId: number, type: number, rest: Uint8Array, fin: boolean): StreamRole {
     if (type === StreamType.CONTROL) {
       if ([...this.#streams.values()].some((r) => r.kind === 'control')) {
         throw new H3Error(H3ErrorCode.STREAM_CREATION_ERROR, 'second control stream');
       }
       const role: StreamRole = { kind: 'control', frames: new FrameReader(), settingsSeen: false };
       this.#streams.set(streamId, role);
-      role.frames.push(rest);
-      this.#readControl(role);
-      return role;
+      return this.#consume(streamId, role, rest, fin);
     }
     if (type === StreamType.PUSH) {
       throw new H3Error(H3ErrorCode.STREAM_CREATION_ERROR, 'push streams are not allowed');

@@ -1,0 +1,130 @@
+/**
+ * `npm run bench:transport`: Node client → our server over loopback, WebTransport over HTTP/3
+ * against raw QUIC streams through the same quiche binding. Prints MB/s, CPU-seconds per GB on
+ * each side, and the WebTransport/raw throughput ratio (goal ≥ 0.9).
+ * BENCH_CC=cubic|bbr|reno picks the congestion controller (default bbr).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { connectQuic, createQuicheConfig, type CongestionControl, type QuicConnection } from '../src/transport/quic/index.js';
+import { connectWebTransport, type ClientSession } from '../src/transport/webtransport/index.js';
+
+const congestionControl = (process.env.BENCH_CC ?? 'bbr') as CongestionControl;
+const CHUNK_BYTES = 64 * 1024;
+const MB = 1024 * 1024;
+
+interface Listening {
+  wtPort: number;
+  rawPort: number;
+  hash: string;
+}
+
+interface Figures {
+  mbPerSec: number;
+  clientCpuPerGb: number;
+  serverCpuPerGb: number;
+}
+
+function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (message: { type: string } & T): void => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    child.on('message', onMessage);
+  });
+}
+
+type Sender = (sizeBytes: number) => Promise<void>;
+
+function wtSender(session: ClientSession): Sender {
+  return async (sizeBytes) => {
+    const writer = (await session.createUnidirectionalStream()).getWriter();
+    const chunk = new Uint8Array(CHUNK_BYTES).fill(7);
+    for (let sent = 0; sent < sizeBytes; sent += CHUNK_BYTES) {
+      await writer.write(chunk.subarray(0, Math.min(CHUNK_BYTES, sizeBytes - sent)));
+    }
+    await writer.close();
+  };
+}
+
+function rawSender(connection: QuicConnection): Sender {
+  return async (sizeBytes) => {
+    const chunk = new Uint8Array(CHUNK_BYTES).fill(7);
+    const id = await connection.openStream(false, chunk.subarray(0, 1));
+    for (let sent = 1; sent < sizeBytes; sent += CHUNK_BYTES) {
+      await connection.write(id, chunk.subarray(0, Math.min(CHUNK_BYTES, sizeBytes - sent)), false);
+    }
+    await connection.write(id, new Uint8Array(0), true);
+  };
+}
+
+async function measure(server: ChildProcess, streams: number, sizeBytes: number, send: Sender): Promise<Figures> {
+  server.send({ type: 'expect', bytes: streams * sizeBytes });
+  await nextMessage(server, 'ready');
+  const done = nextMessage<{ cpuSeconds: number }>(server, 'done');
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(Array.from({ length: streams }, () => send(sizeBytes)));
+  const { cpuSeconds: serverCpu } = await done;
+  const seconds = (performance.now() - started) / 1000;
+  const clientCpu = process.cpuUsage(cpu);
+  const gb = (streams * sizeBytes) / 1024 ** 3;
+  return {
+    mbPerSec: (streams * sizeBytes) / MB / seconds,
+    clientCpuPerGb: (clientCpu.user + clientCpu.system) / 1e6 / gb,
+    serverCpuPerGb: serverCpu / gb,
+  };
+}
+
+async function rawConnection(port: number): Promise<QuicConnection> {
+  const config = createQuicheConfig({ alpn: ['bench-raw'], congestionControl }, undefined, false);
+  const connection = await connectQuic({ host: '127.0.0.1', port, config });
+  await new Promise<void>((resolve) => {
+    connection.handler = {
+      onEstablished: resolve,
+      onStreamReadable: () => undefined,
+      onDatagram: () => undefined,
+      onClosed: () => undefined,
+    };
+  });
+  return connection;
+}
+
+const format = (f: Figures): string =>
+  `${f.mbPerSec.toFixed(1).padStart(7)} MB/s   client ${f.clientCpuPerGb.toFixed(2)} CPU-s/GB   server ${f.serverCpuPerGb.toFixed(2)} CPU-s/GB`;
+
+const serverPath = fileURLToPath(new URL('./transport-server.ts', import.meta.url));
+const server = fork(serverPath, { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])], env: { ...process.env } });
+const { wtPort, rawPort, hash } = await nextMessage<Listening>(server, 'listening');
+const session = await connectWebTransport(`https://127.0.0.1:${wtPort}/bench`, {
+  serverCertificateHashes: [{ algorithm: 'sha-256', value: Buffer.from(hash, 'hex') }],
+  quic: { congestionControl },
+});
+const raw = await rawConnection(rawPort);
+
+console.log(`transport benchmark: loopback, congestion control ${congestionControl}, ${CHUNK_BYTES / 1024} KiB writes`);
+// Warm up both paths (JIT, congestion window) before measuring.
+await measure(server, 4, 4 * MB, wtSender(session));
+await measure(server, 4, 4 * MB, rawSender(raw));
+
+const cases: Array<[string, number, number]> = [
+  ['1 × 100 MB uni stream', 1, 100 * MB],
+  ['100 × 1 MB uni streams', 100, 1 * MB],
+];
+for (const [name, streams, size] of cases) {
+  const wt = await measure(server, streams, size, wtSender(session));
+  const base = await measure(server, streams, size, rawSender(raw));
+  console.log(`\n${name}`);
+  console.log(`  WebTransport/HTTP3  ${format(wt)}`);
+  console.log(`  raw QUIC streams    ${format(base)}`);
+  console.log(`  ratio WebTransport/raw throughput: ${(wt.mbPerSec / base.mbPerSec).toFixed(2)} (goal ≥ 0.9)`);
+}
+
+console.log("\nclient WebTransport connection:", JSON.stringify(session.stats()));
+session.close();
+raw.close(0, 'done');
+server.send({ type: 'exit' });
+await new Promise((resolve) => server.once('exit', resolve));
+process.exit(0);
