@@ -28,4 +28,38 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/main/ipc.ts', 'src/preload/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message: 'Serve or call StudioApi through src/main/ipc.ts and src/preload/index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'src/studio/**',
+      'src/renderer/**',
+      'src/moq/**',
+      'src/media/**',
+      'src/transport/**',
+      'src/relay/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'This folder is Electron-free.' }] },
+      ],
+    },
+  },
 );

@@ -4,7 +4,11 @@
  * own CPU time to the parent over IPC.
  */
 import { generateCertificate } from '../src/transport/cert/index.js';
-import { QuicServerEndpoint, createQuicheConfig, type CongestionControl } from '../src/transport/quic/index.js';
+import {
+  QuicServerEndpoint,
+  createQuicheConfig,
+  type CongestionControl,
+} from '../src/transport/quic/index.js';
 import { WebTransportServer } from '../src/transport/webtransport/index.js';
 
 const congestionControl = (process.env.BENCH_CC ?? 'bbr') as CongestionControl;
@@ -22,7 +26,11 @@ function count(bytes: number): void {
   }
 }
 
-const wt = await WebTransportServer.listen({ port: 0, tls: () => cert, quic: { congestionControl } });
+const wt = await WebTransportServer.listen({
+  port: 0,
+  tls: () => cert,
+  quic: { congestionControl },
+});
 void (async () => {
   for (let s = await wt.accept(); s; s = await wt.accept()) {
     void (async () => {

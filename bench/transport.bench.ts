@@ -6,7 +6,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { connectQuic, createQuicheConfig, type CongestionControl, type QuicConnection } from '../src/transport/quic/index.js';
+import {
+  connectQuic,
+  createQuicheConfig,
+  type CongestionControl,
+  type QuicConnection,
+} from '../src/transport/quic/index.js';
 import { connectWebTransport, type ClientSession } from '../src/transport/webtransport/index.js';
 
 const congestionControl = (process.env.BENCH_CC ?? 'bbr') as CongestionControl;
@@ -60,7 +65,12 @@ function rawSender(connection: QuicConnection): Sender {
   };
 }
 
-async function measure(server: ChildProcess, streams: number, sizeBytes: number, send: Sender): Promise<Figures> {
+async function measure(
+  server: ChildProcess,
+  streams: number,
+  sizeBytes: number,
+  send: Sender,
+): Promise<Figures> {
   server.send({ type: 'expect', bytes: streams * sizeBytes });
   await nextMessage(server, 'ready');
   const done = nextMessage<{ cpuSeconds: number }>(server, 'done');
@@ -96,7 +106,14 @@ const format = (f: Figures): string =>
   `${f.mbPerSec.toFixed(1).padStart(7)} MB/s   client ${f.clientCpuPerGb.toFixed(2)} CPU-s/GB   server ${f.serverCpuPerGb.toFixed(2)} CPU-s/GB`;
 
 const serverPath = fileURLToPath(new URL('./transport-server.ts', import.meta.url));
-const server = fork(serverPath, { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])], env: { ...process.env } });
+const server = fork(serverPath, {
+  execArgv: [
+    '--import',
+    'tsx',
+    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+  ],
+  env: { ...process.env },
+});
 const { wtPort, rawPort, hash } = await nextMessage<Listening>(server, 'listening');
 const session = await connectWebTransport(`https://127.0.0.1:${wtPort}/bench`, {
   serverCertificateHashes: [{ algorithm: 'sha-256', value: Buffer.from(hash, 'hex') }],
@@ -104,7 +121,9 @@ const session = await connectWebTransport(`https://127.0.0.1:${wtPort}/bench`, {
 });
 const raw = await rawConnection(rawPort);
 
-console.log(`transport benchmark: loopback, congestion control ${congestionControl}, ${CHUNK_BYTES / 1024} KiB writes`);
+console.log(
+  `transport benchmark: loopback, congestion control ${congestionControl}, ${CHUNK_BYTES / 1024} KiB writes`,
+);
 // Warm up both paths (JIT, congestion window) before measuring.
 await measure(server, 4, 4 * MB, wtSender(session));
 await measure(server, 4, 4 * MB, rawSender(raw));
@@ -119,10 +138,12 @@ for (const [name, streams, size] of cases) {
   console.log(`\n${name}`);
   console.log(`  WebTransport/HTTP3  ${format(wt)}`);
   console.log(`  raw QUIC streams    ${format(base)}`);
-  console.log(`  ratio WebTransport/raw throughput: ${(wt.mbPerSec / base.mbPerSec).toFixed(2)} (goal ≥ 0.9)`);
+  console.log(
+    `  ratio WebTransport/raw throughput: ${(wt.mbPerSec / base.mbPerSec).toFixed(2)} (goal ≥ 0.9)`,
+  );
 }
 
-console.log("\nclient WebTransport connection:", JSON.stringify(session.stats()));
+console.log('\nclient WebTransport connection:', JSON.stringify(session.stats()));
 session.close();
 raw.close(0, 'done');
 server.send({ type: 'exit' });

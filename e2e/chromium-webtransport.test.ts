@@ -108,8 +108,8 @@ describe('Chromium native WebTransport against our server', { skip }, () => {
       .getReader()
       .read();
     assert.ok(stream);
-    const reader = (stream.readable as ReadableStream<Uint8Array>).getReader();
-    const writer = (stream.writable as WritableStream<Uint8Array>).getWriter();
+    const reader = stream.readable.getReader();
+    const writer = stream.writable.getWriter();
     assert.deepEqual([...((await reader.read()).value ?? [])], [1]);
     await writer.write(new Uint8Array([2]));
     await assert.rejects(

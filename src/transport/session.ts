@@ -6,6 +6,25 @@
 export interface TransportSession extends WebTransport {
   /** The application protocol both sides agreed on ('' when none was negotiated). */
   readonly protocol: string;
+  readonly datagrams: TransportDatagrams;
+  readonly incomingBidirectionalStreams: ReadableStream<TransportStream>;
+  readonly incomingUnidirectionalStreams: ReadableStream<ReadableStream<Uint8Array>>;
+  createBidirectionalStream(options?: WebTransportSendStreamOptions): Promise<TransportStream>;
+  createUnidirectionalStream(
+    options?: WebTransportSendStreamOptions,
+  ): Promise<WritableStream<Uint8Array>>;
+}
+
+/** Datagrams with their byte types spelled out. */
+export interface TransportDatagrams extends WebTransportDatagramDuplexStream {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+}
+
+/** A bidirectional stream with its byte types spelled out (the DOM types say `any`). */
+export interface TransportStream extends WebTransportBidirectionalStream {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
 }
 
 /** Which wire carries a session. */
@@ -45,7 +64,8 @@ export interface AcceptedSession {
  * The server's verdict on a request: accept (with the protocol it chose from the offer, '' for
  * none) or reject with an HTTP status.
  */
-export type SessionDecision = { accept: true; protocol: string } | { accept: false; status: number };
+export type SessionDecision =
+  { accept: true; protocol: string } | { accept: false; status: number };
 
 /** Decides per request; the default accepts any path and picks the first protocol both know. */
 export type SessionPolicy = (request: SessionRequest) => SessionDecision;

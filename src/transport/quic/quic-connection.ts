@@ -103,7 +103,8 @@ export class QuicConnection {
       if (result === null) return { data: undefined, fin: false };
       const [length, fin] = result;
       this.schedule(); // reading may open flow-control credit for the peer
-      const data = length > 0 ? Uint8Array.prototype.slice.call(this.#readBuffer, 0, length) : undefined;
+      const data =
+        length > 0 ? Uint8Array.prototype.slice.call(this.#readBuffer, 0, length) : undefined;
       return { data, fin };
     } catch (error) {
       throw this.#streamError(error, streamId);
@@ -135,7 +136,11 @@ export class QuicConnection {
     if (this.#isClosed) return;
     if (direction === 'write') this.#failPending(streamId, new QuicError('STREAM_RESET', 'reset'));
     try {
-      this.#conn.streamShutdown(streamId, direction === 'read' ? Shutdown.Read : Shutdown.Write, code);
+      this.#conn.streamShutdown(
+        streamId,
+        direction === 'read' ? Shutdown.Read : Shutdown.Write,
+        code,
+      );
     } catch {
       // Already finished or never opened on the wire: nothing to tell the peer.
     }
@@ -326,7 +331,8 @@ export class QuicConnection {
     if (this.#timer) clearTimeout(this.#timer);
     clearInterval(this.#keepalive);
     const error = this.#closeReason();
-    for (const streamId of [...this.#pending.keys()]) this.#failPending(streamId, this.#closedError());
+    for (const streamId of [...this.#pending.keys()])
+      this.#failPending(streamId, this.#closedError());
     this.#wakeStreamWaiters();
     this.handler?.onClosed(error);
     this.#resolveClosed(error);

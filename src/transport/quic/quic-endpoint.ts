@@ -201,7 +201,9 @@ export async function connectQuic(options: QuicConnectOptions): Promise<QuicConn
   await new Promise<void>((resolve) => socket.connect(options.port, options.host, resolve));
   const send = (packet: Uint8Array): void => socket.send(packet, () => undefined);
   const connection = new QuicConnection(native, send, local, false);
-  socket.on('message', (msg, rinfo) => connection.receive(msg, { host: rinfo.address, port: rinfo.port }));
+  socket.on('message', (msg, rinfo) =>
+    connection.receive(msg, { host: rinfo.address, port: rinfo.port }),
+  );
   socket.on('error', () => {
     // Loss-like; QUIC's own timers decide when the peer is gone.
   });

@@ -41,7 +41,8 @@ export function createQuicheConfig(
   verifyPeer: boolean,
   caFile?: string,
 ): Config {
-  const o = { ...DEFAULTS, ...options };
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...DEFAULTS, ...given } as typeof DEFAULTS & QuicOptions;
   const encoder = new TextEncoder();
   let config: Config;
   try {

@@ -5,7 +5,7 @@ import type { TransportSession } from '../session.js';
  * each uni stream is answered on a new uni stream, datagrams echo. Works on any session shape.
  */
 export function serveEcho(session: TransportSession): void {
-  void pump(session.incomingBidirectionalStreams, (stream: WebTransportBidirectionalStream) =>
+  void pump(session.incomingBidirectionalStreams, (stream) =>
     stream.readable.pipeTo(stream.writable),
   );
   void pump(session.incomingUnidirectionalStreams, async (readable: ReadableStream<Uint8Array>) => {
@@ -18,7 +18,10 @@ export function serveEcho(session: TransportSession): void {
   void session.datagrams.readable.pipeTo(session.datagrams.writable).catch(() => undefined);
 }
 
-async function pump<T>(source: ReadableStream<T>, handle: (item: T) => Promise<void>): Promise<void> {
+async function pump<T>(
+  source: ReadableStream<T>,
+  handle: (item: T) => Promise<void>,
+): Promise<void> {
   const reader = source.getReader();
   try {
     for (;;) {
@@ -43,7 +46,10 @@ export async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uin
   return out;
 }
 
-export async function writeAll(writable: WritableStream<Uint8Array>, bytes: Uint8Array): Promise<void> {
+export async function writeAll(
+  writable: WritableStream<Uint8Array>,
+  bytes: Uint8Array,
+): Promise<void> {
   const writer = writable.getWriter();
   await writer.write(bytes);
   await writer.close();

@@ -45,7 +45,10 @@ class RawH3Client {
 
   async openControl(extra: Uint8Array = new Uint8Array(0), fin = false): Promise<number> {
     const settings = encodeFrame(FrameType.SETTINGS, encodeSettings(clientSettings()));
-    const id = await this.connection.openStream(false, Buffer.concat([Buffer.from([StreamType.CONTROL]), settings]));
+    const id = await this.connection.openStream(
+      false,
+      Buffer.concat([Buffer.from([StreamType.CONTROL]), settings]),
+    );
     if (extra.length > 0 || fin) await this.connection.write(id, extra, fin);
     return id;
   }
@@ -110,7 +113,9 @@ before(async () => {
     port: 0,
     tls: () => cert,
     policy: (request) =>
-      request.url.pathname === '/echo' ? { accept: true, protocol: '' } : { accept: false, status: 404 },
+      request.url.pathname === '/echo'
+        ? { accept: true, protocol: '' }
+        : { accept: false, status: 404 },
   });
   void (async () => {
     for (let s = await server.accept(); s; s = await server.accept()) serveEcho(s.session);
@@ -163,7 +168,10 @@ describe('bad input never harms other sessions', () => {
 
   test('a control stream not starting with SETTINGS is H3_MISSING_SETTINGS', async () => {
     const client = await RawH3Client.connect();
-    await client.connection.openStream(false, new Uint8Array([StreamType.CONTROL, 0x07, 0x01, 0x00]));
+    await client.connection.openStream(
+      false,
+      new Uint8Array([StreamType.CONTROL, 0x07, 0x01, 0x00]),
+    );
     assert.equal(await client.closedWith(), H3ErrorCode.MISSING_SETTINGS);
     await assertBystanderWorks();
   });
@@ -213,16 +221,22 @@ describe('bad input never harms other sessions', () => {
     const client = await RawH3Client.connect();
     await client.openControl();
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.boolean(), async (bytes, uni) => {
-        if (client.connection.isClosed) return;
-        await client.connection.openStream(!uni, bytes).catch(() => undefined);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 300 }),
+        fc.boolean(),
+        async (bytes, uni) => {
+          if (client.connection.isClosed) return;
+          await client.connection.openStream(!uni, bytes).catch(() => undefined);
+        },
+      ),
       { numRuns: 100 },
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     await assertBystanderWorks();
     const fresh = await connectWebTransport(`https://127.0.0.1:${server.port}/echo`, {
-      serverCertificateHashes: [{ algorithm: 'sha-256', value: Buffer.from(cert.sha256Hex, 'hex') }],
+      serverCertificateHashes: [
+        { algorithm: 'sha-256', value: Buffer.from(cert.sha256Hex, 'hex') },
+      ],
     });
     fresh.close();
     client.connection.close(0x100, '');

@@ -10,14 +10,19 @@ export interface ConnectRequest {
   protocols: string[];
 }
 
-export type ConnectParse = { ok: true; request: ConnectRequest } | { ok: false; status: number; reason: string };
+export type ConnectParse =
+  { ok: true; request: ConnectRequest } | { ok: false; status: number; reason: string };
 
-export function parseConnectRequest(fields: ReadonlyArray<readonly [string, string]>): ConnectParse {
+export function parseConnectRequest(
+  fields: ReadonlyArray<readonly [string, string]>,
+): ConnectParse {
   const get = (name: string): string | undefined => fields.find(([n]) => n === name)?.[1];
   const method = get(':method');
-  if (method !== 'CONNECT') return { ok: false, status: 405, reason: `method ${method ?? '(none)'}` };
+  if (method !== 'CONNECT')
+    return { ok: false, status: 405, reason: `method ${method ?? '(none)'}` };
   const protocol = get(':protocol');
-  if (protocol === undefined) return { ok: false, status: 400, reason: 'CONNECT without :protocol' };
+  if (protocol === undefined)
+    return { ok: false, status: 400, reason: 'CONNECT without :protocol' };
   if (protocol !== 'webtransport' && protocol !== 'webtransport-h3') {
     return { ok: false, status: 501, reason: `unsupported :protocol ${protocol}` };
   }
@@ -29,7 +34,8 @@ export function parseConnectRequest(fields: ReadonlyArray<readonly [string, stri
   }
   const offered = get('wt-available-protocols');
   const protocols = offered === undefined ? [] : parseStringList(offered);
-  if (protocols === undefined) return { ok: false, status: 400, reason: 'bad wt-available-protocols' };
+  if (protocols === undefined)
+    return { ok: false, status: 400, reason: 'bad wt-available-protocols' };
   return { ok: true, request: { authority, path, origin: get('origin'), protocols } };
 }
 

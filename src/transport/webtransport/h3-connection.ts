@@ -42,7 +42,10 @@ export abstract class H3Connection implements QuicConnectionHandler, SessionCarr
   protected readonly sessions = new Map<number, WebTransportSession>();
   protected peerSettings: Map<number, number> | undefined;
   #streams = new Map<number, StreamRole>();
-  #buffered = new Map<number, Array<{ streamId: number; bidi: boolean; rest: Uint8Array; fin: boolean }>>();
+  #buffered = new Map<
+    number,
+    Array<{ streamId: number; bidi: boolean; rest: Uint8Array; fin: boolean }>
+  >();
   #bufferedCount = 0;
   #closing = false;
 
@@ -124,7 +127,11 @@ export abstract class H3Connection implements QuicConnectionHandler, SessionCarr
 
   protected abstract localSettings(): Map<number, number>;
   /** A peer request stream delivered a HEADERS frame (server only). */
-  protected abstract onRequest(streamId: number, headerBlock: Uint8Array, frames: FrameReader): void;
+  protected abstract onRequest(
+    streamId: number,
+    headerBlock: Uint8Array,
+    frames: FrameReader,
+  ): void;
   protected abstract onConnectionClosed(error: Error): void;
 
   protected bindSession(session: WebTransportSession): void {
@@ -138,13 +145,16 @@ export abstract class H3Connection implements QuicConnectionHandler, SessionCarr
 
   /** Sends the response HEADERS on a request stream; `fin` ends it (refusals). */
   protected respond(streamId: number, headerBlock: Uint8Array, fin: boolean): void {
-    this.connection.write(streamId, encodeFrame(FrameType.HEADERS, headerBlock), fin).catch(() => undefined);
+    this.connection
+      .write(streamId, encodeFrame(FrameType.HEADERS, headerBlock), fin)
+      .catch(() => undefined);
     if (fin) this.#streams.set(streamId, { kind: 'discard' });
   }
 
   /** Streams already waiting for a session that will never exist are refused. */
   protected rejectBuffered(sessionId: number): void {
-    for (const stream of this.#buffered.get(sessionId) ?? []) this.#refuse(stream.streamId, stream.bidi);
+    for (const stream of this.#buffered.get(sessionId) ?? [])
+      this.#refuse(stream.streamId, stream.bidi);
     this.#bufferedCount -= this.#buffered.get(sessionId)?.length ?? 0;
     this.#buffered.delete(sessionId);
   }
@@ -202,7 +212,12 @@ export abstract class H3Connection implements QuicConnectionHandler, SessionCarr
   }
 
   /** Reads a stream's first varints to learn what it is (RFC 9114 §6; draft §4.2, §4.3). */
-  #classify(streamId: number, role: { buffer: Uint8Array }, data: Uint8Array, fin: boolean): StreamRole {
+  #classify(
+    streamId: number,
+    role: { buffer: Uint8Array },
+    data: Uint8Array,
+    fin: boolean,
+  ): StreamRole {
     const buffer = concat(role.buffer, data);
     const bidi = isBidi(streamId);
     const head = readVarints(buffer, 1);
@@ -263,7 +278,10 @@ export abstract class H3Connection implements QuicConnectionHandler, SessionCarr
     for (let frame = role.frames.next(); frame; frame = role.frames.next()) {
       if (!role.settingsSeen) {
         if (frame.type !== FrameType.SETTINGS) {
-          throw new H3Error(H3ErrorCode.MISSING_SETTINGS, 'control stream must begin with SETTINGS');
+          throw new H3Error(
+            H3ErrorCode.MISSING_SETTINGS,
+            'control stream must begin with SETTINGS',
+          );
         }
         role.settingsSeen = true;
         this.peerSettings = decodeSettings(frame.payload);
@@ -274,7 +292,10 @@ export abstract class H3Connection implements QuicConnectionHandler, SessionCarr
         throw new H3Error(H3ErrorCode.FRAME_UNEXPECTED, 'second SETTINGS frame');
       }
       if (frame.type === FrameType.DATA || frame.type === FrameType.HEADERS) {
-        throw new H3Error(H3ErrorCode.FRAME_UNEXPECTED, `frame ${frame.type} on the control stream`);
+        throw new H3Error(
+          H3ErrorCode.FRAME_UNEXPECTED,
+          `frame ${frame.type} on the control stream`,
+        );
       }
       // GOAWAY, MAX_PUSH_ID and GREASE frames: nothing for a WebTransport endpoint to do.
     }
@@ -373,7 +394,10 @@ export abstract class H3Connection implements QuicConnectionHandler, SessionCarr
       this.fail(error.code, error.message);
       return;
     }
-    this.fail(H3ErrorCode.GENERAL_PROTOCOL_ERROR, error instanceof Error ? error.message : String(error));
+    this.fail(
+      H3ErrorCode.GENERAL_PROTOCOL_ERROR,
+      error instanceof Error ? error.message : String(error),
+    );
   }
 }
 

@@ -1,4 +1,9 @@
-import { decodeFieldSection, encodeFieldSection, serverSettings, type FrameReader } from '../h3/index.js';
+import {
+  decodeFieldSection,
+  encodeFieldSection,
+  serverSettings,
+  type FrameReader,
+} from '../h3/index.js';
 import type { QuicConnection } from '../quic/index.js';
 import type { AcceptedSession, SessionPolicy, SessionRequest } from '../session.js';
 import { formatString, parseConnectRequest } from './connect-request.js';
@@ -40,7 +45,8 @@ export class H3ServerConnection extends H3Connection {
   protected override onPeerSettings(): void {
     const pending = this.#pending;
     this.#pending = [];
-    for (const request of pending) this.#handle(request.streamId, request.headerBlock, request.frames);
+    for (const request of pending)
+      this.#handle(request.streamId, request.headerBlock, request.frames);
   }
 
   protected onConnectionClosed(): void {

@@ -32,7 +32,8 @@ export async function connectWebTransport(
   options: WebTransportConnectOptions = {},
 ): Promise<ClientSession> {
   const target = new URL(url);
-  if (target.protocol !== 'https:') throw new TypeError(`WebTransport needs an https URL: ${target.href}`);
+  if (target.protocol !== 'https:')
+    throw new TypeError(`WebTransport needs an https URL: ${target.href}`);
   const host = target.hostname.replace(/^\[|\]$/g, '');
   const pinned = options.serverCertificateHashes;
   const verify = !pinned || pinned.length === 0;
@@ -82,7 +83,10 @@ async function waitEstablished(
   const hash = der ? createHash('sha256').update(der).digest() : undefined;
   const match = pinned.some((h) => hash && Buffer.compare(Buffer.from(h.value), hash) === 0);
   if (!match) {
-    throw new TransportError('Opening handshake failed: server certificate hash mismatch', 'session');
+    throw new TransportError(
+      'Opening handshake failed: server certificate hash mismatch',
+      'session',
+    );
   }
 }
 

@@ -35,6 +35,8 @@ export class WebTransportServer {
     const sessions = new AsyncQueue<AcceptedSession>();
     const policy = options.policy ?? defaultPolicy(options.protocols ?? []);
     const quic: QuicOptions = { ...options.quic, alpn: ['h3'] };
+    // Fail at start-up, not silently per handshake, when the certificate or options are bad.
+    createQuicheConfig(quic, options.tls(), false);
     const endpoint = await QuicServerEndpoint.listen({
       host: options.host,
       port: options.port,

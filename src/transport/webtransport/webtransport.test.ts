@@ -50,7 +50,10 @@ describe('WebTransport over HTTP/3, Node client and server', () => {
     assert.equal(session.protocol, 'echo-1');
     const stream = await session.createBidirectionalStream();
     const sent = patternBytes(100_000);
-    const [, echoed] = await Promise.all([writeAll(stream.writable, sent), readAll(stream.readable)]);
+    const [, echoed] = await Promise.all([
+      writeAll(stream.writable, sent),
+      readAll(stream.readable),
+    ]);
     assert.deepEqual(echoed, sent);
     const last = accepted.at(-1);
     assert.equal(last?.session.protocol, 'echo-1');
@@ -88,7 +91,10 @@ describe('WebTransport over HTTP/3, Node client and server', () => {
       Array.from({ length: 1000 }, async (_, i) => {
         const stream = await session.createBidirectionalStream();
         const sent = patternBytes(1000 + i, i);
-        const [, echoed] = await Promise.all([writeAll(stream.writable, sent), readAll(stream.readable)]);
+        const [, echoed] = await Promise.all([
+          writeAll(stream.writable, sent),
+          readAll(stream.readable),
+        ]);
         return Buffer.compare(Buffer.from(echoed), Buffer.from(sent)) === 0;
       }),
     );
@@ -106,14 +112,14 @@ describe('WebTransport over HTTP/3, Node client and server', () => {
     await writer.write(new Uint8Array([1, 2, 3]));
     const { value: peer } = await incoming.read();
     assert.ok(peer);
-    const peerReader = (peer.readable as ReadableStream<Uint8Array>).getReader();
+    const peerReader = peer.readable.getReader();
     assert.deepEqual([...((await peerReader.read()).value ?? [])], [1, 2, 3]);
     await writer.abort(new TransportError('bye', 'stream', 42));
     await assert.rejects(peerReader.read(), (e: unknown) => {
       return e instanceof TransportError && e.source === 'stream' && e.streamErrorCode === 42;
     });
     // And the other way: the server resets its sending side with code 7.
-    await (peer.writable as WritableStream<Uint8Array>).abort({ streamErrorCode: 7 });
+    await peer.writable.abort({ streamErrorCode: 7 });
     await assert.rejects(stream.readable.getReader().read(), (e: unknown) => {
       return e instanceof TransportError && e.streamErrorCode === 7;
     });

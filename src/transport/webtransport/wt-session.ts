@@ -12,7 +12,7 @@ import {
   encodeUniStreamHeader,
 } from '../h3/index.js';
 import type { QuicConnection } from '../quic/index.js';
-import type { SessionStats, TransportSession } from '../session.js';
+import type { SessionStats, TransportSession, TransportStream } from '../session.js';
 import { TransportError } from '../transport-error.js';
 import { Datagrams } from './wt-datagrams.js';
 import { ReceiveStream, SendStream, toTransportError, type StreamOwner } from './wt-stream.js';
@@ -30,10 +30,7 @@ export interface SessionCarrier {
 }
 
 /** A bidirectional WebTransport stream (either side opened it). */
-export interface BidiStream extends WebTransportBidirectionalStream {
-  readonly readable: ReadableStream<Uint8Array>;
-  readonly writable: WritableStream<Uint8Array>;
-}
+export type BidiStream = TransportStream;
 
 const SESSION_GONE = 0x170d7b68; // WT_SESSION_GONE, an HTTP/3 code (draft §4.6)
 
@@ -131,7 +128,12 @@ export class WebTransportSession implements TransportSession, StreamOwner {
   }
 
   /** A peer stream whose preamble named this session; `initial` is what followed it. */
-  acceptStream(streamId: number, bidi: boolean, initial: Uint8Array | undefined, fin: boolean): void {
+  acceptStream(
+    streamId: number,
+    bidi: boolean,
+    initial: Uint8Array | undefined,
+    fin: boolean,
+  ): void {
     if (this.#state === 'closed') {
       this.connection.shutdown(streamId, 'read', SESSION_GONE);
       if (bidi) this.connection.shutdown(streamId, 'write', SESSION_GONE);

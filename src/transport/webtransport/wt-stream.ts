@@ -8,7 +8,7 @@ const RECEIVE_HIGH_WATER_BYTES = 256 * 1024;
 /** The WebTransport stream error code a reason carries (as the W3C API reads it), or 0. */
 export function streamErrorCodeOf(reason: unknown): number {
   if (typeof reason === 'object' && reason !== null && 'streamErrorCode' in reason) {
-    const code = (reason as { streamErrorCode: unknown }).streamErrorCode;
+    const code = reason.streamErrorCode;
     if (typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 0xffffffff) {
       return code;
     }
@@ -18,10 +18,13 @@ export function streamErrorCodeOf(reason: unknown): number {
 
 /** Turns a QUIC stream failure into the error the W3C API shows (`source: 'stream'`). */
 export function toTransportError(error: unknown): Error {
-  if (!(error instanceof QuicError)) return error instanceof Error ? error : new Error(String(error));
+  if (!(error instanceof QuicError))
+    return error instanceof Error ? error : new Error(String(error));
   if (error.code === 'STREAM_RESET' || error.code === 'STREAM_STOPPED') {
     const code =
-      error.applicationCode === undefined ? null : (http3CodeToWebTransport(error.applicationCode) ?? null);
+      error.applicationCode === undefined
+        ? null
+        : (http3CodeToWebTransport(error.applicationCode) ?? null);
     const what = error.code === 'STREAM_RESET' ? 'RESET_STREAM' : 'STOP_SENDING';
     return new TransportError(`Received ${what}. streamErrorCode=${code}`, 'stream', code);
   }
@@ -156,7 +159,8 @@ export class SendStream {
   }
 
   async #send(chunk: Uint8Array, fin: boolean): Promise<void> {
-    if (!(chunk instanceof Uint8Array)) throw new TypeError('WebTransport streams carry Uint8Array chunks');
+    if (!(chunk instanceof Uint8Array))
+      throw new TypeError('WebTransport streams carry Uint8Array chunks');
     try {
       await this.owner.connection.write(this.streamId, chunk, fin);
     } catch (error) {

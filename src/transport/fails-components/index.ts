@@ -1,0 +1,4 @@
+export {
+  FailsComponentsServer,
+  type FailsComponentsServerOptions,
+} from './fails-components-server.js';
