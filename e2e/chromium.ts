@@ -16,8 +16,14 @@ const ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Whether the Chromium tests can run. In CI Chromium is installed by .ci/run, so its absence is a
+ * failure there, never a silent skip.
+ */
 export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM_PATH);
+  if (existsSync(CHROMIUM_PATH)) return true;
+  if (process.env.CI) throw new Error(`CI needs Chromium at ${CHROMIUM_PATH} (see .ci/run)`);
+  return false;
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -10,7 +10,7 @@ import { HttpFrontendError } from './http-error.js';
 import { QmuxUpgrade } from './qmux-upgrade.js';
 import { Router, type RouteHandler } from './router.js';
 import { SessionRegistry } from './session-registry.js';
-import { defaultPolicy } from './session-request.js';
+import { frontendPolicy } from './session-request.js';
 
 export interface HttpFrontendOptions {
   host?: string;
@@ -52,7 +52,7 @@ export class HttpFrontend {
     const server = createServerFor(options);
     const upgrade = new QmuxUpgrade({
       scheme,
-      policy: options.policy ?? defaultPolicy(options.supportedProtocols),
+      policy: options.policy ?? frontendPolicy(options.supportedProtocols),
       onSession: (accepted, socket) => frontend.#deliver(accepted, socket),
     });
     const frontend = new HttpFrontend(server, upgrade);

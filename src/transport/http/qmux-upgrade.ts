@@ -6,7 +6,7 @@ import {
   acceptQmux,
   offeredAppProtocols,
   qmuxOffers,
-  selectSubprotocol,
+  selectQmuxSubprotocol,
   splitProtocolHeader,
 } from '../qmux/index.js';
 import type { AcceptedSession, SessionPolicy, SessionRequest } from '../session.js';
@@ -69,7 +69,7 @@ export class QmuxUpgrade {
     if (!request) return rejectUpgrade(socket, 400, 'bad request target or Host header');
     const decision = decide(this.options.policy, request);
     if (!decision.accept) return rejectUpgrade(socket, decision.status, 'session refused');
-    const subprotocol = selectSubprotocol(offers, decision.protocol);
+    const subprotocol = selectQmuxSubprotocol(offers, decision.protocol);
     if (subprotocol === undefined) {
       const what = decision.protocol === '' ? 'no bare QMux version' : decision.protocol;
       return rejectUpgrade(socket, 400, `the client did not offer ${what}`);

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import {
-  chooseProtocol,
+  defaultPolicy,
   type SessionDecision,
   type SessionPolicy,
   type SessionRequest,
@@ -47,15 +47,12 @@ function localAuthority(req: IncomingMessage): string {
 }
 
 /**
- * Accepts every path and picks the first offered protocol the server supports. With no common
- * protocol it answers '' (no application protocol): the upgrade then succeeds only if the client
- * also offered a bare `qmux-0N`, i.e. said it can agree on a protocol later (MoQ's SETUP).
+ * The frontend's policy when none is given: the shared default over `supportedProtocols`, or,
+ * without that list, whatever the client prefers (its first offer).
  */
-export function defaultPolicy(supportedProtocols?: readonly string[]): SessionPolicy {
-  return (request) => {
-    const supported = supportedProtocols ?? request.offeredProtocols;
-    return { accept: true, protocol: chooseProtocol(request.offeredProtocols, supported) ?? '' };
-  };
+export function frontendPolicy(supportedProtocols?: readonly string[]): SessionPolicy {
+  if (supportedProtocols) return defaultPolicy(supportedProtocols);
+  return (request) => defaultPolicy(request.offeredProtocols)(request);
 }
 
 /** Runs the policy; one that throws or answers nonsense refuses the request with a 500. */

@@ -9,7 +9,7 @@ export {
   offeredAppProtocols,
   parseQmuxSubprotocol,
   qmuxOffers,
-  selectSubprotocol,
+  selectQmuxSubprotocol,
   splitProtocolHeader,
   type QmuxOffer,
   type QmuxVersion,

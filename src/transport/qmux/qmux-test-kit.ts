@@ -49,16 +49,6 @@ export async function startServer(
   };
 }
 
-export function incomingBidi(
-  session: TransportSession,
-): ReadableStream<WebTransportBidirectionalStream> {
-  return session.incomingBidirectionalStreams as ReadableStream<WebTransportBidirectionalStream>;
-}
-
-export function incomingUni(session: TransportSession): ReadableStream<ReadableStream<Uint8Array>> {
-  return session.incomingUnidirectionalStreams as ReadableStream<ReadableStream<Uint8Array>>;
-}
-
 /** Calls `each` for every item until the stream ends or errors (a closing session). */
 async function forEach<T>(stream: ReadableStream<T>, each: (item: T) => void): Promise<void> {
   const reader = stream.getReader();
@@ -75,20 +65,20 @@ async function forEach<T>(stream: ReadableStream<T>, each: (item: T) => void): P
 
 /** Echoes bidi streams in place, answers each uni stream with a uni stream, echoes datagrams. */
 export function echoSession({ session }: AcceptedSession): void {
-  void forEach(incomingBidi(session), (stream) => {
-    stream.readable.pipeTo(stream.writable as WritableStream<Uint8Array>).catch(() => undefined);
+  void forEach(session.incomingBidirectionalStreams, (stream) => {
+    stream.readable.pipeTo(stream.writable).catch(() => undefined);
   });
-  void forEach(incomingUni(session), (readable) => {
+  void forEach(session.incomingUnidirectionalStreams, (readable) => {
     void (async () => {
       const data = await readAll(readable);
-      const writable = (await session.createUnidirectionalStream()) as WritableStream<Uint8Array>;
+      const writable = await session.createUnidirectionalStream();
       const writer = writable.getWriter();
       await writer.write(data);
       await writer.close();
     })().catch(() => undefined);
   });
-  const datagrams = session.datagrams.readable as ReadableStream<Uint8Array>;
-  const replies = (session.datagrams.writable as WritableStream<Uint8Array>).getWriter();
+  const datagrams = session.datagrams.readable;
+  const replies = session.datagrams.writable.getWriter();
   void forEach(datagrams, (datagram) => void replies.write(datagram).catch(() => undefined));
 }
 
@@ -107,9 +97,9 @@ export async function readAll(readable: ReadableStream<Uint8Array>): Promise<Uin
 /** Writes `data` to a new bidi stream, closes it, and returns what came back. */
 export async function echoOnce(session: TransportSession, data: Uint8Array): Promise<Uint8Array> {
   const stream = await session.createBidirectionalStream();
-  const writer = (stream.writable as WritableStream<Uint8Array>).getWriter();
+  const writer = stream.writable.getWriter();
   const [reply] = await Promise.all([
-    readAll(stream.readable as ReadableStream<Uint8Array>),
+    readAll(stream.readable),
     (async () => {
       await writer.write(data);
       await writer.close();

@@ -7,8 +7,6 @@ import {
   delay,
   echoOnce,
   echoSession,
-  incomingBidi,
-  incomingUni,
   pattern,
   readAll,
   startServer,
@@ -73,10 +71,8 @@ describe('QMux over WebSocket: @moq/qmux client ↔ HttpFrontend', () => {
 
   test('uni streams flow both ways', TIMEOUT, async () => {
     const client = await connect({ protocols: ['echo'] });
-    const incoming = incomingUni(client).getReader();
-    const writer = (
-      (await client.createUnidirectionalStream()) as WritableStream<Uint8Array>
-    ).getWriter();
+    const incoming = client.incomingUnidirectionalStreams.getReader();
+    const writer = (await client.createUnidirectionalStream()).getWriter();
     const data = pattern(40_000, 3);
     await writer.write(data);
     await writer.close();
@@ -117,8 +113,8 @@ async function checkDatagrams(client: TransportSession, version: QmuxVersion): P
     client.datagrams.maxDatagramSize > 1000,
     `maxDatagramSize ${client.datagrams.maxDatagramSize}`,
   );
-  const reader = (client.datagrams.readable as ReadableStream<Uint8Array>).getReader();
-  const writer = (client.datagrams.writable as WritableStream<Uint8Array>).getWriter();
+  const reader = client.datagrams.readable.getReader();
+  const writer = client.datagrams.writable.getWriter();
   await writer.write(pattern(1000, 5));
   const { value } = await reader.read();
   assert.deepEqual(value, pattern(1000, 5));
@@ -146,11 +142,11 @@ describe('QMux: resets and closes reach the other side', () => {
     const client = await connectQmux(server.url());
     const remote = await nextServerSession();
     const stream = await client.createBidirectionalStream();
-    const writer = (stream.writable as WritableStream<Uint8Array>).getWriter();
+    const writer = stream.writable.getWriter();
     await writer.write(pattern(100));
-    const incoming = await incomingBidi(remote).getReader().read();
+    const incoming = await remote.incomingBidirectionalStreams.getReader().read();
     assert.ok(incoming.value);
-    const serverReader = (incoming.value.readable as ReadableStream<Uint8Array>).getReader();
+    const serverReader = incoming.value.readable.getReader();
     assert.equal((await serverReader.read()).value?.byteLength, 100);
     await writer.abort(new TransportError('client gives up', 'stream', 42));
     await assert.rejects(
@@ -158,10 +154,10 @@ describe('QMux: resets and closes reach the other side', () => {
       (e: { streamErrorCode?: number }) => e.streamErrorCode === 42,
     );
 
-    const serverWriter = (incoming.value.writable as WritableStream<Uint8Array>).getWriter();
+    const serverWriter = incoming.value.writable.getWriter();
     await serverWriter.write(pattern(10));
     await serverWriter.abort(new TransportError('server gives up', 'stream', 7));
-    const clientReader = (stream.readable as ReadableStream<Uint8Array>).getReader();
+    const clientReader = stream.readable.getReader();
     await assert.rejects(
       (async () => {
         for (;;) if ((await clientReader.read()).done) return;

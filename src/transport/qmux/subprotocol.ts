@@ -57,7 +57,7 @@ export function offeredAppProtocols(offers: readonly QmuxOffer[]): string[] {
  * The sub-protocol to answer with once the application protocol is chosen ('' = bare): the
  * newest QMux version the client offered it with.
  */
-export function selectSubprotocol(
+export function selectQmuxSubprotocol(
   offers: readonly QmuxOffer[],
   appProtocol: string,
 ): string | undefined {

@@ -1,5 +1,6 @@
 import type { SessionStats } from '../session.js';
 import { QuicError } from './quic-error.js';
+import { SendQueue } from './send-queue.js';
 import { parseQuicheError, Shutdown, type Connection, type HostPort } from './quiche.js';
 
 /** What the layer above (HTTP/3, or a raw benchmark) hears from a connection. */
@@ -17,17 +18,12 @@ export interface StreamRead {
   fin: boolean;
 }
 
-interface PendingWrite {
-  data: Uint8Array;
-  fin: boolean;
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
-
 /** Sends one UDP datagram; the endpoint owns the socket. */
 export type PacketSender = (packet: Uint8Array, to: HostPort) => void;
 
 const READ_CHUNK_BYTES = 64 * 1024;
+/** Bytes a stream may buffer before its writer waits for quiche to take them. */
+const STREAM_SEND_BUDGET_BYTES = 256 * 1024;
 /** An idle session must outlive QUIC's idle timeout (30 s): ping well before it. */
 const KEEPALIVE_MS = 10_000;
 const SEND_BUFFER_BYTES = 1500;
@@ -50,7 +46,7 @@ export class QuicConnection {
   #scheduled = false;
   #timer: NodeJS.Timeout | undefined;
   #keepalive: NodeJS.Timeout;
-  #pending = new Map<number, PendingWrite[]>();
+  #sendQueue = new SendQueue(STREAM_SEND_BUDGET_BYTES);
   #streamWaiters: Array<() => void> = [];
   #nextBidi: number;
   #nextUni: number;
@@ -115,26 +111,27 @@ export class QuicConnection {
     return this.#conn.streamReadable(streamId);
   }
 
-  /** Queues bytes on a stream; resolves once quiche has taken all of them. */
+  /**
+   * Queues bytes (and FIN) on a stream. Resolves at once while the stream buffers little, else
+   * once quiche has taken them; a FIN resolves once quiche has it.
+   */
   write(streamId: number, data: Uint8Array, fin: boolean): Promise<void> {
     if (this.#isClosed) return Promise.reject(this.#closedError());
-    return new Promise((resolve, reject) => {
-      const queue = this.#pending.get(streamId);
-      const entry = { data, fin, resolve, reject };
-      if (queue) {
-        queue.push(entry);
-        return;
-      }
-      this.#pending.set(streamId, [entry]);
-      this.#drainStream(streamId);
-      this.schedule();
-    });
+    const written = this.#sendQueue.enqueue(streamId, data, fin);
+    if (this.#sendQueue.headIsBareFin(streamId)) {
+      this.#sendBareFin(streamId);
+      this.#flush();
+    }
+    this.schedule();
+    return written;
   }
 
   /** Resets our sending side (RESET_STREAM) or stops the peer's (STOP_SENDING). */
   shutdown(streamId: number, direction: 'read' | 'write', code: number): void {
     if (this.#isClosed) return;
-    if (direction === 'write') this.#failPending(streamId, new QuicError('STREAM_RESET', 'reset'));
+    if (direction === 'write') {
+      this.#sendQueue.fail(streamId, new QuicError('STREAM_RESET', 'stream was reset'), true);
+    }
     try {
       this.#conn.streamShutdown(
         streamId,
@@ -171,7 +168,10 @@ export class QuicConnection {
     const streamId = bidi ? this.#nextBidi : this.#nextUni;
     if (bidi) this.#nextBidi += 4;
     else this.#nextUni += 4;
-    await this.write(streamId, preamble, false);
+    // The first bytes go to quiche now: that is what creates the stream and uses up the limit.
+    const written = this.write(streamId, preamble, false);
+    this.#drainStream(streamId);
+    await written;
     return streamId;
   }
 
@@ -236,7 +236,11 @@ export class QuicConnection {
       this.handler?.onEstablished();
     }
     if (this.#established) this.#deliver();
-    for (const streamId of [...this.#pending.keys()]) this.#drainStream(streamId);
+    const waiting = this.#sendQueue.streamIds();
+    for (const streamId of waiting) {
+      if (this.#sendQueue.headIsBareFin(streamId)) this.#sendBareFin(streamId);
+    }
+    for (const streamId of waiting) this.#drainStream(streamId);
     this.#wakeStreamWaiters();
     this.#flush();
     this.#armTimer();
@@ -254,32 +258,21 @@ export class QuicConnection {
   }
 
   #drainStream(streamId: number): void {
-    const queue = this.#pending.get(streamId);
-    while (queue && queue.length > 0) {
-      const head = queue[0] as PendingWrite;
-      let written: number | null;
-      try {
-        written = this.#conn.streamSend(streamId, head.data, head.fin);
-      } catch (error) {
-        this.#failPending(streamId, this.#streamError(error, streamId));
-        return;
-      }
-      // Done (null): no capacity now, not even for a bare FIN; retry on a later tick.
-      if (written === null) return;
-      if (written < head.data.length) {
-        head.data = head.data.subarray(written);
-        return; // flow control or congestion: retry on a later tick
-      }
-      queue.shift();
-      head.resolve();
+    try {
+      this.#sendQueue.drain(streamId, (data, fin) => this.#conn.streamSend(streamId, data, fin));
+    } catch (error) {
+      this.#sendQueue.fail(streamId, this.#streamError(error, streamId), true);
     }
-    this.#pending.delete(streamId);
   }
 
-  #failPending(streamId: number, error: Error): void {
-    const queue = this.#pending.get(streamId);
-    this.#pending.delete(streamId);
-    for (const entry of queue ?? []) entry.reject(error);
+  /**
+   * quiche 0.18 counts a stream complete once its data is acked and a FIN is recorded, even if
+   * that FIN was never sent: an ACK processed between recording a bare FIN and sending it drops
+   * the stream and its FIN. So a bare FIN is recorded only just before a flush, first in line.
+   */
+  #sendBareFin(streamId: number): void {
+    this.setPriority(streamId, 0, false);
+    this.#drainStream(streamId);
   }
 
   #wakeStreamWaiters(): void {
@@ -331,8 +324,7 @@ export class QuicConnection {
     if (this.#timer) clearTimeout(this.#timer);
     clearInterval(this.#keepalive);
     const error = this.#closeReason();
-    for (const streamId of [...this.#pending.keys()])
-      this.#failPending(streamId, this.#closedError());
+    this.#sendQueue.failAll(this.#closedError());
     this.#wakeStreamWaiters();
     this.handler?.onClosed(error);
     this.#resolveClosed(error);
