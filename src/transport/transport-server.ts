@@ -1,4 +1,4 @@
-import { AsyncQueue } from './async-queue.js';
+import { AcceptQueue, MAX_PENDING_SESSIONS, offerSession } from './accept-queue.js';
 import { CertificateStore, type CertificateStoreOptions } from './cert/index.js';
 import { HttpFrontend, type RouteHandler } from './http/index.js';
 import type { CongestionControl, EndpointStats } from './quic/index.js';
@@ -27,7 +27,7 @@ export class TransportServer {
   readonly certificates: CertificateStore;
   #quic: WebTransportServer;
   #http: HttpFrontend;
-  #sessions = new AsyncQueue<AcceptedSession>();
+  #sessions = new AcceptQueue<AcceptedSession>(MAX_PENDING_SESSIONS);
   #ownsCertificates: boolean;
 
   private constructor(
@@ -76,13 +76,15 @@ export class TransportServer {
   }
 
   async close(): Promise<void> {
-    this.#sessions.close();
+    for (const left of this.#sessions.close())
+      left.session.close({ closeCode: 0, reason: 'server closed' });
     await Promise.all([this.#quic.close(), this.#http.close()]);
     if (this.#ownsCertificates) this.certificates.close();
   }
 
   async #pump(next: (signal?: AbortSignal) => Promise<AcceptedSession | undefined>): Promise<void> {
-    for (let session = await next(); session; session = await next()) this.#sessions.push(session);
+    for (let session = await next(); session; session = await next())
+      offerSession(this.#sessions, session);
   }
 }
 

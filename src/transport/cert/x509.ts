@@ -1,5 +1,6 @@
-// The Reflect shim must be in place before @peculiar/x509 (via tsyringe) is evaluated.
-import './reflect-metadata.js';
+// @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect metadata API
+// in place before it is evaluated.
+import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 

@@ -1,4 +1,4 @@
-import { AsyncQueue } from '../async-queue.js';
+import { AcceptQueue, MAX_PENDING_SESSIONS, offerSession } from '../accept-queue.js';
 import type { TlsMaterial } from '../quic/index.js';
 import type { AcceptedSession, SessionRequest, TransportSession } from '../session.js';
 import { TransportError } from '../transport-error.js';
@@ -33,7 +33,7 @@ const MODULE = '@fails-components/webtransport';
  */
 export class FailsComponentsServer {
   #server: Http3ServerLike;
-  #sessions = new AsyncQueue<AcceptedSession>();
+  #sessions = new AcceptQueue<AcceptedSession>(MAX_PENDING_SESSIONS);
 
   private constructor(server: Http3ServerLike, options: FailsComponentsServerOptions) {
     this.#server = server;
@@ -69,7 +69,8 @@ export class FailsComponentsServer {
   }
 
   async close(): Promise<void> {
-    this.#sessions.close();
+    for (const left of this.#sessions.close())
+      left.session.close({ closeCode: 0, reason: 'server closed' });
     this.#server.stopServer();
     await this.#server.closed;
   }
@@ -84,7 +85,7 @@ export class FailsComponentsServer {
         remoteAddress: '',
       };
       const shaped = Object.assign(session, { protocol: '' }) as TransportSession;
-      this.#sessions.push({ request, session: shaped, stats: () => undefined });
+      offerSession(this.#sessions, { request, session: shaped, stats: () => undefined });
     }
   }
 }

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { CertificateStore } from '../cert/index.js';
 import type { AcceptedSession, SessionPolicy } from '../session.js';
-import { AcceptQueue } from './accept-queue.js';
+import { AcceptQueue, MAX_PENDING_SESSIONS } from '../accept-queue.js';
 import { CERTIFICATE_HASH_PATH, certificateHashRoute } from './certificate-route.js';
 import { HttpFrontendError } from './http-error.js';
 import { QmuxUpgrade } from './qmux-upgrade.js';
@@ -26,8 +26,6 @@ export interface HttpFrontendOptions {
   signal?: AbortSignal;
 }
 
-// Sessions nobody accept()s are closed beyond this, rather than piling up.
-const MAX_PENDING_SESSIONS = 256;
 // How long closing sessions may take to finish their WebSocket close handshake.
 const CLOSE_GRACE_MS = 1000;
 
@@ -37,7 +35,10 @@ const CLOSE_GRACE_MS = 1000;
  */
 export class HttpFrontend {
   readonly #router = new Router();
-  readonly #queue = new AcceptQueue<AcceptedSession>(MAX_PENDING_SESSIONS);
+  readonly #queue = new AcceptQueue<AcceptedSession>(
+    MAX_PENDING_SESSIONS,
+    (signal) => new HttpFrontendError('ABORTED', 'accept() was aborted', { cause: signal.reason }),
+  );
   readonly #sessions = new SessionRegistry();
   readonly #cleanups: Array<() => void> = [];
   #closing: Promise<void> | undefined;

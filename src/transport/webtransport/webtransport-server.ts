@@ -5,7 +5,7 @@ import {
   type QuicOptions,
   type TlsMaterial,
 } from '../quic/index.js';
-import { AsyncQueue } from '../async-queue.js';
+import { AcceptQueue, MAX_PENDING_SESSIONS, offerSession } from '../accept-queue.js';
 import { defaultPolicy, type AcceptedSession, type SessionPolicy } from '../session.js';
 import { H3ServerConnection } from './h3-server-connection.js';
 
@@ -24,15 +24,15 @@ export interface WebTransportServerOptions {
 /** WebTransport over HTTP/3 on a UDP port: accepts sessions from browsers and Node clients. */
 export class WebTransportServer {
   #endpoint: QuicServerEndpoint;
-  #sessions: AsyncQueue<AcceptedSession>;
+  #sessions: AcceptQueue<AcceptedSession>;
 
-  private constructor(endpoint: QuicServerEndpoint, sessions: AsyncQueue<AcceptedSession>) {
+  private constructor(endpoint: QuicServerEndpoint, sessions: AcceptQueue<AcceptedSession>) {
     this.#endpoint = endpoint;
     this.#sessions = sessions;
   }
 
   static async listen(options: WebTransportServerOptions): Promise<WebTransportServer> {
-    const sessions = new AsyncQueue<AcceptedSession>();
+    const sessions = new AcceptQueue<AcceptedSession>(MAX_PENDING_SESSIONS);
     const policy = options.policy ?? defaultPolicy(options.protocols ?? []);
     const quic: QuicOptions = { ...options.quic, alpn: ['h3'] };
     // Fail at start-up, not silently per handshake, when the certificate or options are bad.
@@ -43,7 +43,7 @@ export class WebTransportServer {
       maxConnections: options.maxConnections,
       config: () => createQuicheConfig(quic, options.tls(), false),
       onConnection: (connection, remote) => {
-        new H3ServerConnection(connection, remote.host, policy, (s) => sessions.push(s));
+        new H3ServerConnection(connection, remote.host, policy, (s) => offerSession(sessions, s));
       },
     });
     return new WebTransportServer(endpoint, sessions);
@@ -63,7 +63,8 @@ export class WebTransportServer {
   }
 
   async close(): Promise<void> {
-    this.#sessions.close();
+    for (const left of this.#sessions.close())
+      left.session.close({ closeCode: 0, reason: 'server closed' });
     await this.#endpoint.close(0x100, 'server shutting down');
   }
 }

@@ -1,4 +1,7 @@
-import { HttpFrontendError } from './http-error.js';
+import type { AcceptedSession } from './session.js';
+
+/** Sessions nobody accept()s are refused beyond this, rather than piling up. */
+export const MAX_PENDING_SESSIONS = 256;
 
 interface Waiter<T> {
   resolve: (value: T | undefined) => void;
@@ -16,7 +19,12 @@ export class AcceptQueue<T> {
   readonly #waiters: Waiter<T>[] = [];
   #closed = false;
 
-  constructor(private readonly capacity: number) {}
+  /** `abortError` makes the rejection an aborted `next()` gets (default: the signal's reason). */
+  constructor(
+    private readonly capacity: number,
+    private readonly abortError: (signal: AbortSignal) => Error = (signal) =>
+      signal.reason instanceof Error ? signal.reason : new Error('aborted'),
+  ) {}
 
   /** False when closed or full: the caller must dispose of the item itself. */
   push(item: T): boolean {
@@ -33,7 +41,7 @@ export class AcceptQueue<T> {
   }
 
   next(signal?: AbortSignal): Promise<T | undefined> {
-    if (signal?.aborted) return Promise.reject(aborted(signal));
+    if (signal?.aborted) return Promise.reject(this.abortError(signal));
     if (this.#items.length > 0) return Promise.resolve(this.#items.shift());
     if (this.#closed) return Promise.resolve(undefined);
     return new Promise<T | undefined>((resolve, reject) => {
@@ -56,7 +64,7 @@ export class AcceptQueue<T> {
   #abort(waiter: Waiter<T>): void {
     const index = this.#waiters.indexOf(waiter);
     if (index !== -1) this.#waiters.splice(index, 1);
-    if (waiter.signal) waiter.reject(aborted(waiter.signal));
+    if (waiter.signal) waiter.reject(this.abortError(waiter.signal));
   }
 
   #settle(waiter: Waiter<T>): void {
@@ -64,6 +72,8 @@ export class AcceptQueue<T> {
   }
 }
 
-function aborted(signal: AbortSignal): HttpFrontendError {
-  return new HttpFrontendError('ABORTED', 'accept() was aborted', { cause: signal.reason });
+/** Queues an accepted session, or closes it when the queue is full or closed. */
+export function offerSession(queue: AcceptQueue<AcceptedSession>, accepted: AcceptedSession): void {
+  if (queue.push(accepted)) return;
+  accepted.session.close({ closeCode: 503, reason: 'server busy' });
 }
