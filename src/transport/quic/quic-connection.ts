@@ -36,6 +36,8 @@ const SEND_BUFFER_BYTES = 1500;
 export class QuicConnection {
   handler: QuicConnectionHandler | undefined;
   readonly closed: Promise<QuicError | undefined>;
+  /** Resolves when the handshake completes; rejects if the connection closes first. */
+  readonly established: Promise<void>;
   readonly isServer: boolean;
 
   #conn: Connection;
@@ -51,6 +53,7 @@ export class QuicConnection {
   #nextBidi: number;
   #nextUni: number;
   #resolveClosed!: (error: QuicError | undefined) => void;
+  #settleEstablished!: (error?: QuicError) => void;
   #readBuffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
 
   constructor(conn: Connection, send: PacketSender, local: HostPort, isServer: boolean) {
@@ -61,6 +64,10 @@ export class QuicConnection {
     this.#nextBidi = isServer ? 1 : 0;
     this.#nextUni = isServer ? 3 : 2;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.established = new Promise((resolve, reject) => {
+      this.#settleEstablished = (error) => (error ? reject(error) : resolve());
+    });
+    this.established.catch(() => undefined);
     this.#keepalive = setInterval(() => this.#ping(), KEEPALIVE_MS).unref();
   }
 
@@ -118,11 +125,8 @@ export class QuicConnection {
   write(streamId: number, data: Uint8Array, fin: boolean): Promise<void> {
     if (this.#isClosed) return Promise.reject(this.#closedError());
     const written = this.#sendQueue.enqueue(streamId, data, fin);
-    if (this.#sendQueue.headIsBareFin(streamId)) {
-      this.#sendBareFin(streamId);
-      this.#flush();
-    }
-    this.schedule();
+    if (this.#sendQueue.headIsBareFin(streamId)) this.#sendBareFin(streamId);
+    else this.schedule();
     return written;
   }
 
@@ -215,7 +219,8 @@ export class QuicConnection {
 
   stats(): SessionStats {
     const stats = this.#conn.stats();
-    const path = this.#conn.pathStats().find((p) => p.active) ?? this.#conn.pathStats()[0];
+    const paths = this.#conn.pathStats();
+    const path = paths.find((p) => p.active) ?? paths[0];
     return {
       rttMs: path ? path.rtt : 0,
       cwndBytes: path ? path.cwnd : 0,
@@ -233,14 +238,14 @@ export class QuicConnection {
     if (this.#isClosed) return;
     if (!this.#established && this.#conn.isEstablished()) {
       this.#established = true;
+      this.#settleEstablished();
       this.handler?.onEstablished();
     }
     if (this.#established) this.#deliver();
-    const waiting = this.#sendQueue.streamIds();
-    for (const streamId of waiting) {
+    for (const streamId of this.#sendQueue.streamIds()) {
       if (this.#sendQueue.headIsBareFin(streamId)) this.#sendBareFin(streamId);
+      else this.#drainStream(streamId);
     }
-    for (const streamId of waiting) this.#drainStream(streamId);
     this.#wakeStreamWaiters();
     this.#flush();
     this.#armTimer();
@@ -259,20 +264,26 @@ export class QuicConnection {
 
   #drainStream(streamId: number): void {
     try {
-      this.#sendQueue.drain(streamId, (data, fin) => this.#conn.streamSend(streamId, data, fin));
+      this.#sendQueue.drain(streamId, (data, fin) => {
+        return this.#conn.streamSend(streamId, data, fin);
+      });
     } catch (error) {
       this.#sendQueue.fail(streamId, this.#streamError(error, streamId), true);
     }
   }
 
   /**
-   * quiche 0.18 counts a stream complete once its data is acked and a FIN is recorded, even if
-   * that FIN was never sent: an ACK processed between recording a bare FIN and sending it drops
-   * the stream and its FIN. So a bare FIN is recorded only just before a flush, first in line.
+   * A FIN with no bytes to ride on. quiche 0.18 never retransmits such a FIN once the stream's
+   * bytes are acked (its retransmit skips an empty buffer), and counts the stream complete as soon
+   * as a FIN is recorded over acked bytes. So it goes first in line and out at once, while the
+   * last bytes are most likely still in flight; writers that close right after their last write
+   * (same tick) never get here: the FIN rides on those bytes.
    */
   #sendBareFin(streamId: number): void {
     this.setPriority(streamId, 0, false);
     this.#drainStream(streamId);
+    this.#flush();
+    this.#armTimer();
   }
 
   #wakeStreamWaiters(): void {
@@ -326,6 +337,9 @@ export class QuicConnection {
     const error = this.#closeReason();
     this.#sendQueue.failAll(this.#closedError());
     this.#wakeStreamWaiters();
+    this.#settleEstablished(
+      error ?? new QuicError('CONNECTION_CLOSED', 'closed before the handshake'),
+    );
     this.handler?.onClosed(error);
     this.#resolveClosed(error);
   }

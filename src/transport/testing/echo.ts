@@ -6,7 +6,7 @@ import type { TransportSession } from '../session.js';
  */
 export function serveEcho(session: TransportSession): void {
   void pump(session.incomingBidirectionalStreams, (stream) =>
-    stream.readable.pipeTo(stream.writable),
+    copy(stream.readable, stream.writable),
   );
   void pump(session.incomingUnidirectionalStreams, async (readable: ReadableStream<Uint8Array>) => {
     const bytes = await readAll(readable);
@@ -16,6 +16,17 @@ export function serveEcho(session: TransportSession): void {
     await writer.close();
   });
   void session.datagrams.readable.pipeTo(session.datagrams.writable).catch(() => undefined);
+}
+
+/** Like pipeTo, but closes in the same turn as the last write, so FIN rides on the last bytes. */
+async function copy(readable: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Array>) {
+  const writer = writable.getWriter();
+  try {
+    for await (const chunk of readable) await writer.write(chunk);
+    await writer.close();
+  } catch (error) {
+    await writer.abort(error).catch(() => undefined);
+  }
 }
 
 async function pump<T>(

@@ -3,7 +3,6 @@ import {
   FrameType,
   H3Error,
   H3ErrorCode,
-  Setting,
   StreamType,
   decodeDatagram,
   decodeSettings,
@@ -48,6 +47,7 @@ export abstract class H3Connection implements QuicConnectionHandler, SessionCarr
   >();
   #bufferedCount = 0;
   #closing = false;
+  #peerControlSeen = false;
 
   constructor(readonly connection: QuicConnection) {
     connection.handler = this;
@@ -244,9 +244,10 @@ export abstract class H3Connection implements QuicConnectionHandler, SessionCarr
 
   #classifyUni(streamId: number, type: number, rest: Uint8Array, fin: boolean): StreamRole {
     if (type === StreamType.CONTROL) {
-      if ([...this.#streams.values()].some((r) => r.kind === 'control')) {
+      if (this.#peerControlSeen) {
         throw new H3Error(H3ErrorCode.STREAM_CREATION_ERROR, 'second control stream');
       }
+      this.#peerControlSeen = true;
       const role: StreamRole = { kind: 'control', frames: new FrameReader(), settingsSeen: false };
       this.#streams.set(streamId, role);
       return this.#consume(streamId, role, rest, fin);
@@ -408,5 +409,3 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length);
   return out;
 }
-
-export { Setting };

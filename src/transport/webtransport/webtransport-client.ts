@@ -75,10 +75,7 @@ async function waitEstablished(
   pinned: WebTransportConnectOptions['serverCertificateHashes'],
 ): Promise<void> {
   if (!pinned || pinned.length === 0) return;
-  while (!connection.isEstablished) {
-    if (connection.isClosed) return;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+  await connection.established;
   const der = connection.peerCertificate();
   const hash = der ? createHash('sha256').update(der).digest() : undefined;
   const match = pinned.some((h) => hash && Buffer.compare(Buffer.from(h.value), hash) === 0);
