@@ -73,6 +73,19 @@ describe('WebTransport over HTTP/3, Node client and server', () => {
     session.close();
   });
 
+  test('a stream closed long after its last write still ends cleanly at the peer', async () => {
+    const session = await connect();
+    const incoming = session.incomingUnidirectionalStreams.getReader();
+    const writer = (await session.createUnidirectionalStream()).getWriter();
+    await writer.write(patternBytes(3000, 5));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the bytes are acked by now
+    await writer.close(); // a FIN with no bytes to ride on
+    const { value } = await incoming.read();
+    assert.ok(value);
+    assert.deepEqual(await readAll(value), patternBytes(3000, 5));
+    session.close();
+  });
+
   test('datagrams echo', async () => {
     const session = await connect();
     assert.ok(session.datagrams.maxDatagramSize > 1000, `max ${session.datagrams.maxDatagramSize}`);
