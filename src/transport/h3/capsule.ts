@@ -1,5 +1,5 @@
 import { H3ErrorCode } from './h3-error.js';
-import { TlvReader, encodeTlv, type Tlv } from './tlv.js';
+import { TlvReader, encodeTlv } from './tlv.js';
 
 /**
  * Capsule types (RFC 9297 §3.2, draft-ietf-webtrans-http3-16 §5.6 and §9.6). Unknown types,
@@ -32,36 +32,14 @@ export interface CapsuleReaderOptions {
 
 /**
  * Splits the capsule-protocol data stream (the concatenated payloads of the DATA frames on a
- * CONNECT stream) into capsules. Capsules may straddle DATA frames, hence the buffering.
+ * CONNECT stream) into capsules, which may straddle DATA frames. A stream ending inside a
+ * capsule is a malformed message (RFC 9297 §3.3): `end()` throws H3Error(MESSAGE_ERROR).
  */
-export class CapsuleReader {
-  readonly #tlv: TlvReader;
-
+export class CapsuleReader extends TlvReader {
   constructor(options: CapsuleReaderOptions = {}) {
-    // RFC 9297 §3.3: a stream ending inside a capsule is a malformed message, which RFC 9114
-    // §4.1.2 answers with H3_MESSAGE_ERROR.
-    this.#tlv = new TlvReader(options.maxPayloadBytes ?? 64 * 1024, {
+    super(options.maxPayloadBytes ?? 64 * 1024, {
       what: 'capsule',
       truncatedCode: H3ErrorCode.MESSAGE_ERROR,
     });
-  }
-
-  get bufferedBytes(): number {
-    return this.#tlv.bufferedBytes;
-  }
-
-  /** Queues received bytes (copied, so the caller may reuse its buffer). */
-  push(chunk: Uint8Array): void {
-    this.#tlv.push(chunk);
-  }
-
-  /** The next complete capsule, or undefined until more bytes arrive. */
-  next(): Tlv | undefined {
-    return this.#tlv.next();
-  }
-
-  /** Call at FIN: throws H3Error(MESSAGE_ERROR) if the stream ended inside a capsule. */
-  end(): void {
-    this.#tlv.end();
   }
 }
