@@ -27,6 +27,16 @@ const STREAM_SEND_BUDGET_BYTES = 256 * 1024;
 /** An idle session must outlive QUIC's idle timeout (30 s): ping well before it. */
 const KEEPALIVE_MS = 10_000;
 const SEND_BUFFER_BYTES = 1500;
+/** Packets one flush may send before I/O gets a turn (a window's worth at any sane cwnd). */
+const FLUSH_PACKETS_MAX = 4096;
+/**
+ * Packets a closing connection may send. A close needs one per packet number space; quiche 0.18
+ * can emit frameless packets forever when an application close lands between handshake
+ * completion and confirmation (it writes the close only in 1-RTT packets but keeps choosing the
+ * Handshake space), so past this the connection is dropped locally.
+ */
+const CLOSE_PACKETS_MAX = 16;
+const TRANSPORT_APPLICATION_ERROR = 0x0c;
 
 /**
  * Drives one quiche connection: feeds it packets, flushes what it wants to send, runs its timer,
@@ -45,6 +55,10 @@ export class QuicConnection {
   #local: HostPort;
   #established = false;
   #isClosed = false;
+  #closing = false;
+  /** A client's handshake is confirmed by HANDSHAKE_DONE, which rides on a 1-RTT packet. */
+  #sawOneRttPacket = false;
+  #closePackets = 0;
   #scheduled = false;
   #timer: NodeJS.Timeout | undefined;
   #keepalive: NodeJS.Timeout;
@@ -82,6 +96,7 @@ export class QuicConnection {
   /** Feeds one received UDP payload (quiche decrypts it in place). */
   receive(packet: Uint8Array, from: HostPort): void {
     if (this.#isClosed) return;
+    if (!this.#sawOneRttPacket && ((packet[0] ?? 0x80) & 0x80) === 0) this.#sawOneRttPacket = true;
     try {
       this.#conn.recv(packet, { from, to: this.#local });
     } catch {
@@ -198,11 +213,20 @@ export class QuicConnection {
     }
   }
 
-  /** Closes the whole connection with an application (or transport) error code. */
+  /**
+   * Closes the whole connection with an application (or transport) error code. Before the
+   * handshake is confirmed an application close goes out as the transport error
+   * APPLICATION_ERROR (RFC 9000 §10.2.3): Initial and Handshake packets cannot carry
+   * application codes.
+   */
   close(code: number, reason: string, application = true): void {
     if (this.#isClosed) return;
+    this.#closing = true;
+    const confirmed = this.#conn.isEstablished() && (this.isServer || this.#sawOneRttPacket);
+    const asApplication = application && confirmed;
+    const wireCode = application && !confirmed ? TRANSPORT_APPLICATION_ERROR : code;
     try {
-      this.#conn.close(application, code, new TextEncoder().encode(reason));
+      this.#conn.close(asApplication, wireCode, new TextEncoder().encode(reason));
     } catch {
       // Already closing.
     }
@@ -294,7 +318,9 @@ export class QuicConnection {
   }
 
   #flush(): void {
-    for (;;) {
+    if (this.#isClosed) return;
+    const closing = this.#closing || this.#conn.localError() !== null;
+    for (let count = 0; count < FLUSH_PACKETS_MAX; count++) {
       const packet = Buffer.allocUnsafe(SEND_BUFFER_BYTES);
       let sent: ReturnType<Connection['send']>;
       try {
@@ -303,14 +329,20 @@ export class QuicConnection {
         return;
       }
       if (sent === null) return;
+      if (closing && ++this.#closePackets > CLOSE_PACKETS_MAX) {
+        this.#teardown();
+        return;
+      }
       const [length, info] = sent;
       this.#send(packet.subarray(0, length), info.to);
     }
+    this.schedule(); // more to send: let received packets (ACKs) in first
   }
 
   #armTimer(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#isClosed) return;
     const delayMs = this.#conn.timeout();
     if (delayMs === null) return;
     this.#timer = setTimeout(() => {
@@ -331,6 +363,7 @@ export class QuicConnection {
   }
 
   #teardown(): void {
+    if (this.#isClosed) return;
     this.#isClosed = true;
     if (this.#timer) clearTimeout(this.#timer);
     clearInterval(this.#keepalive);
