@@ -37,7 +37,11 @@ export class GroupProducer extends Closable {
   }
 
   /** Appends an object; ids only grow (gaps are allowed, as the draft allows). */
-  write(payload: Uint8Array, objectId = this.nextObjectId, extensions?: ExtensionHeader[]): void {
+  write(
+    payload: Uint8Array,
+    objectId = this.nextObjectId,
+    extensions?: readonly ExtensionHeader[],
+  ): void {
     if (this.isClosed) throw new ModelError('CLOSED', `group ${this.groupId} is closed`);
     const last = this.#objects.at(-1);
     if (last && objectId <= last.objectId) {
@@ -46,7 +50,11 @@ export class GroupProducer extends Closable {
         `object ${objectId} after ${last.objectId} in group ${this.groupId}`,
       );
     }
-    this.#objects.push(extensions ? { objectId, payload, extensions } : { objectId, payload });
+    this.#objects.push(
+      extensions && extensions.length > 0
+        ? { objectId, payload, extensions }
+        : { objectId, payload },
+    );
     this.#sizeBytes += payload.length;
     this.#changed.notify();
     this.#onGrow?.(payload.length);

@@ -10,6 +10,11 @@ export interface TrackOptions {
   cacheBytes?: number;
   /** Publisher priority, 0 (highest) .. 255, as the draft defines it. */
   priority?: number;
+  /**
+   * Settles when the track's source confirms it (the relay's upstream SUBSCRIBE_OK), rejecting
+   * with the source's error; local tracks are ready at once.
+   */
+  ready?: Promise<void>;
 }
 
 export const DEFAULT_CACHE_GROUPS = 4;
@@ -34,6 +39,7 @@ export class Lagged {
 export class TrackProducer extends Closable {
   readonly name: string;
   readonly priority: number;
+  readonly ready: Promise<void>;
   readonly #groups: GroupProducer[] = [];
   readonly #changed = new ChangeSignal();
   readonly #cacheGroups: number;
@@ -47,6 +53,8 @@ export class TrackProducer extends Closable {
     super();
     this.name = name;
     this.priority = options.priority ?? 128;
+    this.ready = options.ready ?? Promise.resolve();
+    this.ready.catch(() => undefined);
     this.#cacheGroups = Math.max(1, options.cacheGroups ?? DEFAULT_CACHE_GROUPS);
     this.#cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
   }
@@ -159,6 +167,18 @@ export class TrackConsumer {
 
   get priority(): number {
     return this.#track.priority;
+  }
+
+  /** See TrackOptions.ready. */
+  get ready(): Promise<void> {
+    return this.#track.ready;
+  }
+
+  /** The newest object's location, for SUBSCRIBE_OK. */
+  get largest(): { group: number; object: number } | undefined {
+    const latest = this.#track.latest;
+    if (!latest) return undefined;
+    return { group: latest.groupId, object: Math.max(0, latest.nextObjectId - 1) };
   }
 
   /** The newest group id the track has, for SUBSCRIBE_OK's largest location. */

@@ -1,0 +1,71 @@
+import { MoqError } from '../error/index.js';
+import {
+  ControlMessageDecoder,
+  encodeControlMessage,
+  type ControlMessage,
+} from '../message/index.js';
+import { readChunks, StreamWriter } from './stream-io.js';
+
+/** The bidirectional stream both peers exchange control messages on (§3.3). */
+export class ControlStream {
+  readonly #readable: ReadableStream<Uint8Array>;
+  readonly #writer: StreamWriter;
+  readonly #decoder = new ControlMessageDecoder();
+  #version: number;
+  #sending: Promise<void> = Promise.resolve();
+
+  constructor(stream: WebTransportBidirectionalStream, version: number) {
+    this.#readable = stream.readable as ReadableStream<Uint8Array>;
+    this.#writer = new StreamWriter(stream.writable as WritableStream<Uint8Array>);
+    this.#version = version;
+    this.#decoder.setVersion(version);
+  }
+
+  setVersion(version: number): void {
+    this.#version = version;
+    this.#decoder.setVersion(version);
+  }
+
+  /** Queues a message; messages go out in call order. Rejects if the stream failed. */
+  send(message: ControlMessage): Promise<void> {
+    const bytes = encodeControlMessage(message, this.#version);
+    this.#sending = this.#sending.then(() => this.#writer.write(bytes));
+    return this.#sending;
+  }
+
+  /**
+   * The peer's messages in order. Malformed bytes throw a session-scope MoqError; the stream
+   * ending at all is a protocol violation (it lives as long as the session).
+   */
+  async *messages(signal?: AbortSignal): AsyncGenerator<ControlMessage> {
+    for await (const chunk of readChunks(this.#readable, signal)) {
+      this.#decoder.push(chunk);
+      for (let message = this.#next(); message; message = this.#next()) yield message;
+    }
+    throw MoqError.protocolViolation('the peer closed the control stream');
+  }
+
+  /** The next whole message, if buffered. */
+  async nextMessage(signal?: AbortSignal): Promise<ControlMessage> {
+    const buffered = this.#next();
+    if (buffered) return buffered;
+    for await (const chunk of readChunks(this.#readable, signal)) {
+      this.#decoder.push(chunk);
+      const message = this.#next();
+      if (message) return message;
+    }
+    throw MoqError.protocolViolation('the peer closed the control stream during setup');
+  }
+
+  close(): void {
+    this.#writer.reset(0, 'session closed');
+  }
+
+  #next(): ControlMessage | undefined {
+    try {
+      return this.#decoder.next();
+    } catch (error) {
+      throw MoqError.fromDecode(error);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import { DataStreamDecoder, ObjectStatus, decodeObjectDatagram } from '../data/index.js';
+import { DataStreamResetCode, MoqError } from '../error/index.js';
+import { ModelError, type GroupProducer, type TrackProducer } from '../model/index.js';
+import type { SessionContext } from './session-context.js';
+import { ALIAS_WAIT_MS } from './session-options.js';
+import { readChunks, streamErrorCodeOf } from './stream-io.js';
+import type { Subscriber } from './subscriber.js';
+
+const DEFAULT_MAX_OBJECT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Turns the peer's unidirectional data streams and datagrams into groups of the tracks we
+ * subscribed to. A stream that breaks closes only its own group, with an error, so a reader
+ * never mistakes a cut group for a whole one.
+ */
+export class DataReceiver {
+  readonly #ctx: SessionContext;
+  readonly #subscriber: Subscriber;
+  readonly #datagramGroups = new Map<TrackProducer, GroupProducer>();
+
+  constructor(ctx: SessionContext, subscriber: Subscriber) {
+    this.#ctx = ctx;
+    this.#subscriber = subscriber;
+  }
+
+  async run(): Promise<void> {
+    await Promise.allSettled([this.#acceptStreams(), this.#acceptDatagrams()]);
+  }
+
+  async #acceptStreams(): Promise<void> {
+    const reader = this.#ctx.transport.incomingUnidirectionalStreams.getReader();
+    const stop = (): void => {
+      reader.cancel().catch(() => undefined);
+    };
+    this.#ctx.signal.addEventListener('abort', stop, { once: true });
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        void this.#receive(value as ReadableStream<Uint8Array>);
+      }
+    } catch {
+      // The session ended.
+    } finally {
+      this.#ctx.signal.removeEventListener('abort', stop);
+    }
+  }
+
+  async #receive(readable: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new DataStreamDecoder({
+      maxObjectBytes: this.#ctx.options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
+    });
+    const cancel = new AbortController();
+    const signal = AbortSignal.any([cancel.signal, this.#ctx.signal]);
+    let group: GroupProducer | undefined;
+    try {
+      for await (const chunk of readChunks(readable, signal, DataStreamResetCode.CANCELLED)) {
+        decoder.push(chunk);
+        for (let event = decoder.next(); event; event = decoder.next()) {
+          if (event.kind === 'subgroup_header') {
+            group = await this.#openGroup(event.trackAlias, event.groupId);
+            if (!group) {
+              cancel.abort();
+              return;
+            }
+          } else if (event.kind === 'object' && group) {
+            if (event.status === ObjectStatus.Normal) {
+              group.write(event.payload, event.objectId, event.extensions);
+            }
+          } else if (event.kind === 'fetch_header') {
+            cancel.abort(); // we never send FETCH, so no fetch stream is ours to read
+            return;
+          }
+        }
+      }
+      decoder.end();
+      group?.close();
+    } catch (error) {
+      group?.close(streamFailure(error));
+      if (error instanceof MoqError && error.scope === 'session') this.#ctx.fail(error);
+    }
+  }
+
+  async #openGroup(alias: number, groupId: number): Promise<GroupProducer | undefined> {
+    const track = await this.#subscriber.trackForAlias(alias, ALIAS_WAIT_MS);
+    if (!track || track.isClosed || track.hasGroup(groupId)) return undefined;
+    try {
+      return track.createGroup(groupId);
+    } catch (error) {
+      if (error instanceof ModelError) return undefined;
+      throw error;
+    }
+  }
+
+  async #acceptDatagrams(): Promise<void> {
+    let reader: ReadableStreamDefaultReader<Uint8Array>;
+    try {
+      reader = (this.#ctx.transport.datagrams.readable as ReadableStream<Uint8Array>).getReader();
+    } catch {
+      return; // this transport has no datagrams
+    }
+    this.#ctx.signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined), {
+      once: true,
+    });
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        await this.#datagram(value);
+      }
+    } catch {
+      // The session ended.
+    }
+  }
+
+  async #datagram(bytes: Uint8Array): Promise<void> {
+    let datagram: ReturnType<typeof decodeObjectDatagram>;
+    try {
+      datagram = decodeObjectDatagram(bytes);
+    } catch (error) {
+      this.#ctx.fail(MoqError.fromDecode(error));
+      return;
+    }
+    const track = await this.#subscriber.trackForAlias(datagram.trackAlias, 0);
+    if (!track || track.isClosed || datagram.payload.length === 0) return;
+    let group = this.#datagramGroups.get(track);
+    if (!group || group.groupId !== datagram.groupId) {
+      if (group && datagram.groupId < group.groupId) return; // late: its group is gone
+      group?.close();
+      if (track.hasGroup(datagram.groupId)) return;
+      group = track.createGroup(datagram.groupId);
+      this.#datagramGroups.set(track, group);
+      track.onClose(() => this.#datagramGroups.delete(track));
+    }
+    if (datagram.objectId >= group.nextObjectId) {
+      group.write(datagram.payload, datagram.objectId, datagram.extensions);
+    }
+  }
+}
+
+function streamFailure(error: unknown): Error {
+  const code = streamErrorCodeOf(error);
+  if (code !== undefined) return new MoqError(code, `data stream reset (${code})`, 'stream');
+  if (error instanceof Error) return error;
+  return new Error(String(error));
+}

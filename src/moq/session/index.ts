@@ -1,0 +1,4 @@
+export { MoqSession } from './moq-session.js';
+export { DRAFT_14_PROTOCOLS, SUPPORTED_VERSIONS } from './setup.js';
+export type { Announcement, MoqSessionOptions } from './session-options.js';
+export type { SubscribeOptions } from './subscriber.js';

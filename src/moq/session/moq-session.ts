@@ -1,0 +1,369 @@
+import { FetchErrorCode, MoqError, PublishErrorCode, SessionCloseCode } from '../error/index.js';
+import {
+  FetchError,
+  GoAway,
+  PublishError,
+  MaxRequestId,
+  RequestsBlocked,
+  type ControlMessage,
+} from '../message/index.js';
+import type { BroadcastProducer, TrackConsumer, TrackProducer } from '../model/index.js';
+import type { ControlStream } from './control-stream.js';
+import { DataReceiver } from './data-receiver.js';
+import { Publisher } from './publisher.js';
+import { PeerRequestIds, RequestIdAllocator } from './request-ids.js';
+import type { SessionContext } from './session-context.js';
+import {
+  DEFAULT_MAX_REQUESTS,
+  type Announcement,
+  type MoqSessionOptions,
+} from './session-options.js';
+import { setupClient, setupServer, type SetupResult } from './setup.js';
+import { Subscriber, type SubscribeOptions } from './subscriber.js';
+
+/**
+ * One MoQ Transport session over a W3C-shaped WebTransport (Chromium's, ours over QUIC, or
+ * QMux). Either side may publish and subscribe. `closed` resolves when the session ends cleanly
+ * and rejects with the MoqError that ended it.
+ */
+export class MoqSession {
+  readonly version: number;
+  readonly isClient: boolean;
+  readonly peerImplementation: string | undefined;
+  readonly closed: Promise<void>;
+  /** Resolves with the new session URI when the peer sends GOAWAY. */
+  readonly goaway: Promise<string>;
+
+  readonly #transport: WebTransport;
+  readonly #control: ControlStream;
+  readonly #abort = new AbortController();
+  readonly #peerIds: PeerRequestIds;
+  readonly #publisher: Publisher;
+  readonly #subscriber: Subscriber;
+  readonly #openPeerRequests = { count: 0 };
+  readonly #requestIds: RequestIdAllocator;
+  #settleClosed!: (error?: MoqError) => void;
+  #onGoaway!: (uri: string) => void;
+  #isClosed = false;
+
+  private constructor(
+    transport: WebTransport,
+    setup: SetupResult,
+    isClient: boolean,
+    options: MoqSessionOptions,
+  ) {
+    this.#transport = transport;
+    this.#control = setup.control;
+    this.version = setup.version;
+    this.isClient = isClient;
+    this.peerImplementation = setup.peerImplementation;
+    this.closed = new Promise((resolve, reject) => {
+      this.#settleClosed = (error) => (error ? reject(error) : resolve());
+    });
+    this.closed.catch(() => undefined);
+    this.goaway = new Promise((resolve) => (this.#onGoaway = resolve));
+    const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
+    this.#peerIds = new PeerRequestIds(isClient, maxRequests);
+    const requestIds = new RequestIdAllocator(isClient, setup.peerMaxRequestId);
+    this.#requestIds = requestIds;
+    const ctx = this.#context(requestIds, options);
+    this.#publisher = new Publisher(ctx);
+    this.#subscriber = new Subscriber(ctx);
+    options.signal?.addEventListener('abort', () => this.close(), { once: true });
+    transport.closed.then(
+      (info) => this.#end(info.closeCode ? transportError(info) : undefined),
+      (error: unknown) => this.#end(transportError(error)),
+    );
+    void this.#controlLoop();
+    void new DataReceiver(ctx, this.#subscriber).run();
+  }
+
+  /** Client side: runs the setup on a ready transport. */
+  static async connect(
+    transport: WebTransport,
+    options: MoqSessionOptions = {},
+  ): Promise<MoqSession> {
+    await transport.ready;
+    const setup = await withSetupErrors(transport, () =>
+      setupClient(transport, maxRequestIdFor(true, options), options.signal),
+    );
+    return new MoqSession(transport, setup, true, options);
+  }
+
+  /** Server side: waits for the client's setup on an accepted transport. */
+  static async accept(
+    transport: WebTransport,
+    options: MoqSessionOptions = {},
+  ): Promise<MoqSession> {
+    const setup = await withSetupErrors(transport, () =>
+      setupServer(transport, maxRequestIdFor(false, options), options.signal),
+    );
+    return new MoqSession(transport, setup, false, options);
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  get subscriptionsServed(): number {
+    return this.#publisher.subscriptionCount;
+  }
+
+  /** Announces a broadcast to the peer; its tracks are served on request. */
+  publish(broadcast: BroadcastProducer): Promise<void> {
+    return this.#publisher.publish(broadcast);
+  }
+
+  subscribe(
+    namespace: readonly string[],
+    name: string,
+    options?: SubscribeOptions,
+  ): Promise<TrackConsumer> {
+    return this.#subscriber.subscribe(namespace, name, options);
+  }
+
+  subscribeTrack(
+    namespace: readonly string[],
+    name: string,
+    options?: SubscribeOptions,
+  ): TrackProducer {
+    return this.#subscriber.subscribeTrack(namespace, name, options);
+  }
+
+  /** Broadcasts the peer announces under `prefix`, live (SUBSCRIBE_NAMESPACE). */
+  announced(prefix: readonly string[], signal?: AbortSignal): AsyncGenerator<Announcement> {
+    return this.#subscriber.announced(prefix, signal);
+  }
+
+  /** A broadcast the peer announced to us. */
+  remoteBroadcast(namespace: readonly string[]): BroadcastProducer | undefined {
+    return this.#subscriber.broadcast(namespace);
+  }
+
+  /** Asks the peer to move to another session (§GOAWAY); '' = reconnect to the same URI. */
+  sendGoaway(newSessionUri = ''): void {
+    this.#send(new GoAway({ newSessionUri }));
+  }
+
+  /** Ends the session: NO_ERROR, or the given error's code and reason. Safe to call twice. */
+  close(error?: MoqError): void {
+    if (this.#isClosed) return;
+    try {
+      this.#transport.close({
+        closeCode: error?.code ?? SessionCloseCode.NO_ERROR,
+        reason: (error?.reason ?? '').slice(0, 1024),
+      });
+    } catch {
+      // Already closed underneath.
+    }
+    this.#end(error);
+  }
+
+  #context(requestIds: RequestIdAllocator, options: MoqSessionOptions): SessionContext {
+    return {
+      transport: this.#transport,
+      control: this.#control,
+      version: this.version,
+      isClient: this.isClient,
+      options,
+      requestIds,
+      signal: this.#abort.signal,
+      send: (message) => this.#send(message),
+      nextRequestId: () =>
+        requestIds.next(
+          (max) => this.#send(new RequestsBlocked({ maxRequestId: max })),
+          this.#abort.signal,
+        ),
+      requestFinished: () => this.#requestFinished(),
+      fail: (error) => this.close(error),
+    };
+  }
+
+  #send(message: ControlMessage): void {
+    if (this.#isClosed) return;
+    this.#control.send(message).catch((error: unknown) => {
+      this.close(error instanceof MoqError ? error : transportError(error));
+    });
+  }
+
+  async #controlLoop(): Promise<void> {
+    try {
+      for await (const message of this.#control.messages(this.#abort.signal)) {
+        this.#dispatch(message);
+      }
+    } catch (error) {
+      if (this.#isClosed) return;
+      this.close(error instanceof MoqError ? error : transportError(error));
+    }
+  }
+
+  #dispatch(message: ControlMessage): void {
+    if (isPeerRequest(message)) {
+      this.#peerIds.accept(message.requestId);
+      this.#openPeerRequests.count++;
+    }
+    switch (message.kind) {
+      case 'subscribe':
+        return this.#publisher.onSubscribe(message);
+      case 'subscribe_update':
+        return this.#publisher.onSubscribeUpdate(message);
+      case 'unsubscribe':
+        return this.#publisher.onUnsubscribe(message);
+      case 'track_status':
+        return this.#publisher.onTrackStatus(message);
+      case 'subscribe_namespace':
+        return this.#publisher.onSubscribeNamespace(message);
+      case 'unsubscribe_namespace':
+        return this.#publisher.onUnsubscribeNamespace(message);
+      case 'publish_namespace_ok':
+        return this.#publisher.onPublishNamespaceOk(message);
+      case 'publish_namespace_error':
+        return this.#publisher.onPublishNamespaceError(message);
+      case 'publish_namespace_cancel':
+        return this.#publisher.onPublishNamespaceCancel(message);
+      case 'subscribe_ok':
+        return this.#subscriber.onSubscribeOk(message);
+      case 'subscribe_error':
+        return this.#subscriber.onSubscribeError(message);
+      case 'publish_done':
+        return this.#subscriber.onPublishDone(message);
+      case 'publish_namespace':
+        return this.#subscriber.onPublishNamespace(message);
+      case 'publish_namespace_done':
+        return this.#subscriber.onPublishNamespaceDone(message);
+      case 'subscribe_namespace_ok':
+        return this.#subscriber.onSubscribeNamespaceOk(message);
+      case 'subscribe_namespace_error':
+        return this.#subscriber.onSubscribeNamespaceError(message);
+      default:
+        return this.#dispatchSession(message);
+    }
+  }
+
+  #dispatchSession(message: ControlMessage): void {
+    switch (message.kind) {
+      case 'go_away':
+        this.#onGoaway(message.newSessionUri);
+        return;
+      case 'max_request_id':
+        this.#requestIdsRaise(message.maxRequestId);
+        return;
+      case 'requests_blocked':
+        this.#requestFinished();
+        return;
+      case 'client_setup':
+      case 'server_setup':
+        throw MoqError.protocolViolation(`${message.kind} after setup`);
+      default:
+        this.#refuseUnsupported(message);
+    }
+  }
+
+  /** Requests we do not serve get their error answer; stray answers are ignored. */
+  #refuseUnsupported(message: ControlMessage): void {
+    const reasonPhrase = 'not supported by this endpoint';
+    if (message.kind === 'fetch') {
+      this.#send(
+        new FetchError({
+          requestId: message.requestId,
+          errorCode: FetchErrorCode.NOT_SUPPORTED,
+          reasonPhrase,
+        }),
+      );
+      this.#requestFinished();
+    } else if (message.kind === 'publish') {
+      this.#send(
+        new PublishError({
+          requestId: message.requestId,
+          errorCode: PublishErrorCode.NOT_SUPPORTED,
+          reasonPhrase,
+        }),
+      );
+      this.#requestFinished();
+    }
+  }
+
+  #requestIdsRaise(max: number): void {
+    this.#requestIds.raise(max);
+  }
+
+  #requestFinished(): void {
+    this.#openPeerRequests.count = Math.max(0, this.#openPeerRequests.count - 1);
+    const grant = this.#peerIds.grant(this.#openPeerRequests.count);
+    if (grant !== undefined) this.#send(new MaxRequestId({ maxRequestId: grant }));
+  }
+
+  #end(error: MoqError | undefined): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#abort.abort(error ?? new MoqError(SessionCloseCode.NO_ERROR, 'session closed'));
+    this.#publisher.close();
+    this.#subscriber.close(error);
+    this.#settleClosed(error);
+  }
+}
+
+/** Messages that open a request of the peer's (§9.1: they carry a new request id). */
+function isPeerRequest(
+  message: ControlMessage,
+): message is Extract<
+  ControlMessage,
+  {
+    kind:
+      | 'subscribe'
+      | 'fetch'
+      | 'track_status'
+      | 'subscribe_namespace'
+      | 'publish_namespace'
+      | 'publish';
+  }
+> {
+  switch (message.kind) {
+    case 'subscribe':
+    case 'fetch':
+    case 'track_status':
+    case 'subscribe_namespace':
+    case 'publish_namespace':
+    case 'publish':
+      return true;
+    default:
+      return false;
+  }
+}
+
+function maxRequestIdFor(isClient: boolean, options: MoqSessionOptions): number {
+  return (isClient ? 1 : 0) + (options.maxRequests ?? DEFAULT_MAX_REQUESTS) * 2;
+}
+
+/** Setup failures close the transport with the error's code, then rethrow it. */
+async function withSetupErrors(
+  transport: WebTransport,
+  run: () => Promise<SetupResult>,
+): Promise<SetupResult> {
+  try {
+    return await run();
+  } catch (error) {
+    const moq = error instanceof MoqError ? error : transportError(error);
+    try {
+      transport.close({ closeCode: moq.code, reason: moq.reason.slice(0, 1024) });
+    } catch {
+      // Already closed.
+    }
+    throw moq;
+  }
+}
+
+/** The transport ended under us: its close code (if the peer sent one) becomes ours. */
+function transportError(error: unknown): MoqError {
+  if (error instanceof MoqError) return error;
+  const info = error as { closeCode?: unknown; reason?: unknown; message?: unknown };
+  const code =
+    typeof info?.closeCode === 'number' ? info.closeCode : SessionCloseCode.INTERNAL_ERROR;
+  const reason =
+    typeof info?.reason === 'string' && info.reason
+      ? info.reason
+      : typeof info?.message === 'string'
+        ? info.message
+        : 'transport closed';
+  return new MoqError(code, reason, 'session');
+}

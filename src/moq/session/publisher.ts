@@ -1,0 +1,309 @@
+import {
+  MoqError,
+  PublishDoneCode,
+  PublishNamespaceErrorCode,
+  SubscribeErrorCode,
+  SubscribeNamespaceErrorCode,
+  TrackStatusErrorCode,
+} from '../error/index.js';
+import {
+  FilterType,
+  GroupOrder,
+  Parameters,
+  PublishNamespace,
+  PublishNamespaceDone,
+  SubscribeError,
+  SubscribeNamespaceError,
+  SubscribeNamespaceOk,
+  SubscribeOk,
+  TrackStatusError,
+  TrackStatusOk,
+  type PublishNamespaceCancel,
+  type PublishNamespaceError,
+  type PublishNamespaceOk,
+  type Subscribe,
+  type SubscribeNamespace,
+  type SubscribeUpdate,
+  type TrackStatus,
+  type Unsubscribe,
+  type UnsubscribeNamespace,
+} from '../message/index.js';
+import { ModelError, type BroadcastProducer, type TrackStart } from '../model/index.js';
+import type { SessionContext } from './session-context.js';
+import { DEFAULT_MAX_INFLIGHT_GROUPS } from './session-options.js';
+import { SubscriptionSender } from './subscription-sender.js';
+
+interface PendingPublish {
+  broadcast: BroadcastProducer;
+  resolve: () => void;
+  reject: (error: MoqError) => void;
+}
+
+/**
+ * The publishing half of a session: announces our broadcasts (PUBLISH_NAMESPACE) and serves
+ * the peer's SUBSCRIBE, TRACK_STATUS and SUBSCRIBE_NAMESPACE from them (or from the relay's
+ * routing, through `resolveBroadcast`).
+ */
+export class Publisher {
+  readonly #ctx: SessionContext;
+  readonly #published = new Map<string, BroadcastProducer>();
+  readonly #pendingPublish = new Map<number, PendingPublish>();
+  readonly #senders = new Map<number, SubscriptionSender>();
+  readonly #namespaceWatches = new Map<string, AbortController>();
+  #nextAlias = 0;
+
+  constructor(ctx: SessionContext) {
+    this.#ctx = ctx;
+  }
+
+  get subscriptionCount(): number {
+    return this.#senders.size;
+  }
+
+  /** Announces a broadcast; resolves on PUBLISH_NAMESPACE_OK, rejects with the peer's error. */
+  async publish(broadcast: BroadcastProducer): Promise<void> {
+    const requestId = await this.#ctx.nextRequestId();
+    const key = JSON.stringify(broadcast.namespace);
+    const done = new Promise<void>((resolve, reject) => {
+      this.#pendingPublish.set(requestId, { broadcast, resolve, reject });
+    });
+    this.#ctx.send(new PublishNamespace({ requestId, trackNamespace: broadcast.namespace }));
+    await done;
+    this.#published.set(key, broadcast);
+    broadcast.onClose(() => {
+      if (this.#published.get(key) !== broadcast) return;
+      this.#published.delete(key);
+      if (!this.#ctx.signal.aborted) {
+        this.#ctx.send(new PublishNamespaceDone({ trackNamespace: broadcast.namespace }));
+      }
+    });
+  }
+
+  onPublishNamespaceOk(message: PublishNamespaceOk): void {
+    const pending = this.#takePending(message.requestId);
+    pending.resolve();
+  }
+
+  onPublishNamespaceError(message: PublishNamespaceError): void {
+    const pending = this.#takePending(message.requestId);
+    pending.reject(new MoqError(message.errorCode, message.reasonPhrase, 'request'));
+  }
+
+  onPublishNamespaceCancel(message: PublishNamespaceCancel): void {
+    const key = JSON.stringify(message.trackNamespace);
+    const broadcast = this.#published.get(key);
+    this.#published.delete(key);
+    broadcast?.close(new MoqError(message.errorCode, message.reasonPhrase, 'request'));
+  }
+
+  onSubscribe(message: Subscribe): void {
+    let sender: SubscriptionSender;
+    try {
+      sender = this.#startSubscription(message);
+    } catch (error) {
+      this.#ctx.requestFinished();
+      this.#ctx.send(subscribeError(message.requestId, error));
+      return;
+    }
+    this.#senders.set(message.requestId, sender);
+    void sender.finished.then(() => {
+      this.#senders.delete(message.requestId);
+      this.#ctx.requestFinished();
+    });
+  }
+
+  onSubscribeUpdate(message: SubscribeUpdate): void {
+    this.#senders.get(message.requestId)?.updatePriority(message.subscriberPriority);
+  }
+
+  onUnsubscribe(message: Unsubscribe): void {
+    this.#senders.get(message.requestId)?.stop(PublishDoneCode.SUBSCRIPTION_ENDED, 'unsubscribed');
+  }
+
+  onTrackStatus(message: TrackStatus): void {
+    this.#ctx.requestFinished();
+    const broadcast = this.#resolve(message.trackNamespace);
+    const track = broadcast?.track(message.trackName);
+    if (!track) {
+      this.#ctx.send(
+        new TrackStatusError({
+          requestId: message.requestId,
+          errorCode: TrackStatusErrorCode.TRACK_DOES_NOT_EXIST,
+          reasonPhrase: 'no such track',
+        }),
+      );
+      return;
+    }
+    const latest = track.latest;
+    this.#ctx.send(
+      new TrackStatusOk({
+        requestId: message.requestId,
+        trackAlias: 0,
+        expiresMs: 0,
+        groupOrder: GroupOrder.Ascending,
+        largestLocation: latest
+          ? { group: latest.groupId, object: Math.max(0, latest.nextObjectId - 1) }
+          : undefined,
+        parameters: new Parameters(),
+      }),
+    );
+  }
+
+  onSubscribeNamespace(message: SubscribeNamespace): void {
+    const handler = this.#ctx.options.onSubscribeNamespace;
+    const prefix = message.trackNamespacePrefix;
+    let announcements: AsyncIterable<{ namespace: readonly string[]; active: boolean }>;
+    const watch = new AbortController();
+    try {
+      if (!handler) {
+        throw new MoqError(SubscribeNamespaceErrorCode.NOT_SUPPORTED, 'not a relay', 'request');
+      }
+      announcements = handler(prefix, AbortSignal.any([watch.signal, this.#ctx.signal]));
+    } catch (error) {
+      this.#ctx.requestFinished();
+      this.#ctx.send(
+        new SubscribeNamespaceError({
+          requestId: message.requestId,
+          ...errorFields(error, SubscribeNamespaceErrorCode.INTERNAL_ERROR),
+        }),
+      );
+      return;
+    }
+    const key = JSON.stringify(prefix);
+    this.#namespaceWatches.get(key)?.abort();
+    this.#namespaceWatches.set(key, watch);
+    this.#ctx.send(new SubscribeNamespaceOk({ requestId: message.requestId }));
+    void this.#forwardAnnouncements(announcements, watch.signal);
+  }
+
+  onUnsubscribeNamespace(message: UnsubscribeNamespace): void {
+    const key = JSON.stringify(message.trackNamespacePrefix);
+    this.#namespaceWatches.get(key)?.abort();
+    this.#namespaceWatches.delete(key);
+    this.#ctx.requestFinished();
+  }
+
+  /** The session ended: stop every subscription (no PUBLISH_DONE can be sent any more). */
+  close(): void {
+    for (const sender of this.#senders.values()) sender.abandon();
+    for (const watch of this.#namespaceWatches.values()) watch.abort();
+    for (const pending of this.#pendingPublish.values()) {
+      pending.reject(
+        new MoqError(PublishNamespaceErrorCode.INTERNAL_ERROR, 'session closed', 'request'),
+      );
+    }
+    this.#pendingPublish.clear();
+  }
+
+  #startSubscription(message: Subscribe): SubscriptionSender {
+    const broadcast = this.#resolve(message.trackNamespace);
+    if (!broadcast) {
+      throw new MoqError(
+        SubscribeErrorCode.TRACK_DOES_NOT_EXIST,
+        `no broadcast ${message.trackNamespace.join('/')}`,
+        'request',
+      );
+    }
+    const consumer = broadcast.subscribe(message.trackName, startOf(message));
+    const trackAlias = this.#nextAlias++;
+    return new SubscriptionSender(this.#ctx, {
+      requestId: message.requestId,
+      trackAlias,
+      consumer,
+      subscriberPriority: message.subscriberPriority,
+      forward: message.forward,
+      endGroup:
+        message.filter.type === FilterType.AbsoluteRange ? message.filter.endGroup : undefined,
+      maxInflightGroups: this.#ctx.options.maxInflightGroups ?? DEFAULT_MAX_INFLIGHT_GROUPS,
+      sendOk: (largest) =>
+        this.#ctx.send(
+          new SubscribeOk({
+            requestId: message.requestId,
+            trackAlias,
+            expiresMs: 0,
+            groupOrder: GroupOrder.Ascending,
+            largestLocation: largest,
+          }),
+        ),
+    });
+  }
+
+  #resolve(namespace: readonly string[]): BroadcastProducer | undefined {
+    const resolver = this.#ctx.options.resolveBroadcast;
+    if (resolver) return resolver(namespace);
+    for (let length = namespace.length; length > 0; length--) {
+      const found = this.#published.get(JSON.stringify(namespace.slice(0, length)));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  async #forwardAnnouncements(
+    announcements: AsyncIterable<{ namespace: readonly string[]; active: boolean }>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      for await (const { namespace, active } of announcements) {
+        if (signal.aborted) return;
+        if (!active) {
+          this.#ctx.send(new PublishNamespaceDone({ trackNamespace: namespace }));
+          continue;
+        }
+        const requestId = await this.#ctx.nextRequestId();
+        // The peer's answer is not awaited: discovery is one-way news for a subscriber.
+        this.#pendingPublish.set(requestId, {
+          broadcast: undefined as unknown as BroadcastProducer,
+          resolve: () => undefined,
+          reject: () => undefined,
+        });
+        this.#ctx.send(new PublishNamespace({ requestId, trackNamespace: namespace }));
+      }
+    } catch {
+      // The session or the watch ended.
+    }
+  }
+
+  #takePending(requestId: number): PendingPublish {
+    const pending = this.#pendingPublish.get(requestId);
+    if (!pending)
+      throw MoqError.protocolViolation(`no PUBLISH_NAMESPACE with request id ${requestId}`);
+    this.#pendingPublish.delete(requestId);
+    return pending;
+  }
+}
+
+function startOf(message: Subscribe): TrackStart {
+  switch (message.filter.type) {
+    case FilterType.NextGroupStart:
+      return 'next';
+    case FilterType.LargestObject:
+      return 'latest';
+    default:
+      return { group: message.filter.start.group };
+  }
+}
+
+function errorFields(
+  error: unknown,
+  fallback: number,
+): { errorCode: number; reasonPhrase: string } {
+  if (error instanceof MoqError) return { errorCode: error.code, reasonPhrase: error.reason };
+  return {
+    errorCode: fallback,
+    reasonPhrase: error instanceof Error ? error.message : String(error),
+  };
+}
+
+function subscribeError(requestId: number, error: unknown): SubscribeError {
+  if (error instanceof ModelError && error.code === 'TRACK_NOT_FOUND') {
+    return new SubscribeError({
+      requestId,
+      errorCode: SubscribeErrorCode.TRACK_DOES_NOT_EXIST,
+      reasonPhrase: error.message,
+    });
+  }
+  return new SubscribeError({
+    requestId,
+    ...errorFields(error, SubscribeErrorCode.INTERNAL_ERROR),
+  });
+}

@@ -1,0 +1,44 @@
+import type { BroadcastProducer, TrackOptions } from '../model/index.js';
+
+/** A broadcast appearing or going away under a watched prefix. */
+export interface Announcement {
+  namespace: readonly string[];
+  active: boolean;
+}
+
+export interface MoqSessionOptions {
+  /** Requests the peer may have open at once (MAX_REQUEST_ID grows as they finish). */
+  maxRequests?: number;
+  /**
+   * Finds what serves the peer's SUBSCRIBE/FETCH/TRACK_STATUS for a namespace. Default: the
+   * broadcasts this session published.
+   */
+  resolveBroadcast?: (namespace: readonly string[]) => BroadcastProducer | undefined;
+  /**
+   * The peer announced a broadcast (PUBLISH_NAMESPACE); its tracks are subscribed on demand.
+   * Throw a request-scope MoqError to refuse it (PUBLISH_NAMESPACE_ERROR).
+   */
+  onPublishNamespace?: (broadcast: BroadcastProducer) => void;
+  /**
+   * The peer asks for announcements under a prefix (SUBSCRIBE_NAMESPACE). Throw a request-scope
+   * MoqError to refuse. Without it, the session refuses with NOT_SUPPORTED.
+   */
+  onSubscribeNamespace?: (
+    prefix: readonly string[],
+    signal: AbortSignal,
+  ) => AsyncIterable<Announcement>;
+  /** Groups of one subscription in flight at once; older ones are dropped past this. */
+  maxInflightGroups?: number;
+  /** Cache for tracks this session receives. */
+  trackOptions?: TrackOptions;
+  /** Largest object accepted on a data stream. */
+  maxObjectBytes?: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_MAX_REQUESTS = 1000;
+export const DEFAULT_MAX_INFLIGHT_GROUPS = 3;
+/** How long a data stream may wait for the SUBSCRIBE_OK that names its track alias. */
+export const ALIAS_WAIT_MS = 2000;
+/** How long after PUBLISH_DONE late streams may still arrive. */
+export const LATE_STREAM_MS = 2000;

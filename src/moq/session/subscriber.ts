@@ -1,0 +1,318 @@
+import { MoqError, PublishDoneCode, SubscribeErrorCode } from '../error/index.js';
+import {
+  FilterType,
+  GroupOrder,
+  PublishNamespaceError,
+  PublishNamespaceOk,
+  Subscribe,
+  SubscribeNamespace,
+  UnsubscribeNamespace,
+  Unsubscribe,
+  type PublishDone,
+  type PublishNamespace,
+  type PublishNamespaceDone,
+  type SubscribeError,
+  type SubscribeNamespaceError,
+  type SubscribeNamespaceOk,
+  type SubscribeOk,
+} from '../message/index.js';
+import {
+  BroadcastProducer,
+  ChangeSignal,
+  TrackProducer,
+  type TrackConsumer,
+  type TrackStart,
+} from '../model/index.js';
+import type { SessionContext } from './session-context.js';
+import type { Announcement } from './session-options.js';
+import { LATE_STREAM_MS } from './session-options.js';
+
+export interface SubscribeOptions {
+  /** Where to start: the newest group (default), the next one, or a given group. */
+  start?: TrackStart;
+  /** Subscriber priority, 0 (highest) .. 255. */
+  priority?: number;
+}
+
+/** A track this session receives from the peer. */
+interface Subscription {
+  requestId: number;
+  track: TrackProducer;
+  alias: number | undefined;
+  confirm: () => void;
+  refuse: (error: MoqError) => void;
+}
+
+/**
+ * The subscribing half of a session: SUBSCRIBE and its answers, the peer's announcements, and
+ * (through DataReceiver) the tracks' data streams.
+ */
+export class Subscriber {
+  readonly #ctx: SessionContext;
+  readonly #byRequest = new Map<number, Subscription>();
+  readonly #byAlias = new Map<number, Subscription>();
+  readonly #aliasChanged = new ChangeSignal();
+  readonly #broadcasts = new Map<string, BroadcastProducer>();
+  readonly #announcements: Announcement[] = [];
+  readonly #announced = new ChangeSignal();
+  readonly #namespaceRequests = new Map<
+    number,
+    { resolve: () => void; reject: (e: MoqError) => void }
+  >();
+
+  constructor(ctx: SessionContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Subscribes and resolves once the peer accepted (SUBSCRIBE_OK) with a reader of the track. */
+  async subscribe(
+    namespace: readonly string[],
+    name: string,
+    options: SubscribeOptions = {},
+  ): Promise<TrackConsumer> {
+    const track = this.subscribeTrack(namespace, name, options);
+    const consumer = track.consume(options.start === 'next' ? 'next' : 'latest');
+    try {
+      await track.ready;
+    } catch (error) {
+      consumer.close();
+      throw error;
+    }
+    return consumer;
+  }
+
+  /**
+   * Subscribes and returns the track at once; `track.ready` settles with the peer's answer.
+   * When the track's last reader leaves, the subscription ends (UNSUBSCRIBE).
+   */
+  subscribeTrack(
+    namespace: readonly string[],
+    name: string,
+    options: SubscribeOptions = {},
+  ): TrackProducer {
+    let confirm!: () => void;
+    let refuse!: (error: MoqError) => void;
+    const ready = new Promise<void>((resolve, reject) => {
+      confirm = resolve;
+      refuse = reject;
+    });
+    const track = new TrackProducer(name, { ...this.#ctx.options.trackOptions, ready });
+    void this.#start(track, namespace, options, confirm, refuse);
+    return track;
+  }
+
+  /** The subscription a data stream's track alias names, waiting briefly for its SUBSCRIBE_OK. */
+  async trackForAlias(alias: number, waitMs: number): Promise<TrackProducer | undefined> {
+    const deadline = AbortSignal.any([AbortSignal.timeout(waitMs), this.#ctx.signal]);
+    for (;;) {
+      const found = this.#byAlias.get(alias);
+      if (found) return found.track;
+      try {
+        await this.#aliasChanged.changed(deadline);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+
+  onSubscribeOk(message: SubscribeOk): void {
+    const subscription = this.#byRequest.get(message.requestId);
+    if (!subscription) return; // unsubscribed meanwhile
+    if (this.#byAlias.has(message.trackAlias)) {
+      throw MoqError.protocolViolation(`track alias ${message.trackAlias} used twice`);
+    }
+    subscription.alias = message.trackAlias;
+    this.#byAlias.set(message.trackAlias, subscription);
+    this.#aliasChanged.notify();
+    subscription.confirm();
+  }
+
+  onSubscribeError(message: SubscribeError): void {
+    const subscription = this.#byRequest.get(message.requestId);
+    if (!subscription) return;
+    this.#forget(subscription);
+    const error = new MoqError(message.errorCode, message.reasonPhrase, 'request');
+    subscription.refuse(error);
+    subscription.track.close(error);
+  }
+
+  onPublishDone(message: PublishDone): void {
+    const subscription = this.#byRequest.get(message.requestId);
+    if (!subscription) return;
+    this.#forget(subscription);
+    const clean =
+      message.statusCode === PublishDoneCode.TRACK_ENDED ||
+      message.statusCode === PublishDoneCode.SUBSCRIPTION_ENDED;
+    const error = clean
+      ? undefined
+      : new MoqError(message.statusCode, message.reasonPhrase, 'request');
+    // Streams still in flight may finish the last groups (§PUBLISH_DONE): give them a moment.
+    const { track } = subscription;
+    const end = (): void => track.close(error);
+    if (allGroupsDone(track)) end();
+    else setTimeout(end, LATE_STREAM_MS).unref?.();
+  }
+
+  /** The peer announces a broadcast: we answer, then expose it for on-demand subscriptions. */
+  onPublishNamespace(message: PublishNamespace): void {
+    const key = JSON.stringify(message.trackNamespace);
+    const namespace = message.trackNamespace;
+    const broadcast = new BroadcastProducer(namespace, (name) =>
+      this.subscribeTrack(namespace, name),
+    );
+    try {
+      this.#ctx.options.onPublishNamespace?.(broadcast);
+    } catch (error) {
+      this.#ctx.requestFinished();
+      const fields =
+        error instanceof MoqError
+          ? { errorCode: error.code, reasonPhrase: error.reason }
+          : { errorCode: 0, reasonPhrase: String(error) };
+      this.#ctx.send(new PublishNamespaceError({ requestId: message.requestId, ...fields }));
+      return;
+    }
+    this.#broadcasts.get(key)?.close();
+    this.#broadcasts.set(key, broadcast);
+    broadcast.onClose(() => {
+      if (this.#broadcasts.get(key) === broadcast) this.#broadcasts.delete(key);
+    });
+    this.#ctx.send(new PublishNamespaceOk({ requestId: message.requestId }));
+    this.#announce({ namespace, active: true });
+  }
+
+  onPublishNamespaceDone(message: PublishNamespaceDone): void {
+    const key = JSON.stringify(message.trackNamespace);
+    const broadcast = this.#broadcasts.get(key);
+    if (!broadcast) return;
+    this.#broadcasts.delete(key);
+    this.#ctx.requestFinished();
+    broadcast.close();
+    this.#announce({ namespace: message.trackNamespace, active: false });
+  }
+
+  onSubscribeNamespaceOk(message: SubscribeNamespaceOk): void {
+    this.#namespaceRequests.get(message.requestId)?.resolve();
+    this.#namespaceRequests.delete(message.requestId);
+  }
+
+  onSubscribeNamespaceError(message: SubscribeNamespaceError): void {
+    const error = new MoqError(message.errorCode, message.reasonPhrase, 'request');
+    this.#namespaceRequests.get(message.requestId)?.reject(error);
+    this.#namespaceRequests.delete(message.requestId);
+  }
+
+  /** A broadcast the peer announced, to subscribe to its tracks. */
+  broadcast(namespace: readonly string[]): BroadcastProducer | undefined {
+    return this.#broadcasts.get(JSON.stringify(namespace));
+  }
+
+  /**
+   * Broadcasts the peer announces under `prefix` (SUBSCRIBE_NAMESPACE): those known now, then
+   * each change, until `signal` aborts (UNSUBSCRIBE_NAMESPACE).
+   */
+  async *announced(prefix: readonly string[], signal?: AbortSignal): AsyncGenerator<Announcement> {
+    const requestId = await this.#ctx.nextRequestId();
+    const accepted = new Promise<void>((resolve, reject) => {
+      this.#namespaceRequests.set(requestId, { resolve, reject });
+    });
+    let cursor = this.#announcements.length;
+    this.#ctx.send(new SubscribeNamespace({ requestId, trackNamespacePrefix: prefix }));
+    await accepted;
+    const stop = signal ? AbortSignal.any([signal, this.#ctx.signal]) : this.#ctx.signal;
+    try {
+      for (;;) {
+        while (cursor < this.#announcements.length) {
+          const entry = this.#announcements[cursor++] as Announcement;
+          if (prefix.every((field, i) => entry.namespace[i] === field)) yield entry;
+        }
+        await this.#announced.changed(stop);
+      }
+    } catch {
+      return;
+    } finally {
+      if (!this.#ctx.signal.aborted)
+        this.#ctx.send(new UnsubscribeNamespace({ trackNamespacePrefix: prefix }));
+    }
+  }
+
+  /** The session ended: every track ends with its reason. */
+  close(error: MoqError | undefined): void {
+    const reason = error ?? new MoqError(PublishDoneCode.GOING_AWAY, 'session closed', 'request');
+    for (const subscription of this.#byRequest.values()) {
+      subscription.refuse(reason);
+      subscription.track.close(reason);
+    }
+    this.#byRequest.clear();
+    this.#byAlias.clear();
+    for (const broadcast of this.#broadcasts.values()) broadcast.close(reason);
+    this.#broadcasts.clear();
+    for (const pending of this.#namespaceRequests.values()) pending.reject(reason);
+    this.#namespaceRequests.clear();
+    this.#announced.notify();
+  }
+
+  async #start(
+    track: TrackProducer,
+    namespace: readonly string[],
+    options: SubscribeOptions,
+    confirm: () => void,
+    refuse: (error: MoqError) => void,
+  ): Promise<void> {
+    let requestId: number;
+    try {
+      requestId = await this.#ctx.nextRequestId();
+    } catch (error) {
+      const reason = new MoqError(SubscribeErrorCode.INTERNAL_ERROR, String(error), 'request');
+      refuse(reason);
+      track.close(reason);
+      return;
+    }
+    const subscription: Subscription = { requestId, track, alias: undefined, confirm, refuse };
+    this.#byRequest.set(requestId, subscription);
+    track.onIdle(() => this.#unsubscribe(subscription));
+    track.onClose(() => this.#forget(subscription));
+    this.#ctx.send(
+      new Subscribe({
+        requestId,
+        trackNamespace: namespace,
+        trackName: track.name,
+        subscriberPriority: options.priority ?? 128,
+        groupOrder: GroupOrder.Ascending,
+        forward: true,
+        filter:
+          options.start === 'next'
+            ? { type: FilterType.NextGroupStart }
+            : typeof options.start === 'object'
+              ? { type: FilterType.AbsoluteStart, start: { group: options.start.group, object: 0 } }
+              : { type: FilterType.LargestObject },
+      }),
+    );
+  }
+
+  #unsubscribe(subscription: Subscription): void {
+    if (!this.#byRequest.has(subscription.requestId)) return;
+    this.#forget(subscription);
+    if (!this.#ctx.signal.aborted)
+      this.#ctx.send(new Unsubscribe({ requestId: subscription.requestId }));
+    subscription.track.close();
+  }
+
+  #forget(subscription: Subscription): void {
+    this.#byRequest.delete(subscription.requestId);
+    if (
+      subscription.alias !== undefined &&
+      this.#byAlias.get(subscription.alias) === subscription
+    ) {
+      this.#byAlias.delete(subscription.alias);
+    }
+  }
+
+  #announce(entry: Announcement): void {
+    this.#announcements.push(entry);
+    this.#announced.notify();
+  }
+}
+
+function allGroupsDone(track: TrackProducer): boolean {
+  return track.cachedGroups.every((group) => group.isClosed);
+}

@@ -1,0 +1,207 @@
+import {
+  DataStreamResetCode,
+  MoqError,
+  PublishDoneCode,
+  SubscribeErrorCode,
+} from '../error/index.js';
+import { encodeSubgroupHeader, encodeSubgroupObject } from '../data/index.js';
+import { PublishDone, SubscribeError, type Location } from '../message/index.js';
+import { Lagged, type GroupConsumer, type TrackConsumer } from '../model/index.js';
+import type { SessionContext } from './session-context.js';
+import { StreamWriter } from './stream-io.js';
+
+/** Subgroup 0, extensions present, FIN ends the group (§Subgroup Header, type 0x19). */
+const SUBGROUP_TYPE = 0x19;
+
+export interface SubscriptionSenderOptions {
+  requestId: number;
+  trackAlias: number;
+  consumer: TrackConsumer;
+  subscriberPriority: number;
+  forward: boolean;
+  /** Inclusive last group (AbsoluteRange), if any. */
+  endGroup: number | undefined;
+  maxInflightGroups: number;
+  sendOk: (largest: Location | undefined) => void;
+}
+
+interface GroupStream {
+  groupId: number;
+  writer: StreamWriter | undefined;
+  abort: AbortController;
+}
+
+/**
+ * Serves one subscription: each group goes out on its own unidirectional stream (one subgroup
+ * per group, FIN after its last object), newer groups first under congestion. When more than
+ * `maxInflightGroups` groups are still sending, the oldest is reset: a viewer that cannot keep
+ * up skips to newer groups instead of falling ever further behind, and never gets half a
+ * group presented as whole.
+ */
+export class SubscriptionSender {
+  readonly finished: Promise<void>;
+  readonly #ctx: SessionContext;
+  readonly #options: SubscriptionSenderOptions;
+  readonly #inflight: GroupStream[] = [];
+  readonly #stop = new AbortController();
+  #subscriberPriority: number;
+  #streamCount = 0;
+  #done: { code: number; reason: string } | undefined;
+
+  constructor(ctx: SessionContext, options: SubscriptionSenderOptions) {
+    this.#ctx = ctx;
+    this.#options = options;
+    this.#subscriberPriority = options.subscriberPriority;
+    this.finished = this.#run();
+  }
+
+  updatePriority(priority: number): void {
+    this.#subscriberPriority = priority;
+  }
+
+  /** Ends the subscription from our side (UNSUBSCRIBE, shutdown) with a PUBLISH_DONE code. */
+  stop(code: number, reason: string): void {
+    this.#done ??= { code, reason };
+    this.#stop.abort();
+  }
+
+  /** The session is gone: stop without a word. */
+  abandon(): void {
+    this.#done ??= { code: -1, reason: '' };
+    this.#stop.abort();
+  }
+
+  async #run(): Promise<void> {
+    const { consumer, requestId } = this.#options;
+    try {
+      await consumer.ready;
+    } catch (error) {
+      consumer.close();
+      this.#ctx.send(new SubscribeError({ requestId, ...refusal(error) }));
+      return;
+    }
+    this.#options.sendOk(consumer.largest);
+    const ended = await this.#forward();
+    consumer.close();
+    this.#finish(ended);
+  }
+
+  /** Pulls groups until the track or the subscription ends; returns why it ended. */
+  async #forward(): Promise<{ code: number; reason: string }> {
+    const { consumer, endGroup } = this.#options;
+    const signal = AbortSignal.any([this.#stop.signal, this.#ctx.signal]);
+    const sending: Promise<void>[] = [];
+    try {
+      for (;;) {
+        const next = await consumer.nextGroup(signal);
+        if (next === undefined) break;
+        if (next instanceof Lagged) continue;
+        if (endGroup !== undefined && next.groupId > endGroup) break;
+        if (!this.#options.forward) continue;
+        sending.push(this.#sendGroup(next));
+        this.#dropOldest();
+        if (endGroup !== undefined && next.groupId === endGroup) break;
+      }
+    } catch (error) {
+      if (this.#done) return this.#done;
+      await Promise.allSettled(sending);
+      return { code: doneCode(error), reason: reasonOf(error) };
+    }
+    await Promise.allSettled(sending);
+    return this.#done ?? { code: PublishDoneCode.TRACK_ENDED, reason: 'track ended' };
+  }
+
+  async #sendGroup(group: GroupConsumer): Promise<void> {
+    const entry: GroupStream = {
+      groupId: group.groupId,
+      writer: undefined,
+      abort: new AbortController(),
+    };
+    this.#inflight.push(entry);
+    const signal = AbortSignal.any([entry.abort.signal, this.#stop.signal, this.#ctx.signal]);
+    try {
+      const writable = await this.#ctx.transport.createUnidirectionalStream({
+        sendOrder: this.#sendOrder(group.groupId),
+      });
+      entry.writer = new StreamWriter(writable as WritableStream<Uint8Array>);
+      this.#streamCount++;
+      await this.#writeGroup(group, entry.writer, signal);
+    } catch (error) {
+      entry.writer?.reset(resetCode(error, entry.abort.signal), reasonOf(error));
+    } finally {
+      const at = this.#inflight.indexOf(entry);
+      if (at !== -1) this.#inflight.splice(at, 1);
+    }
+  }
+
+  async #writeGroup(
+    group: GroupConsumer,
+    writer: StreamWriter,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await writer.write(
+      encodeSubgroupHeader({
+        type: SUBGROUP_TYPE,
+        trackAlias: this.#options.trackAlias,
+        groupId: group.groupId,
+        subgroupId: 0,
+        publisherPriority: this.#options.consumer.priority,
+      }),
+    );
+    let previous: number | undefined;
+    for (
+      let object = await group.readObject(signal);
+      object;
+      object = await group.readObject(signal)
+    ) {
+      await writer.write(encodeSubgroupObject(object, SUBGROUP_TYPE, previous));
+      previous = object.objectId;
+    }
+    await writer.close();
+  }
+
+  /** Newer groups send first; a subscriber's priority shifts its whole subscription. */
+  #sendOrder(groupId: number): number {
+    return groupId - this.#subscriberPriority * 1_000_000;
+  }
+
+  #dropOldest(): void {
+    while (this.#inflight.length > this.#options.maxInflightGroups) {
+      const oldest = this.#inflight.shift();
+      oldest?.abort.abort();
+    }
+  }
+
+  #finish(ended: { code: number; reason: string }): void {
+    if (ended.code < 0 || this.#ctx.signal.aborted) return;
+    this.#ctx.send(
+      new PublishDone({
+        requestId: this.#options.requestId,
+        statusCode: ended.code,
+        streamCount: this.#streamCount,
+        reasonPhrase: ended.reason.slice(0, 1024),
+      }),
+    );
+  }
+}
+
+function refusal(error: unknown): { errorCode: number; reasonPhrase: string } {
+  if (error instanceof MoqError) return { errorCode: error.code, reasonPhrase: error.reason };
+  return { errorCode: SubscribeErrorCode.INTERNAL_ERROR, reasonPhrase: reasonOf(error) };
+}
+
+function doneCode(error: unknown): number {
+  if (error instanceof MoqError && error.scope === 'request') return error.code;
+  return PublishDoneCode.INTERNAL_ERROR;
+}
+
+function resetCode(error: unknown, dropped: AbortSignal): number {
+  if (dropped.aborted) return DataStreamResetCode.DELIVERY_TIMEOUT;
+  if (error instanceof MoqError && error.scope === 'stream') return error.code;
+  return DataStreamResetCode.CANCELLED;
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof MoqError) return error.reason;
+  return error instanceof Error ? error.message : String(error);
+}

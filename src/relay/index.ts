@@ -1,0 +1,10 @@
+export { Origin, OriginError, type Announcement } from './origin.js';
+export { Relay } from './relay.js';
+export {
+  DEFAULT_LIMITS,
+  RELAY_PROTOCOLS,
+  type RelayLimits,
+  type RelayLogger,
+  type RelayOptions,
+} from './relay-options.js';
+export { hasPrefix, namespaceKey, namespacePath, type Namespace } from './namespace.js';

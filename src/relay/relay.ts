@@ -1,0 +1,170 @@
+import {
+  MoqError,
+  MoqSession,
+  PublishNamespaceErrorCode,
+  SessionCloseCode,
+  type BroadcastProducer,
+} from '../moq/index.js';
+import { TransportServer, type AcceptedSession } from '../transport/index.js';
+import { Origin, OriginError } from './origin.js';
+import {
+  DEFAULT_LIMITS,
+  RELAY_PROTOCOLS,
+  type RelayLimits,
+  type RelayLogger,
+  type RelayOptions,
+} from './relay-options.js';
+
+/** How long clients get after GOAWAY before the relay closes their sessions. */
+const GOAWAY_GRACE_MS = 1000;
+
+const silent: RelayLogger = { info: () => undefined, warn: () => undefined };
+
+/**
+ * The relay: accepts MoQ sessions over QUIC and WebSocket on one port, routes subscriptions to
+ * whoever announced the namespace, and fans each track out from one upstream subscription.
+ */
+export class Relay {
+  readonly origin = new Origin();
+  readonly limits: RelayLimits;
+  readonly #server: TransportServer;
+  readonly #log: RelayLogger;
+  readonly #sessions = new Set<MoqSession>();
+  #nextSessionId = 1;
+  #closing = false;
+
+  private constructor(server: TransportServer, limits: RelayLimits, log: RelayLogger) {
+    this.#server = server;
+    this.limits = limits;
+    this.#log = log;
+    server.addRoute('GET', '/healthz', (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(this.health()));
+    });
+    void this.#acceptLoop();
+  }
+
+  static async start(options: RelayOptions): Promise<Relay> {
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const server = await TransportServer.listen({
+      host: options.host,
+      port: options.port,
+      certificates: options.certificates,
+      protocols: RELAY_PROTOCOLS,
+    });
+    return new Relay(server, limits, options.logger ?? silent);
+  }
+
+  get port(): number {
+    return this.#server.port;
+  }
+
+  get certificateSha256(): string {
+    return this.#server.certificates.current().sha256Hex;
+  }
+
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  health(): { status: 'ok' | 'closing'; sessions: number; broadcasts: number } {
+    return {
+      status: this.#closing ? 'closing' : 'ok',
+      sessions: this.#sessions.size,
+      broadcasts: this.origin.broadcasts.length,
+    };
+  }
+
+  /** Shutdown: GOAWAY to every session, a grace period, then close. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    for (const session of this.#sessions) session.sendGoaway('');
+    if (this.#sessions.size > 0)
+      await new Promise((resolve) => setTimeout(resolve, GOAWAY_GRACE_MS));
+    for (const session of this.#sessions) {
+      session.close(new MoqError(SessionCloseCode.GOAWAY_TIMEOUT, 'relay shutting down'));
+    }
+    for (const broadcast of this.origin.broadcasts) broadcast.close();
+    await this.#server.close();
+  }
+
+  async #acceptLoop(): Promise<void> {
+    for (
+      let accepted = await this.#server.accept();
+      accepted;
+      accepted = await this.#server.accept()
+    ) {
+      if (this.#closing || this.#sessions.size >= this.limits.maxSessions) {
+        accepted.session.close({
+          closeCode: SessionCloseCode.TOO_MANY_REQUESTS,
+          reason: 'relay full',
+        });
+        continue;
+      }
+      void this.#serve(accepted, this.#nextSessionId++);
+    }
+  }
+
+  async #serve(accepted: AcceptedSession, id: number): Promise<void> {
+    const { request } = accepted;
+    const where = {
+      session: id,
+      transport: request.transport,
+      remote: request.remoteAddress,
+      path: request.url.pathname,
+      protocol: accepted.session.protocol,
+    };
+    let session: MoqSession;
+    try {
+      session = await MoqSession.accept(accepted.session, {
+        maxRequests: this.limits.maxRequestsPerSession,
+        maxInflightGroups: this.limits.maxInflightGroups,
+        maxObjectBytes: this.limits.maxObjectBytes,
+        trackOptions: { cacheGroups: this.limits.cacheGroups, cacheBytes: this.limits.cacheBytes },
+        resolveBroadcast: (namespace) => this.origin.route(namespace),
+        onPublishNamespace: (broadcast) => this.#publish(broadcast, id),
+        onSubscribeNamespace: (prefix, signal) => this.origin.announcements(prefix, signal),
+      });
+    } catch (error) {
+      this.#log.warn({ ...where, error: describe(error) }, 'session setup failed');
+      return;
+    }
+    this.#sessions.add(session);
+    this.#log.info({ ...where, peer: session.peerImplementation }, 'session open');
+    try {
+      await session.closed;
+      this.#log.info(where, 'session closed');
+    } catch (error) {
+      this.#log.info({ ...where, error: describe(error) }, 'session closed with error');
+    } finally {
+      this.#sessions.delete(session);
+    }
+  }
+
+  #publish(broadcast: BroadcastProducer, sessionId: number): void {
+    try {
+      this.origin.publish(broadcast);
+    } catch (error) {
+      if (error instanceof OriginError) {
+        throw new MoqError(PublishNamespaceErrorCode.UNINTERESTED, error.message, 'request');
+      }
+      throw error;
+    }
+    this.#log.info({ session: sessionId, broadcast: broadcast.path }, 'broadcast announced');
+    broadcast.onClose((error) => {
+      this.#log.info(
+        {
+          session: sessionId,
+          broadcast: broadcast.path,
+          error: error ? describe(error) : undefined,
+        },
+        'broadcast ended',
+      );
+    });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
