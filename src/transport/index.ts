@@ -20,8 +20,15 @@ export {
   type WebTransportConnectOptions,
   type WebTransportServerOptions,
 } from './webtransport/index.js';
+export {
+  CopyingSession,
+  NodeWebTransport,
+  copyingWritable,
+  installWebTransportPolyfill,
+} from './webtransport/index.js';
 export { connectQmux, type ConnectQmuxOptions } from './qmux/index.js';
 export { CertificateStore, generateCertificate, loadCertificate } from './cert/index.js';
 export type { CertificateMaterial, CertificateStoreOptions } from './cert/index.js';
 export type { CongestionControl } from './quic/index.js';
 export { FailsComponentsServer } from './fails-components/index.js';
+export { connect, type ConnectOptions, type TransportChoice } from './connect.js';
