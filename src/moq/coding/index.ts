@@ -1,5 +1,6 @@
 export { CodingError, type CodingErrorCode } from './coding-error.js';
 export { VARINT_MAX, encodeVarint, readVarint, varintSize, writeVarint } from './varint.js';
 export type { DecodedVarint } from './varint.js';
-export { Reader } from './reader.js';
+export { Reader, decodeUtf8 } from './reader.js';
 export { Writer } from './writer.js';
+export { ByteQueue } from './byte-queue.js';

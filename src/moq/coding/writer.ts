@@ -1,4 +1,8 @@
+import { CodingError } from './coding-error.js';
 import { varintSize, writeVarint } from './varint.js';
+
+const utf8 = new TextEncoder();
+const VARINT_BIG_MAX = (1n << 62n) - 1n;
 
 /** Builds one message into a growable buffer. */
 export class Writer {
@@ -26,6 +30,39 @@ export class Writer {
     new DataView(this.#buffer.buffer, this.#length, 4).setUint32(0, value);
     this.#length += 4;
     return this;
+  }
+
+  u16(value: number): this {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffff) {
+      throw new CodingError('INVALID_VALUE', `u16 out of range: ${value}`);
+    }
+    this.#reserve(2);
+    this.#buffer[this.#length++] = value >>> 8;
+    this.#buffer[this.#length++] = value & 0xff;
+    return this;
+  }
+
+  /** A varint from a bigint, always in the 8-byte form when it does not fit a smaller one. */
+  varintBig(value: bigint): this {
+    if (value < 0n || value > VARINT_BIG_MAX) {
+      throw new CodingError('VARINT_RANGE', `varint out of range: ${value}`);
+    }
+    if (value <= BigInt(Number.MAX_SAFE_INTEGER)) return this.varint(Number(value));
+    this.#reserve(8);
+    for (let shift = 56n; shift >= 0n; shift -= 8n) {
+      this.#buffer[this.#length++] = Number((value >> shift) & 0xffn) | (shift === 56n ? 0xc0 : 0);
+    }
+    return this;
+  }
+
+  /** `x (b)`: a varint length, then the bytes. */
+  lengthPrefixedBytes(value: Uint8Array): this {
+    return this.varint(value.length).bytes(value);
+  }
+
+  /** A length-prefixed UTF-8 string. */
+  utf8String(value: string): this {
+    return this.lengthPrefixedBytes(utf8.encode(value));
   }
 
   bytes(value: Uint8Array): this {

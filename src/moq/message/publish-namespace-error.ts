@@ -1,0 +1,39 @@
+import type { Reader, Writer } from '../coding/index.js';
+import { MessageType } from './message-type.js';
+import { readReasonPhrase, writeReasonPhrase } from './reason-phrase.js';
+import { requireSupportedVersion } from './version.js';
+
+export interface PublishNamespaceErrorFields {
+  readonly requestId: number;
+  /** A code from `PublishNamespaceErrorCode`. */
+  readonly errorCode: number;
+  readonly reasonPhrase: string;
+}
+
+/** §PUBLISH_NAMESPACE_ERROR: rejects a PUBLISH_NAMESPACE. */
+export class PublishNamespaceError implements PublishNamespaceErrorFields {
+  readonly kind = 'publish_namespace_error' as const;
+  static readonly type = MessageType.PublishNamespaceError;
+  readonly requestId: number;
+  readonly errorCode: number;
+  readonly reasonPhrase: string;
+
+  constructor(fields: PublishNamespaceErrorFields) {
+    this.requestId = fields.requestId;
+    this.errorCode = fields.errorCode;
+    this.reasonPhrase = fields.reasonPhrase;
+  }
+
+  encodePayload(w: Writer, version: number): void {
+    requireSupportedVersion(version);
+    w.varint(this.requestId).varint(this.errorCode);
+    writeReasonPhrase(w, this.reasonPhrase);
+  }
+
+  static decodePayload(r: Reader, version: number): PublishNamespaceError {
+    requireSupportedVersion(version);
+    const requestId = r.varint();
+    const errorCode = r.varint();
+    return new PublishNamespaceError({ requestId, errorCode, reasonPhrase: readReasonPhrase(r) });
+  }
+}

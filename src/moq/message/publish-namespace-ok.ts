@@ -1,0 +1,29 @@
+import type { Reader, Writer } from '../coding/index.js';
+import { MessageType } from './message-type.js';
+import { requireSupportedVersion } from './version.js';
+
+export interface PublishNamespaceOkFields {
+  /** The Request ID of the PUBLISH_NAMESPACE. */
+  readonly requestId: number;
+}
+
+/** §PUBLISH_NAMESPACE_OK: accepts a PUBLISH_NAMESPACE. */
+export class PublishNamespaceOk implements PublishNamespaceOkFields {
+  readonly kind = 'publish_namespace_ok' as const;
+  static readonly type = MessageType.PublishNamespaceOk;
+  readonly requestId: number;
+
+  constructor(fields: PublishNamespaceOkFields) {
+    this.requestId = fields.requestId;
+  }
+
+  encodePayload(w: Writer, version: number): void {
+    requireSupportedVersion(version);
+    w.varint(this.requestId);
+  }
+
+  static decodePayload(r: Reader, version: number): PublishNamespaceOk {
+    requireSupportedVersion(version);
+    return new PublishNamespaceOk({ requestId: r.varint() });
+  }
+}

@@ -1,0 +1,29 @@
+import type { Reader, Writer } from '../coding/index.js';
+import { MessageType } from './message-type.js';
+import { requireSupportedVersion } from './version.js';
+
+export interface SubscribeNamespaceOkFields {
+  /** The Request ID of the SUBSCRIBE_NAMESPACE. */
+  readonly requestId: number;
+}
+
+/** §SUBSCRIBE_NAMESPACE_OK: accepts a SUBSCRIBE_NAMESPACE. */
+export class SubscribeNamespaceOk implements SubscribeNamespaceOkFields {
+  readonly kind = 'subscribe_namespace_ok' as const;
+  static readonly type = MessageType.SubscribeNamespaceOk;
+  readonly requestId: number;
+
+  constructor(fields: SubscribeNamespaceOkFields) {
+    this.requestId = fields.requestId;
+  }
+
+  encodePayload(w: Writer, version: number): void {
+    requireSupportedVersion(version);
+    w.varint(this.requestId);
+  }
+
+  static decodePayload(r: Reader, version: number): SubscribeNamespaceOk {
+    requireSupportedVersion(version);
+    return new SubscribeNamespaceOk({ requestId: r.varint() });
+  }
+}

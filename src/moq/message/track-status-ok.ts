@@ -1,0 +1,45 @@
+import type { Reader, Writer } from '../coding/index.js';
+import type { GroupOrder } from './group-order.js';
+import type { Location } from './location.js';
+import { MessageType } from './message-type.js';
+import { Parameters } from './parameters.js';
+import {
+  type SubscribeOkFields,
+  readSubscribeOkBody,
+  writeSubscribeOkBody,
+} from './subscribe-ok.js';
+import { requireSupportedVersion } from './version.js';
+
+/** Track Alias is sent as 0 (§TRACK_STATUS_OK). */
+export type TrackStatusOkFields = SubscribeOkFields;
+
+/** §TRACK_STATUS_OK: answers TRACK_STATUS; the layout is SUBSCRIBE_OK's. */
+export class TrackStatusOk implements TrackStatusOkFields {
+  readonly kind = 'track_status_ok' as const;
+  static readonly type = MessageType.TrackStatusOk;
+  readonly requestId: number;
+  readonly trackAlias: number;
+  readonly expiresMs: number;
+  readonly groupOrder: GroupOrder;
+  readonly largestLocation: Location | undefined;
+  readonly parameters: Parameters;
+
+  constructor(fields: TrackStatusOkFields) {
+    this.requestId = fields.requestId;
+    this.trackAlias = fields.trackAlias;
+    this.expiresMs = fields.expiresMs;
+    this.groupOrder = fields.groupOrder;
+    this.largestLocation = fields.largestLocation;
+    this.parameters = fields.parameters ?? new Parameters();
+  }
+
+  encodePayload(w: Writer, version: number): void {
+    requireSupportedVersion(version);
+    writeSubscribeOkBody(w, this);
+  }
+
+  static decodePayload(r: Reader, version: number): TrackStatusOk {
+    requireSupportedVersion(version);
+    return new TrackStatusOk(readSubscribeOkBody(r));
+  }
+}
