@@ -1,7 +1,7 @@
 import type { Reader, Writer } from '../coding/index.js';
 import { MessageType } from './message-type.js';
 import { Parameters } from './parameters.js';
-import { type TrackNamespace, readTrackNamespace, writeTrackNamespace } from './track-name.js';
+import { type TrackNamespace, readNamespacePrefix, writeNamespacePrefix } from './track-name.js';
 import { requireSupportedVersion } from './version.js';
 
 export interface SubscribeNamespaceFields {
@@ -28,14 +28,14 @@ export class SubscribeNamespace implements SubscribeNamespaceFields {
   encodePayload(w: Writer, version: number): void {
     requireSupportedVersion(version);
     w.varint(this.requestId);
-    writeTrackNamespace(w, this.trackNamespacePrefix);
+    writeNamespacePrefix(w, this.trackNamespacePrefix);
     this.parameters.encode(w);
   }
 
   static decodePayload(r: Reader, version: number): SubscribeNamespace {
     requireSupportedVersion(version);
     const requestId = r.varint();
-    const trackNamespacePrefix = readTrackNamespace(r);
+    const trackNamespacePrefix = readNamespacePrefix(r);
     const parameters = Parameters.decode(r, { authorization: true });
     return new SubscribeNamespace({ requestId, trackNamespacePrefix, parameters });
   }

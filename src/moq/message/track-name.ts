@@ -20,6 +20,24 @@ export function readTrackNamespace(r: Reader): string[] {
   return readNamespaceFields(r).fields;
 }
 
+/**
+ * A namespace prefix (SUBSCRIBE_NAMESPACE and its cancel). The empty prefix ("everything") is
+ * accepted although draft-14 asks for at least one field: @moq/lite sends it for discovery of
+ * every broadcast, and refusing it would close the whole session for a harmless request.
+ */
+export function writeNamespacePrefix(w: Writer, prefix: TrackNamespace): void {
+  checkFieldCount(prefix.length, 0);
+  writeTuple(
+    w,
+    prefix.map((field) => utf8.encode(field)),
+    0,
+  );
+}
+
+export function readNamespacePrefix(r: Reader): string[] {
+  return readNamespaceFields(r, 0).fields;
+}
+
 /** Namespace tuple, then the track name; their total is bounded by 4096 bytes. */
 export function writeFullTrackName(w: Writer, namespace: TrackNamespace, name: string): void {
   const nameBytes = utf8.encode(name);
@@ -45,9 +63,9 @@ function writeTuple(w: Writer, fields: Uint8Array[], extraBytes: number): void {
   for (const field of fields) w.lengthPrefixedBytes(field);
 }
 
-function readNamespaceFields(r: Reader): { fields: string[]; sizeBytes: number } {
+function readNamespaceFields(r: Reader, minFields = 1): { fields: string[]; sizeBytes: number } {
   const count = r.varint();
-  checkFieldCount(count);
+  checkFieldCount(count, minFields);
   const fields: string[] = [];
   let sizeBytes = 0;
   for (let i = 0; i < count; i++) {
@@ -60,9 +78,11 @@ function readNamespaceFields(r: Reader): { fields: string[]; sizeBytes: number }
   return { fields, sizeBytes };
 }
 
-function checkFieldCount(count: number): void {
-  if (count >= 1 && count <= MAX_NAMESPACE_FIELDS) return;
-  throw MoqError.protocolViolation(`track namespace has ${count} fields (1..32 allowed)`);
+function checkFieldCount(count: number, minFields = 1): void {
+  if (count >= minFields && count <= MAX_NAMESPACE_FIELDS) return;
+  throw MoqError.protocolViolation(
+    `track namespace has ${count} fields (${minFields}..${MAX_NAMESPACE_FIELDS} allowed)`,
+  );
 }
 
 function checkTotal(sizeBytes: number): void {

@@ -1,6 +1,6 @@
 import type { Reader, Writer } from '../coding/index.js';
 import { MessageType } from './message-type.js';
-import { type TrackNamespace, readTrackNamespace, writeTrackNamespace } from './track-name.js';
+import { type TrackNamespace, readNamespacePrefix, writeNamespacePrefix } from './track-name.js';
 import { requireSupportedVersion } from './version.js';
 
 export interface UnsubscribeNamespaceFields {
@@ -19,11 +19,11 @@ export class UnsubscribeNamespace implements UnsubscribeNamespaceFields {
 
   encodePayload(w: Writer, version: number): void {
     requireSupportedVersion(version);
-    writeTrackNamespace(w, this.trackNamespacePrefix);
+    writeNamespacePrefix(w, this.trackNamespacePrefix);
   }
 
   static decodePayload(r: Reader, version: number): UnsubscribeNamespace {
     requireSupportedVersion(version);
-    return new UnsubscribeNamespace({ trackNamespacePrefix: readTrackNamespace(r) });
+    return new UnsubscribeNamespace({ trackNamespacePrefix: readNamespacePrefix(r) });
   }
 }

@@ -14,6 +14,7 @@ export class BroadcastProducer extends Closable {
   readonly namespace: readonly string[];
   readonly #tracks = new Map<string, TrackProducer>();
   #onRequest: TrackRequestHandler | undefined;
+  #draining = false;
 
   constructor(namespace: readonly string[], onRequest?: TrackRequestHandler) {
     super();
@@ -27,7 +28,9 @@ export class BroadcastProducer extends Closable {
 
   /** Publishes a track; a live track of the same name is an error. */
   createTrack(name: string, options?: TrackOptions): TrackProducer {
-    if (this.isClosed) throw new ModelError('CLOSED', `broadcast ${this.path} is closed`);
+    if (this.isClosed || this.#draining) {
+      throw new ModelError('CLOSED', `broadcast ${this.path} is closed`);
+    }
     if (this.#tracks.has(name)) {
       throw new ModelError('DUPLICATE_TRACK', `track ${name} already in ${this.path}`);
     }
@@ -40,7 +43,7 @@ export class BroadcastProducer extends Closable {
   track(name: string): TrackProducer | undefined {
     const known = this.#tracks.get(name);
     if (known) return known;
-    if (this.isClosed || !this.#onRequest) return undefined;
+    if (this.isClosed || this.#draining || !this.#onRequest) return undefined;
     const made = this.#onRequest(name);
     if (made && !made.isClosed) this.#adopt(made);
     return made;
@@ -53,6 +56,20 @@ export class BroadcastProducer extends Closable {
       throw new ModelError('TRACK_NOT_FOUND', `no track ${name} in ${this.path}`);
     }
     return track.consume(start);
+  }
+
+  /**
+   * A graceful end: no new tracks, the live ones run until their own end, then the broadcast
+   * closes cleanly (at once if none is live).
+   */
+  drain(): void {
+    if (this.isClosed) return;
+    this.#draining = true;
+    if (this.#tracks.size === 0) this.close();
+  }
+
+  get isDraining(): boolean {
+    return this.#draining;
   }
 
   /** Ends the broadcast and every track in it, with the same reason. */
@@ -70,6 +87,7 @@ export class BroadcastProducer extends Closable {
     this.#tracks.set(track.name, track);
     track.onClose(() => {
       if (this.#tracks.get(track.name) === track) this.#tracks.delete(track.name);
+      if (this.#draining && this.#tracks.size === 0) this.close();
     });
   }
 }

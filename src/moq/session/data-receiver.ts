@@ -28,7 +28,10 @@ export class DataReceiver {
   }
 
   async #acceptStreams(): Promise<void> {
-    const reader = this.#ctx.transport.incomingUnidirectionalStreams.getReader();
+    const incoming = this.#ctx.transport.incomingUnidirectionalStreams as ReadableStream<
+      ReadableStream<Uint8Array>
+    >;
+    const reader = incoming.getReader();
     const stop = (): void => {
       reader.cancel().catch(() => undefined);
     };
@@ -37,7 +40,7 @@ export class DataReceiver {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        void this.#receive(value as ReadableStream<Uint8Array>);
+        void this.#receive(value);
       }
     } catch {
       // The session ended.
@@ -83,6 +86,7 @@ export class DataReceiver {
 
   async #openGroup(alias: number, groupId: number): Promise<GroupProducer | undefined> {
     const track = await this.#subscriber.trackForAlias(alias, ALIAS_WAIT_MS);
+    if (track) this.#subscriber.noteStream(alias);
     if (!track || track.isClosed || track.hasGroup(groupId)) return undefined;
     try {
       return track.createGroup(groupId);

@@ -304,9 +304,7 @@ export class MoqSession {
 }
 
 /** Messages that open a request of the peer's (§9.1: they carry a new request id). */
-function isPeerRequest(
-  message: ControlMessage,
-): message is Extract<
+function isPeerRequest(message: ControlMessage): message is Extract<
   ControlMessage,
   {
     kind:

@@ -9,7 +9,7 @@ export function streamError(code: number, message: string): Error {
 export function streamErrorCodeOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('streamErrorCode' in error))
     return undefined;
-  const code = (error as { streamErrorCode: unknown }).streamErrorCode;
+  const code: unknown = error.streamErrorCode;
   return typeof code === 'number' ? code : undefined;
 }
 

@@ -27,6 +27,8 @@ import type { SessionContext } from './session-context.js';
 import type { Announcement } from './session-options.js';
 import { LATE_STREAM_MS } from './session-options.js';
 
+const UNCOUNTED_SETTLE_MS = 100;
+
 export interface SubscribeOptions {
   /** Where to start: the newest group (default), the next one, or a given group. */
   start?: TrackStart;
@@ -39,6 +41,9 @@ interface Subscription {
   requestId: number;
   track: TrackProducer;
   alias: number | undefined;
+  /** PUBLISH_DONE arrived: no UNSUBSCRIBE any more, late streams still welcome. */
+  done: boolean;
+  streamsReceived: number;
   confirm: () => void;
   refuse: (error: MoqError) => void;
 }
@@ -138,19 +143,41 @@ export class Subscriber {
 
   onPublishDone(message: PublishDone): void {
     const subscription = this.#byRequest.get(message.requestId);
-    if (!subscription) return;
-    this.#forget(subscription);
+    if (!subscription || subscription.done) return;
+    subscription.done = true;
     const clean =
       message.statusCode === PublishDoneCode.TRACK_ENDED ||
       message.statusCode === PublishDoneCode.SUBSCRIPTION_ENDED;
     const error = clean
       ? undefined
       : new MoqError(message.statusCode, message.reasonPhrase, 'request');
-    // Streams still in flight may finish the last groups (§PUBLISH_DONE): give them a moment.
+    // PUBLISH_DONE overtakes the data (§PUBLISH_DONE): end the track once all `streamCount`
+    // streams arrived and finished, or when the late ones had their chance.
     const { track } = subscription;
-    const end = (): void => track.close(error);
-    if (allGroupsDone(track)) end();
-    else setTimeout(end, LATE_STREAM_MS).unref?.();
+    const deadline = Date.now() + LATE_STREAM_MS;
+    // A count of 0 may mean "not counted" (some peers always send 0): then wait a beat for
+    // streams already on their way.
+    const settleBy = message.streamCount === 0 ? Date.now() + UNCOUNTED_SETTLE_MS : 0;
+    const check = (): void => {
+      if (track.isClosed) return;
+      const complete =
+        Date.now() >= settleBy &&
+        (message.streamCount === 'unknown' ||
+          subscription.streamsReceived >= message.streamCount) &&
+        allGroupsDone(track);
+      if (complete || Date.now() >= deadline || this.#ctx.signal.aborted) {
+        track.close(error);
+        return;
+      }
+      setTimeout(check, 10);
+    };
+    check();
+  }
+
+  /** A data stream for this alias arrived (PUBLISH_DONE counts them). */
+  noteStream(alias: number): void {
+    const subscription = this.#byAlias.get(alias);
+    if (subscription) subscription.streamsReceived++;
   }
 
   /** The peer announces a broadcast: we answer, then expose it for on-demand subscriptions. */
@@ -186,7 +213,7 @@ export class Subscriber {
     if (!broadcast) return;
     this.#broadcasts.delete(key);
     this.#ctx.requestFinished();
-    broadcast.close();
+    broadcast.drain(); // live subscriptions run until their own PUBLISH_DONE
     this.#announce({ namespace: message.trackNamespace, active: false });
   }
 
@@ -267,7 +294,15 @@ export class Subscriber {
       track.close(reason);
       return;
     }
-    const subscription: Subscription = { requestId, track, alias: undefined, confirm, refuse };
+    const subscription: Subscription = {
+      requestId,
+      track,
+      alias: undefined,
+      done: false,
+      streamsReceived: 0,
+      confirm,
+      refuse,
+    };
     this.#byRequest.set(requestId, subscription);
     track.onIdle(() => this.#unsubscribe(subscription));
     track.onClose(() => this.#forget(subscription));
@@ -292,7 +327,7 @@ export class Subscriber {
   #unsubscribe(subscription: Subscription): void {
     if (!this.#byRequest.has(subscription.requestId)) return;
     this.#forget(subscription);
-    if (!this.#ctx.signal.aborted)
+    if (!this.#ctx.signal.aborted && !subscription.done)
       this.#ctx.send(new Unsubscribe({ requestId: subscription.requestId }));
     subscription.track.close();
   }

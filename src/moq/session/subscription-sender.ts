@@ -160,9 +160,14 @@ export class SubscriptionSender {
     await writer.close();
   }
 
-  /** Newer groups send first; a subscriber's priority shifts its whole subscription. */
+  /**
+   * Ascending group order (what we answer in SUBSCRIBE_OK): an older group's stream goes before
+   * a newer one's, so a reader gets groups in order; congestion is handled by dropping the
+   * oldest (#dropOldest), not by reordering. A subscriber's priority shifts its whole
+   * subscription (lower value, sooner).
+   */
   #sendOrder(groupId: number): number {
-    return groupId - this.#subscriberPriority * 1_000_000;
+    return -(this.#subscriberPriority * 1e12) - groupId;
   }
 
   #dropOldest(): void {

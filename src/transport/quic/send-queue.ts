@@ -52,9 +52,12 @@ export class SendQueue {
     const last = queue.entries.at(-1);
     if (fin && data.length === 0 && last && !last.fin) return this.#waitFor(last, true);
     queue.bytes += data.length;
-    const entry: Entry = { data, fin, settle: undefined };
+    const resolvesNow = !fin && queue.bytes <= this.budgetBytes;
+    // A write that resolves before quiche took the bytes must own them: W3C writers may reuse
+    // their buffer as soon as write() resolves (as @moq/lite does with its varint scratch).
+    const entry: Entry = { data: resolvesNow ? data.slice() : data, fin, settle: undefined };
     queue.entries.push(entry);
-    if (!fin && queue.bytes <= this.budgetBytes) return Promise.resolve();
+    if (resolvesNow) return Promise.resolve();
     return this.#waitFor(entry, fin);
   }
 

@@ -86,6 +86,21 @@ describe('WebTransport over HTTP/3, Node client and server', () => {
     session.close();
   });
 
+  test('a writer may reuse its buffer as soon as write() resolves', async () => {
+    const session = await connect();
+    const stream = await session.createBidirectionalStream();
+    const writer = stream.writable.getWriter();
+    const scratch = new Uint8Array(1);
+    const reading = readAll(stream.readable);
+    for (let i = 0; i < 200; i++) {
+      scratch[0] = i;
+      await writer.write(scratch); // one scratch byte rewritten each time, like a varint writer
+    }
+    await writer.close();
+    assert.deepEqual(await reading, Uint8Array.from({ length: 200 }, (_, i) => i));
+    session.close();
+  });
+
   test('datagrams echo', async () => {
     const session = await connect();
     assert.ok(session.datagrams.maxDatagramSize > 1000, `max ${session.datagrams.maxDatagramSize}`);

@@ -1,0 +1,77 @@
+import {
+  BroadcastProducer,
+  GroupConsumer,
+  MoqSession,
+  type TrackConsumer,
+  type TrackProducer,
+} from '../moq/index.js';
+import { connect, type TransportChoice } from '../transport/index.js';
+import type { Relay } from './relay.js';
+
+/** Opens a MoQ session to the relay the way any client would (URL convention, draft-14). */
+export async function join(relay: Relay, transport: TransportChoice = 'quic'): Promise<MoqSession> {
+  const session = await connect(`http://127.0.0.1:${relay.port}/`, {
+    protocols: ['moq-00'],
+    transport,
+  });
+  return MoqSession.connect(session);
+}
+
+export const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+export const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+/** Writes `groups` groups of `objects` objects, payload `g:o`, `gapMs` apart. */
+export async function writeGroups(
+  track: TrackProducer,
+  groups: number,
+  objects: number,
+  gapMs = 0,
+): Promise<void> {
+  for (let g = 0; g < groups; g++) {
+    const group = track.createGroup();
+    for (let o = 0; o < objects; o++) group.write(encode(`${group.groupId}:${o}`));
+    group.close();
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+  }
+}
+
+/** Reads groups until the track ends: each as the list of its payloads. */
+export async function readAll(
+  consumer: TrackConsumer,
+  signal?: AbortSignal,
+): Promise<Array<{ groupId: number; objects: string[] }>> {
+  const out: Array<{ groupId: number; objects: string[] }> = [];
+  for (;;) {
+    const next = await consumer.nextGroup(signal);
+    if (next === undefined) return out;
+    if (!(next instanceof GroupConsumer)) continue;
+    const objects: string[] = [];
+    for (let o = await next.readObject(signal); o; o = await next.readObject(signal)) {
+      objects.push(decode(o.payload));
+    }
+    out.push({ groupId: next.groupId, objects });
+  }
+}
+
+/** A publisher session with one broadcast of one track, announced and ready. */
+export async function publisher(
+  relay: Relay,
+  namespace: string[],
+  trackName: string,
+  transport: TransportChoice = 'quic',
+): Promise<{ session: MoqSession; broadcast: BroadcastProducer; track: TrackProducer }> {
+  const session = await join(relay, transport);
+  const broadcast = new BroadcastProducer(namespace);
+  const track = broadcast.createTrack(trackName);
+  await session.publish(broadcast);
+  return { session, broadcast, track };
+}
+
+/** Waits until `check` holds, polling (for state that has no event of its own). */
+export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { MoqError, PublishDoneCode, SubscribeErrorCode } from '../moq/index.js';
+import { Relay } from './relay.js';
+import { join, publisher, readAll, until, writeGroups } from './relay-test-kit.js';
+
+let relay: Relay;
+
+before(async () => {
+  relay = await Relay.start({ port: 0, host: '127.0.0.1' });
+});
+
+after(async () => {
+  await relay.close();
+});
+
+const expected = (
+  groups: number,
+  objects: number,
+  first = 0,
+): Array<{ groupId: number; objects: string[] }> =>
+  Array.from({ length: groups }, (_, g) => ({
+    groupId: first + g,
+    objects: Array.from({ length: objects }, (_, o) => `${first + g}:${o}`),
+  }));
+
+describe('relay: publish → relay → subscribe', () => {
+  for (const transport of ['quic', 'websocket'] as const) {
+    test(`every object of every group arrives in order (${transport})`, async () => {
+      const pub = await publisher(relay, ['order', transport], 'data', transport);
+      const sub = await join(relay, transport);
+      const consumer = await sub.subscribe(['order', transport], 'data');
+      const reading = readAll(consumer);
+      await writeGroups(pub.track, 5, 20, 5);
+      pub.track.close();
+      assert.deepEqual(await reading, expected(5, 20));
+      sub.close();
+      pub.session.close();
+    });
+  }
+
+  test('fan-out: 100 subscribers get everything; the publisher sees one subscription', async () => {
+    const pub = await publisher(relay, ['fanout'], 'video');
+    const subscribers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => join(relay, i % 2 === 0 ? 'quic' : 'websocket')),
+    );
+    const consumers = await Promise.all(subscribers.map((s) => s.subscribe(['fanout'], 'video')));
+    assert.equal(pub.track.consumerCount, 1, 'one upstream subscription for 100 subscribers');
+    assert.equal(pub.session.subscriptionsServed, 1);
+    const readings = consumers.map((c) => readAll(c));
+    await writeGroups(pub.track, 4, 30, 10);
+    pub.track.close();
+    const results = await Promise.all(readings);
+    for (const result of results) assert.deepEqual(result, expected(4, 30));
+    for (const s of subscribers) s.close();
+    pub.session.close();
+  });
+
+  test('a late joiner starts at the newest group, from its first object', async () => {
+    const pub = await publisher(relay, ['late'], 'video');
+    const early = await join(relay);
+    const warm = await early.subscribe(['late'], 'video'); // keeps the relay's cache warm
+    const earlyReading = readAll(warm);
+    await writeGroups(pub.track, 3, 5);
+    const open = pub.track.createGroup(); // group 3, still being written
+    open.write(new TextEncoder().encode('3:0'));
+    await until(() => relay.origin.route(['late'])?.track('video')?.latest?.groupId === 3);
+    const late = await join(relay);
+    const startedMs = performance.now();
+    const consumer = await late.subscribe(['late'], 'video');
+    const reading = readAll(consumer);
+    open.write(new TextEncoder().encode('3:1'));
+    open.close();
+    await writeGroups(pub.track, 1, 2);
+    pub.track.close();
+    const got = await reading;
+    assert.deepEqual(got, [
+      { groupId: 3, objects: ['3:0', '3:1'] },
+      { groupId: 4, objects: ['4:0', '4:1'] },
+    ]);
+    assert.ok(performance.now() - startedMs < 2000, 'joined within one group duration');
+    assert.equal((await earlyReading).length, 5);
+    late.close();
+    early.close();
+    pub.session.close();
+  });
+
+  test('publisher gone: every subscriber sees the track end with the reason', async () => {
+    const pub = await publisher(relay, ['gone'], 'video');
+    const subs = await Promise.all([join(relay), join(relay, 'websocket')]);
+    const consumers = await Promise.all(subs.map((s) => s.subscribe(['gone'], 'video')));
+    const outcomes = consumers.map((c) =>
+      readAll(c).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
+    await writeGroups(pub.track, 1, 3);
+    await until(() => relay.origin.route(['gone'])?.track('video')?.latest?.isClosed === true);
+    pub.session.close(new MoqError(0x1, 'encoder crashed'));
+    for (const error of await Promise.all(outcomes)) {
+      assert.ok(error instanceof MoqError, `expected a MoqError, got ${String(error)}`);
+      assert.match(error.reason, /encoder crashed/);
+    }
+    for (const s of subs) s.close();
+  });
+
+  test('a clean end is PUBLISH_DONE track ended: readers finish without error', async () => {
+    const pub = await publisher(relay, ['clean'], 'video');
+    const sub = await join(relay);
+    const reading = readAll(await sub.subscribe(['clean'], 'video'));
+    await writeGroups(pub.track, 2, 2);
+    pub.broadcast.close();
+    assert.deepEqual(await reading, expected(2, 2));
+    assert.equal(PublishDoneCode.TRACK_ENDED, 0x2);
+    sub.close();
+    pub.session.close();
+  });
+
+  test('an unknown broadcast or track is SUBSCRIBE_ERROR with the draft code, end to end', async () => {
+    const pub = await publisher(relay, ['known'], 'video');
+    const sub = await join(relay);
+    for (const [namespace, name] of [
+      [['unknown'], 'video'],
+      [['known'], 'audio'],
+    ] as const) {
+      await assert.rejects(sub.subscribe(namespace, name), (error: unknown) => {
+        assert.ok(error instanceof MoqError);
+        assert.equal(error.code, SubscribeErrorCode.TRACK_DOES_NOT_EXIST);
+        return true;
+      });
+    }
+    assert.ok(!sub.isClosed, 'a refused subscription leaves the session open');
+    sub.close();
+    pub.session.close();
+  });
+
+  test('a namespace is published once; the second publisher gets PUBLISH_NAMESPACE_ERROR', async () => {
+    const first = await publisher(relay, ['taken'], 'video');
+    await assert.rejects(publisher(relay, ['taken'], 'video'), /already published/);
+    first.session.close();
+  });
+
+  test('discovery: SUBSCRIBE_NAMESPACE lists live broadcasts under a prefix and their end', async () => {
+    const watcher = await join(relay);
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const a of watcher.announced(['shows'], abort.signal)) {
+        seen.push(`${a.active ? '+' : '-'}${a.namespace.join('/')}`);
+      }
+    })();
+    const a = await publisher(relay, ['shows', 'a'], 'video');
+    const b = await publisher(relay, ['shows', 'b'], 'video');
+    const other = await publisher(relay, ['other'], 'video');
+    await until(() => seen.length >= 2);
+    a.session.close();
+    await until(() => seen.length >= 3);
+    abort.abort();
+    await watching;
+    assert.deepEqual(seen, ['+shows/a', '+shows/b', '-shows/a']);
+    b.session.close();
+    other.session.close();
+    watcher.close();
+  });
+});
+
+describe('relay shutdown', () => {
+  test('close sends GOAWAY to every session, then ends them', async () => {
+    const own = await Relay.start({ port: 0, host: '127.0.0.1' });
+    const clients = await Promise.all([join(own), join(own, 'websocket')]);
+    const closing = own.close();
+    const uris = await Promise.all(clients.map((c) => c.goaway));
+    assert.deepEqual(uris, ['', '']);
+    await closing;
+    for (const c of clients) await assert.rejects(c.closed);
+  });
+});
