@@ -1,0 +1,95 @@
+/**
+ * Interop with the third-party MoQ peer @moq/lite through our relay, over both wires: its
+ * publisher → our relay → its subscriber, ours → relay → its, and its → relay → ours. @moq/lite
+ * speaks draft-14 to us (WebTransport protocol `moql`, or none over WebSocket).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { GroupConsumer, type TrackConsumer } from '../../src/moq/index.js';
+import { Relay } from '../../src/relay/index.js';
+import { join, publisher, until, writeGroups } from '../../src/relay/relay-test-kit.js';
+import {
+  connectLite,
+  expectedGroups,
+  installNodeGlobals,
+  publishLite,
+  subscribeLite,
+  type GroupPlan,
+  type LiteConnection,
+  type ReceivedGroup,
+} from './peer.js';
+
+installNodeGlobals({ webTransport: true, quiet: true });
+
+let relay: Relay;
+let url: string;
+const connections: LiteConnection[] = [];
+
+before(async () => {
+  relay = await Relay.start({ port: 0, host: '127.0.0.1' });
+  url = `http://127.0.0.1:${relay.port}/`;
+});
+
+after(async () => {
+  for (const connection of connections) connection.close();
+  await relay.close();
+});
+
+async function lite(transport: 'websocket' | 'webtransport'): Promise<LiteConnection> {
+  const connection = await connectLite(url, { transport });
+  connections.push(connection);
+  return connection;
+}
+
+/** Reads `count` groups from one of our track readers, in @moq/lite's result shape. */
+async function readGroups(consumer: TrackConsumer, count: number): Promise<ReceivedGroup[]> {
+  const out: ReceivedGroup[] = [];
+  while (out.length < count) {
+    const next = await consumer.nextGroup();
+    if (next === undefined) break;
+    if (!(next instanceof GroupConsumer)) continue;
+    const objects: Uint8Array[] = [];
+    for (let o = await next.readObject(); o; o = await next.readObject()) {
+      objects.push(Uint8Array.from(o.payload)); // a plain Uint8Array, as @moq/lite reports
+    }
+    out.push({ group: next.groupId, objects });
+  }
+  return out;
+}
+
+const plan: GroupPlan = { groups: 4, objectsPerGroup: 10, intervalMs: 30 };
+
+describe('@moq/lite through our relay', () => {
+  for (const transport of ['websocket', 'webtransport'] as const) {
+    test(`@moq/lite publisher → relay → @moq/lite subscriber (${transport})`, async () => {
+      const path = `interop/lite-${transport}`;
+      publishLite(await lite(transport), path, 'data', plan);
+      await until(() => relay.origin.route(path.split('/')) !== undefined);
+      const received = await subscribeLite(await lite(transport), path, 'data', {
+        groups: plan.groups,
+      });
+      assert.deepEqual(received, expectedGroups(plan));
+    });
+
+    test(`our publisher → relay → @moq/lite subscriber (${transport})`, async () => {
+      const ours = await publisher(relay, ['interop', `ours-${transport}`], 'data');
+      const receiving = subscribeLite(await lite(transport), `interop/ours-${transport}`, 'data', {
+        groups: 3,
+      });
+      await until(() => ours.track.consumerCount === 1);
+      await writeGroups(ours.track, 3, 10, 20);
+      assert.deepEqual(await receiving, expectedGroups({ groups: 3, objectsPerGroup: 10 }));
+      ours.session.close();
+    });
+
+    test(`@moq/lite publisher → relay → our subscriber (${transport})`, async () => {
+      const path = `interop/theirs-${transport}`;
+      publishLite(await lite(transport), path, 'data', plan);
+      await until(() => relay.origin.route(path.split('/')) !== undefined);
+      const session = await join(relay, transport === 'webtransport' ? 'quic' : 'websocket');
+      const consumer = await session.subscribe(path.split('/'), 'data');
+      assert.deepEqual(await readGroups(consumer, plan.groups), expectedGroups(plan));
+      session.close();
+    });
+  }
+});
