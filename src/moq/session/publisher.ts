@@ -49,6 +49,7 @@ export class Publisher {
   readonly #published = new Map<string, BroadcastProducer>();
   readonly #pendingPublish = new Map<number, PendingPublish>();
   readonly #senders = new Map<number, SubscriptionSender>();
+  readonly #activeTracks = new Set<string>();
   readonly #namespaceWatches = new Map<string, AbortController>();
   #nextAlias = 0;
 
@@ -97,6 +98,13 @@ export class Publisher {
   }
 
   onSubscribe(message: Subscribe): void {
+    // §SUBSCRIBE: one active subscription per track and session.
+    const trackKey = JSON.stringify([...message.trackNamespace, message.trackName]);
+    if (this.#activeTracks.has(trackKey)) {
+      throw MoqError.protocolViolation(
+        `second subscription to ${message.trackNamespace.join('/')}/${message.trackName}`,
+      );
+    }
     let sender: SubscriptionSender;
     try {
       sender = this.#startSubscription(message);
@@ -106,8 +114,10 @@ export class Publisher {
       return;
     }
     this.#senders.set(message.requestId, sender);
+    this.#activeTracks.add(trackKey);
     void sender.finished.then(() => {
       this.#senders.delete(message.requestId);
+      this.#activeTracks.delete(trackKey);
       this.#ctx.requestFinished();
     });
   }
