@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MoqError, PublishDoneCode, SubscribeErrorCode } from '../moq/index.js';
+import { FetchErrorCode, MoqError, PublishDoneCode, SubscribeErrorCode } from '../moq/index.js';
 import { Relay } from './relay.js';
 import { join, publisher, readAll, until, writeGroups } from './relay-test-kit.js';
 
@@ -162,6 +162,88 @@ describe('relay: publish → relay → subscribe', () => {
     b.session.close();
     other.session.close();
     watcher.close();
+  });
+});
+
+describe('relay: FETCH from the cache', () => {
+  test('standalone FETCH returns cached objects of a range; nothing cached is NO_OBJECTS', async () => {
+    const pub = await publisher(relay, ['fetch', 'standalone'], 'video');
+    const watcher = await join(relay);
+    const warm = await watcher.subscribe(['fetch', 'standalone'], 'video');
+    const reading = readAll(warm);
+    await writeGroups(pub.track, 3, 4, 10);
+    await until(
+      () =>
+        relay.origin.route(['fetch', 'standalone'])?.track('video')?.latest?.isClosed === true &&
+        relay.origin.route(['fetch', 'standalone'])?.track('video')?.latest?.groupId === 2,
+    );
+    const client = await join(relay, 'websocket');
+    const objects = await client.fetch(
+      ['fetch', 'standalone'],
+      'video',
+      { group: 0, object: 2 },
+      { group: 2, object: 0 },
+    );
+    assert.deepEqual(
+      objects.map((o) => `${o.groupId}/${o.objectId}=${new TextDecoder().decode(o.payload)}`),
+      [
+        '0/2=0:2',
+        '0/3=0:3',
+        '1/0=1:0',
+        '1/1=1:1',
+        '1/2=1:2',
+        '1/3=1:3',
+        '2/0=2:0',
+        '2/1=2:1',
+        '2/2=2:2',
+        '2/3=2:3',
+      ],
+    );
+    await assert.rejects(
+      client.fetch(
+        ['fetch', 'standalone'],
+        'video',
+        { group: 50, object: 0 },
+        { group: 51, object: 0 },
+      ),
+      (error: unknown) => error instanceof MoqError && error.code === FetchErrorCode.NO_OBJECTS,
+    );
+    await assert.rejects(
+      client.fetch(['fetch', 'nothing'], 'video', { group: 0, object: 0 }, { group: 1, object: 0 }),
+      (error: unknown) =>
+        error instanceof MoqError && error.code === FetchErrorCode.TRACK_DOES_NOT_EXIST,
+    );
+    pub.track.close();
+    await reading;
+    client.close();
+    watcher.close();
+    pub.session.close();
+  });
+
+  test('joining FETCH returns the groups before a subscription, up to its start', async () => {
+    const pub = await publisher(relay, ['fetch', 'joining'], 'video');
+    const warm = await join(relay);
+    const warmReading = readAll(await warm.subscribe(['fetch', 'joining'], 'video'));
+    await writeGroups(pub.track, 2, 3);
+    const open = pub.track.createGroup(); // group 2, objects 0..1 so far
+    open.write(new TextEncoder().encode('2:0'));
+    open.write(new TextEncoder().encode('2:1'));
+    await until(
+      () => relay.origin.route(['fetch', 'joining'])?.track('video')?.latest?.objectCount === 2,
+    );
+    const late = await join(relay);
+    const consumer = await late.subscribe(['fetch', 'joining'], 'video');
+    const history = await late.fetchJoining(consumer, 1);
+    assert.deepEqual(
+      history.map((o) => `${o.groupId}/${o.objectId}`),
+      ['1/0', '1/1', '1/2', '2/0', '2/1'],
+    );
+    open.close();
+    pub.track.close();
+    await warmReading;
+    late.close();
+    warm.close();
+    pub.session.close();
   });
 });
 

@@ -39,6 +39,11 @@ export class BroadcastProducer extends Closable {
     return track;
   }
 
+  /** A live track by name, never created on demand (FETCH reads only what is cached). */
+  liveTrack(name: string): TrackProducer | undefined {
+    return this.#tracks.get(name);
+  }
+
   /** A live track by name, created through the request handler if there is one. */
   track(name: string): TrackProducer | undefined {
     const known = this.#tracks.get(name);

@@ -169,6 +169,11 @@ export class TrackConsumer {
     return this.#track.priority;
   }
 
+  /** The track's cached groups (FETCH serves from them). */
+  get cachedGroups(): readonly GroupProducer[] {
+    return this.#track.cachedGroups;
+  }
+
   /** See TrackOptions.ready. */
   get ready(): Promise<void> {
     return this.#track.ready;

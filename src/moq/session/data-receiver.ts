@@ -1,6 +1,7 @@
 import { DataStreamDecoder, ObjectStatus, decodeObjectDatagram } from '../data/index.js';
 import { DataStreamResetCode, MoqError } from '../error/index.js';
 import { ModelError, type GroupProducer, type TrackProducer } from '../model/index.js';
+import type { FetchClient, FetchedObject } from './fetch-client.js';
 import type { SessionContext } from './session-context.js';
 import { ALIAS_WAIT_MS } from './session-options.js';
 import { readChunks, streamErrorCodeOf } from './stream-io.js';
@@ -18,9 +19,12 @@ export class DataReceiver {
   readonly #subscriber: Subscriber;
   readonly #datagramGroups = new Map<TrackProducer, GroupProducer>();
 
-  constructor(ctx: SessionContext, subscriber: Subscriber) {
+  readonly #fetches: FetchClient;
+
+  constructor(ctx: SessionContext, subscriber: Subscriber, fetches: FetchClient) {
     this.#ctx = ctx;
     this.#subscriber = subscriber;
+    this.#fetches = fetches;
   }
 
   async run(): Promise<void> {
@@ -56,6 +60,8 @@ export class DataReceiver {
     const cancel = new AbortController();
     const signal = AbortSignal.any([cancel.signal, this.#ctx.signal]);
     let group: GroupProducer | undefined;
+    let fetchId: number | undefined;
+    let fetchSink: ((object: FetchedObject) => void) | undefined;
     try {
       for await (const chunk of readChunks(readable, signal, DataStreamResetCode.CANCELLED)) {
         decoder.push(chunk);
@@ -71,15 +77,29 @@ export class DataReceiver {
               group.write(event.payload, event.objectId, event.extensions);
             }
           } else if (event.kind === 'fetch_header') {
-            cancel.abort(); // we never send FETCH, so no fetch stream is ours to read
-            return;
+            fetchId = event.requestId;
+            fetchSink = this.#fetches.sink(fetchId);
+            if (!fetchSink) {
+              cancel.abort(); // not a FETCH of ours
+              return;
+            }
+          } else if (event.kind === 'object' && fetchSink) {
+            if (event.status === ObjectStatus.Normal) {
+              fetchSink({
+                groupId: event.groupId,
+                objectId: event.objectId,
+                payload: event.payload,
+              });
+            }
           }
         }
       }
       decoder.end();
       group?.close();
+      if (fetchId !== undefined) this.#fetches.streamEnded(fetchId);
     } catch (error) {
       group?.close(streamFailure(error));
+      if (fetchId !== undefined) this.#fetches.streamEnded(fetchId, streamFailure(error));
       if (error instanceof MoqError && error.scope === 'session') this.#ctx.fail(error);
     }
   }

@@ -2,3 +2,4 @@ export { MoqSession } from './moq-session.js';
 export { DRAFT_14_PROTOCOLS, SUPPORTED_VERSIONS } from './setup.js';
 export type { Announcement, MoqSessionOptions } from './session-options.js';
 export type { SubscribeOptions } from './subscriber.js';
+export type { FetchedObject } from './fetch-client.js';

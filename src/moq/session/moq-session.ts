@@ -1,15 +1,16 @@
 import { FetchErrorCode, MoqError, PublishErrorCode, SessionCloseCode } from '../error/index.js';
 import {
-  FetchError,
   GoAway,
   PublishError,
   MaxRequestId,
   RequestsBlocked,
   type ControlMessage,
+  type Location,
 } from '../message/index.js';
 import type { BroadcastProducer, TrackConsumer, TrackProducer } from '../model/index.js';
 import type { ControlStream } from './control-stream.js';
 import { DataReceiver } from './data-receiver.js';
+import { FetchClient, type FetchedObject } from './fetch-client.js';
 import { Publisher } from './publisher.js';
 import { PeerRequestIds, RequestIdAllocator } from './request-ids.js';
 import type { SessionContext } from './session-context.js';
@@ -40,6 +41,7 @@ export class MoqSession {
   readonly #peerIds: PeerRequestIds;
   readonly #publisher: Publisher;
   readonly #subscriber: Subscriber;
+  readonly #fetches: FetchClient;
   readonly #openPeerRequests = { count: 0 };
   readonly #requestIds: RequestIdAllocator;
   #settleClosed!: (error?: MoqError) => void;
@@ -69,13 +71,14 @@ export class MoqSession {
     const ctx = this.#context(requestIds, options);
     this.#publisher = new Publisher(ctx);
     this.#subscriber = new Subscriber(ctx);
+    this.#fetches = new FetchClient(ctx);
     options.signal?.addEventListener('abort', () => this.close(), { once: true });
     transport.closed.then(
       (info) => this.#end(info.closeCode ? transportError(info) : undefined),
       (error: unknown) => this.#end(transportError(error)),
     );
     void this.#controlLoop();
-    void new DataReceiver(ctx, this.#subscriber).run();
+    void new DataReceiver(ctx, this.#subscriber, this.#fetches).run();
   }
 
   /** Client side: runs the setup on a ready transport. */
@@ -128,6 +131,34 @@ export class MoqSession {
     options?: SubscribeOptions,
   ): TrackProducer {
     return this.#subscriber.subscribeTrack(namespace, name, options);
+  }
+
+  /** Objects of [start, end) from the peer's cache (standalone FETCH; end.object 0 = whole group). */
+  fetch(
+    namespace: readonly string[],
+    name: string,
+    start: Location,
+    end: Location,
+  ): Promise<FetchedObject[]> {
+    return this.#fetches.standalone(namespace, name, start, end);
+  }
+
+  /**
+   * The part of a track before a subscription's first object (joining FETCH): the newest
+   * `groupsBack` groups' objects up to where the subscription starts.
+   */
+  fetchJoining(consumer: TrackConsumer, groupsBack = 0): Promise<FetchedObject[]> {
+    const requestId = this.#subscriber.requestIdOf(consumer);
+    if (requestId === undefined) {
+      return Promise.reject(
+        new MoqError(
+          FetchErrorCode.INVALID_JOINING_REQUEST_ID,
+          'not a subscription of this session',
+          'request',
+        ),
+      );
+    }
+    return this.#fetches.joining(requestId, groupsBack);
   }
 
   /** Broadcasts the peer announces under `prefix`, live (SUBSCRIBE_NAMESPACE). */
@@ -207,6 +238,10 @@ export class MoqSession {
         return this.#publisher.onSubscribe(message);
       case 'subscribe_update':
         return this.#publisher.onSubscribeUpdate(message);
+      case 'fetch':
+        return this.#publisher.onFetch(message);
+      case 'fetch_cancel':
+        return this.#publisher.onFetchCancel(message);
       case 'unsubscribe':
         return this.#publisher.onUnsubscribe(message);
       case 'track_status':
@@ -231,6 +266,10 @@ export class MoqSession {
         return this.#subscriber.onPublishNamespace(message);
       case 'publish_namespace_done':
         return this.#subscriber.onPublishNamespaceDone(message);
+      case 'fetch_ok':
+        return this.#fetches.onFetchOk(message);
+      case 'fetch_error':
+        return this.#fetches.onFetchError(message);
       case 'subscribe_namespace_ok':
         return this.#subscriber.onSubscribeNamespaceOk(message);
       case 'subscribe_namespace_error':
@@ -262,16 +301,7 @@ export class MoqSession {
   /** Requests we do not serve get their error answer; stray answers are ignored. */
   #refuseUnsupported(message: ControlMessage): void {
     const reasonPhrase = 'not supported by this endpoint';
-    if (message.kind === 'fetch') {
-      this.#send(
-        new FetchError({
-          requestId: message.requestId,
-          errorCode: FetchErrorCode.NOT_SUPPORTED,
-          reasonPhrase,
-        }),
-      );
-      this.#requestFinished();
-    } else if (message.kind === 'publish') {
+    if (message.kind === 'publish') {
       this.#send(
         new PublishError({
           requestId: message.requestId,
@@ -299,6 +329,7 @@ export class MoqSession {
     this.#abort.abort(error ?? new MoqError(SessionCloseCode.NO_ERROR, 'session closed'));
     this.#publisher.close();
     this.#subscriber.close(error);
+    this.#fetches.close(error ?? new MoqError(SessionCloseCode.NO_ERROR, 'session closed'));
     this.#settleClosed(error);
   }
 }

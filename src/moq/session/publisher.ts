@@ -18,6 +18,8 @@ import {
   SubscribeOk,
   TrackStatusError,
   TrackStatusOk,
+  type Fetch,
+  type FetchCancel,
   type PublishNamespaceCancel,
   type PublishNamespaceError,
   type PublishNamespaceOk,
@@ -31,6 +33,7 @@ import {
 import { ModelError, type BroadcastProducer, type TrackStart } from '../model/index.js';
 import type { SessionContext } from './session-context.js';
 import { DEFAULT_MAX_INFLIGHT_GROUPS } from './session-options.js';
+import { FetchResponder, errorReply, type FetchRange } from './fetch-responder.js';
 import { SubscriptionSender } from './subscription-sender.js';
 
 interface PendingPublish {
@@ -50,11 +53,13 @@ export class Publisher {
   readonly #pendingPublish = new Map<number, PendingPublish>();
   readonly #senders = new Map<number, SubscriptionSender>();
   readonly #activeTracks = new Set<string>();
+  readonly #fetches: FetchResponder;
   readonly #namespaceWatches = new Map<string, AbortController>();
   #nextAlias = 0;
 
   constructor(ctx: SessionContext) {
     this.#ctx = ctx;
+    this.#fetches = new FetchResponder(ctx);
   }
 
   get subscriptionCount(): number {
@@ -120,6 +125,26 @@ export class Publisher {
       this.#activeTracks.delete(trackKey);
       this.#ctx.requestFinished();
     });
+  }
+
+  onFetch(message: Fetch): void {
+    let range: FetchRange;
+    try {
+      range = FetchResponder.range(
+        message,
+        (namespace, name) => this.#resolve(namespace)?.liveTrack(name),
+        (requestId) => this.#senders.get(requestId)?.joinable(),
+      );
+    } catch (error) {
+      this.#ctx.requestFinished();
+      this.#ctx.send(errorReply(message.requestId, error));
+      return;
+    }
+    void this.#fetches.serve(message, range).finally(() => this.#ctx.requestFinished());
+  }
+
+  onFetchCancel(message: FetchCancel): void {
+    this.#fetches.cancel(message.requestId);
   }
 
   onSubscribeUpdate(message: SubscribeUpdate): void {
@@ -195,6 +220,7 @@ export class Publisher {
 
   /** The session ended: stop every subscription (no PUBLISH_DONE can be sent any more). */
   close(): void {
+    this.#fetches.close();
     for (const sender of this.#senders.values()) sender.abandon();
     for (const watch of this.#namespaceWatches.values()) watch.abort();
     for (const pending of this.#pendingPublish.values()) {

@@ -56,6 +56,7 @@ export class Subscriber {
   readonly #ctx: SessionContext;
   readonly #byRequest = new Map<number, Subscription>();
   readonly #byAlias = new Map<number, Subscription>();
+  readonly #consumers = new WeakMap<TrackConsumer, TrackProducer>();
   readonly #aliasChanged = new ChangeSignal();
   readonly #broadcasts = new Map<string, BroadcastProducer>();
   readonly #announcements: Announcement[] = [];
@@ -77,6 +78,7 @@ export class Subscriber {
   ): Promise<TrackConsumer> {
     const track = this.subscribeTrack(namespace, name, options);
     const consumer = track.consume(options.start === 'next' ? 'next' : 'latest');
+    this.#consumers.set(consumer, track);
     try {
       await track.ready;
     } catch (error) {
@@ -104,6 +106,16 @@ export class Subscriber {
     const track = new TrackProducer(name, { ...this.#ctx.options.trackOptions, ready });
     void this.#start(track, namespace, options, confirm, refuse);
     return track;
+  }
+
+  /** The request id of the subscription behind a reader this session handed out. */
+  requestIdOf(consumer: TrackConsumer): number | undefined {
+    const track = this.#consumers.get(consumer);
+    if (!track) return undefined;
+    for (const subscription of this.#byRequest.values()) {
+      if (subscription.track === track) return subscription.requestId;
+    }
+    return undefined;
   }
 
   /** The subscription a data stream's track alias names, waiting briefly for its SUBSCRIBE_OK. */

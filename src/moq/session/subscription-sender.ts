@@ -7,6 +7,7 @@ import {
 import { encodeSubgroupHeader, encodeSubgroupObject } from '../data/index.js';
 import { PublishDone, SubscribeError, type Location } from '../message/index.js';
 import { Lagged, type GroupConsumer, type TrackConsumer } from '../model/index.js';
+import type { JoinableSubscription } from './fetch-responder.js';
 import type { SessionContext } from './session-context.js';
 import { StreamWriter } from './stream-io.js';
 
@@ -46,6 +47,9 @@ export class SubscriptionSender {
   readonly #stop = new AbortController();
   #subscriberPriority: number;
   #streamCount = 0;
+  /** The largest location when SUBSCRIBE_OK went out: a joining FETCH ends there. */
+  #largestAtStart: Location | undefined;
+  #confirmed = false;
   #done: { code: number; reason: string } | undefined;
 
   constructor(ctx: SessionContext, options: SubscriptionSenderOptions) {
@@ -53,6 +57,12 @@ export class SubscriptionSender {
     this.#options = options;
     this.#subscriberPriority = options.subscriberPriority;
     this.finished = this.#run();
+  }
+
+  /** For a joining FETCH (undefined until the subscription is confirmed). */
+  joinable(): JoinableSubscription | undefined {
+    if (this.#largestAtStart === undefined && !this.#confirmed) return undefined;
+    return { track: this.#options.consumer, largest: this.#largestAtStart };
   }
 
   updatePriority(priority: number): void {
@@ -80,7 +90,9 @@ export class SubscriptionSender {
       this.#ctx.send(new SubscribeError({ requestId, ...refusal(error) }));
       return;
     }
-    this.#options.sendOk(consumer.largest);
+    this.#largestAtStart = consumer.largest;
+    this.#confirmed = true;
+    this.#options.sendOk(this.#largestAtStart);
     const ended = await this.#forward();
     consumer.close();
     this.#finish(ended);
