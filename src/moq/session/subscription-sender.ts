@@ -133,7 +133,7 @@ export class SubscriptionSender {
     const signal = AbortSignal.any([entry.abort.signal, this.#stop.signal, this.#ctx.signal]);
     try {
       const writable = await this.#ctx.transport.createUnidirectionalStream({
-        sendOrder: this.#sendOrder(group.groupId),
+        sendOrder: this.#sendOrder(),
       });
       entry.writer = new StreamWriter(writable as WritableStream<Uint8Array>);
       this.#streamCount++;
@@ -173,13 +173,13 @@ export class SubscriptionSender {
   }
 
   /**
-   * Ascending group order (what we answer in SUBSCRIBE_OK): an older group's stream goes before
-   * a newer one's, so a reader gets groups in order; congestion is handled by dropping the
-   * oldest (#dropOldest), not by reordering. A subscriber's priority shifts its whole
-   * subscription (lower value, sooner).
+   * The subscriber's priority as a W3C sendOrder in 0..127 (higher first), below the control
+   * stream's. Groups of one subscription share it: the transport sends equal sendOrders in
+   * stream order, so an older group goes before a newer one (ascending, as SUBSCRIBE_OK says);
+   * congestion is handled by dropping the oldest (#dropOldest), not by reordering.
    */
-  #sendOrder(groupId: number): number {
-    return -(this.#subscriberPriority * 1e12) - groupId;
+  #sendOrder(): number {
+    return Math.floor((255 - this.#subscriberPriority) / 2);
   }
 
   #dropOldest(): void {

@@ -242,7 +242,7 @@ export class WebTransportSession implements TransportSession, StreamOwner {
 
   #addSender(streamId: number, sendOrder?: number | null): SendStream {
     const sender = new SendStream(this, streamId);
-    if (typeof sendOrder === 'number') sender.setUrgency(urgencyForSendOrder(sendOrder));
+    if (typeof sendOrder === 'number') sender.setUrgency(urgencyForSendOrder(sendOrder), false);
     this.#senders.set(streamId, sender);
     return sender;
   }
@@ -273,11 +273,16 @@ export class WebTransportSession implements TransportSession, StreamOwner {
   }
 }
 
-/** W3C sendOrder: higher sends first; quiche urgency: lower sends first (0..7, default 3). */
+/**
+ * W3C sendOrder (higher first) onto quiche's urgency (lower first, 0..7; streams without a
+ * sendOrder keep the default 3): 0 for anything ≥ 256, 1..6 spread over 0..255, 7 below zero.
+ * Streams given a sendOrder are non-incremental, so equal urgency goes in stream order, one
+ * stream at a time: an older MoQ group finishes before a newer one starts.
+ */
 function urgencyForSendOrder(sendOrder: number): number {
-  if (sendOrder > 0) return 2;
-  if (sendOrder < 0) return 4;
-  return 3;
+  if (sendOrder >= 256) return 0;
+  if (sendOrder < 0) return 7;
+  return 6 - Math.floor((sendOrder * 6) / 256);
 }
 
 function closeQuietly(controller: ReadableStreamDefaultController<never>, error?: Error): void {

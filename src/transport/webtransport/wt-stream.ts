@@ -146,8 +146,8 @@ export class SendStream {
   }
 
   /** Sets quiche's urgency for this stream: the W3C `sendOrder` maps onto it (higher first). */
-  setUrgency(urgency: number): void {
-    this.owner.connection.setPriority(this.streamId, urgency);
+  setUrgency(urgency: number, incremental = true): void {
+    this.owner.connection.setPriority(this.streamId, urgency, incremental);
   }
 
   /** Ends the stream with an error (session gone, connection lost). */
