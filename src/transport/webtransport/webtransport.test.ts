@@ -97,7 +97,10 @@ describe('WebTransport over HTTP/3, Node client and server', () => {
       await writer.write(scratch); // one scratch byte rewritten each time, like a varint writer
     }
     await writer.close();
-    assert.deepEqual(await reading, Uint8Array.from({ length: 200 }, (_, i) => i));
+    assert.deepEqual(
+      await reading,
+      Uint8Array.from({ length: 200 }, (_, i) => i),
+    );
     session.close();
   });
 
