@@ -1,0 +1,201 @@
+// The command-line tools as real processes on loopback: moq-relay, and moq-clock publishing
+// and subscribing through it.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, describe, test } from 'node:test';
+
+const ROOT = join(import.meta.dirname, '..');
+const WAIT_MS = 15_000;
+
+type Stream = 'stdout' | 'stderr';
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+/** A CLI run through its bin/ launcher, with its output kept line by line. */
+class Cli {
+  readonly child: ChildProcess;
+  readonly lines: Record<Stream, string[]> = { stdout: [], stderr: [] };
+  readonly exited: Promise<Exit>;
+  #waiters = new Set<() => void>();
+
+  constructor(program: 'moq-relay' | 'moq-clock', args: string[]) {
+    this.child = spawn(process.execPath, [join(ROOT, 'bin', `${program}.mjs`), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const source = this.child[stream];
+      if (!source) continue;
+      createInterface({ input: source }).on('line', (line) => {
+        this.lines[stream].push(line);
+        for (const wake of this.#waiters) wake();
+      });
+    }
+    this.exited = new Promise((resolve) => {
+      this.child.on('exit', (code, signal) => {
+        resolve({ code, signal });
+        for (const wake of this.#waiters) wake();
+      });
+    });
+    running.add(this);
+    void this.exited.then(() => running.delete(this));
+  }
+
+  /** Resolves with the first line (seen or to come) that `match` accepts. */
+  async waitForLine(stream: Stream, match: (line: string) => boolean): Promise<string> {
+    return this.waitFor(`a line on ${stream}`, () => this.lines[stream].find(match));
+  }
+
+  /** Resolves once `probe` returns something, failing after WAIT_MS with both outputs shown. */
+  async waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const found = probe();
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${this.dump()}`);
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          this.#waiters.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, 200);
+        this.#waiters.add(wake);
+      });
+    }
+  }
+
+  /** Waits for the exit, failing after `ms`. */
+  async exit(ms = WAIT_MS): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no exit within ${ms} ms\n${this.dump()}`)), ms);
+    });
+    try {
+      return await Promise.race([this.exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  dump(): string {
+    return `stdout:\n${this.lines.stdout.join('\n')}\nstderr:\n${this.lines.stderr.join('\n')}`;
+  }
+}
+
+const running = new Set<Cli>();
+after(() => {
+  for (const cli of running) cli.child.kill('SIGKILL');
+});
+
+interface Listening {
+  url: string;
+  certificateSha256: string;
+}
+
+/** Starts moq-relay on a free loopback port and reads its startup line. */
+async function startRelay(): Promise<{ relay: Cli; listening: Listening }> {
+  const relay = new Cli('moq-relay', ['--bind', '127.0.0.1:0']);
+  const line = await relay.waitForLine('stdout', (l) => l.includes('"relay listening"'));
+  return { relay, listening: JSON.parse(line) as Listening };
+}
+
+/** A TCP port nobody listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  assert.ok(address && typeof address === 'object');
+  return address.port;
+}
+
+const CLOCK_LINE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+describe('moq-relay and moq-clock', () => {
+  test('relay → /healthz, /certificate.sha256, clock through it, GOAWAY on SIGTERM', async () => {
+    const { relay, listening } = await startRelay();
+    assert.match(listening.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.match(listening.certificateSha256, /^[0-9a-f]{64}$/);
+
+    const health = await fetch(new URL('/healthz', listening.url));
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { status: string }).status, 'ok');
+
+    const cert = await fetch(new URL('/certificate.sha256', listening.url));
+    assert.equal(cert.headers.get('access-control-allow-origin'), '*');
+    const hash = (await cert.text()).trim();
+    assert.match(hash, /^[0-9a-f]{64}$/);
+    assert.equal(hash, listening.certificateSha256);
+
+    const publisher = new Cli('moq-clock', ['--url', listening.url, '--publish']);
+    await publisher.waitForLine('stderr', (l) => l.includes('publishing clock/seconds'));
+    const subscriber = new Cli('moq-clock', ['--url', listening.url, '--subscribe']);
+    const seconds = await subscriber.waitFor('3 clock lines', () => {
+      const got = subscriber.lines.stdout;
+      return got.length >= 3 ? got.slice() : undefined;
+    });
+    for (const line of seconds) assert.match(line, CLOCK_LINE);
+    for (let i = 1; i < seconds.length; i++) {
+      assert.ok(
+        (seconds[i] as string) > (seconds[i - 1] as string),
+        `not increasing: ${seconds.join(', ')}`,
+      );
+    }
+
+    const stoppedAt = Date.now();
+    relay.child.kill('SIGTERM');
+    await subscriber.waitForLine('stderr', (l) => l.includes('GOAWAY'));
+    assert.deepEqual(await subscriber.exit(5000), { code: 0, signal: null });
+    assert.deepEqual(await publisher.exit(5000), { code: 0, signal: null });
+    assert.deepEqual(await relay.exit(5000), { code: 0, signal: null });
+    assert.ok(Date.now() - stoppedAt < 5000);
+    const messages = relay.lines.stdout.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    const closed = messages.filter((msg) => msg.startsWith('session closed'));
+    assert.equal(closed.length, 2, relay.dump());
+  });
+
+  test('a refused subscription exits 4 with the MoQ error name', async () => {
+    const { relay, listening } = await startRelay();
+    const subscriber = new Cli('moq-clock', ['--url', listening.url, '--subscribe']);
+    assert.equal((await subscriber.exit()).code, 4);
+    assert.match(subscriber.lines.stderr.join('\n'), /refused: TRACK_DOES_NOT_EXIST \(0x4\)/);
+    relay.child.kill('SIGINT');
+    assert.equal((await relay.exit(5000)).code, 0);
+  });
+
+  test('an unreachable relay exits 3 naming the URL', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/`;
+    const subscriber = new Cli('moq-clock', ['--url', url, '--subscribe']);
+    assert.equal((await subscriber.exit()).code, 3);
+    assert.match(subscriber.lines.stderr.join('\n'), /cannot reach the relay at http:\/\/127/);
+  });
+
+  test('bad flags exit 2 with one clear line and the usage', async () => {
+    const runs = [
+      { cli: new Cli('moq-relay', ['--bogus']), message: /Unknown option '--bogus'/ },
+      { cli: new Cli('moq-relay', ['--bind', '::1:4443']), message: /brackets/ },
+      { cli: new Cli('moq-relay', ['--cache-bytes', 'lots']), message: /--cache-bytes/ },
+      { cli: new Cli('moq-relay', ['--tls-cert', 'c.pem']), message: /--tls-key is missing/ },
+      { cli: new Cli('moq-clock', ['--publish']), message: /--url is required/ },
+    ];
+    for (const { cli, message } of runs) {
+      assert.equal((await cli.exit()).code, 2, cli.dump());
+      const [first, ...rest] = cli.lines.stderr;
+      assert.match(first ?? '', message);
+      assert.match(rest.join('\n'), /Usage: moq-/);
+    }
+  });
+
+  test('a missing --tls-cert file exits 2 naming the file', async () => {
+    const missing = join(ROOT, 'no-such-dir', 'cert.pem');
+    const relay = new Cli('moq-relay', ['--tls-cert', missing, '--tls-key', missing]);
+    assert.equal((await relay.exit()).code, 2);
+    assert.equal(
+      relay.lines.stderr[0],
+      `moq-relay: --tls-cert ${missing}: cannot read it (no such file)`,
+    );
+  });
+});

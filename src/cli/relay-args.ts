@@ -1,0 +1,151 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import type { RelayLimits } from '../relay/index.js';
+import { parseChoice, parseCount, parseFlags, parseSize } from './args.js';
+import { CliError } from './cli-error.js';
+
+export const DEFAULT_BIND = '[::]:4443';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface RelayConfig {
+  host: string;
+  port: number;
+  /** Both or neither: certificate and key files (PEM); without them a certificate is made. */
+  tls: { certPath: string; keyPath: string } | undefined;
+  limits: Partial<RelayLimits>;
+  logLevel: LogLevel;
+}
+
+export type RelayCommand =
+  { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: RelayConfig };
+
+export const RELAY_USAGE = `Usage: moq-relay [options]
+
+A MoQ relay: WebTransport over QUIC (UDP) and HTTP + WebSocket/QMux (TCP) on one port.
+Clients use http://HOST:PORT/ (the certificate's SHA-256 is served at /certificate.sha256).
+
+Options:
+  --bind HOST:PORT                 address to listen on (default ${DEFAULT_BIND}; IPv6 in brackets)
+  --tls-cert FILE --tls-key FILE   PEM certificate and key (both or neither); without them an
+                                   ECDSA P-256 certificate valid 10 days is made and rotated
+  --max-sessions N                 sessions open at once (default 10000)
+  --max-requests-per-session N     requests one session may have open (default 1000)
+  --cache-groups N                 groups kept per track for late joiners (default 4)
+  --cache-bytes SIZE               bytes kept per track, e.g. 64MiB (default 64MiB)
+  --max-inflight-groups N          groups per subscription in flight before dropping (default 3)
+  --max-object-bytes SIZE          largest object accepted, e.g. 16MiB (default 16MiB)
+  --log-level LEVEL                ${LOG_LEVELS.join(', ')} (default info)
+  -h, --help                       show this help
+  -V, --version                    show the version
+
+Logs are JSON lines on stdout. SIGINT/SIGTERM: GOAWAY to every session, a short grace
+period, then exit 0; a second signal exits at once.
+Exit codes: 0 ok, 2 bad flags or certificate files, 3 cannot bind the address.`;
+
+const FLAGS = {
+  bind: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'max-sessions': { type: 'string' },
+  'max-requests-per-session': { type: 'string' },
+  'cache-groups': { type: 'string' },
+  'cache-bytes': { type: 'string' },
+  'max-inflight-groups': { type: 'string' },
+  'max-object-bytes': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+/** Parses moq-relay's flags; throws a USAGE CliError naming the flag at fault. */
+export function parseRelayArgs(argv: readonly string[]): RelayCommand {
+  const flags = parseFlags(argv, FLAGS);
+  if (flags.help) return { kind: 'help' };
+  if (flags.version) return { kind: 'version' };
+  const { host, port } = parseBind(flags.bind ?? DEFAULT_BIND);
+  return {
+    kind: 'run',
+    config: {
+      host,
+      port,
+      tls: parseTls(flags['tls-cert'], flags['tls-key']),
+      limits: parseLimits(flags),
+      logLevel: parseChoice('log-level', flags['log-level'] ?? 'info', LOG_LEVELS),
+    },
+  };
+}
+
+/** `HOST:PORT`, `[IPV6]:PORT`; port 0 picks a free one. */
+export function parseBind(text: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+)$/.exec(text.trim());
+  if (!match) {
+    const hint = (text.match(/:/g) ?? []).length > 1 ? ' (put IPv6 addresses in brackets)' : '';
+    throw new CliError('USAGE', `--bind must be HOST:PORT or [IPV6]:PORT, got '${text}'${hint}`);
+  }
+  const host = (match[1] ?? match[2]) as string;
+  const port = parseCount('bind', match[3] as string, 0, 65535);
+  return { host, port };
+}
+
+function parseTls(certPath: string | undefined, keyPath: string | undefined): RelayConfig['tls'] {
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined || keyPath === undefined) {
+    const missing = certPath === undefined ? '--tls-cert' : '--tls-key';
+    throw new CliError('USAGE', `--tls-cert and --tls-key go together: ${missing} is missing`);
+  }
+  return { certPath, keyPath };
+}
+
+type LimitFlags = Partial<Record<keyof typeof FLAGS, string | boolean>>;
+
+function parseLimits(flags: LimitFlags): Partial<RelayLimits> {
+  const limits: Partial<RelayLimits> = {};
+  const text = (flag: keyof typeof FLAGS): string | undefined => {
+    const value = flags[flag];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const count = (flag: keyof typeof FLAGS, key: keyof RelayLimits): void => {
+    const value = text(flag);
+    if (value !== undefined) limits[key] = parseCount(flag, value);
+  };
+  const size = (flag: keyof typeof FLAGS, key: keyof RelayLimits): void => {
+    const value = text(flag);
+    if (value !== undefined) limits[key] = parseSize(flag, value);
+  };
+  count('max-sessions', 'maxSessions');
+  count('max-requests-per-session', 'maxRequestsPerSession');
+  count('cache-groups', 'cacheGroups');
+  size('cache-bytes', 'cacheBytes');
+  count('max-inflight-groups', 'maxInflightGroups');
+  size('max-object-bytes', 'maxObjectBytes');
+  return limits;
+}
+
+/**
+ * Checks the certificate files before anything binds, so a typo is one clear line (and exit 2)
+ * rather than a stack from deep in the TLS setup.
+ */
+export function checkTlsFiles(tls: RelayConfig['tls']): void {
+  if (!tls) return;
+  checkReadable('--tls-cert', tls.certPath);
+  checkReadable('--tls-key', tls.keyPath);
+}
+
+function checkReadable(flag: string, path: string): void {
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code
+            ? code
+            : 'not a file';
+    throw new CliError('CONFIG', `${flag} ${path}: cannot read it (${why})`);
+  }
+}
