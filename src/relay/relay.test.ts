@@ -117,6 +117,19 @@ describe('relay: publish → relay → subscribe', () => {
     pub.session.close();
   });
 
+  test('a publisher that ends its broadcast and closes at once still ends cleanly', async () => {
+    const pub = await publisher(relay, ['quick-exit'], 'video');
+    const sub = await join(relay);
+    const reading = readAll(await sub.subscribe(['quick-exit'], 'video'));
+    await until(() => pub.track.consumerCount === 1);
+    await writeGroups(pub.track, 3, 50);
+    pub.broadcast.close();
+    pub.session.close(); // right away, as a CLI does on exit
+    assert.deepEqual(await reading, expected(3, 50));
+    await pub.session.closed;
+    sub.close();
+  });
+
   test('an unknown broadcast or track is SUBSCRIBE_ERROR with the draft code, end to end', async () => {
     const pub = await publisher(relay, ['known'], 'video');
     const sub = await join(relay);

@@ -82,9 +82,11 @@ export class Relay {
     for (const session of this.#sessions) session.sendGoaway('');
     if (this.#sessions.size > 0)
       await new Promise((resolve) => setTimeout(resolve, GOAWAY_GRACE_MS));
+    const closing = [...this.#sessions].map((s) => s.closed.catch(() => undefined));
     for (const session of this.#sessions) {
       session.close(new MoqError(SessionCloseCode.GOAWAY_TIMEOUT, 'relay shutting down'));
     }
+    await withTimeout(Promise.all(closing), GOAWAY_GRACE_MS);
     for (const broadcast of this.origin.broadcasts) broadcast.close();
     await this.#server.close();
   }
@@ -163,6 +165,13 @@ export class Relay {
       );
     });
   }
+}
+
+async function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  await Promise.race([work, late]);
+  clearTimeout(timer);
 }
 
 function describe(error: unknown): string {

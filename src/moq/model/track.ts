@@ -169,6 +169,11 @@ export class TrackConsumer {
     return this.#track.priority;
   }
 
+  /** The track itself has ended (its last groups may still be read). */
+  get trackEnded(): boolean {
+    return this.#track.isClosed;
+  }
+
   /** The track's cached groups (FETCH serves from them). */
   get cachedGroups(): readonly GroupProducer[] {
     return this.#track.cachedGroups;

@@ -57,6 +57,14 @@ export class ControlStream {
     throw MoqError.protocolViolation('the peer closed the control stream during setup');
   }
 
+  /** Resolves once every queued message is written, or after `timeoutMs`, whichever is first. */
+  async flushed(timeoutMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.#sending.catch(() => undefined), late]);
+    clearTimeout(timer);
+  }
+
   close(): void {
     this.#writer.reset(0, 'session closed');
   }

@@ -47,6 +47,7 @@ export class MoqSession {
   #settleClosed!: (error?: MoqError) => void;
   #onGoaway!: (uri: string) => void;
   #isClosed = false;
+  #closing = false;
 
   private constructor(
     transport: WebTransport,
@@ -176,9 +177,23 @@ export class MoqSession {
     this.#send(new GoAway({ newSessionUri }));
   }
 
-  /** Ends the session: NO_ERROR, or the given error's code and reason. Safe to call twice. */
+  /**
+   * Ends the session: NO_ERROR, or the given error's code and reason. Safe to call twice. A
+   * clean close first lets tracks that already ended deliver their last groups and
+   * PUBLISH_DONE, and lets queued control messages out (each bounded, so close never hangs);
+   * `closed` settles when it is done.
+   */
   close(error?: MoqError): void {
-    if (this.#isClosed) return;
+    if (this.#isClosed || this.#closing) return;
+    this.#closing = true;
+    void this.#shutdown(error);
+  }
+
+  async #shutdown(error: MoqError | undefined): Promise<void> {
+    if (!error) await withTimeout(this.#publisher.ending(), GRACEFUL_CLOSE_MS);
+    await this.#control.flushed(CONTROL_FLUSH_MS);
+    // A W3C close() drops what the transport has not sent yet; "written" is not "sent".
+    if (!error) await new Promise((resolve) => setTimeout(resolve, CLOSE_LINGER_MS));
     try {
       this.#transport.close({
         closeCode: error?.code ?? SessionCloseCode.NO_ERROR,
@@ -213,8 +228,18 @@ export class MoqSession {
   #send(message: ControlMessage): void {
     if (this.#isClosed) return;
     this.#control.send(message).catch((error: unknown) => {
-      this.close(error instanceof MoqError ? error : transportError(error));
+      this.#abortNow(error instanceof MoqError ? error : transportError(error));
     });
+  }
+
+  /** The transport already failed: nothing can be flushed any more. */
+  #abortNow(error: MoqError): void {
+    try {
+      this.#transport.close({ closeCode: error.code, reason: error.reason.slice(0, 1024) });
+    } catch {
+      // Already closed underneath.
+    }
+    this.#end(error);
   }
 
   async #controlLoop(): Promise<void> {
@@ -332,6 +357,18 @@ export class MoqSession {
     this.#fetches.close(error ?? new MoqError(SessionCloseCode.NO_ERROR, 'session closed'));
     this.#settleClosed(error);
   }
+}
+
+/** How long a clean close waits for ended tracks to deliver, and for control messages. */
+const GRACEFUL_CLOSE_MS = 1000;
+const CONTROL_FLUSH_MS = 500;
+const CLOSE_LINGER_MS = 100;
+
+async function withTimeout(work: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  await Promise.race([work, late]);
+  clearTimeout(timer);
 }
 
 /** Messages that open a request of the peer's (§9.1: they carry a new request id). */

@@ -218,6 +218,12 @@ export class Publisher {
     this.#ctx.requestFinished();
   }
 
+  /** Settles when every subscription whose track ended has sent its last group and PUBLISH_DONE. */
+  async ending(): Promise<void> {
+    const ending = [...this.#senders.values()].filter((s) => s.isEnding);
+    await Promise.allSettled(ending.map((s) => s.finished));
+  }
+
   /** The session ended: stop every subscription (no PUBLISH_DONE can be sent any more). */
   close(): void {
     this.#fetches.close();

@@ -274,12 +274,17 @@ export class Subscriber {
     }
   }
 
-  /** The session ended: every track ends with its reason. */
+  /**
+   * The session ended: every track ends with its reason. A peer that closed cleanly (NO_ERROR)
+   * ended its tracks: they end cleanly too (a group still open is cut, and says so).
+   */
   close(error: MoqError | undefined): void {
     const reason = error ?? new MoqError(PublishDoneCode.GOING_AWAY, 'session closed', 'request');
     for (const subscription of this.#byRequest.values()) {
       subscription.refuse(reason);
-      subscription.track.close(reason);
+      // After PUBLISH_DONE the track ends with the publisher's own status (onPublishDone's
+      // check sees the session gone), not with the session's.
+      if (!subscription.done) subscription.track.close(error);
     }
     this.#byRequest.clear();
     this.#byAlias.clear();

@@ -65,6 +65,11 @@ export class SubscriptionSender {
     return { track: this.#options.consumer, largest: this.#largestAtStart };
   }
 
+  /** Its track ended: the last groups and PUBLISH_DONE are on their way. */
+  get isEnding(): boolean {
+    return this.#options.consumer.trackEnded;
+  }
+
   updatePriority(priority: number): void {
     this.#subscriberPriority = priority;
   }

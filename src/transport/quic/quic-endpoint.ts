@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { isIP, isIPv6 } from 'node:net';
 import { QuicConnection } from './quic-connection.js';
 import { QuicError } from './quic-error.js';
 import { PacketType, quiche, type Config, type HostPort } from './quiche.js';
@@ -184,6 +185,9 @@ export interface QuicConnectOptions {
 
 /** A client connection on its own UDP socket; the socket closes with the connection. */
 export async function connectQuic(options: QuicConnectOptions): Promise<QuicConnection> {
+  // quiche takes socket addresses only: resolve a host name here, keep it for SNI.
+  const host = isIP(options.host) ? options.host : await resolveHost(options.host);
+  options = { ...options, host, serverName: options.serverName ?? options.host };
   const v6 = isIPv6(options.host);
   const socket = await bindSocket(v6 ? '::' : '0.0.0.0', 0);
   const address = socket.address();
@@ -210,4 +214,12 @@ export async function connectQuic(options: QuicConnectOptions): Promise<QuicConn
   void connection.closed.then(() => socket.close());
   connection.schedule();
   return connection;
+}
+
+async function resolveHost(host: string): Promise<string> {
+  try {
+    return (await lookup(host)).address;
+  } catch (error) {
+    throw new QuicError('CONFIG', `cannot resolve ${host}: ${String(error)}`);
+  }
 }

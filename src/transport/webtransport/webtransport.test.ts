@@ -104,6 +104,20 @@ describe('WebTransport over HTTP/3, Node client and server', () => {
     session.close();
   });
 
+  test('a host name is resolved (localhost)', async () => {
+    const session = await connectWebTransport(`https://localhost:${server.port}/echo`, {
+      serverCertificateHashes: hashes(),
+    });
+    await session.ready;
+    session.close();
+    await assert.rejects(
+      connectWebTransport(`https://no-such-host.invalid:${server.port}/echo`, {
+        serverCertificateHashes: hashes(),
+      }),
+      /cannot resolve no-such-host\.invalid/,
+    );
+  });
+
   test('datagrams echo', async () => {
     const session = await connect();
     assert.ok(session.datagrams.maxDatagramSize > 1000, `max ${session.datagrams.maxDatagramSize}`);
