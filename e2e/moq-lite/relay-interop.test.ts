@@ -4,7 +4,10 @@
  * speaks draft-14 to us (WebTransport protocol `moql`, or none over WebSocket).
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { Path } from '@moq/lite';
 import { GroupConsumer, type TrackConsumer } from '../../src/moq/index.js';
 import { Relay } from '../../src/relay/index.js';
 import { join, publisher, until, writeGroups } from '../../src/relay/relay-test-kit.js';
@@ -92,4 +95,36 @@ describe('@moq/lite through our relay', () => {
       session.close();
     });
   }
+});
+
+describe('our moq-clock through our relay to @moq/lite', () => {
+  test('moq-clock --publish → relay → @moq/lite subscriber reads the seconds', async () => {
+    const clock = spawn(
+      process.execPath,
+      [
+        fileURLToPath(new URL('../../bin/moq-clock.mjs', import.meta.url)),
+        '--url',
+        url,
+        '--publish',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    try {
+      await until(() => relay.origin.route(['clock']) !== undefined, 15_000);
+      const connection = await lite('websocket');
+      const track = connection.consume(Path.from('clock')).subscribe('seconds', 0);
+      const group = await track.recvGroup();
+      assert.ok(group, 'a group arrived');
+      const seconds: string[] = [];
+      while (seconds.length < 2) {
+        const frame = await group.readFrame();
+        assert.ok(frame, 'the group goes on');
+        seconds.push(new TextDecoder().decode(frame));
+      }
+      for (const second of seconds) assert.match(second, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+      assert.ok(seconds[0] !== seconds[1], 'two different seconds');
+    } finally {
+      clock.kill('SIGINT');
+    }
+  });
 });
