@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under the given folders (default: src and e2e) with Node's own test runner.
+// Runs every *.test.ts under the given folders or files (default: src and e2e) with Node's own
+// test runner.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ function findTests(dir) {
 
 const files = (roots.length ? roots : ['src', 'e2e'])
   .filter((root) => existsSync(root))
-  .flatMap(findTests)
+  .flatMap((root) => (statSync(root).isDirectory() ? findTests(root) : [root]))
   .sort();
 if (files.length === 0) {
   console.error('no test files found');
