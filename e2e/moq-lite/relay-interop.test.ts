@@ -12,6 +12,7 @@ import { GroupConsumer, type TrackConsumer } from '../../src/moq/index.js';
 import { Relay } from '../../src/relay/index.js';
 import { join, publisher, until, writeGroups } from '../../src/relay/relay-test-kit.js';
 import {
+  announcedLite,
   connectLite,
   expectedGroups,
   installNodeGlobals,
@@ -95,6 +96,32 @@ describe('@moq/lite through our relay', () => {
       session.close();
     });
   }
+});
+
+describe('@moq/lite discovery through our relay', () => {
+  test('announced() lists live broadcasts; stopping it keeps the session', async () => {
+    const ours = await publisher(relay, ['discovery', 'show'], 'data');
+    const connection = await lite('websocket');
+    // Twice on one connection: the second watch has a non-zero request id, which @moq/lite's
+    // UNSUBSCRIBE_NAMESPACE carries (a later draft's form) where draft-14 puts the prefix.
+    for (const prefix of ['discovery', '']) {
+      const abort = new AbortController();
+      let seen = false;
+      for await (const entry of announcedLite(connection, prefix, abort.signal)) {
+        if (entry.active && String(entry.path).endsWith('discovery/show')) {
+          seen = true;
+          abort.abort();
+        }
+      }
+      assert.ok(seen, `announced under ${JSON.stringify(prefix)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const receiving = subscribeLite(connection, 'discovery/show', 'data', { groups: 1 });
+    await until(() => ours.track.consumerCount === 1);
+    await writeGroups(ours.track, 1, 3);
+    assert.deepEqual(await receiving, expectedGroups({ groups: 1, objectsPerGroup: 3 }));
+    ours.session.close();
+  });
 });
 
 describe('our moq-clock through our relay to @moq/lite', () => {

@@ -55,6 +55,7 @@ export class Publisher {
   readonly #activeTracks = new Set<string>();
   readonly #fetches: FetchResponder;
   readonly #namespaceWatches = new Map<string, AbortController>();
+  readonly #watchByRequest = new Map<number, string>();
   #nextAlias = 0;
 
   constructor(ctx: SessionContext) {
@@ -207,12 +208,17 @@ export class Publisher {
     const key = JSON.stringify(prefix);
     this.#namespaceWatches.get(key)?.abort();
     this.#namespaceWatches.set(key, watch);
+    this.#watchByRequest.set(message.requestId, key);
     this.#ctx.send(new SubscribeNamespaceOk({ requestId: message.requestId }));
     void this.#forwardAnnouncements(announcements, watch.signal);
   }
 
   onUnsubscribeNamespace(message: UnsubscribeNamespace): void {
-    const key = JSON.stringify(message.trackNamespacePrefix);
+    const key =
+      message.requestId === undefined
+        ? JSON.stringify(message.trackNamespacePrefix)
+        : this.#watchByRequest.get(message.requestId);
+    if (key === undefined) return;
     this.#namespaceWatches.get(key)?.abort();
     this.#namespaceWatches.delete(key);
     this.#ctx.requestFinished();
