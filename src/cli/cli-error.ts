@@ -14,12 +14,14 @@ export const ExitCode = {
   REFUSED: 4,
   /** The session ended with an error. */
   SESSION: 5,
+  /** The media source or encoder failed (missing file, no video, ffmpeg missing or died). */
+  MEDIA: 6,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type CliErrorCode =
-  'USAGE' | 'CONFIG' | 'BIND' | 'UNREACHABLE' | 'REFUSED' | 'SESSION_ERROR' | 'INTERNAL';
+  'USAGE' | 'CONFIG' | 'BIND' | 'UNREACHABLE' | 'REFUSED' | 'SESSION_ERROR' | 'MEDIA' | 'INTERNAL';
 
 const EXIT_FOR: Record<CliErrorCode, ExitCodeValue> = {
   USAGE: ExitCode.USAGE,
@@ -28,6 +30,7 @@ const EXIT_FOR: Record<CliErrorCode, ExitCodeValue> = {
   UNREACHABLE: ExitCode.NETWORK,
   REFUSED: ExitCode.REFUSED,
   SESSION_ERROR: ExitCode.SESSION,
+  MEDIA: ExitCode.MEDIA,
   INTERNAL: ExitCode.INTERNAL,
 };
 

@@ -8,25 +8,18 @@ import {
   PublishNamespaceErrorCode,
   SessionCloseCode,
   SubscribeErrorCode,
-  codeName,
   type CodeTable,
   type GroupConsumer,
   type GroupProducer,
   type TrackConsumer,
   type TrackProducer,
 } from '../moq/index.js';
-import { RELAY_PROTOCOLS } from '../relay/index.js';
-import { connect, type TransportSession } from '../transport/index.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
 import { CLOCK_USAGE, parseClockArgs, type ClockConfig } from './clock-args.js';
 import { isEntryPoint, packageVersion, runCli } from './run.js';
+import { closeRelaySession, moqErrorText, openRelaySession } from './relay-session.js';
 
 export const usage = CLOCK_USAGE;
-
-/** How long reaching the relay and the MoQ setup may take before we call it unreachable. */
-const CONNECT_TIMEOUT_MS = 10_000;
-/** How long messages and the close get to reach the relay before the next step (exit). */
-const CLOSE_FLUSH_MS = 150;
 
 /** moq-clock: publishes or prints the clock track; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -40,66 +33,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return ExitCode.OK;
   }
   const { config } = command;
-  const { session, transport } = await openSession(config);
+  const opened = await openRelaySession(config.url, config.transport);
   try {
-    return await runSession(session, config);
+    return await runSession(opened.session, config);
   } finally {
-    // MoqSession.close() does not flush: give the last control messages (PUBLISH_DONE,
-    // PUBLISH_NAMESPACE_DONE, UNSUBSCRIBE) a moment to leave, so the relay hears a clean end.
-    if (!session.isClosed) await sleep(CLOSE_FLUSH_MS);
-    session.close();
-    // `closed` settles before the close capsule is on the wire; exiting at once would leave the
-    // relay holding a dead session until its idle timeout, so give the packets a moment.
-    await transport.closed.catch(() => undefined);
-    await sleep(CLOSE_FLUSH_MS);
+    await closeRelaySession(opened);
   }
-}
-
-async function openSession(
-  config: ClockConfig,
-): Promise<{ session: MoqSession; transport: TransportSession }> {
-  const signal = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
-  let transport: TransportSession;
-  try {
-    transport = await connect(config.url, {
-      protocols: RELAY_PROTOCOLS,
-      transport: config.transport,
-      signal,
-    });
-  } catch (error) {
-    throw unreachable(config, error, signal);
-  }
-  try {
-    // Not given `signal`: a session option signal would close the session when it fires.
-    const session = await withTimeout(MoqSession.connect(transport), signal);
-    return { session, transport };
-  } catch (error) {
-    transport.close({ closeCode: 0, reason: 'setup failed' });
-    if (error instanceof MoqError) {
-      throw new CliError(
-        'REFUSED',
-        `the relay refused the session: ${moqErrorText(error, SessionCloseCode)}`,
-      );
-    }
-    throw unreachable(config, error, signal);
-  }
-}
-
-function unreachable(config: ClockConfig, error: unknown, signal: AbortSignal): CliError {
-  const why = signal.aborted
-    ? `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`
-    : describeError(error);
-  return new CliError('UNREACHABLE', `cannot reach the relay at ${config.url.href}: ${why}`, {
-    cause: error,
-  });
-}
-
-function withTimeout<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new Error('timed out'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**
@@ -290,13 +229,6 @@ function trackEnded(error: unknown): number {
     return ExitCode.OK;
   }
   throw new CliError('SESSION_ERROR', `the track ended with an error: ${text}`, { cause: error });
-}
-
-/** `NAME (0xCODE): reason` for a MoqError, its message for anything else. */
-function moqErrorText(error: unknown, table: CodeTable): string {
-  if (!(error instanceof MoqError)) return describeError(error);
-  const reason = error.reason || 'no reason given';
-  return `${codeName(table, error.code)} (0x${error.code.toString(16)}): ${reason}`;
 }
 
 function trackPath(config: ClockConfig): string {
