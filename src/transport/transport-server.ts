@@ -71,6 +71,11 @@ export class TransportServer {
     this.#http.addRoute(method, path, handler);
   }
 
+  /** HTTP routes for a path family, e.g. `/watch/` for `/watch/any/broadcast/name`. */
+  addPrefixRoute(method: string, prefix: string, handler: RouteHandler): void {
+    this.#http.addPrefixRoute(method, prefix, handler);
+  }
+
   stats(): EndpointStats {
     return this.#quic.stats();
   }

@@ -77,6 +77,11 @@ export class HttpFrontend {
     this.#router.add(method, path, handler);
   }
 
+  /** A route for every path under `prefix` (see Router.addPrefix). */
+  addPrefixRoute(method: string, prefix: string, handler: RouteHandler): void {
+    this.#router.addPrefix(method, prefix, handler);
+  }
+
   /** The next QMux session, or undefined once the frontend is closed. */
   accept(signal?: AbortSignal): Promise<AcceptedSession | undefined> {
     return this.#queue.next(signal);

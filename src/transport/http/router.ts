@@ -4,22 +4,29 @@ import { HttpFrontendError } from './http-error.js';
 /** Serves one method + path. A thrown error or rejection becomes a 500. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-/** Exact-path routes. HEAD falls back to GET (Node drops the body); OPTIONS is a CORS preflight. */
+/**
+ * Exact-path routes, and prefix routes for path families (`/watch/` serves `/watch/any/name`).
+ * An exact route wins over a prefix; among prefixes the longest wins. HEAD falls back to GET
+ * (Node drops the body); OPTIONS is a CORS preflight.
+ */
 export class Router {
   readonly #routes = new Map<string, Map<string, RouteHandler>>();
+  readonly #prefixes = new Map<string, Map<string, RouteHandler>>();
 
   add(method: string, path: string, handler: RouteHandler): void {
-    const byMethod = this.#routes.get(path) ?? new Map<string, RouteHandler>();
-    const verb = method.toUpperCase();
-    if (byMethod.has(verb)) {
-      throw new HttpFrontendError('ROUTE_EXISTS', `a route for ${verb} ${path} already exists`);
+    addTo(this.#routes, method, path, handler);
+  }
+
+  /** Serves every path that starts with `prefix` (give it a trailing `/` to mean a folder). */
+  addPrefix(method: string, prefix: string, handler: RouteHandler): void {
+    if (!prefix.startsWith('/')) {
+      throw new HttpFrontendError('INVALID_ROUTE', `a route prefix must start with /: ${prefix}`);
     }
-    byMethod.set(verb, handler);
-    this.#routes.set(path, byMethod);
+    addTo(this.#prefixes, method, prefix, handler);
   }
 
   async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const byMethod = this.#routes.get(pathOf(req));
+    const byMethod = this.#match(pathOf(req));
     if (!byMethod) return sendText(res, 404, 'not found');
     const verb = (req.method ?? 'GET').toUpperCase();
     const handler = byMethod.get(verb) ?? (verb === 'HEAD' ? byMethod.get('GET') : undefined);
@@ -28,6 +35,33 @@ export class Router {
     res.setHeader('Allow', allowedMethods(byMethod));
     return sendText(res, 405, 'method not allowed');
   }
+
+  #match(path: string): Map<string, RouteHandler> | undefined {
+    const exact = this.#routes.get(path);
+    if (exact) return exact;
+    let best: string | undefined;
+    for (const prefix of this.#prefixes.keys()) {
+      if (path.startsWith(prefix) && (best === undefined || prefix.length > best.length)) {
+        best = prefix;
+      }
+    }
+    return best === undefined ? undefined : this.#prefixes.get(best);
+  }
+}
+
+function addTo(
+  table: Map<string, Map<string, RouteHandler>>,
+  method: string,
+  path: string,
+  handler: RouteHandler,
+): void {
+  const byMethod = table.get(path) ?? new Map<string, RouteHandler>();
+  const verb = method.toUpperCase();
+  if (byMethod.has(verb)) {
+    throw new HttpFrontendError('ROUTE_EXISTS', `a route for ${verb} ${path} already exists`);
+  }
+  byMethod.set(verb, handler);
+  table.set(path, byMethod);
 }
 
 async function runHandler(handler: RouteHandler, req: IncomingMessage, res: ServerResponse) {
