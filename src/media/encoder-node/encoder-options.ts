@@ -1,0 +1,53 @@
+import type { Rendition } from './rendition.js';
+
+/** A synthetic picture (`testsrc2`) and a sine tone, paced in real time. */
+export interface TestPatternSource {
+  kind: 'test-pattern';
+  width?: number;
+  height?: number;
+  framerate?: number;
+}
+
+/** A media file, optionally looped with continuous timestamps. */
+export interface FileSource {
+  kind: 'file';
+  path: string;
+  loop?: boolean;
+}
+
+/**
+ * Any stream ffmpeg can read (fMP4 from `ffmpeg … -f mp4 - | moq-pub`, MediaRecorder chunks),
+ * fed to ffmpeg's stdin. `copy` (the default) remuxes without transcoding: one video output named
+ * `source` and one audio output; `copy: false` transcodes through the ladder.
+ */
+export interface PipeSource {
+  kind: 'pipe';
+  input: NodeJS.ReadableStream;
+  copy?: boolean;
+}
+
+export type EncoderSource = TestPatternSource | FileSource | PipeSource;
+
+export type AudioCodec = 'aac' | 'opus' | 'none';
+
+export interface EncoderOptions {
+  source: EncoderSource;
+  /** Video renditions (default DEFAULT_LADDER); fitted to the source, never upscaled. */
+  ladder?: readonly Rendition[];
+  /** Default `aac`, 128 kb/s, 48 kHz stereo. */
+  audio?: AudioCodec;
+  /** Keyframe interval, identical in every rendition (default 2000). */
+  gopMs?: number;
+  /** Pace the input in real time (default true); false encodes as fast as possible. */
+  realtime?: boolean;
+  /** Stop after this much media time. */
+  durationMs?: number;
+  ffmpegPath?: string;
+  /** Used for probing files and piped input; found next to ffmpeg or on PATH when absent. */
+  ffprobePath?: string;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_GOP_MS = 2000;
+export const AUDIO_BITRATE_BPS = 128_000;
+export const AUDIO_SAMPLE_RATE_HZ = 48_000;

@@ -1,0 +1,277 @@
+import { EncoderError } from './encoder-error.js';
+import {
+  AUDIO_BITRATE_BPS,
+  AUDIO_SAMPLE_RATE_HZ,
+  DEFAULT_GOP_MS,
+  type AudioCodec,
+  type EncoderOptions,
+  type EncoderSource,
+} from './encoder-options.js';
+import type { MediaProbe } from './media-probe.js';
+import { DEFAULT_LADDER, fitLadder, type Rendition } from './rendition.js';
+
+/** One output of the ffmpeg command, written to its own pipe. */
+export interface OutputPlan {
+  name: string;
+  role: 'video' | 'audio';
+  rendition?: Rendition;
+  bitrateBps: number;
+  /** The child's file descriptor this output is written to (`pipe:N`). */
+  fd: number;
+}
+
+export interface FfmpegPlan {
+  args: string[];
+  outputs: OutputPlan[];
+  /** The child's file descriptor `-progress` writes to. */
+  progressFd: number;
+  /** Whether ffmpeg reads its input from stdin (so stdin cannot carry the `q` command). */
+  stdinIsInput: boolean;
+}
+
+const FIRST_OUTPUT_FD = 3;
+const TEST_PATTERN = { width: 1920, height: 1080, framerate: 30 };
+const TONE_HZ = 440;
+
+/** One fragment per frame, each with a wall-clock `prft`, written as soon as it is made. */
+function cmafMuxer(extraFlags = ''): string[] {
+  return [
+    '-f',
+    'mp4',
+    '-movflags',
+    `cmaf+empty_moov+default_base_moof+frag_every_frame+separate_moof${extraFlags}`,
+    '-write_prft',
+    'wallclock',
+    '-flush_packets',
+    '1',
+    '-muxdelay',
+    '0',
+    '-muxpreload',
+    '0',
+  ];
+}
+
+/**
+ * Describes what the source holds without running anything, for sources that need no probe
+ * (the test pattern).
+ */
+export function testPatternProbe(
+  source: Extract<EncoderSource, { kind: 'test-pattern' }>,
+): MediaProbe {
+  return {
+    video: {
+      codec: 'rawvideo',
+      width: source.width ?? TEST_PATTERN.width,
+      height: source.height ?? TEST_PATTERN.height,
+      framerate: source.framerate ?? TEST_PATTERN.framerate,
+    },
+    audio: { codec: 'pcm', sampleRate: AUDIO_SAMPLE_RATE_HZ, channels: 1 },
+  };
+}
+
+/**
+ * Builds the whole ffmpeg command for a source whose streams are known: one ffmpeg, one pipe per
+ * rendition, keyframes forced on the same timestamps in every rendition.
+ */
+export function buildFfmpegArgs(options: EncoderOptions, probe: MediaProbe): FfmpegPlan {
+  if (!probe.video) throw new EncoderError('NO_VIDEO', 'the source has no video stream');
+  const gopMs = options.gopMs ?? DEFAULT_GOP_MS;
+  if (!(gopMs >= 100 && gopMs <= 20_000)) {
+    throw new EncoderError('BAD_OPTIONS', `gopMs must be 100–20000, not ${gopMs}`);
+  }
+  const audioCodec: AudioCodec = options.audio ?? 'aac';
+  const inputs = inputArgs(options);
+  const progressArgs = ['-progress', '', '-stats_period', '0.5'];
+  const args = [
+    '-hide_banner',
+    '-nostats',
+    '-loglevel',
+    'warning',
+    ...progressArgs,
+    ...inputs.args,
+  ];
+  const outputs: OutputPlan[] = [];
+  const nextFd = (): number => FIRST_OUTPUT_FD + outputs.length;
+
+  const copy = options.source.kind === 'pipe' && options.source.copy !== false;
+  if (copy) {
+    const fd = nextFd();
+    outputs.push({ name: 'source', role: 'video', bitrateBps: 0, fd });
+    args.push('-map', '0:v:0', '-c', 'copy', ...cmafMuxer(), `pipe:${fd}`);
+  } else {
+    const ladder = fitLadder(
+      options.ladder ?? DEFAULT_LADDER,
+      probe.video.width,
+      probe.video.height,
+      probe.video.framerate,
+    );
+    if (ladder.length === 0) throw new EncoderError('BAD_LADDER', 'the ladder is empty');
+    args.push('-filter_complex', videoFilterGraph(inputs.videoLabel, ladder));
+    ladder.forEach((rendition, i) => {
+      const fd = nextFd();
+      outputs.push({
+        name: rendition.name,
+        role: 'video',
+        rendition,
+        bitrateBps: rendition.bitrateBps,
+        fd,
+      });
+      args.push('-map', `[out${i}]`, ...x264Args(rendition, gopMs), ...cmafMuxer(), `pipe:${fd}`);
+    });
+  }
+
+  if (probe.audio && audioCodec !== 'none') {
+    const fd = nextFd();
+    const copyAudio = copy && canCopyAudio(probe.audio.codec, audioCodec);
+    outputs.push({
+      name: 'audio',
+      role: 'audio',
+      bitrateBps: copyAudio ? 0 : AUDIO_BITRATE_BPS,
+      fd,
+    });
+    args.push('-map', `${inputs.audioInput}:a:0`);
+    args.push(...(copyAudio ? ['-c', 'copy'] : audioArgs(audioCodec)));
+    // Opus starts with a negative decode time (pre-skip), which an early moov cannot describe.
+    args.push(...cmafMuxer(audioCodec === 'opus' ? '+delay_moov' : ''), `pipe:${fd}`);
+  }
+
+  const progressFd = nextFd();
+  args[args.indexOf('-progress') + 1] = `pipe:${progressFd}`;
+  return { args, outputs, progressFd, stdinIsInput: options.source.kind === 'pipe' };
+}
+
+interface InputArgs {
+  args: string[];
+  videoLabel: string;
+  audioInput: number;
+}
+
+function inputArgs(options: EncoderOptions): InputArgs {
+  const { source } = options;
+  const realtime = options.realtime ?? true;
+  const pace = realtime ? ['-re'] : [];
+  const duration =
+    options.durationMs !== undefined ? ['-t', (options.durationMs / 1000).toFixed(3)] : [];
+  if (options.durationMs !== undefined && !(options.durationMs > 0)) {
+    throw new EncoderError('BAD_OPTIONS', `durationMs must be positive, not ${options.durationMs}`);
+  }
+  switch (source.kind) {
+    case 'test-pattern': {
+      const { video } = testPatternProbe(source);
+      const picture = `testsrc2=size=${video?.width}x${video?.height}:rate=${video?.framerate}`;
+      const tone = `sine=frequency=${TONE_HZ}:sample_rate=${AUDIO_SAMPLE_RATE_HZ}`;
+      return {
+        args: [
+          ...pace,
+          '-f',
+          'lavfi',
+          ...duration,
+          '-i',
+          picture,
+          ...pace,
+          '-f',
+          'lavfi',
+          ...duration,
+          '-i',
+          tone,
+        ],
+        videoLabel: '0:v:0',
+        audioInput: 1,
+      };
+    }
+    case 'file': {
+      const loop = source.loop ? ['-stream_loop', '-1'] : [];
+      return {
+        args: [...pace, ...loop, ...duration, '-i', source.path],
+        videoLabel: '0:v:0',
+        audioInput: 0,
+      };
+    }
+    case 'pipe': {
+      // The stream's header was probed already; ffmpeg need not wait to guess at it again.
+      const quickStart = [
+        '-probesize',
+        '65536',
+        '-analyzeduration',
+        '200000',
+        '-fflags',
+        '+nobuffer',
+      ];
+      return {
+        args: [...quickStart, ...duration, '-i', 'pipe:0'],
+        videoLabel: '0:v:0',
+        audioInput: 0,
+      };
+    }
+  }
+}
+
+/**
+ * Splits the source once per rendition; the `fps` filter makes each rendition constant frame
+ * rate, which also fills any gap a looping input leaves at its restart.
+ */
+function videoFilterGraph(input: string, ladder: Rendition[]): string {
+  const labels = ladder.map((_, i) => `[v${i}]`).join('');
+  const chains = ladder.map(
+    (r, i) =>
+      `[v${i}]fps=${r.framerate},scale=${r.width}:${r.height},setsar=1,format=yuv420p[out${i}]`,
+  );
+  return [`[${input}]split=${ladder.length}${labels}`, ...chains].join(';');
+}
+
+function x264Args(rendition: Rendition, gopMs: number): string[] {
+  const gopFrames = Math.max(1, Math.round((gopMs / 1000) * rendition.framerate));
+  const kbps = `${Math.round(rendition.bitrateBps / 1000)}k`;
+  return [
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-tune',
+    'zerolatency',
+    '-profile:v',
+    'high',
+    '-b:v',
+    kbps,
+    '-maxrate',
+    kbps,
+    '-bufsize',
+    kbps,
+    '-g',
+    String(gopFrames),
+    '-keyint_min',
+    String(gopFrames),
+    '-sc_threshold',
+    '0',
+    '-bf',
+    '0',
+    // Time-based keyframes land on the same timestamps in every rendition.
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${gopMs / 1000})`,
+    '-pix_fmt',
+    'yuv420p',
+  ];
+}
+
+function audioArgs(codec: Exclude<AudioCodec, 'none'>): string[] {
+  const encoder = codec === 'opus' ? 'libopus' : 'aac';
+  return [
+    // Fills gaps with silence (a looping file's restart) so audio time never stalls or jumps.
+    '-af',
+    'aresample=async=1:first_pts=0',
+    '-c:a',
+    encoder,
+    '-b:a',
+    String(AUDIO_BITRATE_BPS),
+    '-ar',
+    String(AUDIO_SAMPLE_RATE_HZ),
+    '-ac',
+    '2',
+  ];
+}
+
+function canCopyAudio(sourceCodec: string, wanted: AudioCodec): boolean {
+  return (
+    (sourceCodec === 'aac' && wanted === 'aac') || (sourceCodec === 'opus' && wanted === 'opus')
+  );
+}

@@ -1,0 +1,20 @@
+export { EncoderError, type EncoderErrorCode } from './encoder-error.js';
+export { findFfmpeg, findFfprobe, type FindToolOptions } from './find-ffmpeg.js';
+export { DEFAULT_LADDER, fitLadder, parseLadder, type Rendition } from './rendition.js';
+export type {
+  AudioCodec,
+  EncoderOptions,
+  EncoderSource,
+  FileSource,
+  PipeSource,
+  TestPatternSource,
+} from './encoder-options.js';
+export type { EncoderProgress } from './encoder-progress.js';
+export {
+  buildFfmpegArgs,
+  testPatternProbe,
+  type FfmpegPlan,
+  type OutputPlan,
+} from './ffmpeg-args.js';
+export { probeBytes, probeFile, type MediaProbe } from './media-probe.js';
+export { Encoder, type EncodedOutput, type EncoderLimits } from './encoder.js';
