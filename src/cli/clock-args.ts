@@ -1,6 +1,7 @@
 import type { TransportChoice } from '../transport/index.js';
 import { parseChoice, parseFlags } from './args.js';
 import { CliError } from './cli-error.js';
+import { parseNamespace, parseRelayUrl, TRANSPORTS } from './common-args.js';
 
 export interface ClockConfig {
   url: URL;
@@ -12,8 +13,6 @@ export interface ClockConfig {
 
 export type ClockCommand =
   { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: ClockConfig };
-
-const TRANSPORTS: readonly TransportChoice[] = ['auto', 'quic', 'websocket'];
 
 export const CLOCK_USAGE = `Usage: moq-clock --url URL (--publish | --subscribe) [options]
 
@@ -58,39 +57,17 @@ export function parseClockArgs(argv: readonly string[]): ClockCommand {
   if (flags.publish === flags.subscribe) {
     throw new CliError('USAGE', 'give exactly one of --publish and --subscribe');
   }
-  const namespace = parseNamespace(flags.namespace ?? 'clock');
+  const namespace = parseNamespace('namespace', flags.namespace ?? 'clock');
   const track = flags.track ?? 'seconds';
   if (track === '') throw new CliError('USAGE', '--track must not be empty');
   return {
     kind: 'run',
     config: {
-      url: parseUrl(flags.url),
+      url: parseRelayUrl(flags.url),
       mode: flags.publish ? 'publish' : 'subscribe',
       namespace,
       track,
       transport: parseChoice('transport', flags.transport ?? 'auto', TRANSPORTS),
     },
   };
-}
-
-function parseUrl(text: string | undefined): URL {
-  if (text === undefined) throw new CliError('USAGE', '--url is required');
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new CliError('USAGE', `--url is not a URL: '${text}'`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliError('USAGE', `--url must be http:// or https://, got '${text}'`);
-  }
-  return url;
-}
-
-function parseNamespace(text: string): string[] {
-  const parts = text.split('/');
-  if (parts.some((part) => part === '')) {
-    throw new CliError('USAGE', `--namespace has an empty part: '${text}'`);
-  }
-  return parts;
 }
