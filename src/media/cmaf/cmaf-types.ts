@@ -19,6 +19,15 @@ export interface TrackInfo {
    * for video, the AudioSpecificConfig (from esds) for AAC, the dOps-derived OpusHead for Opus.
    */
   description?: Uint8Array;
+  /** The track's `trex` defaults, for fragments whose `tfhd`/`trun` leave fields out. */
+  sampleDefaults?: SampleDefaults;
+}
+
+/** Per-sample defaults (trex, overridden by tfhd), ISO/IEC 14496-12 §8.8.3 and §8.8.7. */
+export interface SampleDefaults {
+  duration: number;
+  size: number;
+  flags: number;
 }
 
 /** The init segment of a single-track CMAF stream. */

@@ -1,0 +1,12 @@
+export * from './cmaf-types.js';
+export { Fmp4Error, type Fmp4ErrorCode } from './fmp4-error.js';
+export {
+  isSyncSample,
+  parseFragment,
+  summarizeFragment,
+  type FragmentSummary,
+} from './fragment-parser.js';
+export { parseInit, parseInitTracks } from './init-parser.js';
+export { DEFAULT_MAX_BOX_BYTES, Fmp4Splitter, type Fmp4SplitterOptions } from './fmp4-splitter.js';
+export { splitFmp4 } from './split-fmp4.js';
+export { muxInits, setTrackId } from './init-muxer.js';
