@@ -39,7 +39,7 @@ function cmafMuxer(extraFlags = ''): string[] {
     '-f',
     'mp4',
     '-movflags',
-    `cmaf+empty_moov+default_base_moof+frag_every_frame+separate_moof${extraFlags}`,
+    `cmaf+empty_moov+default_base_moof+frag_every_frame+separate_moof+skip_trailer${extraFlags}`,
     '-write_prft',
     'wallclock',
     '-flush_packets',
