@@ -1,0 +1,11 @@
+export * from './catalog-types.js';
+export { CatalogError, type CatalogErrorCode } from './catalog-error.js';
+export { decodeCatalog, encodeCatalog } from './catalog-codec.js';
+export {
+  audioTracks,
+  catalogTrack,
+  decodeInitData,
+  videoRenditions,
+  type CatalogTrackMeta,
+} from './catalog-track.js';
+export { fromBase64, toBase64 } from './base64.js';
