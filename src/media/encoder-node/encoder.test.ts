@@ -205,3 +205,14 @@ test('a missing ffmpeg binary fails to start with FAILED_TO_START', async () => 
       e instanceof EncoderError && e.code === 'FAILED_TO_START' && /ENOENT/.test(e.message),
   );
 });
+
+test('an ffmpeg that exits before writing anything is FAILED_TO_START with its exit code', async () => {
+  // `false` runs and exits 1 at once, like an ffmpeg that rejects its arguments.
+  const encoder = await Encoder.start({ source: smallPattern, ffmpegPath: '/bin/false' });
+  await assert.rejects(encoder.closed, (error: unknown) => {
+    assert.ok(error instanceof EncoderError);
+    assert.equal(error.code, 'FAILED_TO_START');
+    assert.match(error.message, /exit code 1, signal none/);
+    return true;
+  });
+});

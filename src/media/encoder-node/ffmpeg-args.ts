@@ -188,15 +188,9 @@ function inputArgs(options: EncoderOptions): InputArgs {
       };
     }
     case 'pipe': {
-      // The stream's header was probed already; ffmpeg need not wait to guess at it again.
-      const quickStart = [
-        '-probesize',
-        '65536',
-        '-analyzeduration',
-        '200000',
-        '-fflags',
-        '+nobuffer',
-      ];
+      // The stream's header was probed already; ffmpeg need not wait long to guess at it again.
+      // Not `-fflags +nobuffer`: it drops the packets read while probing (a second of video).
+      const quickStart = ['-probesize', '65536', '-analyzeduration', '200000'];
       return {
         args: [...quickStart, ...duration, '-i', 'pipe:0'],
         videoLabel: '0:v:0',

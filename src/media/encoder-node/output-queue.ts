@@ -10,6 +10,7 @@ export class OutputQueue implements AsyncIterable<Uint8Array> {
   private ended = false;
   private failure: Error | undefined;
   private detached = false;
+  private overflowed = false;
   private iterated = false;
   private wake: (() => void) | undefined;
 
@@ -24,11 +25,14 @@ export class OutputQueue implements AsyncIterable<Uint8Array> {
   }
 
   push(chunk: Uint8Array): void {
-    if (this.detached || this.ended) return;
+    if (this.detached || this.ended || this.overflowed) return;
     this.chunks.push(chunk);
     this.queuedBytes += chunk.byteLength;
     this.signal();
-    if (this.queuedBytes > this.maxQueuedBytes) this.onOverflow(this.queuedBytes);
+    if (this.queuedBytes <= this.maxQueuedBytes) return;
+    // Past the limit the stream is broken anyway; keep memory bounded while the encoder closes.
+    this.overflowed = true;
+    this.onOverflow(this.queuedBytes);
   }
 
   /** No more bytes; the consumer sees `error` (after the bytes already queued) if given. */
