@@ -26,8 +26,13 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+/** `extraArgs` add to the defaults (e.g. `--autoplay-policy=no-user-gesture-required`). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...ARGS, ...extraArgs],
+  });
 }
 
 /** Serves a blank page on http://127.0.0.1 (a secure context, so WebTransport is allowed). */

@@ -14,6 +14,7 @@ import {
   type RelayLogger,
   type RelayOptions,
 } from './relay-options.js';
+import { serveWatch } from './watch/index.js';
 
 /** How long clients get after GOAWAY before the relay closes their sessions. */
 const GOAWAY_GRACE_MS = 1000;
@@ -41,6 +42,7 @@ export class Relay {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(this.health()));
     });
+    serveWatch(server, this.origin);
     void this.#acceptLoop();
   }
 

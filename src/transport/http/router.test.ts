@@ -13,10 +13,10 @@ before(async () => {
   server = createServer((req, res) => void router.dispatch(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  router.add('GET', '/watch', (_req, res) => res.end('list'));
-  router.addPrefix('GET', '/watch/', (req, res) => res.end(`page ${req.url ?? ''}`));
-  router.addPrefix('GET', '/watch/special/', (_req, res) => res.end('special'));
-  router.add('GET', '/watch/exact', (_req, res) => res.end('exact'));
+  router.add('GET', '/watch', (_req, res) => void res.end('list'));
+  router.addPrefix('GET', '/watch/', (req, res) => void res.end(`page ${req.url ?? ''}`));
+  router.addPrefix('GET', '/watch/special/', (_req, res) => void res.end('special'));
+  router.add('GET', '/watch/exact', (_req, res) => void res.end('exact'));
 });
 
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -1,0 +1,11 @@
+export { connectRelay, type ConnectRelayOptions, type RelayConnection } from './connect-relay.js';
+export { Player } from './player.js';
+export { PlayerError, type PlayerErrorCode } from './player-error.js';
+export type {
+  PlayerMode,
+  PlayerOptions,
+  PlayerState,
+  PlayerStats,
+  RelayTransport,
+  RenditionInfo,
+} from './player-types.js';

@@ -1,0 +1,32 @@
+import type { MoqSession } from '../../moq/index.js';
+import type { MediaTrack } from './media-track.js';
+import type { PlayerError } from './player-error.js';
+import type { StatsRecorder } from './stats-recorder.js';
+
+/** What a playback mode needs from the player. */
+export interface PlaybackContext {
+  session: MoqSession;
+  namespace: readonly string[];
+  stats: StatsRecorder;
+  /** Where the mode puts its canvas or video element. */
+  stage: HTMLElement;
+  /** A track ended (undefined = cleanly) — the broadcast is over. */
+  onEnd: (error: Error | undefined) => void;
+  onError: (error: PlayerError) => void;
+  /** The video rendition now being decoded changed (after a switch took effect). */
+  onRendition: (track: MediaTrack) => void;
+}
+
+/** One playback mode: real-time (WebCodecs) or buffered (MSE). */
+export interface Playback {
+  /** Subscribes and starts playing; resolves once the subscriptions are accepted. */
+  start(video: MediaTrack, audio: MediaTrack | undefined, signal: AbortSignal): Promise<void>;
+  /** Subscribes `video` and switches to it at its next group boundary. */
+  switchVideo(video: MediaTrack, signal: AbortSignal): Promise<void>;
+  /** Media received and not yet shown. */
+  bufferMs(): number;
+  /** True while playback waits for media it should already have. */
+  stalled(): boolean;
+  set muted(muted: boolean);
+  close(): void;
+}

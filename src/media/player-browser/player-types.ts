@@ -1,0 +1,60 @@
+/** The player's public shapes: options, states and the stats object tests and benches read. */
+
+export type PlayerMode = 'realtime' | 'buffered';
+export type PlayerState = 'connecting' | 'playing' | 'buffering' | 'ended' | 'error';
+export type RelayTransport = 'webtransport' | 'websocket';
+
+export interface PlayerOptions {
+  /** The relay, e.g. `http://127.0.0.1:4443/` (moq-dev convention: hash over HTTP, then QUIC). */
+  url: string;
+  /** The broadcast name; its namespace is the name split on `/`. */
+  name: string;
+  container: HTMLElement;
+  /** `realtime` (WebCodecs, lowest latency, the default) or `buffered` (MSE, ~1 s buffer). */
+  mode?: PlayerMode;
+  /** `auto` (ABR) or a rendition label from the catalog, e.g. `720p`. */
+  rendition?: string;
+  /** Force a transport instead of QUIC-then-WebSocket. */
+  transport?: RelayTransport | 'auto';
+}
+
+/** One entry of the quality menu. */
+export interface RenditionInfo {
+  name: string;
+  label: string;
+  width?: number;
+  height?: number;
+  bitrate?: number;
+  codec: string;
+}
+
+export interface PlayerStats {
+  state: PlayerState;
+  /** Set once the broadcast ended or playback failed. */
+  reason?: string;
+  transport: RelayTransport | undefined;
+  /** The rendition being decoded now (its catalog label). */
+  rendition: string | undefined;
+  /** `auto` or the label chosen by hand. */
+  renditionChoice: string;
+  renditions: RenditionInfo[];
+  mode: PlayerMode;
+  /** Glass-to-glass of the last rendered frame: render wall clock − its producer time (prft). */
+  latencyMs: number | undefined;
+  latencyP50Ms: number | undefined;
+  latencyP95Ms: number | undefined;
+  /** Media bytes received over the last two seconds, in bits per second. */
+  bitrateBps: number;
+  framesDecoded: number;
+  framesRendered: number;
+  framesDropped: number;
+  audioFramesPlayed: number;
+  /** Media received but not yet shown (real-time: queued frames; buffered: MSE buffer ahead). */
+  bufferMs: number;
+  /** Longest wall-clock gap between two rendered frames since the last reset. */
+  maxRenderGapMs: number;
+  /** From start() to the first rendered frame. */
+  joinMs: number | undefined;
+  /** Rendition switches done since the start. */
+  switches: number;
+}

@@ -1,0 +1,270 @@
+import type { MoqSession } from '../../moq/index.js';
+import { CATALOG_TRACK, type Catalog } from '../catalog/catalog-types.js';
+import { audioTracks, videoRenditions } from '../catalog/index.js';
+import { AbrController } from './abr-controller.js';
+import { BufferedPlayback } from './buffered-playback.js';
+import { catalogs } from './catalog-reader.js';
+import { connectRelay } from './connect-relay.js';
+import { mediaTrack, renditionInfo, type MediaTrack } from './media-track.js';
+import type { Playback, PlaybackContext } from './playback.js';
+import { PlayerError } from './player-error.js';
+import type {
+  PlayerMode,
+  PlayerOptions,
+  PlayerState,
+  PlayerStats,
+  RelayTransport,
+} from './player-types.js';
+import { PlayerUi } from './player-ui.js';
+import { RealtimePlayback } from './realtime-playback.js';
+import { StatsRecorder } from './stats-recorder.js';
+
+const UI_INTERVAL_MS = 250;
+const ABR_INTERVAL_MS = 1000;
+
+/**
+ * Watches one broadcast from a relay: connects (WebTransport, else WebSocket), reads the
+ * catalog, picks a video rendition and the audio track, and plays them in sync — real-time on
+ * WebCodecs or buffered on MSE. Quality is Auto (ABR) or a rendition chosen by hand; either way a
+ * switch takes effect at the new rendition's next group, with no stall.
+ */
+export class Player {
+  /** Settles once playback started (or rejects with why it could not). */
+  readonly ready: Promise<void>;
+  readonly #options: PlayerOptions;
+  readonly #namespace: string[];
+  readonly #abort = new AbortController();
+  readonly #ui: PlayerUi;
+  readonly #audioContext: AudioContext;
+  #stats = new StatsRecorder();
+  #state: PlayerState = 'connecting';
+  #reason: string | undefined;
+  #transport: RelayTransport | undefined;
+  #session: MoqSession | undefined;
+  #mode: PlayerMode;
+  #choice: string;
+  #videoTracks: MediaTrack[] = [];
+  #audio: MediaTrack | undefined;
+  #current: MediaTrack | undefined;
+  #target: MediaTrack | undefined;
+  #playback: Playback | undefined;
+  #muted = false;
+  #switches = 0;
+  #abr: AbrController | undefined;
+  #abrLast = { dropped: 0, rendered: 0 };
+  #timers: Array<ReturnType<typeof setInterval>> = [];
+
+  constructor(options: PlayerOptions) {
+    this.#options = options;
+    this.#namespace = options.name.split('/').filter(Boolean);
+    this.#mode = options.mode ?? 'realtime';
+    this.#choice = options.rendition ?? 'auto';
+    this.#audioContext = new AudioContext({ latencyHint: 'interactive' });
+    this.#muted = this.#audioContext.state !== 'running';
+    this.#ui = new PlayerUi(options.container, {
+      onRendition: (choice) => this.setRendition(choice),
+      onMode: (mode) => void this.setMode(mode).catch((e: unknown) => this.#fail(e)),
+      onMuteToggle: () => void this.toggleMute(),
+    });
+    this.#timers.push(setInterval(() => this.#refreshUi(), UI_INTERVAL_MS));
+    this.#timers.push(setInterval(() => this.#adapt(), ABR_INTERVAL_MS));
+    this.ready = this.#run();
+    this.ready.catch((error: unknown) => this.#fail(error));
+  }
+
+  stats(): PlayerStats {
+    const s = this.#stats;
+    return {
+      state: this.#currentState(),
+      ...(this.#reason === undefined ? {} : { reason: this.#reason }),
+      transport: this.#transport,
+      rendition: this.#current?.label,
+      renditionChoice: this.#choice,
+      renditions: this.#videoTracks.map(renditionInfo),
+      mode: this.#mode,
+      latencyMs: s.latencyMs,
+      latencyP50Ms: s.percentile(50),
+      latencyP95Ms: s.percentile(95),
+      bitrateBps: s.bitrateBps(),
+      framesDecoded: s.framesDecoded,
+      framesRendered: s.framesRendered,
+      framesDropped: s.framesDropped,
+      audioFramesPlayed: s.audioFramesPlayed,
+      bufferMs: this.#playback?.bufferMs() ?? 0,
+      maxRenderGapMs: s.maxRenderGapMs,
+      joinMs: s.joinMs,
+      switches: this.#switches,
+    };
+  }
+
+  resetStats(): void {
+    this.#stats.reset();
+  }
+
+  /** `auto` or a rendition label; a hand-picked one turns ABR off. */
+  setRendition(choice: string): void {
+    this.#choice = choice;
+    const track = choice === 'auto' ? undefined : this.#byLabel(choice);
+    if (track) this.#switchTo(track);
+    this.#refreshUi();
+  }
+
+  async setMode(mode: PlayerMode): Promise<void> {
+    if (mode === this.#mode) return;
+    this.#mode = mode;
+    if (!this.#current || this.#state === 'ended') return;
+    this.#playback?.close();
+    this.#playback = undefined;
+    await this.#play(this.#target ?? this.#current);
+  }
+
+  async toggleMute(): Promise<void> {
+    if (this.#audioContext.state !== 'running') {
+      await this.#audioContext.resume();
+      this.#muted = false;
+    } else {
+      this.#muted = !this.#muted;
+    }
+    if (this.#playback) this.#playback.muted = this.#muted;
+    this.#refreshUi();
+  }
+
+  close(): void {
+    if (this.#abort.signal.aborted) return;
+    this.#abort.abort();
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#playback?.close();
+    this.#session?.close();
+    void this.#audioContext.close().catch(() => undefined);
+    this.#ui.destroy();
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#abort.signal;
+    const connection = await connectRelay(this.#options.url, {
+      signal,
+      transport: this.#options.transport,
+    });
+    this.#session = connection.session;
+    this.#transport = connection.transport;
+    this.#session.closed.then(
+      () => this.#end(undefined),
+      (error: unknown) => this.#end(error instanceof Error ? error : new Error(String(error))),
+    );
+    const consumer = await this.#session.subscribe(this.#namespace, CATALOG_TRACK);
+    const updates = catalogs(consumer, signal);
+    const first = await updates.next();
+    if (first.done) throw new PlayerError('NO_CATALOG', `${this.#options.name} has no catalog`);
+    this.#useCatalog(first.value);
+    void this.#followCatalog(updates);
+    const start =
+      this.#byLabel(this.#choice) ??
+      this.#byName(
+        AbrController.initial(
+          this.#videoTracks.map((t) => renditionInfo(t)).map((r) => ({ ...r, name: r.name })),
+          this.#options.container.clientHeight * devicePixelRatio * 2,
+        ),
+      );
+    if (!start) throw new PlayerError('NO_PLAYABLE_TRACK', 'the catalog lists no video track');
+    await this.#play(start);
+  }
+
+  async #followCatalog(updates: AsyncGenerator<Catalog>): Promise<void> {
+    try {
+      for await (const catalog of updates) this.#useCatalog(catalog);
+    } catch {
+      // The catalog track ending is the broadcast ending: the media tracks report it.
+    }
+  }
+
+  #useCatalog(catalog: Catalog): void {
+    this.#videoTracks = videoRenditions(catalog)
+      .map(mediaTrack)
+      .sort((a, b) => (a.entry.bitrate ?? 0) - (b.entry.bitrate ?? 0));
+    this.#audio ??= audioTracks(catalog).map(mediaTrack)[0];
+    this.#abr = new AbrController(this.#videoTracks.map((t) => ({ name: t.entry.name })));
+  }
+
+  async #play(video: MediaTrack): Promise<void> {
+    const ctx: PlaybackContext = {
+      session: this.#session as MoqSession,
+      namespace: this.#namespace,
+      stats: this.#stats,
+      stage: this.#ui.stage,
+      onEnd: (error) => this.#end(error),
+      onError: (error) => this.#fail(error),
+      onRendition: (track) => {
+        this.#current = track;
+        this.#switches++;
+      },
+    };
+    const playback =
+      this.#mode === 'realtime'
+        ? new RealtimePlayback(ctx, this.#audioContext)
+        : new BufferedPlayback(ctx);
+    playback.muted = this.#muted;
+    this.#playback = playback;
+    this.#current = video;
+    this.#target = video;
+    if (this.#state === 'connecting') this.#state = 'buffering';
+    await playback.start(video, this.#audio, this.#abort.signal);
+  }
+
+  #switchTo(track: MediaTrack): void {
+    if (!this.#playback || track === this.#target) return;
+    this.#target = track;
+    this.#playback.switchVideo(track, this.#abort.signal).catch((e: unknown) => this.#fail(e));
+  }
+
+  /** Auto quality: one ABR decision a second from drops and stalls. */
+  #adapt(): void {
+    const stats = this.#stats;
+    const sample = {
+      dropped: stats.framesDropped - this.#abrLast.dropped,
+      rendered: stats.framesRendered - this.#abrLast.rendered,
+      stalled: this.#playback?.stalled() ?? false,
+      bitrateBps: stats.bitrateBps(),
+    };
+    this.#abrLast = { dropped: stats.framesDropped, rendered: stats.framesRendered };
+    if (sample.dropped < 0 || sample.rendered < 0) return; // stats were reset meanwhile
+    if (this.#choice !== 'auto' || !this.#abr || !this.#target) return;
+    if (this.#currentState() !== 'playing' && !sample.stalled) return;
+    const next = this.#byName(this.#abr.decide(this.#target.entry.name, sample));
+    if (next) this.#switchTo(next);
+  }
+
+  #byLabel(label: string): MediaTrack | undefined {
+    return this.#videoTracks.find((t) => t.label === label || t.entry.name === label);
+  }
+
+  #byName(name: string): MediaTrack | undefined {
+    return this.#videoTracks.find((t) => t.entry.name === name);
+  }
+
+  #currentState(): PlayerState {
+    if (this.#state === 'ended' || this.#state === 'error' || this.#state === 'connecting') {
+      return this.#state;
+    }
+    if (this.#stats.framesRendered === 0 || this.#playback?.stalled()) return 'buffering';
+    return 'playing';
+  }
+
+  #end(error: Error | undefined): void {
+    if (this.#state === 'ended' || this.#state === 'error' || this.#abort.signal.aborted) return;
+    this.#state = 'ended';
+    this.#reason = error ? error.message : 'the publisher ended the broadcast';
+    this.#refreshUi();
+  }
+
+  #fail(error: unknown): void {
+    if (this.#state === 'ended' || this.#state === 'error' || this.#abort.signal.aborted) return;
+    this.#state = 'error';
+    this.#reason = error instanceof Error ? error.message : String(error);
+    this.#refreshUi();
+  }
+
+  #refreshUi(): void {
+    if (this.#abort.signal.aborted) return;
+    this.#ui.update(this.stats(), this.#muted);
+  }
+}

@@ -1,0 +1,218 @@
+import { AudioRenderer } from './audio-renderer.js';
+import { LiveClock } from './live-clock.js';
+import { parseChunk, timedSamples, type MediaTrack } from './media-track.js';
+import type { Playback, PlaybackContext } from './playback.js';
+import { TrackReader, type ReceivedObject } from './track-reader.js';
+import { VideoRenderer } from './video-renderer.js';
+
+/** A subscribed video rendition: the one decoding, or the one waiting for its switch point. */
+interface VideoSource {
+  track: MediaTrack;
+  /** Set right after creation (the reader's first callback comes later, asynchronously). */
+  reader?: TrackReader;
+  role: 'active' | 'pending' | 'retired';
+  /** Pending only: the switch point (its keyframe's time) and the objects from there on. */
+  switchAtMs: number;
+  frameMs: number;
+  held: ReceivedObject[];
+}
+
+/** A switch point must be due at least this far in the future, so its keyframe decodes in time. */
+const SWITCH_MARGIN_MS = 40;
+/** Without a render for this long while media is due, playback counts as stalled. */
+const STALL_MS = 500;
+
+/**
+ * Real-time playback: WebCodecs decoders fed straight from the MoQ objects, video to a canvas and
+ * audio to the AudioContext, both on one LiveClock that keeps the delay near the freshest
+ * arrivals plus a small jitter margin.
+ */
+export class RealtimePlayback implements Playback {
+  readonly #ctx: PlaybackContext;
+  readonly #clock = new LiveClock();
+  readonly #canvas: HTMLCanvasElement;
+  readonly #video: VideoRenderer;
+  readonly #audioContext: AudioContext;
+  #audio: AudioRenderer | undefined;
+  #audioReader: TrackReader | undefined;
+  #active: VideoSource | undefined;
+  #pending: VideoSource | undefined;
+  #closed = false;
+
+  constructor(ctx: PlaybackContext, audioContext: AudioContext) {
+    this.#ctx = ctx;
+    this.#audioContext = audioContext;
+    this.#canvas = document.createElement('canvas');
+    this.#canvas.className = 'moq-canvas';
+    Object.assign(this.#canvas.style, {
+      width: '100%',
+      height: '100%',
+      objectFit: 'contain',
+      display: 'block',
+      background: '#000',
+    });
+    ctx.stage.prepend(this.#canvas);
+    this.#video = new VideoRenderer(this.#canvas, this.#clock, ctx.stats, ctx.onError);
+  }
+
+  async start(
+    video: MediaTrack,
+    audio: MediaTrack | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
+    this.#video.configure(video);
+    const subscribing = [this.#subscribeVideo(video, 'active', signal)];
+    if (audio) subscribing.push(this.#subscribeAudio(audio, signal));
+    await Promise.all(subscribing);
+  }
+
+  async switchVideo(video: MediaTrack, signal: AbortSignal): Promise<void> {
+    if (this.#active?.track.entry.name === video.entry.name) {
+      this.#retire(this.#pending);
+      this.#pending = undefined;
+      return;
+    }
+    await this.#subscribeVideo(video, 'pending', signal);
+  }
+
+  bufferMs(): number {
+    return this.#video.aheadMs;
+  }
+
+  stalled(): boolean {
+    return this.#ctx.stats.framesRendered > 0 && this.#ctx.stats.msSinceRender() > STALL_MS;
+  }
+
+  set muted(muted: boolean) {
+    if (this.#audio) this.#audio.muted = muted;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#retire(this.#active);
+    this.#retire(this.#pending);
+    this.#audioReader?.close();
+    this.#audio?.close();
+    this.#video.close();
+    this.#canvas.remove();
+  }
+
+  async #subscribeVideo(
+    track: MediaTrack,
+    role: 'active' | 'pending',
+    signal: AbortSignal,
+  ): Promise<void> {
+    const consumer = await this.#ctx.session.subscribe(this.#ctx.namespace, track.entry.name);
+    if (this.#closed || signal.aborted) {
+      consumer.close();
+      return;
+    }
+    const source: VideoSource = { track, role, switchAtMs: Infinity, frameMs: 0, held: [] };
+    source.reader = new TrackReader(consumer, {
+      onObject: (object) => this.#onVideo(source, object),
+      onEnd: (error) => {
+        if (source.role === 'active') this.#ctx.onEnd(error);
+        if (source.role === 'pending') this.#retire(source);
+      },
+    });
+    if (role === 'active') {
+      this.#active = source;
+      return;
+    }
+    this.#retire(this.#pending);
+    this.#pending = source;
+  }
+
+  async #subscribeAudio(track: MediaTrack, signal: AbortSignal): Promise<void> {
+    const audio = new AudioRenderer(this.#audioContext, this.#clock, this.#ctx.stats, (error) =>
+      this.#ctx.onError(error),
+    );
+    audio.configure(track);
+    this.#audio = audio;
+    const consumer = await this.#ctx.session.subscribe(this.#ctx.namespace, track.entry.name);
+    if (this.#closed || signal.aborted) {
+      consumer.close();
+      return;
+    }
+    this.#audioReader = new TrackReader(consumer, {
+      onObject: (object) => {
+        this.#ctx.stats.received(object.payload.byteLength);
+        const samples = timedSamples(track, parseChunk(track, object.payload));
+        const first = samples[0];
+        if (first) this.#clock.observe(first.ptsMs, object.arrivalMs);
+        audio.decode(samples);
+      },
+      onEnd: (error) => this.#ctx.onEnd(error),
+    });
+  }
+
+  #onVideo(source: VideoSource, object: ReceivedObject): void {
+    if (source.role === 'retired' || this.#closed) return;
+    this.#ctx.stats.received(object.payload.byteLength);
+    if (source.role === 'pending') return this.#onPending(source, object);
+    this.#decodeVideo(source, object);
+    const pending = this.#pending;
+    if (pending?.held.length && this.#oldReached(pending)) this.#commit(pending);
+  }
+
+  #decodeVideo(source: VideoSource, object: ReceivedObject): void {
+    const fragment = parseChunk(source.track, object.payload);
+    const samples = timedSamples(source.track, fragment);
+    const first = samples[0];
+    if (!first) return;
+    this.#clock.observe(first.ptsMs, object.arrivalMs);
+    this.#video.decode(samples, fragment.producerTimeMs);
+  }
+
+  /**
+   * The new rendition switches in at a group's first object (a keyframe) that is still ahead
+   * of the screen. Its objects wait until the old rendition delivered the frames before that
+   * point, so neither a hole nor a repeat shows; a switch point about to fall due goes at once.
+   */
+  #onPending(source: VideoSource, object: ReceivedObject): void {
+    if (source.held.length === 0) {
+      if (object.objectId !== 0) return;
+      const first = timedSamples(source.track, parseChunk(source.track, object.payload))[0];
+      if (!first?.sample.keyframe || !this.#canSwitchAt(first.ptsMs)) return;
+      source.switchAtMs = first.ptsMs;
+      source.frameMs = first.durationMs;
+    }
+    source.held.push(object);
+    if (this.#oldReached(source) || this.#switchDueSoon(source)) this.#commit(source);
+  }
+
+  /** A keyframe not yet due (with a margin to decode it) and after what is on screen. */
+  #canSwitchAt(ptsMs: number): boolean {
+    if (ptsMs <= this.#video.lastRenderedPtsMs) return false;
+    const due = this.#clock.dueAt(ptsMs);
+    return due === undefined || due - performance.now() > SWITCH_MARGIN_MS;
+  }
+
+  #oldReached(pending: VideoSource): boolean {
+    return this.#video.lastQueuedPtsMs >= pending.switchAtMs - 1.5 * pending.frameMs;
+  }
+
+  #switchDueSoon(pending: VideoSource): boolean {
+    const due = this.#clock.dueAt(pending.switchAtMs);
+    return due !== undefined && due - performance.now() <= SWITCH_MARGIN_MS;
+  }
+
+  #commit(source: VideoSource): void {
+    this.#retire(this.#active);
+    source.role = 'active';
+    this.#active = source;
+    this.#pending = undefined;
+    this.#video.switchTo(source.track, source.switchAtMs);
+    this.#ctx.onRendition(source.track);
+    const held = source.held;
+    source.held = [];
+    for (const object of held) this.#decodeVideo(source, object);
+  }
+
+  #retire(source: VideoSource | undefined): void {
+    if (!source) return;
+    source.role = 'retired';
+    source.reader?.close();
+  }
+}

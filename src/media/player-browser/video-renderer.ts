@@ -1,0 +1,181 @@
+import type { LiveClock } from './live-clock.js';
+import type { MediaTrack, TimedSample } from './media-track.js';
+import { PlayerError } from './player-error.js';
+import type { StatsRecorder } from './stats-recorder.js';
+
+interface QueuedFrame {
+  frame: VideoFrame;
+  ptsMs: number;
+  producerTimeMs: number | undefined;
+}
+
+/**
+ * WebCodecs video: decodes samples in arrival order and shows each frame on a canvas when the
+ * live clock says it is due. Frames whose time passed while a newer one is due are dropped
+ * (after a join, the cached part of the group decodes fast and only its newest frame shows).
+ */
+export class VideoRenderer {
+  readonly #canvas: HTMLCanvasElement;
+  readonly #context: CanvasRenderingContext2D;
+  readonly #clock: LiveClock;
+  readonly #stats: StatsRecorder;
+  readonly #onError: (error: PlayerError) => void;
+  #decoder: VideoDecoder;
+  #queue: QueuedFrame[] = [];
+  #producerTimes = new Map<number, number | undefined>();
+  #needKeyframe = true;
+  #lastRenderedPtsMs = -Infinity;
+  #lastQueuedPtsMs = -Infinity;
+  #frameRequest = 0;
+  #closed = false;
+
+  constructor(
+    canvas: HTMLCanvasElement,
+    clock: LiveClock,
+    stats: StatsRecorder,
+    onError: (error: PlayerError) => void,
+  ) {
+    this.#canvas = canvas;
+    const context = canvas.getContext('2d', { alpha: false, desynchronized: true });
+    if (!context) throw new PlayerError('DECODE_FAILED', 'no 2D canvas context');
+    this.#context = context;
+    this.#clock = clock;
+    this.#stats = stats;
+    this.#onError = onError;
+    this.#decoder = this.#newDecoder();
+    this.#frameRequest = requestAnimationFrame(() => this.#render());
+  }
+
+  get lastRenderedPtsMs(): number {
+    return this.#lastRenderedPtsMs;
+  }
+
+  get lastQueuedPtsMs(): number {
+    return this.#lastQueuedPtsMs;
+  }
+
+  /** Decoded or arriving media ahead of what is shown. */
+  get aheadMs(): number {
+    const now = this.#clock.nowMs();
+    if (now === undefined || this.#lastQueuedPtsMs === -Infinity) return 0;
+    return Math.max(0, this.#lastQueuedPtsMs - now);
+  }
+
+  /** (Re)configures for a rendition; the next sample decoded must be a keyframe. */
+  configure(track: MediaTrack): void {
+    const config: VideoDecoderConfig = {
+      codec: track.info.codec,
+      optimizeForLatency: true,
+      ...(track.info.description ? { description: track.info.description } : {}),
+      ...(track.info.width ? { codedWidth: track.info.width } : {}),
+      ...(track.info.height ? { codedHeight: track.info.height } : {}),
+    };
+    if (this.#decoder.state === 'closed') this.#decoder = this.#newDecoder();
+    this.#decoder.configure(config);
+    this.#needKeyframe = true;
+  }
+
+  /**
+   * Switches rendition at a keyframe `atPtsMs`: what the old one decoded from there on is
+   * dropped (the new one replaces it), and so is anything it still had queued in the decoder.
+   */
+  switchTo(track: MediaTrack, atPtsMs: number): void {
+    this.#decoder.reset();
+    this.#producerTimes.clear();
+    this.#queue = this.#queue.filter((queued) => {
+      if (queued.ptsMs < atPtsMs) return true;
+      queued.frame.close();
+      return false;
+    });
+    this.#lastQueuedPtsMs = Math.min(this.#lastQueuedPtsMs, atPtsMs);
+    this.configure(track);
+  }
+
+  decode(samples: TimedSample[], producerTimeMs: number | undefined): void {
+    if (this.#closed || this.#decoder.state !== 'configured') return;
+    for (const { sample, ptsMs, durationMs } of samples) {
+      if (this.#needKeyframe && !sample.keyframe) continue;
+      this.#needKeyframe = false;
+      const timestamp = Math.round(ptsMs * 1000);
+      this.#producerTimes.set(timestamp, producerTimeMs);
+      this.#lastQueuedPtsMs = Math.max(this.#lastQueuedPtsMs, ptsMs);
+      this.#decoder.decode(
+        new EncodedVideoChunk({
+          type: sample.keyframe ? 'key' : 'delta',
+          timestamp,
+          duration: Math.round(durationMs * 1000),
+          data: sample.data,
+        }),
+      );
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    cancelAnimationFrame(this.#frameRequest);
+    if (this.#decoder.state !== 'closed') this.#decoder.close();
+    for (const queued of this.#queue) queued.frame.close();
+    this.#queue = [];
+  }
+
+  #newDecoder(): VideoDecoder {
+    return new VideoDecoder({
+      output: (frame) => this.#onFrame(frame),
+      error: (error) => {
+        if (this.#closed) return;
+        this.#onError(new PlayerError('DECODE_FAILED', `video decoder: ${error.message}`));
+      },
+    });
+  }
+
+  #onFrame(frame: VideoFrame): void {
+    if (this.#closed) {
+      frame.close();
+      return;
+    }
+    this.#stats.framesDecoded++;
+    const ptsMs = frame.timestamp / 1000;
+    const producerTimeMs = this.#producerTimes.get(frame.timestamp);
+    this.#producerTimes.delete(frame.timestamp);
+    const due = this.#clock.dueAt(ptsMs);
+    // Decoded after its time while playing: the margin was too small.
+    if (due !== undefined && due < performance.now() && this.#stats.framesRendered > 0) {
+      this.#clock.late();
+    }
+    const at = this.#queue.findIndex((queued) => queued.ptsMs > ptsMs);
+    const entry = { frame, ptsMs, producerTimeMs };
+    if (at === -1) this.#queue.push(entry);
+    else this.#queue.splice(at, 0, entry);
+  }
+
+  #render(): void {
+    if (this.#closed) return;
+    this.#frameRequest = requestAnimationFrame(() => this.#render());
+    const now = this.#clock.nowMs();
+    if (now === undefined) return;
+    let show: QueuedFrame | undefined;
+    while ((this.#queue[0]?.ptsMs ?? Infinity) <= now) {
+      if (show) this.#drop(show);
+      show = this.#queue.shift();
+    }
+    if (show) this.#draw(show);
+  }
+
+  #drop(queued: QueuedFrame): void {
+    queued.frame.close();
+    if (this.#stats.framesRendered > 0) this.#stats.framesDropped++;
+  }
+
+  #draw(queued: QueuedFrame): void {
+    const { frame } = queued;
+    if (this.#canvas.width !== frame.displayWidth || this.#canvas.height !== frame.displayHeight) {
+      this.#canvas.width = frame.displayWidth;
+      this.#canvas.height = frame.displayHeight;
+    }
+    this.#context.drawImage(frame, 0, 0, frame.displayWidth, frame.displayHeight);
+    frame.close();
+    this.#lastRenderedPtsMs = queued.ptsMs;
+    this.#stats.rendered(queued.producerTimeMs);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The entry of the relay's watch page (bundled to /player/watch.js): plays the broadcast named
+ * by the page's path (`/watch/NAME`) from the relay that served the page, and exposes the
+ * player as `window.moqPlayer` for tests and benchmarks. Query options: `mode=buffered`,
+ * `rendition=360p`, `transport=websocket`.
+ */
+import { Player } from './player.js';
+import type { PlayerMode } from './player-types.js';
+
+declare global {
+  interface Window {
+    moqPlayer?: Player;
+  }
+}
+
+const WATCH_PREFIX = '/watch/';
+
+function broadcastName(): string {
+  const path = location.pathname;
+  if (!path.startsWith(WATCH_PREFIX)) return '';
+  return path
+    .slice(WATCH_PREFIX.length)
+    .split('/')
+    .map((part) => decodeURIComponent(part))
+    .join('/');
+}
+
+function start(): void {
+  const container = document.getElementById('player');
+  if (!container) return;
+  const query = new URLSearchParams(location.search);
+  const mode: PlayerMode = query.get('mode') === 'buffered' ? 'buffered' : 'realtime';
+  const transport = query.get('transport');
+  window.moqPlayer = new Player({
+    url: `${location.origin}/`,
+    name: broadcastName(),
+    container,
+    mode,
+    rendition: query.get('rendition') ?? 'auto',
+    transport: transport === 'websocket' || transport === 'webtransport' ? transport : 'auto',
+  });
+}
+
+start();

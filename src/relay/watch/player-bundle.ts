@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/** Why the player bundle cannot be served. */
+export class PlayerBundleError extends Error {
+  override readonly name = 'PlayerBundleError';
+  constructor(
+    readonly code: 'BUNDLER_MISSING' | 'BUILD_FAILED',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const ROOT = new URL('../../../', import.meta.url);
+/** Where `npm run build` (scripts/build-player.mjs) writes the bundle. */
+export const BUILT_BUNDLE = fileURLToPath(new URL('out/player/watch.js', ROOT));
+/** The bundle's entry; scripts/build-player.mjs uses the same one and the same options. */
+export const PLAYER_ENTRY = fileURLToPath(new URL('src/media/player-browser/watch-page.ts', ROOT));
+
+interface EsbuildLike {
+  build(options: Record<string, unknown>): Promise<{ outputFiles?: Array<{ text: string }> }>;
+}
+
+/**
+ * The watch page's script: the built file when there is one, else bundled once on demand with
+ * esbuild (a fresh checkout in development and tests). A deployment without esbuild must run
+ * `npm run build` first.
+ */
+export class PlayerBundle {
+  #cached: Promise<string> | undefined;
+
+  get(): Promise<string> {
+    this.#cached ??= this.#load();
+    // A failure is not cached: building may succeed on a later request.
+    this.#cached.catch(() => (this.#cached = undefined));
+    return this.#cached;
+  }
+
+  async #load(): Promise<string> {
+    try {
+      return await readFile(BUILT_BUNDLE, 'utf8');
+    } catch {
+      return bundleOnDemand();
+    }
+  }
+}
+
+async function bundleOnDemand(): Promise<string> {
+  let esbuild: EsbuildLike;
+  try {
+    esbuild = await import('esbuild');
+  } catch (cause) {
+    throw new PlayerBundleError(
+      'BUNDLER_MISSING',
+      'the player is not built and esbuild is not installed: run `npm run build`',
+      { cause },
+    );
+  }
+  try {
+    const result = await esbuild.build({
+      entryPoints: [PLAYER_ENTRY],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'chrome120',
+      minify: true,
+      write: false,
+      logLevel: 'silent',
+    });
+    const text = result.outputFiles?.[0]?.text;
+    if (text === undefined) throw new Error('esbuild produced no output');
+    return text;
+  } catch (cause) {
+    throw new PlayerBundleError('BUILD_FAILED', `bundling the player failed: ${String(cause)}`, {
+      cause,
+    });
+  }
+}

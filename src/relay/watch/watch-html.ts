@@ -1,0 +1,64 @@
+/** The HTML the relay serves viewers: the broadcast list and the watch page. */
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+
+/** `/watch/` + each namespace part URL-encoded, so names with `/` keep their structure. */
+export function watchPath(name: string): string {
+  return `/watch/${name.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+function page(title: string, body: string, script = ''): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    '<link rel="icon" href="data:,">',
+    '<link rel="stylesheet" href="/player/watch.css">',
+    script,
+    '</head>',
+    `<body>${body}</body>`,
+    '</html>',
+  ].join('\n');
+}
+
+export function listPage(names: string[]): string {
+  const items = names
+    .map((name) => `<li><a href="${escapeHtml(watchPath(name))}">${escapeHtml(name)}</a></li>`)
+    .join('\n');
+  const body =
+    names.length === 0
+      ? '<main><h1>Live broadcasts</h1><p>Nothing is live right now.</p></main>'
+      : `<main><h1>Live broadcasts</h1><ul class="broadcasts">\n${items}\n</ul></main>`;
+  return page('Live broadcasts · MoQ', body);
+}
+
+export function watchPage(name: string): string {
+  const body = [
+    '<main>',
+    `<h1>${escapeHtml(name)}</h1>`,
+    '<div id="player"></div>',
+    '<p><a href="/watch">All live broadcasts</a></p>',
+    '</main>',
+  ].join('\n');
+  return page(`${name} · MoQ`, body, '<script type="module" src="/player/watch.js"></script>');
+}
+
+export const WATCH_CSS = `body { margin: 0; background: #181818; color: #eee; font: 15px system-ui, sans-serif; }
+main { max-width: 1100px; margin: 0 auto; padding: 16px; }
+h1 { font-size: 20px; font-weight: 600; }
+a { color: #8cf; }
+#player { width: 100%; }
+`;
