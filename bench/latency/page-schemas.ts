@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { ProbeSnapshot } from './probe-types.js';
+
+/** Values read out of a page arrive untyped; these check them on the way in. */
+export const probeSnapshotSchema: z.ZodType<ProbeSnapshot> = z.object({
+  attached: z.boolean(),
+  firstFrameMs: z.number().nullable(),
+  frames: z.number(),
+  stalls: z.number(),
+  maxGapMs: z.number(),
+  waitingEvents: z.number(),
+  nowMs: z.number(),
+});
+
+export const hlsSampleSchema = z.object({
+  latencyMs: z.number().nullable(),
+  errors: z.array(z.string()),
+  probe: probeSnapshotSchema,
+});
+export type HlsSample = z.infer<typeof hlsSampleSchema>;
+
+/**
+ * The part of `window.moqPlayer.stats()` (src/media/player-browser/player-types.ts) the benchmark
+ * reads. Undefined fields vanish on the way out of the page, hence `optional`.
+ */
+export const moqStatsSchema = z.object({
+  state: z.string(),
+  reason: z.string().optional(),
+  transport: z.string().optional(),
+  mode: z.string().optional(),
+  rendition: z.string().optional(),
+  latencyMs: z.number().optional(),
+  latencyP50Ms: z.number().optional(),
+  latencyP95Ms: z.number().optional(),
+  framesRendered: z.number(),
+  framesDropped: z.number().optional(),
+  bufferMs: z.number().optional(),
+  joinMs: z.number().optional(),
+  maxRenderGapMs: z.number().optional(),
+});
+export type MoqStats = z.infer<typeof moqStatsSchema>;
+
+export const moqSampleSchema = z.object({
+  stats: moqStatsSchema.nullable(),
+  video: probeSnapshotSchema,
+  render: probeSnapshotSchema,
+});
+export type MoqSample = z.infer<typeof moqSampleSchema>;

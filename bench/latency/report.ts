@@ -1,0 +1,119 @@
+import { cpus, loadavg } from 'node:os';
+import type { EncoderResult } from './encoder-run.js';
+import type { PlayerResult } from './player-result.js';
+
+/** The product goals the benchmark checks (DESIGN.md: "within a fraction of a second"). */
+export const GOALS = {
+  latencyP50Ms: 150,
+  latencyP95Ms: 250,
+  joinMs: 500,
+  ladderRealtimeFactor: 1.5,
+} as const;
+
+export interface BenchResults {
+  seconds: number;
+  moq?: PlayerResult | Error;
+  hls?: PlayerResult | Error;
+  encoder?: EncoderResult | Error;
+}
+
+const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value)}` : '–');
+const ratio = (a: number, b: number): string =>
+  Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(1)}×` : '–';
+const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+
+const cpuFactor = (encoder: EncoderResult): string =>
+  encoder.cpuSeconds ? (encoder.mediaSeconds / encoder.cpuSeconds).toFixed(2) : '?';
+
+function playerRow(result: PlayerResult): string {
+  const l = result.latency;
+  const cells = [
+    result.name,
+    ms(result.joinMs),
+    ms(l.p50),
+    ms(l.p95),
+    ms(l.p99),
+    ms(l.max),
+    String(l.count),
+    result.framesPerSecond.toFixed(1),
+    String(result.stalls),
+    ms(result.maxGapMs),
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+function playerTable(results: BenchResults): string[] {
+  const lines = [
+    '| player | join ms | latency p50 ms | p95 ms | p99 ms | max ms | samples | frames/s | stalls | max gap ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const [label, result] of [
+    ['MoQ', results.moq],
+    ['HLS', results.hls],
+  ] as const) {
+    if (result instanceof Error)
+      lines.push(`| ${label} | failed: ${result.message.split('\n')[0]} |`);
+    else if (result) lines.push(playerRow(result));
+  }
+  return lines;
+}
+
+function notes(results: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const result of [results.moq, results.hls]) {
+    if (result && !(result instanceof Error)) {
+      lines.push(...result.notes.map((note) => `${result.name}: ${note}`));
+    }
+  }
+  const encoder = results.encoder;
+  if (encoder instanceof Error) lines.push(`encoder: failed: ${encoder.message}`);
+  else if (encoder) {
+    lines.push(
+      `encoder (src/media/encoder-node): ${encoder.renditions.join(', ')}, ${encoder.mediaSeconds} s of test pattern in ` +
+        `${encoder.wallSeconds.toFixed(1)} s = ${encoder.realtimeFactor.toFixed(2)}× real time ` +
+        `(ffmpeg's own speed ${encoder.ffmpegSpeed?.toFixed(2) ?? '?'}×); ffmpeg used ` +
+        `${encoder.cpuSeconds?.toFixed(1) ?? '?'} CPU s = ${cpuFactor(encoder)} media s per CPU s ` +
+        `(${cpus().length} cores, load average ${loadavg()[0]?.toFixed(1) ?? '?'} at the end)`,
+    );
+  }
+  return lines;
+}
+
+function goalLines(results: BenchResults): string[] {
+  const lines: string[] = [];
+  const { moq, hls, encoder } = results;
+  if (moq && !(moq instanceof Error)) {
+    lines.push(
+      `MoQ latency p50 ≤ ${GOALS.latencyP50Ms} ms: ${verdict(moq.latency.p50 <= GOALS.latencyP50Ms)} (${ms(moq.latency.p50)})`,
+    );
+    lines.push(
+      `MoQ latency p95 ≤ ${GOALS.latencyP95Ms} ms: ${verdict(moq.latency.p95 <= GOALS.latencyP95Ms)} (${ms(moq.latency.p95)})`,
+    );
+    lines.push(
+      `MoQ join ≤ ${GOALS.joinMs} ms: ${verdict(moq.joinMs <= GOALS.joinMs)} (${ms(moq.joinMs)})`,
+    );
+    if (hls && !(hls instanceof Error)) {
+      lines.push(`HLS / MoQ latency p50: ${ratio(hls.latency.p50, moq.latency.p50)}`);
+      lines.push(`HLS / MoQ join: ${ratio(hls.joinMs, moq.joinMs)}`);
+    }
+  }
+  if (encoder && !(encoder instanceof Error)) {
+    const ok = encoder.realtimeFactor >= GOALS.ladderRealtimeFactor;
+    lines.push(
+      `ladder ≥ ${GOALS.ladderRealtimeFactor}× real time: ${verdict(ok)} (${encoder.realtimeFactor.toFixed(2)}×)`,
+    );
+  }
+  return lines;
+}
+
+export function formatReport(results: BenchResults): string {
+  return [
+    `\nlatency benchmark: ${results.seconds} s measured per player after its first frame, loopback, headless Chromium`,
+    '',
+    ...playerTable(results),
+    '',
+    ...notes(results),
+    '',
+    ...goalLines(results),
+  ].join('\n');
+}
