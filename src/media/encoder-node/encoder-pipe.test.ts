@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { Encoder } from './encoder.js';
@@ -144,4 +146,72 @@ test('garbage on a pipe is a clear BAD_INPUT error', async () => {
     (e: unknown) =>
       e instanceof EncoderError && e.code === 'BAD_INPUT' && /ended before/.test(e.message),
   );
+});
+
+/** What a browser's MediaRecorder sends: WebM (Matroska) with the given video codec and Opus. */
+async function recorderBytes(videoCodec: 'libvpx' | 'libx264'): Promise<Buffer> {
+  const args = [
+    ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30'],
+    ...['-f', 'lavfi', '-i', 'sine=sample_rate=48000', '-t', '1', '-c:v', videoCodec],
+    ...(videoCodec === 'libvpx'
+      ? ['-deadline', 'realtime', '-cpu-used', '8']
+      : ['-preset', 'ultrafast']),
+    ...['-c:a', 'libopus', '-f', 'matroska', '-'],
+  ];
+  const child = spawn(FFMPEG, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const chunks: Buffer[] = [];
+  for await (const chunk of child.stdout) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+test('MediaRecorder-style WebM: H.264 and Opus are copied; VP8 is encoded once at source size', async () => {
+  const h264 = await Encoder.start({
+    source: { kind: 'pipe', input: Readable.from([await recorderBytes('libx264')]) },
+    audio: 'opus',
+    ffmpegPath: FFMPEG,
+  });
+  assert.deepEqual(
+    h264.outputs.map((o) => [o.name, o.bitrateBps]),
+    [
+      ['source', 0],
+      ['audio', 0],
+    ],
+  );
+  const copied = await collectOutputs(h264);
+  await h264.closed;
+
+  const vp8 = await Encoder.start({
+    source: { kind: 'pipe', input: Readable.from([await recorderBytes('libvpx')]) },
+    ffmpegPath: FFMPEG,
+  });
+  assert.deepEqual(
+    vp8.outputs.map((o) => [o.name, o.rendition?.width, o.rendition?.height, o.bitrateBps]),
+    [
+      ['source', 320, 180, 200_000],
+      ['audio', undefined, undefined, 128_000],
+    ],
+  );
+  const encoded = await collectOutputs(vp8);
+  await vp8.closed;
+
+  await withTempDir(async (dir) => {
+    for (const [label, outputs] of [
+      ['copied', copied],
+      ['encoded', encoded],
+    ] as const) {
+      for (const [name, bytes] of outputs) {
+        assert.deepEqual(topLevelBoxes(bytes).slice(0, 2), ['ftyp', 'moov'], `${label} ${name}`);
+      }
+      const paths = await writeOutputs(
+        outputs,
+        await mkdir(join(dir, label), { recursive: true }).then(() => join(dir, label)),
+      );
+      const packets = await probePackets(paths.get('source') ?? '');
+      assert.equal(packets.length, 30, `${label}: 1 s at 30 fps`);
+    }
+    assert.ok(copied.get('source')?.includes('avc1'));
+    assert.ok(copied.get('audio')?.includes('Opus'));
+    assert.ok(encoded.get('source')?.includes('avc1'));
+    assert.ok(encoded.get('audio')?.includes('mp4a'));
+  });
 });

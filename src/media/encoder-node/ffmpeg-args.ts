@@ -30,6 +30,8 @@ export interface FfmpegPlan {
 }
 
 const FIRST_OUTPUT_FD = 3;
+/** Video codecs CMAF (fMP4) can carry as they are; others (VP8) are encoded once, at source size. */
+const COPYABLE_VIDEO: ReadonlySet<string> = new Set(['h264', 'hevc', 'av1', 'vp9']);
 const TEST_PATTERN = { width: 1920, height: 1080, framerate: 30 };
 const TONE_HZ = 440;
 
@@ -94,17 +96,20 @@ export function buildFfmpegArgs(options: EncoderOptions, probe: MediaProbe): Ffm
   const nextFd = (): number => FIRST_OUTPUT_FD + outputs.length;
 
   const copy = options.source.kind === 'pipe' && options.source.copy !== false;
-  if (copy) {
+  if (copy && COPYABLE_VIDEO.has(probe.video.codec)) {
     const fd = nextFd();
     outputs.push({ name: 'source', role: 'video', bitrateBps: 0, fd });
-    args.push('-map', '0:v:0', '-c', 'copy', ...cmafMuxer(), `pipe:${fd}`);
+    // A copied stream may start at a decode time other than 0 (B-frames, a WebM clock).
+    args.push('-map', '0:v:0', '-c', 'copy', ...cmafMuxer('+delay_moov'), `pipe:${fd}`);
   } else {
-    const ladder = fitLadder(
-      options.ladder ?? DEFAULT_LADDER,
-      probe.video.width,
-      probe.video.height,
-      probe.video.framerate,
-    );
+    const ladder = copy
+      ? [sourceRendition(options.ladder ?? DEFAULT_LADDER, probe.video)]
+      : fitLadder(
+          options.ladder ?? DEFAULT_LADDER,
+          probe.video.width,
+          probe.video.height,
+          probe.video.framerate,
+        );
     if (ladder.length === 0) throw new EncoderError('BAD_LADDER', 'the ladder is empty');
     args.push('-filter_complex', videoFilterGraph(inputs.videoLabel, ladder));
     ladder.forEach((rendition, i) => {
@@ -131,13 +136,34 @@ export function buildFfmpegArgs(options: EncoderOptions, probe: MediaProbe): Ffm
     });
     args.push('-map', `${inputs.audioInput}:a:0`);
     args.push(...(copyAudio ? ['-c', 'copy'] : audioArgs(audioCodec)));
-    // Opus starts with a negative decode time (pre-skip), which an early moov cannot describe.
-    args.push(...cmafMuxer(audioCodec === 'opus' ? '+delay_moov' : ''), `pipe:${fd}`);
+    // Opus starts with a negative decode time (pre-skip), which an early moov cannot describe;
+    // so may a copied stream.
+    const delayMoov = audioCodec === 'opus' || copyAudio;
+    args.push(...cmafMuxer(delayMoov ? '+delay_moov' : ''), `pipe:${fd}`);
   }
 
   const progressFd = nextFd();
   args[args.indexOf('-progress') + 1] = `pipe:${progressFd}`;
   return { args, outputs, progressFd, stdinIsInput: options.source.kind === 'pipe' };
+}
+
+/**
+ * The one rendition of a pipe source whose codec cannot be copied: the source's own size and
+ * frame rate, at the bitrate the ladder gives its tallest fitting rung.
+ */
+function sourceRendition(
+  ladder: readonly Rendition[],
+  video: NonNullable<MediaProbe['video']>,
+): Rendition {
+  const fitted = fitLadder(ladder, video.width, video.height, video.framerate);
+  const bitrateBps = Math.max(0, ...fitted.map((r) => r.bitrateBps)) || 1_000_000;
+  return {
+    name: 'source',
+    width: video.width - (video.width % 2),
+    height: video.height - (video.height % 2),
+    framerate: video.framerate ?? 30,
+    bitrateBps,
+  };
 }
 
 interface InputArgs {

@@ -105,17 +105,19 @@ export function fitLadder(
     sourceFramerate && sourceFramerate > 0 ? Math.min(fps, sourceFramerate) : fps;
   const fitting = ladder.filter((r) => r.height <= sourceHeight);
   if (fitting.length === 0) {
-    const top = [...ladder].sort((a, b) => b.bitrateBps - a.bitrateBps)[0];
-    if (!top) return [];
+    // The shortest rung has the most bits per pixel: scale its bitrate to the source's pixels.
+    const shortest = [...ladder].sort((a, b) => a.height - b.height)[0];
+    if (!shortest) return [];
     const height = sourceHeight - (sourceHeight % 2);
-    const scaleBitrate = (height * evenWidth(height, aspect)) / (top.height * top.width);
+    const width = evenWidth(height, aspect);
+    const pixelRatio = (height * width) / (shortest.height * shortest.width);
     return [
       {
         name: `${height}p`,
-        width: evenWidth(height, aspect),
+        width,
         height,
-        framerate: capFramerate(top.framerate),
-        bitrateBps: Math.round(top.bitrateBps * Math.min(1, scaleBitrate)),
+        framerate: capFramerate(shortest.framerate),
+        bitrateBps: Math.round(shortest.bitrateBps * Math.min(1, pixelRatio)),
       },
     ];
   }
