@@ -38,7 +38,10 @@ export interface EncoderOptions {
   audio?: AudioCodec;
   /** Keyframe interval, identical in every rendition (default 2000). */
   gopMs?: number;
-  /** Pace the input in real time (default true); false encodes as fast as possible. */
+  /**
+   * Pace the input in real time (default true); false encodes as fast as possible. A pipe source
+   * is never paced: it arrives at its producer's pace.
+   */
   realtime?: boolean;
   /** Stop after this much media time. */
   durationMs?: number;

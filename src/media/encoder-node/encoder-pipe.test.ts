@@ -215,3 +215,19 @@ test('MediaRecorder-style WebM: H.264 and Opus are copied; VP8 is encoded once a
     assert.ok(encoded.get('audio')?.includes('mp4a'));
   });
 });
+
+test('aborting while a pipe source is still silent stops start() with ABORTED', async () => {
+  // A live producer that has not sent its header yet.
+  const silent = new Readable({ read: () => undefined });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 200);
+  await assert.rejects(
+    Encoder.start({
+      source: { kind: 'pipe', input: silent },
+      ffmpegPath: FFMPEG,
+      signal: controller.signal,
+    }),
+    (e: unknown) => e instanceof EncoderError && e.code === 'ABORTED',
+  );
+  silent.destroy();
+});

@@ -101,7 +101,11 @@ export class Encoder {
     const tools: ProbeTools = { ffmpegPath, signal };
     const pipeInput =
       options.source.kind === 'pipe' ? new PipeInput(options.source.input) : undefined;
-    const probe = await probeSource(options, tools, pipeInput);
+    const probe = await probeSource(options, tools, pipeInput).catch((error: unknown) => {
+      // An abort mid-probe surfaces as the tool's AbortError; callers expect our own code.
+      throwIfAborted(signal);
+      throw error;
+    });
     throwIfAborted(signal);
     if (!probe.video) {
       const what = options.source.kind === 'file' ? options.source.path : 'the piped input';
