@@ -25,6 +25,9 @@ export interface TestMediaOptions {
   /** Video: `WxH` (default 320x180), 30 fps, a keyframe every `gop` frames (default 60). */
   size?: string;
   gop?: number;
+  /** Video codec (default libx264) and B-frames between references (default 0). */
+  videoCodec?: 'libx264' | 'libx265';
+  bframes?: number;
   /** Audio codec: aac (default) or libopus. */
   audioCodec?: 'aac' | 'libopus';
 }
@@ -38,7 +41,7 @@ async function withTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-/** A single-track H.264 fMP4 (no B-frames, fixed GOP). */
+/** A single-track H.264 (or HEVC) fMP4 with a fixed GOP, no B-frames unless asked. */
 export async function makeVideoFmp4(options: TestMediaOptions = {}): Promise<Uint8Array> {
   const gop = String(options.gop ?? 60);
   return withTempDir(async (dir) => {
@@ -46,8 +49,17 @@ export async function makeVideoFmp4(options: TestMediaOptions = {}): Promise<Uin
     await run(FFMPEG, [
       ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
       ...['-i', `testsrc2=size=${options.size ?? '320x180'}:rate=30`],
-      ...['-t', String(options.seconds ?? 3), '-map', '0:v', '-c:v', 'libx264'],
-      ...['-preset', 'veryfast', '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-bf', '0'],
+      ...[
+        '-t',
+        String(options.seconds ?? 3),
+        '-map',
+        '0:v',
+        '-c:v',
+        options.videoCodec ?? 'libx264',
+      ],
+      ...['-preset', 'veryfast', '-g', gop, '-keyint_min', gop, '-sc_threshold', '0'],
+      ...['-bf', String(options.bframes ?? 0)],
+      ...(options.videoCodec === 'libx265' ? ['-x265-params', 'log-level=error'] : []),
       ...['-f', 'mp4', ...CMAF_FLAGS, out],
     ]);
     return new Uint8Array(await readFile(out));
@@ -119,7 +131,8 @@ export async function* streamOf(pieces: Iterable<Uint8Array>): AsyncGenerator<Ui
 export interface ProbedPacket {
   size: string;
   flags: string;
-  dts_time?: string;
+  pts?: number;
+  dts?: number;
 }
 
 /** ffprobe's packets of the first stream: sizes and key flags, to check our parse against. */
@@ -129,7 +142,7 @@ export async function probePackets(bytes: Uint8Array): Promise<ProbedPacket[]> {
     await writeFile(file, bytes);
     const { stdout } = await run(
       FFPROBE,
-      ['-v', 'error', '-show_entries', 'packet=size,flags,dts_time', '-of', 'json', file],
+      ['-v', 'error', '-show_entries', 'packet=size,flags,pts,dts', '-of', 'json', file],
       { maxBuffer: 64 * 1024 * 1024 },
     );
     return (JSON.parse(stdout) as { packets: ProbedPacket[] }).packets;

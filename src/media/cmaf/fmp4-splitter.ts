@@ -106,18 +106,18 @@ export class Fmp4Splitter {
         `not a box at stream offset (type bytes ${JSON.stringify(header.type)})`,
       );
     }
+    if (IGNORED.has(header.type) && header.end > this.#end) {
+      // Dropped as its bytes come, never buffered: no size limit needed.
+      this.#skip = header.end - this.#end;
+      this.#start = this.#end;
+      return undefined;
+    }
     const size = header.end - header.start;
-    if (size > this.#maxBoxBytes) {
+    if (size > this.#maxBoxBytes && !IGNORED.has(header.type)) {
       throw new Fmp4Error(
         'TOO_LARGE',
         `${header.type} box of ${size} bytes exceeds ${this.#maxBoxBytes}`,
       );
-    }
-    if (IGNORED.has(header.type) && header.end > this.#end) {
-      // Dropped as its bytes come, never buffered.
-      this.#skip = header.end - this.#end;
-      this.#start = this.#end;
-      return undefined;
     }
     return header.end <= this.#end ? header : undefined;
   }

@@ -78,6 +78,22 @@ describe('parseFragment', () => {
     }
   });
 
+  test('B-frames: composition offsets give the presentation times ffprobe reads', async () => {
+    const bframes = await split(await makeVideoFmp4({ seconds: 1, bframes: 2 }));
+    const samples = bframes.chunks.flatMap((c) => parseFragment(c.bytes).samples);
+    assert.ok(samples.some((s) => s.compositionOffset !== 0));
+    assert.deepEqual(
+      samples.map((s) => s.decodeTime),
+      bframes.packets.map((p) => p.dts),
+    );
+    // ffprobe applies the edit list (a constant shift); the presentation order must match.
+    const shift = (bframes.packets[0]?.pts ?? 0) - (samples[0]?.compositionOffset ?? 0);
+    assert.deepEqual(
+      samples.map((s) => s.decodeTime + s.compositionOffset + shift),
+      bframes.packets.map((p) => p.pts),
+    );
+  });
+
   test('a sample running past its mdat, or a cut moof, is MALFORMED', () => {
     const chunk = video.chunks[1]?.bytes;
     assert.ok(chunk);

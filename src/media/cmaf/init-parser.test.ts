@@ -68,6 +68,13 @@ describe('parseInit', () => {
     assert.equal(fields.getUint32(12, true), 48000);
   });
 
+  test('HEVC: hev1/hvc1 codec string and the hvcC body as description', async () => {
+    const hevc = parseInit(initOf(await makeVideoFmp4({ seconds: 1, videoCodec: 'libx265' })));
+    assert.match(hevc.codec, /^(hev1|hvc1)\.1\./);
+    assert.equal(hevc.description?.[0], 1, 'hvcC configurationVersion');
+    assert.equal((hevc.description?.[1] ?? 0) & 0x1f, 1, 'Main profile');
+  });
+
   test('a merged init lists both tracks; parseInit refuses it as multi-track', () => {
     const merged = muxInits([video, aac]);
     const tracks = parseInitTracks(merged);
