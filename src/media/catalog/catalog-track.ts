@@ -1,4 +1,4 @@
-import type { InitSegment } from '../cmaf/index.js';
+import { parseInit, type InitSegment, type TrackInfo } from '../cmaf/index.js';
 import { fromBase64, toBase64 } from './base64.js';
 import type { Catalog, CatalogTrack } from './catalog-types.js';
 
@@ -54,4 +54,9 @@ export function audioTracks(catalog: Catalog): CatalogTrack[] {
 /** The track's CMAF header (ftyp + moov) from its base64 initData. */
 export function decodeInitData(track: CatalogTrack): Uint8Array {
   return fromBase64(track.initData);
+}
+
+/** The decoder facts (codec, size, WebCodecs description…) of a catalog track, from its initData. */
+export function catalogTrackInfo(track: CatalogTrack): TrackInfo {
+  return parseInit(decodeInitData(track));
 }

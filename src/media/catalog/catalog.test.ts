@@ -5,7 +5,13 @@ import { makeAudioFmp4, makeVideoFmp4 } from '../cmaf/cmaf-test-kit.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { decodeCatalog, encodeCatalog } from './catalog-codec.js';
 import { CatalogError } from './catalog-error.js';
-import { audioTracks, catalogTrack, decodeInitData, videoRenditions } from './catalog-track.js';
+import {
+  audioTracks,
+  catalogTrack,
+  catalogTrackInfo,
+  decodeInitData,
+  videoRenditions,
+} from './catalog-track.js';
 import type { Catalog, CatalogTrack } from './catalog-types.js';
 
 function initOf(file: Uint8Array): InitSegment {
@@ -66,7 +72,8 @@ describe('catalog', () => {
     );
     assert.equal(video.maxGrpSapStartingType, 2);
     assert.deepEqual(decodeInitData(video), small.bytes);
-    assert.deepEqual(parseInit(decodeInitData(video)), small.track);
+    assert.deepEqual(catalogTrackInfo(video), small.track);
+    assert.deepEqual(catalogTrackInfo(sound), parseInit(audio.bytes));
     assert.equal(sound.codec, 'mp4a.40.2');
     assert.equal(sound.samplerate, 48000);
     assert.equal(sound.channelConfig, '1');

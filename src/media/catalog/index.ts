@@ -4,6 +4,7 @@ export { decodeCatalog, encodeCatalog } from './catalog-codec.js';
 export {
   audioTracks,
   catalogTrack,
+  catalogTrackInfo,
   decodeInitData,
   videoRenditions,
   type CatalogTrackMeta,
