@@ -43,7 +43,6 @@ async function measure(page: Page, source: HlsSource, seconds: number): Promise<
   const last = samples.at(-1) ?? first;
   if (last.errors.length > 0) throw new PlayerError(`hls.js: ${last.errors.join('; ')}`);
   const latencies = samples.flatMap((s) => (s.latencyMs === null ? [] : [s.latencyMs]));
-  console.log('DEBUG', latencies.map(Math.round).join(' '));
   return {
     name: 'HLS (hls.js)',
     joinMs: first.probe.firstFrameMs ?? NaN,

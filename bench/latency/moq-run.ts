@@ -6,7 +6,7 @@ import { bundlePage } from './bundle.js';
 import { BenchChild } from './child.js';
 import { MissingComponentError, PlayerError } from './errors.js';
 import { freePort } from './free-port.js';
-import { moqSampleSchema, type MoqSample } from './page-schemas.js';
+import { moqSampleSchema, watchListSchema, type MoqSample } from './page-schemas.js';
 import { distribution, settlingNote } from './percentiles.js';
 import { probeFigures } from './probe-figures.js';
 import type { ProbeSnapshot } from './probe-types.js';
@@ -16,8 +16,13 @@ import { sleep, waitFor } from './wait.js';
 
 const BIN = (name: string): string => fileURLToPath(new URL(`../../bin/${name}`, import.meta.url));
 const NAME = 'bench';
-/** The publisher's head start, so the viewer joins a stream in its steady state (as for HLS). */
-const PUBLISH_WARMUP_MS = 4000;
+/**
+ * The publisher's head start once the relay lists it, so the viewer joins a stream in its steady
+ * state (the HLS side waits for 3 segments).
+ */
+const PUBLISH_WARMUP_MS = 3000;
+/** The ladder moq-pub encodes; BENCH_MOQ_LADDER=720p isolates the pipeline from encoder load. */
+const LADDER = process.env.BENCH_MOQ_LADDER ?? '1080p,720p,360p';
 /** The same GOP as the HLS baseline's 1 s segments (moq-pub's default is 2 s). */
 const GOP_MS = 1000;
 
@@ -63,8 +68,31 @@ function startPublisher(port: number): BenchChild {
     throw new MissingComponentError('bin/moq-pub.mjs is missing');
   return BenchChild.spawn('moq-pub', process.execPath, [
     ...[BIN('moq-pub.mjs'), '--url', `http://127.0.0.1:${port}/`, '--name', NAME],
-    ...['--test-pattern', '--ladder', '1080p,720p,360p', '--gop-ms', String(GOP_MS)],
+    ...['--test-pattern', '--ladder', LADDER, '--gop-ms', String(GOP_MS)],
   ]);
+}
+
+async function isListed(port: number): Promise<boolean> {
+  const response = await fetch(`http://127.0.0.1:${port}/watch.json`);
+  if (!response.ok) return false;
+  const body = watchListSchema.parse(await response.json());
+  return body.broadcasts.some((b) => b.name === NAME);
+}
+
+/**
+ * Waits for the relay to list the broadcast, then fetches the player script once: the relay
+ * bundles it on first request, a one-off cost no later viewer pays.
+ */
+async function waitForBroadcast(port: number, children: Processes): Promise<void> {
+  await waitFor('the relay to list the broadcast', 60_000, async () => {
+    const failed = failure(children);
+    if (failed) throw failed;
+    return (await isListed(port)) ? true : undefined;
+  });
+  const script = await fetch(`http://127.0.0.1:${port}/player/watch.js`);
+  if (!script.ok) throw new MissingComponentError(`/player/watch.js: HTTP ${script.status}`);
+  await script.arrayBuffer();
+  await sleep(PUBLISH_WARMUP_MS);
 }
 
 async function waitForFirstFrame(page: Page, children: Processes): Promise<MoqSample> {
@@ -79,15 +107,20 @@ async function waitForFirstFrame(page: Page, children: Processes): Promise<MoqSa
   });
 }
 
+const round = (value: number | undefined): string =>
+  value === undefined ? '?' : String(Math.round(value));
+
 function notesOf(first: MoqSample, last: MoqSample, latencies: number[]): string[] {
   const stats = last.stats;
   return [
     settlingNote(latencies, SAMPLE_INTERVAL_MS),
-    `rendition ${stats?.rendition ?? '?'} (ladder 1080p/720p/360p, GOP ${GOP_MS} ms), ` +
+    `rendition ${stats?.rendition ?? '?'} (ladder ${LADDER}, GOP ${GOP_MS} ms), ` +
       `${stats?.mode ?? '?'} mode over ${stats?.transport ?? '?'}`,
-    `player's own figures: joinMs ${first.stats?.joinMs ?? '?'} (from its start()), latency p50 ` +
-      `${stats?.latencyP50Ms ?? '?'} / p95 ${stats?.latencyP95Ms ?? '?'} ms, frames dropped ` +
-      `${stats?.framesDropped ?? '?'}, max render gap ${stats?.maxRenderGapMs ?? '?'} ms`,
+    `player's own figures: joinMs ${round(first.stats?.joinMs)} (from its start(), not from ` +
+      `navigation), latency p50 ${round(stats?.latencyP50Ms)} / p95 ${round(stats?.latencyP95Ms)} ` +
+      `ms, frames dropped ${stats?.framesDropped ?? '?'}, max render gap ` +
+      `${round(stats?.maxRenderGapMs)} ms`,
+    "latency = render wall clock − the frame's prft (wall clock when ffmpeg muxed it)",
   ];
 }
 
@@ -116,6 +149,7 @@ async function watch(port: number, children: Processes, seconds: number): Promis
   try {
     browser = await launchBenchChromium();
     const page = await browser.newPage();
+    page.on('pageerror', (error) => console.log(`MoQ page error: ${error.message}`));
     await page.addInitScript({ content: probe });
     await page.goto(`http://127.0.0.1:${port}/watch/${NAME}`);
     return await measure(page, children, seconds);
@@ -130,7 +164,7 @@ export async function runMoq(seconds: number): Promise<PlayerResult> {
   const children: Processes = { relay: await startRelay(port), pub: undefined };
   try {
     children.pub = startPublisher(port);
-    await sleep(PUBLISH_WARMUP_MS);
+    await waitForBroadcast(port, children);
     const failed = failure(children);
     if (failed) throw failed;
     return await watch(port, children, seconds);

@@ -46,3 +46,8 @@ export const moqSampleSchema = z.object({
   render: probeSnapshotSchema,
 });
 export type MoqSample = z.infer<typeof moqSampleSchema>;
+
+/** The relay's `/watch.json`: the live broadcasts. */
+export const watchListSchema = z.object({
+  broadcasts: z.array(z.object({ name: z.string() })),
+});
