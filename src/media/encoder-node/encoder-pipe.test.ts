@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -33,11 +33,10 @@ function lavfiArgs(seconds: number, withAudio: boolean): string[] {
 }
 
 /** An fMP4 stream as `moq-pub` reads it: a live ffmpeg writing to its stdout. */
-function liveFmp4(seconds: number, withAudio: boolean): Readable {
-  const child = spawn(FFMPEG, ['-re', ...lavfiArgs(seconds, withAudio), ...FMP4_OUT, '-'], {
+function liveFmp4(seconds: number, withAudio: boolean): ChildProcessByStdio<null, Readable, null> {
+  return spawn(FFMPEG, ['-re', ...lavfiArgs(seconds, withAudio), ...FMP4_OUT, '-'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return child.stdout;
 }
 
 async function fmp4Bytes(seconds: number, withAudio: boolean): Promise<Buffer> {
@@ -51,7 +50,7 @@ async function fmp4Bytes(seconds: number, withAudio: boolean): Promise<Buffer> {
 
 test('a piped live fMP4 is remuxed (copy) into a source output and an audio output', async () => {
   const encoder = await Encoder.start({
-    source: { kind: 'pipe', input: liveFmp4(2, true) },
+    source: { kind: 'pipe', input: liveFmp4(2, true).stdout },
     ffmpegPath: FFMPEG,
   });
   assert.deepEqual(
@@ -230,4 +229,27 @@ test('aborting while a pipe source is still silent stops start() with ABORTED', 
     (e: unknown) => e instanceof EncoderError && e.code === 'ABORTED',
   );
   silent.destroy();
+});
+
+test('close() on a live pipe source ends the input to ffmpeg and every output, promptly', async () => {
+  const producer = liveFmp4(30, true);
+  try {
+    const encoder = await Encoder.start({
+      source: { kind: 'pipe', input: producer.stdout },
+      ffmpegPath: FFMPEG,
+      closeGraceMs: 10_000,
+    });
+    const reading = collectOutputs(encoder);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const closingAt = Date.now();
+    await encoder.close();
+    // Well inside the grace period: ffmpeg finished on end of input, not on a signal.
+    assert.ok(Date.now() - closingAt < 5_000, `close took ${Date.now() - closingAt} ms`);
+    await encoder.closed;
+    const outputs = await reading;
+    assert.ok((outputs.get('source')?.byteLength ?? 0) > 10_000);
+    assert.ok((outputs.get('audio')?.byteLength ?? 0) > 1_000);
+  } finally {
+    producer.kill('SIGKILL');
+  }
 });

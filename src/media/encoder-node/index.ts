@@ -1,3 +1,8 @@
+/**
+ * The ffmpeg encoder (Node only): one ffmpeg per broadcast, a ladder of H.264 renditions with
+ * keyframes on identical timestamps plus one audio output, each a single-track CMAF fMP4 byte
+ * stream (`ftyp moov`, then `prft moof mdat` per frame) on a pipe of its own.
+ */
 export { EncoderError, type EncoderErrorCode } from './encoder-error.js';
 export { findFfmpeg, findFfprobe, type FindToolOptions } from './find-ffmpeg.js';
 export { DEFAULT_LADDER, fitLadder, parseLadder, type Rendition } from './rendition.js';
