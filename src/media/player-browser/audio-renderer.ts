@@ -5,6 +5,8 @@ import type { StatsRecorder } from './stats-recorder.js';
 
 /** Closer than this to the running schedule, a buffer joins it gaplessly instead of resyncing. */
 const CONTINUITY_S = 0.03;
+/** Room for decoding and scheduling on top of the measured output latency. */
+const AUDIO_MARGIN_MS = 20;
 
 /**
  * WebCodecs audio: decoded buffers are scheduled on the AudioContext at the time the shared live
@@ -105,10 +107,17 @@ export class AudioRenderer {
     if (this.#context.state !== 'running' || this.#closed) return undefined;
     const due = this.#clock.dueAt(ptsMs);
     if (due === undefined) return undefined;
+    // The output timestamp maps context time to the moment it is heard; before the device
+    // has played anything it is all zeros, and the context's own clock has to do.
     const stamp = this.#context.getOutputTimestamp();
-    const contextNow = stamp.contextTime ?? this.#context.currentTime;
-    const perfNow = stamp.performanceTime ?? performance.now();
+    const heard = (stamp.performanceTime ?? 0) > 0;
+    const contextNow = heard ? (stamp.contextTime ?? 0) : this.#context.currentTime;
+    const perfNow = heard ? (stamp.performanceTime ?? 0) : performance.now();
     const when = contextNow + (due - perfNow) / 1000;
+    const pipelineS = heard
+      ? this.#context.currentTime - contextNow
+      : this.#context.baseLatency + (this.#context.outputLatency || 0);
+    this.#clock.outputLatencyMs = pipelineS * 1000 + AUDIO_MARGIN_MS;
     if (Math.abs(when - this.#nextStart) < CONTINUITY_S) return this.#nextStart;
     if (when < this.#context.currentTime) {
       if (this.#stats.framesRendered > 0) this.#clock.late();

@@ -24,6 +24,7 @@ export class LiveClock {
   #lastLateAt = 0;
   #lastDecayAt = 0;
   #lastTickAt = 0;
+  #outputLatencyMs = 0;
 
   /** A chunk with presentation time `ptsMs` arrived at `arrivalMs` (performance.now()). */
   observe(ptsMs: number, arrivalMs: number): void {
@@ -39,6 +40,14 @@ export class LiveClock {
     if (at - this.#lastLateAt < 250) return; // one burst of lateness is one step
     this.#lastLateAt = at;
     this.#jitterMs = Math.min(MAX_JITTER_MS, this.#jitterMs + JITTER_STEP_MS);
+  }
+
+  /**
+   * How long the audio path takes from scheduling to the speaker: every frame is delayed by it
+   * too, so audio is never due before it can be heard and video stays in sync with it.
+   */
+  set outputLatencyMs(ms: number) {
+    this.#outputLatencyMs = Math.max(0, Math.min(ms, 500));
   }
 
   get jitterMs(): number {
@@ -65,7 +74,7 @@ export class LiveClock {
     const head = this.#samples[0];
     if (!head) return this.#offsetMs;
     this.#decay(at);
-    const target = head.lag + this.#jitterMs;
+    const target = head.lag + this.#jitterMs + this.#outputLatencyMs;
     const elapsed = Math.max(0, at - this.#lastTickAt);
     this.#lastTickAt = at;
     const behind = this.#offsetMs === undefined ? Infinity : this.#offsetMs - target;

@@ -1,9 +1,9 @@
 import type { MoqSession } from '../../moq/index.js';
 import { CATALOG_TRACK, type Catalog } from '../catalog/catalog-types.js';
 import { audioTracks, videoRenditions } from '../catalog/index.js';
+import { readCatalogs } from '../packager/index.js';
 import { AbrController } from './abr-controller.js';
 import { BufferedPlayback } from './buffered-playback.js';
-import { catalogs } from './catalog-reader.js';
 import { connectRelay } from './connect-relay.js';
 import { mediaTrack, renditionInfo, type MediaTrack } from './media-track.js';
 import type { Playback, PlaybackContext } from './playback.js';
@@ -152,10 +152,14 @@ export class Player {
       (error: unknown) => this.#end(error instanceof Error ? error : new Error(String(error))),
     );
     const consumer = await this.#session.subscribe(this.#namespace, CATALOG_TRACK);
-    const updates = catalogs(consumer, signal);
-    const first = await updates.next();
-    if (first.done) throw new PlayerError('NO_CATALOG', `${this.#options.name} has no catalog`);
-    this.#useCatalog(first.value);
+    const updates = readCatalogs(consumer, signal);
+    // A broadcast that is still starting lists its tracks one by one: wait for a video track.
+    for (;;) {
+      const next = await updates.next();
+      if (next.done) throw new PlayerError('NO_CATALOG', `${this.#options.name} has no catalog`);
+      this.#useCatalog(next.value);
+      if (this.#videoTracks.length > 0) break;
+    }
     void this.#followCatalog(updates);
     const start =
       this.#byLabel(this.#choice) ??
@@ -211,7 +215,7 @@ export class Player {
   }
 
   #switchTo(track: MediaTrack): void {
-    if (!this.#playback || track === this.#target) return;
+    if (!this.#playback || track.entry.name === this.#target?.entry.name) return;
     this.#target = track;
     this.#playback.switchVideo(track, this.#abort.signal).catch((e: unknown) => this.#fail(e));
   }

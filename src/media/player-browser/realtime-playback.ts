@@ -17,7 +17,7 @@ interface VideoSource {
   held: ReceivedObject[];
 }
 
-/** A switch point must be due at least this far in the future, so its keyframe decodes in time. */
+/** Closer than this to its due time, a switch point goes ahead without waiting for the old one. */
 const SWITCH_MARGIN_MS = 40;
 /** Without a render for this long while media is due, playback counts as stalled. */
 const STALL_MS = 500;
@@ -182,11 +182,9 @@ export class RealtimePlayback implements Playback {
     if (this.#oldReached(source) || this.#switchDueSoon(source)) this.#commit(source);
   }
 
-  /** A keyframe not yet due (with a margin to decode it) and after what is on screen. */
+  /** A keyframe after what is on screen (if it arrives late, it is late in either rendition). */
   #canSwitchAt(ptsMs: number): boolean {
-    if (ptsMs <= this.#video.lastRenderedPtsMs) return false;
-    const due = this.#clock.dueAt(ptsMs);
-    return due === undefined || due - performance.now() > SWITCH_MARGIN_MS;
+    return ptsMs > this.#video.lastRenderedPtsMs;
   }
 
   #oldReached(pending: VideoSource): boolean {

@@ -3,6 +3,10 @@ import type { MediaTrack, TimedSample } from './media-track.js';
 import { PlayerError } from './player-error.js';
 import type { StatsRecorder } from './stats-recorder.js';
 
+const MAX_PENDING_TIMES = 256;
+/** A frame this late still shows (catching up at the display rate); later ones are dropped. */
+const LATE_TOLERANCE_MS = 100;
+
 interface QueuedFrame {
   frame: VideoFrame;
   ptsMs: number;
@@ -21,6 +25,8 @@ export class VideoRenderer {
   readonly #stats: StatsRecorder;
   readonly #onError: (error: PlayerError) => void;
   #decoder: VideoDecoder;
+  /** Decoders retired by a switch, with the time from which their frames are not wanted. */
+  readonly #cutoffs = new WeakMap<VideoDecoder, number>();
   #queue: QueuedFrame[] = [];
   #producerTimes = new Map<number, number | undefined>();
   #needKeyframe = true;
@@ -76,18 +82,26 @@ export class VideoRenderer {
   }
 
   /**
-   * Switches rendition at a keyframe `atPtsMs`: what the old one decoded from there on is
-   * dropped (the new one replaces it), and so is anything it still had queued in the decoder.
+   * Switches rendition at a keyframe `atPtsMs` with a fresh decoder: the old one finishes what
+   * it holds (frames before the switch point still show) and anything it makes from the switch
+   * point on is dropped, replaced by the new rendition's frames.
    */
   switchTo(track: MediaTrack, atPtsMs: number): void {
-    this.#decoder.reset();
-    this.#producerTimes.clear();
+    const old = this.#decoder;
+    this.#cutoffs.set(old, atPtsMs);
+    if (old.state === 'configured') {
+      old.flush().then(
+        () => old.close(),
+        () => undefined, // closed or failed meanwhile: nothing left to finish
+      );
+    }
     this.#queue = this.#queue.filter((queued) => {
       if (queued.ptsMs < atPtsMs) return true;
       queued.frame.close();
       return false;
     });
     this.#lastQueuedPtsMs = Math.min(this.#lastQueuedPtsMs, atPtsMs);
+    this.#decoder = this.#newDecoder();
     this.configure(track);
   }
 
@@ -98,6 +112,11 @@ export class VideoRenderer {
       this.#needKeyframe = false;
       const timestamp = Math.round(ptsMs * 1000);
       this.#producerTimes.set(timestamp, producerTimeMs);
+      // Frames a retired decoder never hands out leave entries behind: keep the newest only.
+      if (this.#producerTimes.size > MAX_PENDING_TIMES) {
+        const oldest = this.#producerTimes.keys().next();
+        if (!oldest.done) this.#producerTimes.delete(oldest.value);
+      }
       this.#lastQueuedPtsMs = Math.max(this.#lastQueuedPtsMs, ptsMs);
       this.#decoder.decode(
         new EncodedVideoChunk({
@@ -120,13 +139,18 @@ export class VideoRenderer {
   }
 
   #newDecoder(): VideoDecoder {
-    return new VideoDecoder({
-      output: (frame) => this.#onFrame(frame),
+    const decoder: VideoDecoder = new VideoDecoder({
+      output: (frame) => {
+        const cutoff = this.#cutoffs.get(decoder);
+        if (cutoff !== undefined && frame.timestamp / 1000 >= cutoff) frame.close();
+        else this.#onFrame(frame);
+      },
       error: (error) => {
-        if (this.#closed) return;
+        if (this.#closed || this.#cutoffs.has(decoder)) return;
         this.#onError(new PlayerError('DECODE_FAILED', `video decoder: ${error.message}`));
       },
     });
+    return decoder;
   }
 
   #onFrame(frame: VideoFrame): void {
@@ -154,12 +178,16 @@ export class VideoRenderer {
     this.#frameRequest = requestAnimationFrame(() => this.#render());
     const now = this.#clock.nowMs();
     if (now === undefined) return;
-    let show: QueuedFrame | undefined;
-    while ((this.#queue[0]?.ptsMs ?? Infinity) <= now) {
-      if (show) this.#drop(show);
-      show = this.#queue.shift();
+    // One frame per display refresh, oldest first: a short burst of late frames plays out a
+    // little faster instead of being skipped; frames later than the tolerance are dropped.
+    while (this.#queue.length > 1) {
+      const [head, next] = this.#queue as [QueuedFrame, QueuedFrame];
+      if (next.ptsMs > now || now - head.ptsMs <= LATE_TOLERANCE_MS) break;
+      this.#drop(head);
+      this.#queue.shift();
     }
-    if (show) this.#draw(show);
+    const head = this.#queue[0];
+    if (head && head.ptsMs <= now) this.#draw(this.#queue.shift() as QueuedFrame);
   }
 
   #drop(queued: QueuedFrame): void {

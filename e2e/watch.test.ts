@@ -1,0 +1,167 @@
+/**
+ * The watch page end to end: a real encoder publishes a 720p/360p + audio test pattern into a
+ * real relay, and headless Chromium plays it from the relay's own /watch page over native
+ * WebTransport — real-time on WebCodecs, a hand-picked rendition switch, buffered on MSE, and
+ * the broadcast ending.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { PlayerStats } from '../src/media/player-browser/index.js';
+import { Relay } from '../src/relay/index.js';
+import { chromiumAvailable, launchChromium } from './chromium.js';
+import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
+
+const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
+const NAME = 'e2e/pattern';
+const PLAY_SECONDS = 20;
+
+function stats(page: Page): Promise<PlayerStats> {
+  return page.evaluate(() => {
+    const player = (window as unknown as { moqPlayer?: { stats(): PlayerStats } }).moqPlayer;
+    if (!player) throw new Error('no window.moqPlayer');
+    return player.stats();
+  });
+}
+
+function resetStats(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    (window as unknown as { moqPlayer: { resetStats(): void } }).moqPlayer.resetStats();
+  });
+}
+
+async function until(
+  page: Page,
+  check: (s: PlayerStats) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<PlayerStats> {
+  const deadline = Date.now() + timeoutMs;
+  let last: PlayerStats | undefined;
+  while (Date.now() < deadline) {
+    last = await stats(page);
+    if (check(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}; last stats ${JSON.stringify(last)}`);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
+  let relay: Relay;
+  let broadcast: TestBroadcast;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    relay = await Relay.start({ port: 0, host: '127.0.0.1' });
+    broadcast = await publishTestPattern(relay, NAME, '720p,360p');
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await broadcast?.close();
+    await relay?.close();
+  });
+
+  test('/watch lists the live broadcast and links to its page', async () => {
+    const listing = await page.goto(`http://127.0.0.1:${relay.port}/watch`);
+    assert.equal(listing?.status(), 200);
+    const href = await page.getAttribute('ul.broadcasts a', 'href');
+    assert.equal(href, `/watch/${NAME}`);
+    assert.equal(await page.textContent('ul.broadcasts a'), NAME);
+  });
+
+  test('real-time: 20 s of continuous video at ≥ 25 fps, audio, latency under a second', async () => {
+    await page.goto(`http://127.0.0.1:${relay.port}/watch/${NAME}?rendition=720p`);
+    const started = await until(page, (s) => s.state === 'playing', 20_000, 'playback');
+    assert.equal(started.transport, 'webtransport');
+    assert.equal(started.mode, 'realtime');
+    assert.equal(started.rendition, '720p');
+    assert.deepEqual(
+      started.renditions.map((r) => r.label),
+      ['360p', '720p'],
+    );
+    await sleep(2000); // past the join burst
+    await resetStats(page);
+    const encodedBefore = broadcast.encoder.progress()?.frame ?? 0;
+    await sleep(PLAY_SECONDS * 1000);
+    const s = await stats(page);
+    const fps = s.framesRendered / PLAY_SECONDS;
+    // The source's own pace: on a loaded machine ffmpeg may fall below real time, and no
+    // player can show frames that were never made.
+    const sourceFps = ((broadcast.encoder.progress()?.frame ?? 0) - encodedBefore) / PLAY_SECONDS;
+    console.log(
+      `real-time 720p: ${fps.toFixed(1)} fps (source ${sourceFps.toFixed(1)}), decoded ${s.framesDecoded}, dropped ` +
+        `${s.framesDropped}, max gap ${Math.round(s.maxRenderGapMs)} ms, latency p50 ` +
+        `${Math.round(s.latencyP50Ms ?? -1)} p95 ${Math.round(s.latencyP95Ms ?? -1)} ms, join ` +
+        `${Math.round(started.joinMs ?? -1)} ms, audio frames ${s.audioFramesPlayed}`,
+    );
+    assert.equal(s.state, 'playing');
+    const wanted = sourceFps >= 27.5 ? 25 : 0.9 * sourceFps;
+    assert.ok(fps >= wanted, `rendered ${fps.toFixed(1)} fps of the source's ${sourceFps}`);
+    assert.ok(s.maxRenderGapMs < 500, `longest render gap ${s.maxRenderGapMs} ms`);
+    assert.ok(s.audioFramesPlayed > PLAY_SECONDS * 20, `audio frames ${s.audioFramesPlayed}`);
+    assert.ok((s.latencyP50Ms ?? Infinity) < 1000, `latency p50 ${s.latencyP50Ms} ms`);
+    const readout = await page.textContent('.moq-latency');
+    assert.match(readout ?? '', /^latency \d+ ms$/);
+    assert.ok(await page.isVisible('.moq-latency'));
+    assert.match((await page.textContent('.moq-info')) ?? '', /720p · [\d.]+ (M|k)bps/);
+    await page.screenshot({ path: '/tmp/watch.png' });
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('switching to 360p by hand: rendition changes, playback never stalls 500 ms', async () => {
+    await resetStats(page);
+    await page.selectOption('select.moq-quality', '360p');
+    const switched = await until(page, (s) => s.rendition === '360p', 10_000, 'the switch');
+    await sleep(3000);
+    const s = await stats(page);
+    console.log(
+      `switch 720p → 360p: took effect after ${switched.framesRendered} frames, max gap ` +
+        `${Math.round(s.maxRenderGapMs)} ms across it, ${s.framesRendered} frames rendered`,
+    );
+    assert.equal(s.rendition, '360p');
+    assert.equal(s.renditionChoice, '360p');
+    assert.ok(s.switches >= 1);
+    assert.equal(s.state, 'playing');
+    assert.ok(s.maxRenderGapMs < 500, `longest render gap across the switch ${s.maxRenderGapMs}`);
+    assert.ok(s.framesRendered > 3 * 25, `${s.framesRendered} frames in ~3 s after the switch`);
+  });
+
+  test('buffered mode (MSE) plays after the mode toggle', async () => {
+    await page.click('button.moq-mode');
+    await until(page, (s) => s.mode === 'buffered', 2000, 'buffered mode');
+    assert.ok(await page.isVisible('video.moq-video'));
+    assert.equal(await page.$('canvas.moq-canvas'), null);
+    await until(page, (s) => s.state === 'playing', 15_000, 'MSE playback');
+    await resetStats(page);
+    await sleep(8000);
+    const s = await stats(page);
+    const fps = s.framesRendered / 8;
+    console.log(
+      `buffered: ${fps.toFixed(1)} fps, buffer ${Math.round(s.bufferMs)} ms, latency p50 ` +
+        `${Math.round(s.latencyP50Ms ?? -1)} ms, max gap ${Math.round(s.maxRenderGapMs)} ms`,
+    );
+    assert.equal(s.mode, 'buffered');
+    assert.ok(fps >= 20, `MSE rendered ${fps.toFixed(1)} fps`);
+    assert.ok(s.audioFramesPlayed > 0, 'audio advanced');
+    assert.ok((s.latencyP50Ms ?? Infinity) < 4000, `latency p50 ${s.latencyP50Ms}`);
+  });
+
+  test('the publisher ending the broadcast shows "Broadcast ended"', async () => {
+    await broadcast.close();
+    await until(page, (s) => s.state === 'ended', 10_000, 'the end');
+    const message = await page.textContent('.moq-message');
+    assert.match(message ?? '', /^Broadcast ended: .+/);
+    const listing: unknown = await (
+      await fetch(`http://127.0.0.1:${relay.port}/watch.json`)
+    ).json();
+    assert.deepEqual(listing, { broadcasts: [] });
+  });
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { BroadcastProducer } from '../../moq/index.js';
+import { Relay } from '../relay.js';
+import { contentSecurityPolicy, nameFromPath } from './watch-routes.js';
+
+let relay: Relay;
+let base: string;
+
+before(async () => {
+  relay = await Relay.start({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${relay.port}`;
+});
+
+after(() => relay.close());
+
+test('/watch lists live broadcasts as links, HTML and JSON; an ended one disappears', async () => {
+  const live = new BroadcastProducer(['team', 'show <1>']);
+  relay.origin.publish(live);
+  const html = await (await fetch(`${base}/watch`)).text();
+  assert.match(html, /<a href="\/watch\/team\/show%20%3C1%3E">team\/show &lt;1&gt;<\/a>/);
+  const json = (await (await fetch(`${base}/watch.json`)).json()) as {
+    broadcasts: Array<{ name: string; url: string }>;
+  };
+  assert.deepEqual(json.broadcasts, [{ name: 'team/show <1>', url: '/watch/team/show%20%3C1%3E' }]);
+  live.close();
+  const after: unknown = await (await fetch(`${base}/watch.json`)).json();
+  assert.deepEqual(after, { broadcasts: [] });
+  assert.match(await (await fetch(`${base}/watch`)).text(), /Nothing is live/);
+});
+
+test('/watch/NAME (NAME with slashes) is the watch page, escaped, under a strict CSP', async () => {
+  const response = await fetch(`${base}/watch/a/b/%3Cscript%3E?mode=buffered`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+  const csp = response.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'self'(;|$)/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.doesNotMatch(csp, /unsafe/);
+  const html = await response.text();
+  assert.match(html, /<h1>a\/b\/&lt;script&gt;<\/h1>/);
+  assert.doesNotMatch(html, /<script>/);
+  assert.match(html, /<script type="module" src="\/player\/watch.js"><\/script>/);
+  assert.equal((await fetch(`${base}/watch/`)).status, 404);
+  assert.equal((await fetch(`${base}/watch/%E0%A4%A`)).status, 404);
+});
+
+test('/player/watch.js is the bundled player (built on demand in a fresh checkout)', async () => {
+  const response = await fetch(`${base}/player/watch.js`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type') ?? '', /^text\/javascript/);
+  const script = await response.text();
+  assert.ok(script.length > 50_000, `bundle is ${script.length} bytes`);
+  assert.match(script, /moqPlayer/);
+  assert.doesNotMatch(script, /from ?"node:/, 'no Node built-ins in the browser bundle');
+  const css = await fetch(`${base}/player/watch.css`);
+  assert.equal(css.status, 200);
+});
+
+test('broadcast names come from the path, decoded part by part', () => {
+  assert.equal(nameFromPath('/watch/a/b%2Fc/d?x=1'), 'a/b/c/d');
+  assert.equal(nameFromPath('/watch/'), undefined);
+  assert.equal(nameFromPath('/watch/%ZZ'), undefined);
+  assert.equal(nameFromPath('/other/a'), undefined);
+  assert.match(
+    contentSecurityPolicy('127.0.0.1:4443'),
+    /connect-src 'self' https:\/\/127\.0\.0\.1:4443 /,
+  );
+});
