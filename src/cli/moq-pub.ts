@@ -1,0 +1,213 @@
+import {
+  BroadcastProducer,
+  MoqError,
+  PublishNamespaceErrorCode,
+  SessionCloseCode,
+  type MoqSession,
+} from '../moq/index.js';
+import {
+  DEFAULT_LADDER,
+  Encoder,
+  EncoderError,
+  parseLadder,
+  type EncodedOutput,
+  type EncoderSource,
+  type Rendition,
+} from '../media/encoder-node/index.js';
+import { MediaPackager } from '../media/packager/index.js';
+import { CliError, ExitCode, describeError } from './cli-error.js';
+import { PUB_USAGE, parsePubArgs, type PubConfig } from './pub-args.js';
+import { PubStatus } from './pub-status.js';
+import {
+  closeRelaySession,
+  moqErrorText,
+  onStopSignal,
+  openRelaySession,
+} from './relay-session.js';
+import { isEntryPoint, packageVersion, runCli } from './run.js';
+
+export const usage = PUB_USAGE;
+
+/** The video ladder is one switching set (CMSF §Switching sets): one altGroup for all. */
+const VIDEO_ALT_GROUP = 1;
+
+/** moq-pub: encodes a source and publishes it until it ends; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const command = parsePubArgs(argv);
+  if (command.kind === 'help') {
+    process.stdout.write(`${PUB_USAGE}\n`);
+    return ExitCode.OK;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`moq-pub ${packageVersion()}\n`);
+    return ExitCode.OK;
+  }
+  const { config } = command;
+  const ladder = ladderOf(config);
+  // The source is checked (file, video stream, ffmpeg) before the relay is bothered.
+  const encoder = await startEncoder(config, ladder);
+  let opened;
+  try {
+    opened = await openRelaySession(config.url, config.transport);
+  } catch (error) {
+    void encoder.close('the relay is unreachable');
+    throw error;
+  }
+  try {
+    return await publish(opened.session, encoder, config);
+  } finally {
+    void encoder.close('moq-pub is exiting');
+    await closeRelaySession(opened);
+  }
+}
+
+function ladderOf(config: PubConfig): readonly Rendition[] {
+  if (config.ladder === undefined) return DEFAULT_LADDER;
+  try {
+    return parseLadder(config.ladder);
+  } catch (error) {
+    throw new CliError('USAGE', `--ladder: ${describeError(error)}`);
+  }
+}
+
+async function startEncoder(config: PubConfig, ladder: readonly Rendition[]): Promise<Encoder> {
+  try {
+    return await Encoder.start({
+      source: encoderSource(config),
+      ladder,
+      audio: config.audio,
+      gopMs: config.gopMs,
+      ...(config.durationMs !== undefined ? { durationMs: config.durationMs } : {}),
+    });
+  } catch (error) {
+    throw mediaError(error);
+  }
+}
+
+function encoderSource(config: PubConfig): EncoderSource {
+  const { source } = config;
+  if (source.kind === 'stdin') {
+    return { kind: 'pipe', input: process.stdin, copy: !source.transcode };
+  }
+  return source;
+}
+
+function mediaError(error: unknown): CliError {
+  if (error instanceof CliError) return error;
+  const code = error instanceof EncoderError ? error.code : 'ENCODER';
+  return new CliError('MEDIA', `${describeError(error)} [${code}]`, { cause: error });
+}
+
+/**
+ * Announces the broadcast, feeds every encoder output through the packager, and runs until the
+ * source ends (exit 0), the encoder dies (viewers see the broadcast end with the reason; exit 6),
+ * the session fails (exit 5), GOAWAY, or SIGINT/SIGTERM (a clean end, exit 0).
+ */
+async function publish(session: MoqSession, encoder: Encoder, config: PubConfig): Promise<number> {
+  const broadcast = new BroadcastProducer(config.namespace);
+  const packager = new MediaPackager(broadcast);
+  try {
+    await session.publish(broadcast);
+  } catch (error) {
+    throw announceRefused(config, error);
+  }
+  const name = config.namespace.join('/');
+  process.stderr.write(`moq-pub: live as ${name}; watch at ${watchUrl(config, name)}\n`);
+  const stop = new AbortController();
+  const status = new PubStatus(encoder, packager, (line) => process.stderr.write(`${line}\n`));
+  // Once one outcome decided, the others (our own close, the encoder's exit) stay quiet.
+  const say = (line: string): number => {
+    if (!stop.signal.aborted) process.stderr.write(`moq-pub: ${line}\n`);
+    return ExitCode.OK;
+  };
+  const tracks = encoder.outputs.map((output) =>
+    packager.addTrack(trackMeta(output), untilEncoderEnds(output, encoder), stop.signal),
+  );
+  try {
+    return await Promise.race([
+      finished(encoder, packager, tracks).then(() => say('the source ended')),
+      sessionEnded(session).then(() => say('the relay closed the session')),
+      session.goaway.then(() => say('the relay sent GOAWAY: ending the broadcast')),
+      onStopSignal().then((signal) => say(`${signal}: ending the broadcast`)),
+    ]);
+  } finally {
+    status.stop();
+    stop.abort();
+    void encoder.close('the broadcast ended');
+    packager.close();
+    broadcast.close();
+  }
+}
+
+function trackMeta(output: EncodedOutput): Parameters<MediaPackager['addTrack']>[0] {
+  const video = output.role === 'video';
+  return {
+    name: output.name,
+    role: output.role,
+    label: output.name,
+    bitrateBps: output.bitrateBps,
+    ...(output.rendition ? { framerate: output.rendition.framerate } : {}),
+    ...(video ? { altGroup: VIDEO_ALT_GROUP } : {}),
+  };
+}
+
+/**
+ * An output's bytes, then the encoder's fate: a clean exit ends the track cleanly, a crash ends
+ * it with the crash's reason, so viewers learn why the broadcast stopped.
+ */
+async function* untilEncoderEnds(
+  output: EncodedOutput,
+  encoder: Encoder,
+): AsyncGenerator<Uint8Array> {
+  yield* output.stream;
+  await encoder.closed;
+}
+
+async function finished(
+  encoder: Encoder,
+  packager: MediaPackager,
+  tracks: Promise<void>[],
+): Promise<void> {
+  try {
+    await Promise.all([encoder.closed, ...tracks]);
+  } catch (error) {
+    const failure = mediaError(error);
+    packager.close(new Error(failure.message));
+    throw failure;
+  }
+}
+
+async function sessionEnded(session: MoqSession): Promise<void> {
+  try {
+    await session.closed;
+  } catch (error) {
+    throw new CliError('SESSION_ERROR', `session ended: ${moqErrorText(error, SessionCloseCode)}`, {
+      cause: error,
+    });
+  }
+}
+
+function announceRefused(config: PubConfig, error: unknown): CliError {
+  const name = config.namespace.join('/');
+  const scoped = error instanceof MoqError && error.scope === 'request';
+  if (!scoped) {
+    const text = moqErrorText(error, SessionCloseCode);
+    return new CliError('SESSION_ERROR', `announcing ${name} failed: ${text}`, { cause: error });
+  }
+  const text = moqErrorText(error, PublishNamespaceErrorCode);
+  const taken = /already published|taken/i.test(error.reason);
+  const hint = taken ? `; the name is taken on this relay: choose another with --name` : '';
+  return new CliError('REFUSED', `the relay refused broadcast ${name}: ${text}${hint}`, {
+    cause: error,
+  });
+}
+
+function watchUrl(config: PubConfig, name: string): string {
+  const base = new URL(config.url);
+  base.protocol = 'http:';
+  return new URL(`/watch/${name}`, base).href;
+}
+
+if (isEntryPoint(import.meta.url)) {
+  await runCli('moq-pub', PUB_USAGE, () => main(process.argv.slice(2)));
+}

@@ -1,0 +1,228 @@
+import { once } from 'node:events';
+import {
+  MoqError,
+  PublishDoneCode,
+  SessionCloseCode,
+  SubscribeErrorCode,
+  type MoqSession,
+  type TrackConsumer,
+} from '../moq/index.js';
+import {
+  CATALOG_TRACK,
+  audioTracks,
+  decodeInitData,
+  videoRenditions,
+  type Catalog,
+  type CatalogTrack,
+} from '../media/catalog/index.js';
+import { muxInits, setTrackId } from '../media/cmaf/index.js';
+import { readCatalogs, readMedia } from '../media/packager/index.js';
+import { CliError, ExitCode, describeError } from './cli-error.js';
+import {
+  closeRelaySession,
+  moqErrorText,
+  onStopSignal,
+  openRelaySession,
+} from './relay-session.js';
+import { isEntryPoint, packageVersion, runCli } from './run.js';
+import { SUB_USAGE, parseSubArgs, type SubConfig } from './sub-args.js';
+
+export const usage = SUB_USAGE;
+
+/** How long the catalog may take to arrive before we say the broadcast is not there. */
+const CATALOG_TIMEOUT_MS = 10_000;
+
+/** moq-sub: writes a broadcast as fragmented MP4 to stdout; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const command = parseSubArgs(argv);
+  if (command.kind === 'help') {
+    process.stdout.write(`${SUB_USAGE}\n`);
+    return ExitCode.OK;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`moq-sub ${packageVersion()}\n`);
+    return ExitCode.OK;
+  }
+  const { config } = command;
+  const opened = await openRelaySession(config.url, config.transport);
+  const stop = new AbortController();
+  try {
+    return await Promise.race([
+      subscribe(opened.session, config, stop.signal),
+      sessionEnded(opened.session, stop.signal),
+      onStopSignal().then(() => ExitCode.OK),
+      stdoutClosed(),
+      ...(config.durationMs !== undefined ? [after(config.durationMs, stop.signal)] : []),
+    ]);
+  } finally {
+    stop.abort();
+    await closeRelaySession(opened);
+  }
+}
+
+async function subscribe(
+  session: MoqSession,
+  config: SubConfig,
+  signal: AbortSignal,
+): Promise<number> {
+  const catalog = await firstCatalog(session, config, signal);
+  if (config.catalog) {
+    await write(`${JSON.stringify(catalog, null, 2)}\n`);
+    return ExitCode.OK;
+  }
+  const tracks = chooseTracks(catalog, config);
+  await write(muxInits(tracks.map((track) => decodeInitData(track))));
+  const consumers = await subscribeAligned(session, config, tracks);
+  signal.addEventListener('abort', () => consumers.forEach((c) => c.close()), { once: true });
+  const copies = consumers.map((consumer, index) => copyTrack(consumer, index + 1, signal));
+  try {
+    await Promise.all(copies);
+  } catch (error) {
+    if (signal.aborted) return ExitCode.OK;
+    return broadcastEnded(error);
+  }
+  process.stderr.write('moq-sub: the broadcast ended\n');
+  return ExitCode.OK;
+}
+
+async function firstCatalog(
+  session: MoqSession,
+  config: SubConfig,
+  signal: AbortSignal,
+): Promise<Catalog> {
+  const name = config.namespace.join('/');
+  let consumer: TrackConsumer;
+  try {
+    consumer = await session.subscribe(config.namespace, CATALOG_TRACK, { priority: 0 });
+  } catch (error) {
+    const text = moqErrorText(error, SubscribeErrorCode);
+    throw new CliError('REFUSED', `no broadcast ${name} on the relay: ${text}`, { cause: error });
+  }
+  const timeout = AbortSignal.any([signal, AbortSignal.timeout(CATALOG_TIMEOUT_MS)]);
+  try {
+    const first = await readCatalogs(consumer, timeout).next();
+    if (first.done) throw new Error('the catalog track ended before any catalog');
+    return first.value;
+  } catch (error) {
+    const why = timeout.aborted
+      ? `none within ${CATALOG_TIMEOUT_MS / 1000} s`
+      : describeError(error);
+    throw new CliError('REFUSED', `no catalog for ${name}: ${why}`, { cause: error });
+  } finally {
+    consumer.close();
+  }
+}
+
+/** The chosen video rendition(s), then audio unless left out. */
+export function chooseTracks(catalog: Catalog, config: SubConfig): CatalogTrack[] {
+  const videos = videoRenditions(catalog);
+  let chosen: CatalogTrack[];
+  if (config.rendition === 'all') chosen = videos;
+  else if (config.rendition === undefined) chosen = videos.slice(0, 1);
+  else {
+    const match = videos.find((v) => v.name === config.rendition || v.label === config.rendition);
+    if (!match) {
+      const names = videos.map((v) => v.name).join(', ') || 'none';
+      throw new CliError('REFUSED', `no rendition ${config.rendition} (renditions: ${names})`);
+    }
+    chosen = [match];
+  }
+  const audio = config.audio ? audioTracks(catalog).slice(0, 1) : [];
+  const tracks = [...chosen, ...audio];
+  if (tracks.length === 0) throw new CliError('REFUSED', 'the catalog lists no media tracks');
+  return tracks;
+}
+
+/**
+ * Subscribes the first track at its newest group, the others from that same group number:
+ * the renditions are time-aligned by group (CMSF §Switching sets), so the file starts at one
+ * instant across all of them.
+ */
+async function subscribeAligned(
+  session: MoqSession,
+  config: SubConfig,
+  tracks: CatalogTrack[],
+): Promise<TrackConsumer[]> {
+  const [first, ...rest] = tracks;
+  if (!first) return [];
+  const lead = await subscribeTrack(session, config, first, 'latest');
+  const group = lead.latestGroupId;
+  const start = group === undefined ? 'latest' : { group };
+  const others = await Promise.all(
+    rest.map((track) => subscribeTrack(session, config, track, start)),
+  );
+  return [lead, ...others];
+}
+
+async function subscribeTrack(
+  session: MoqSession,
+  config: SubConfig,
+  track: CatalogTrack,
+  start: 'latest' | { group: number },
+): Promise<TrackConsumer> {
+  try {
+    return await session.subscribe(config.namespace, track.name, { start });
+  } catch (error) {
+    const text = moqErrorText(error, SubscribeErrorCode);
+    throw new CliError('REFUSED', `subscribing ${track.name} failed: ${text}`, { cause: error });
+  }
+}
+
+/** Every object of a track, its moof re-labelled as the file's track `trackId`. */
+async function copyTrack(
+  consumer: TrackConsumer,
+  trackId: number,
+  signal: AbortSignal,
+): Promise<void> {
+  for await (const object of readMedia(consumer, signal)) {
+    await write(setTrackId(object.payload, trackId));
+  }
+}
+
+async function write(data: Uint8Array | string): Promise<void> {
+  if (process.stdout.write(data)) return;
+  await once(process.stdout, 'drain');
+}
+
+function broadcastEnded(error: unknown): number {
+  const scoped = error instanceof MoqError && error.scope === 'request';
+  const text = moqErrorText(error, scoped ? PublishDoneCode : SessionCloseCode);
+  if (scoped && error.code === PublishDoneCode.GOING_AWAY) {
+    process.stderr.write(`moq-sub: the publisher went away: ${text}\n`);
+    return ExitCode.OK;
+  }
+  throw new CliError('SESSION_ERROR', `the broadcast ended with an error: ${text}`, {
+    cause: error,
+  });
+}
+
+/** The session ending on its own; after our own stop it is not news. */
+async function sessionEnded(session: MoqSession, stopped: AbortSignal): Promise<number> {
+  try {
+    await session.closed;
+  } catch (error) {
+    if (stopped.aborted) return ExitCode.OK;
+    const text = moqErrorText(error, SessionCloseCode);
+    throw new CliError('SESSION_ERROR', `session ended: ${text}`, { cause: error });
+  }
+  if (!stopped.aborted) process.stderr.write('moq-sub: the relay closed the session\n');
+  return ExitCode.OK;
+}
+
+/** A reader that went away (`moq-sub | head`, ffplay closed) is a normal end. */
+function stdoutClosed(): Promise<number> {
+  return new Promise((resolve) => {
+    process.stdout.once('error', () => resolve(ExitCode.OK));
+  });
+}
+
+function after(delayMs: number, signal: AbortSignal): Promise<number> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(ExitCode.OK), delayMs);
+    signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  });
+}
+
+if (isEntryPoint(import.meta.url)) {
+  await runCli('moq-sub', SUB_USAGE, () => main(process.argv.slice(2)));
+}
