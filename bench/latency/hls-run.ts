@@ -3,6 +3,7 @@ import { launchBenchChromium } from './browser.js';
 import { bundlePage } from './bundle.js';
 import { PlayerError } from './errors.js';
 import { startHlsSource, type HlsSource } from './hls-source.js';
+import { pageTimingNote } from './page-timing.js';
 import { hlsSampleSchema, type HlsSample } from './page-schemas.js';
 import { distribution, settlingNote } from './percentiles.js';
 import { probeFigures } from './probe-figures.js';
@@ -43,6 +44,7 @@ async function measure(page: Page, source: HlsSource, seconds: number): Promise<
   const last = samples.at(-1) ?? first;
   if (last.errors.length > 0) throw new PlayerError(`hls.js: ${last.errors.join('; ')}`);
   const latencies = samples.flatMap((s) => (s.latencyMs === null ? [] : [s.latencyMs]));
+  const timing = await pageTimingNote(page);
   return {
     name: 'HLS (hls.js)',
     joinMs: first.probe.firstFrameMs ?? NaN,
@@ -56,6 +58,7 @@ async function measure(page: Page, source: HlsSource, seconds: number): Promise<
         'was spawned (startup; PDT is set when the muxer starts)',
       settlingNote(latencies, SAMPLE_INTERVAL_MS),
       `waiting events ${last.probe.waitingEvents}`,
+      `${timing} (hls.js inline)`,
     ],
   };
 }

@@ -6,6 +6,7 @@ import { bundlePage } from './bundle.js';
 import { BenchChild } from './child.js';
 import { MissingComponentError, PlayerError } from './errors.js';
 import { freePort } from './free-port.js';
+import { pageTimingNote } from './page-timing.js';
 import { moqSampleSchema, watchListSchema, type MoqSample } from './page-schemas.js';
 import { distribution, settlingNote } from './percentiles.js';
 import { probeFigures } from './probe-figures.js';
@@ -110,9 +111,29 @@ async function waitForFirstFrame(page: Page, children: Processes): Promise<MoqSa
 const round = (value: number | undefined): string =>
   value === undefined ? '?' : String(Math.round(value));
 
-function notesOf(first: MoqSample, last: MoqSample, latencies: number[]): string[] {
+/**
+ * moq-pub's last status line (its encoder's fps and speed): below 1× the encoder lags real time,
+ * which prft-based latency cannot show (prft is stamped when ffmpeg muxes, after any backlog).
+ */
+function publisherStatus(pub: BenchChild | undefined): string {
+  const lines = pub?.tail().split('\n') ?? [];
+  return lines.reverse().find((line) => line.startsWith('moq-pub:')) ?? 'moq-pub: no status line';
+}
+
+function publisherSpeed(status: string): number | undefined {
+  const match = /\|\s*([\d.]+)x\s*\|/.exec(status);
+  return match?.[1] ? Number(match[1]) : undefined;
+}
+
+function notesOf(
+  first: MoqSample,
+  last: MoqSample,
+  latencies: number[],
+  pub: BenchChild | undefined,
+): string[] {
   const stats = last.stats;
   return [
+    publisherStatus(pub),
     settlingNote(latencies, SAMPLE_INTERVAL_MS),
     `rendition ${stats?.rendition ?? '?'} (ladder ${LADDER}, GOP ${GOP_MS} ms), ` +
       `${stats?.mode ?? '?'} mode over ${stats?.transport ?? '?'}`,
@@ -130,6 +151,7 @@ async function measure(page: Page, children: Processes, seconds: number): Promis
   const last = samples.at(-1) ?? first;
   const failed = failure(children);
   if (failed) throw failed;
+  const timing = await pageTimingNote(page);
   const latencies = samples.flatMap((s) =>
     s.stats?.latencyMs === undefined ? [] : [s.stats.latencyMs],
   );
@@ -139,7 +161,8 @@ async function measure(page: Page, children: Processes, seconds: number): Promis
     latency: distribution(latencies),
     ...probeFigures(probeOf(first), probeOf(last)),
     maxGapMs: probeOf(last).maxGapMs,
-    notes: notesOf(first, last, latencies),
+    encoderSpeed: publisherSpeed(publisherStatus(children.pub)),
+    notes: [...notesOf(first, last, latencies, children.pub), timing],
   };
 }
 

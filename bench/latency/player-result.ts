@@ -10,6 +10,12 @@ export interface PlayerResult {
   framesPerSecond: number;
   stalls: number;
   maxGapMs: number;
+  /**
+   * The live encoder's speed as a multiple of real time at the end, when known. Below 1 the
+   * stream falls ever further behind its source, and latency from encoder-output timestamps
+   * (prft) does not show it.
+   */
+  encoderSpeed?: number;
   /** Anything the reader needs to weigh the figures (rendition, clock caveats). */
   notes: string[];
 }

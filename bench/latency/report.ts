@@ -17,6 +17,9 @@ export interface BenchResults {
   encoder?: EncoderResult | Error;
 }
 
+/** Below this the live encoder is not keeping up (ffmpeg's speed wobbles a little around 1×). */
+const REAL_TIME = 0.97;
+
 const ms = (value: number): string => (Number.isFinite(value) ? `${Math.round(value)}` : '–');
 const ratio = (a: number, b: number): string =>
   Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(1)}×` : '–';
@@ -83,6 +86,13 @@ function goalLines(results: BenchResults): string[] {
   const lines: string[] = [];
   const { moq, hls, encoder } = results;
   if (moq && !(moq instanceof Error)) {
+    if (moq.encoderSpeed !== undefined && moq.encoderSpeed < REAL_TIME) {
+      lines.push(
+        `WARNING: moq-pub's encoder ran at ${moq.encoderSpeed}× real time: the stream lags its ` +
+          'source more every second, and the MoQ latency (from prft, stamped at encoder output) ' +
+          'leaves that out; the machine is too loaded for this ladder',
+      );
+    }
     lines.push(
       `MoQ latency p50 ≤ ${GOALS.latencyP50Ms} ms: ${verdict(moq.latency.p50 <= GOALS.latencyP50Ms)} (${ms(moq.latency.p50)})`,
     );
