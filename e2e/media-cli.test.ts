@@ -129,7 +129,7 @@ describe('moq-pub → relay → moq-sub', () => {
     const publisher = pub('stdin', ['-'], { stdin: true });
     const ffmpeg = spawn('ffmpeg', [
       ...['-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30'],
-      ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '12'],
+      ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '60'],
       ...['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '30'],
       ...['-bf', '0', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'mp4'],
       ...['-movflags', 'cmaf+separate_moof+empty_moov+default_base_moof+frag_keyframe', '-'],
@@ -147,8 +147,10 @@ describe('moq-pub → relay → moq-sub', () => {
       const audio = streams.find((s) => s.codecType === 'audio');
       assert.ok(video && audio, JSON.stringify(streams));
       assert.equal(`${video.width}x${video.height}`, '640x360');
-      assert.ok(timesOf(packets, video.index).length >= 60);
-      assert.ok(timesOf(packets, audio.index).length >= 100);
+      const frames = timesOf(packets, video.index).length;
+      const audioFrames = timesOf(packets, audio.index).length;
+      assert.ok(frames >= 60, `${frames} video frames in 4 s`);
+      assert.ok(audioFrames >= 100, `${audioFrames} audio frames in 4 s`);
     } finally {
       ffmpeg.kill('SIGKILL');
     }
@@ -205,7 +207,8 @@ describe('moq-pub bad input', () => {
     const viewer = new Cli('moq-sub', ['--url', listening.url, '--name', 'killed'], {
       stdoutFile: join(dir, 'killed.mp4'),
     });
-    await sleep(2000);
+    await viewer.waitForLine('stderr', (l) => l.includes('receiving killed'), LIVE_MS);
+    await sleep(500);
     const { stdout } = await run('pgrep', ['-P', String(publisher.child.pid), 'ffmpeg']);
     const pid = Number(stdout.trim().split('\n')[0]);
     assert.ok(pid > 0, 'ffmpeg is a child of moq-pub');

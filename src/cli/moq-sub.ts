@@ -73,6 +73,8 @@ async function subscribe(
   const tracks = chooseTracks(catalog, config);
   await write(muxInits(tracks.map((track) => decodeInitData(track))));
   const consumers = await subscribeAligned(session, config, tracks);
+  const names = tracks.map((track) => track.name).join(', ');
+  process.stderr.write(`moq-sub: receiving ${config.namespace.join('/')}: ${names}\n`);
   signal.addEventListener('abort', () => consumers.forEach((c) => c.close()), { once: true });
   const copies = consumers.map((consumer, index) => copyTrack(consumer, index + 1, signal));
   try {
@@ -134,9 +136,10 @@ export function chooseTracks(catalog: Catalog, config: SubConfig): CatalogTrack[
 }
 
 /**
- * Subscribes the first track at its newest group, the others from that same group number:
- * the renditions are time-aligned by group (CMSF §Switching sets), so the file starts at one
- * instant across all of them.
+ * Subscribes the first track at its newest group and the other renditions of its switching set
+ * from that same group number: they are time-aligned by group (CMSF §Switching sets), so the
+ * file starts at one instant across all of them. Audio groups are numbered on their own
+ * timeline, so audio starts at its own newest group.
  */
 async function subscribeAligned(
   session: MoqSession,
@@ -147,9 +150,12 @@ async function subscribeAligned(
   if (!first) return [];
   const lead = await subscribeTrack(session, config, first, 'latest');
   const group = lead.latestGroupId;
-  const start = group === undefined ? 'latest' : { group };
+  const alignedWith = (track: CatalogTrack): boolean =>
+    group !== undefined && track.altGroup !== undefined && track.altGroup === first.altGroup;
   const others = await Promise.all(
-    rest.map((track) => subscribeTrack(session, config, track, start)),
+    rest.map((track) =>
+      subscribeTrack(session, config, track, alignedWith(track) ? { group: group ?? 0 } : 'latest'),
+    ),
   );
   return [lead, ...others];
 }
