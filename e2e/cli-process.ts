@@ -19,6 +19,7 @@ export interface CliOptions {
   stdoutFile?: string;
   /** Give the process a stdin pipe (`child.stdin`). */
   stdin?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A CLI run through its bin/ launcher, with its output kept line by line. */
@@ -32,6 +33,7 @@ export class Cli {
     const out = options.stdoutFile ? openSync(options.stdoutFile, 'w') : 'pipe';
     this.child = spawn(process.execPath, [join(ROOT, 'bin', `${program}.mjs`), ...args], {
       cwd: ROOT,
+      env: options.env ?? process.env,
       stdio: [options.stdin ? 'pipe' : 'ignore', out, 'pipe'],
     });
     if (typeof out === 'number') closeSync(out);
