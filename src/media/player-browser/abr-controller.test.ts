@@ -24,6 +24,13 @@ test('drops a rung on a stall or heavy frame drops, not at the bottom', () => {
   assert.equal(abr.decide('720p', { ...healthy, dropped: 1, rendered: 29 }, 4000), '720p');
 });
 
+test('steps up only when the measured capacity carries the higher rung with headroom', () => {
+  const abr = new AbrController(rungs, 0);
+  assert.equal(abr.decide('360p', { ...healthy, throughputBps: 3_000_000 }, 10_000), '360p');
+  assert.equal(abr.decide('360p', { ...healthy, throughputBps: 4_000_000 }, 11_000), '720p');
+  assert.equal(abr.decide('720p', { ...healthy, throughputBps: 9_000_000 }, 21_000), '1080p');
+});
+
 test('steps up after ten healthy seconds, and holds off a rung that just failed', () => {
   const abr = new AbrController(rungs, 0);
   assert.equal(abr.decide('360p', healthy, 5_000), '360p');

@@ -1,7 +1,8 @@
 /**
- * Auto quality, buffer- and health-based: step down one rung when frames were dropped or
- * playback stalled, step up one rung after a healthy stretch, and hold off a rung that failed
- * for a while so the choice does not oscillate. Every switch is applied at a group boundary by
+ * Auto quality from health and measured throughput: step down one rung when frames were
+ * dropped or playback stalled; step up one rung after a healthy stretch, when the measured
+ * capacity carries the higher rung with headroom; hold off a rung that failed for a while so the
+ * choice does not oscillate. Every switch is applied at a group boundary by
  * the playback, so a wrong guess costs at most one GOP at the wrong quality.
  */
 
@@ -12,6 +13,8 @@ export interface AbrSample {
   stalled: boolean;
   /** Media bits per second received over the last seconds. */
   bitrateBps: number;
+  /** The latest capacity measurement (catch-up bursts), if there is one. */
+  throughputBps?: number;
 }
 
 /** A rung of the ladder, lowest bitrate first. */
@@ -23,6 +26,8 @@ export interface AbrRung {
 const UP_AFTER_HEALTHY_MS = 10_000;
 const HOLD_FAILED_MS = 30_000;
 const DROP_RATIO_DOWN = 0.15;
+/** Capacity a rung needs over its bitrate before Auto steps up to it. */
+const UP_HEADROOM = 1.5;
 
 export class AbrController {
   readonly #rungs: AbrRung[];
@@ -56,6 +61,10 @@ export class AbrController {
     const up = this.#rungs[index + 1];
     if (!up || now - this.#healthySince < UP_AFTER_HEALTHY_MS) return current;
     if (now - (this.#failedAt.get(up.name) ?? -Infinity) < HOLD_FAILED_MS) return current;
+    const { throughputBps } = sample;
+    if (throughputBps !== undefined && up.bitrate !== undefined) {
+      if (throughputBps < up.bitrate * UP_HEADROOM) return current;
+    }
     this.#healthySince = now;
     return up.name;
   }

@@ -82,6 +82,7 @@ export class BufferedPlayback implements Playback {
     }
     let switched = false;
     pending.reader = new TrackReader(consumer, {
+      onThroughput: this.#ctx.onThroughput,
       onObject: (object) => {
         if (!switched && !this.#isSwitchPoint(pending.track, object)) return;
         if (!switched) this.#commit(pending);
@@ -148,6 +149,7 @@ export class BufferedPlayback implements Playback {
     }
     lane.reader = new TrackReader(consumer, {
       onObject: (object) => this.#append(lane, object),
+      ...(lane === this.#video ? { onThroughput: this.#ctx.onThroughput } : {}),
       onEnd: (error) => this.#ctx.onEnd(error),
     });
   }

@@ -15,6 +15,8 @@ export interface PlaybackContext {
   onError: (error: PlayerError) => void;
   /** The video rendition now being decoded changed (after a switch took effect). */
   onRendition: (track: MediaTrack) => void;
+  /** A capacity measurement from a video subscription's catch-up burst. */
+  onThroughput: (bitsPerSecond: number) => void;
 }
 
 /** One playback mode: real-time (WebCodecs) or buffered (MSE). */

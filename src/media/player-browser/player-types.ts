@@ -45,6 +45,8 @@ export interface PlayerStats {
   latencyP95Ms: number | undefined;
   /** Media bytes received over the last two seconds, in bits per second. */
   bitrateBps: number;
+  /** Capacity measured from catch-up bursts (what Auto steps up on), if measured yet. */
+  throughputBps: number | undefined;
   framesDecoded: number;
   framesRendered: number;
   framesDropped: number;
@@ -55,6 +57,9 @@ export interface PlayerStats {
   maxRenderGapMs: number;
   /** From start() to the first rendered frame. */
   joinMs: number | undefined;
+  /** The parts of the join: session up (transport + MoQ setup), then the first catalog read. */
+  connectMs: number | undefined;
+  catalogMs: number | undefined;
   /** Rendition switches done since the start. */
   switches: number;
 }

@@ -36,7 +36,7 @@ export class Player {
   readonly #abort = new AbortController();
   readonly #ui: PlayerUi;
   readonly #audioContext: AudioContext;
-  #stats = new StatsRecorder();
+  #stats: StatsRecorder;
   #state: PlayerState = 'connecting';
   #reason: string | undefined;
   #transport: RelayTransport | undefined;
@@ -52,10 +52,15 @@ export class Player {
   #switches = 0;
   #abr: AbrController | undefined;
   #abrLast = { dropped: 0, rendered: 0 };
+  #throughputBps: number | undefined;
   #timers: Array<ReturnType<typeof setInterval>> = [];
+  readonly #startedAt = performance.now();
+  #connectMs: number | undefined;
+  #catalogMs: number | undefined;
 
   constructor(options: PlayerOptions) {
     this.#options = options;
+    this.#stats = new StatsRecorder(this.#startedAt);
     this.#namespace = options.name.split('/').filter(Boolean);
     this.#mode = options.mode ?? 'realtime';
     this.#choice = options.rendition ?? 'auto';
@@ -86,6 +91,7 @@ export class Player {
       latencyP50Ms: s.percentile(50),
       latencyP95Ms: s.percentile(95),
       bitrateBps: s.bitrateBps(),
+      throughputBps: this.#throughputBps,
       framesDecoded: s.framesDecoded,
       framesRendered: s.framesRendered,
       framesDropped: s.framesDropped,
@@ -93,6 +99,8 @@ export class Player {
       bufferMs: this.#playback?.bufferMs() ?? 0,
       maxRenderGapMs: s.maxRenderGapMs,
       joinMs: s.joinMs,
+      connectMs: this.#connectMs,
+      catalogMs: this.#catalogMs,
       switches: this.#switches,
     };
   }
@@ -147,6 +155,7 @@ export class Player {
     });
     this.#session = connection.session;
     this.#transport = connection.transport;
+    this.#connectMs = performance.now() - this.#startedAt;
     this.#session.closed.then(
       () => this.#end(undefined),
       (error: unknown) => this.#end(error instanceof Error ? error : new Error(String(error))),
@@ -160,6 +169,7 @@ export class Player {
       this.#useCatalog(next.value);
       if (this.#videoTracks.length > 0) break;
     }
+    this.#catalogMs = performance.now() - this.#startedAt;
     void this.#followCatalog(updates);
     const start =
       this.#byLabel(this.#choice) ??
@@ -186,7 +196,12 @@ export class Player {
       .map(mediaTrack)
       .sort((a, b) => (a.entry.bitrate ?? 0) - (b.entry.bitrate ?? 0));
     this.#audio ??= audioTracks(catalog).map(mediaTrack)[0];
-    this.#abr = new AbrController(this.#videoTracks.map((t) => ({ name: t.entry.name })));
+    this.#abr = new AbrController(
+      this.#videoTracks.map((t) => ({
+        name: t.entry.name,
+        ...(t.entry.bitrate === undefined ? {} : { bitrate: t.entry.bitrate }),
+      })),
+    );
   }
 
   async #play(video: MediaTrack): Promise<void> {
@@ -200,6 +215,11 @@ export class Player {
       onRendition: (track) => {
         this.#current = track;
         this.#switches++;
+      },
+      onThroughput: (bps) => {
+        // The newest burst counts most; one odd burst moves the estimate only part way.
+        this.#throughputBps =
+          this.#throughputBps === undefined ? bps : 0.5 * this.#throughputBps + 0.5 * bps;
       },
     };
     const playback =
@@ -228,6 +248,7 @@ export class Player {
       rendered: stats.framesRendered - this.#abrLast.rendered,
       stalled: this.#playback?.stalled() ?? false,
       bitrateBps: stats.bitrateBps(),
+      ...(this.#throughputBps === undefined ? {} : { throughputBps: this.#throughputBps }),
     };
     this.#abrLast = { dropped: stats.framesDropped, rendered: stats.framesRendered };
     if (sample.dropped < 0 || sample.rendered < 0) return; // stats were reset meanwhile

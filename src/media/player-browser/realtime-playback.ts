@@ -111,6 +111,7 @@ export class RealtimePlayback implements Playback {
     const source: VideoSource = { track, role, switchAtMs: Infinity, frameMs: 0, held: [] };
     source.reader = new TrackReader(consumer, {
       onObject: (object) => this.#onVideo(source, object),
+      onThroughput: this.#ctx.onThroughput,
       onEnd: (error) => {
         if (source.role === 'active') this.#ctx.onEnd(error);
         if (source.role === 'pending') this.#retire(source);

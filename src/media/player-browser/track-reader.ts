@@ -1,4 +1,5 @@
 import { GroupConsumer, type MoqObject, type TrackConsumer } from '../../moq/index.js';
+import { BurstMeter } from './burst-meter.js';
 
 /** One object as it arrived: a CMAF chunk (one frame) of one group. */
 export interface ReceivedObject {
@@ -14,6 +15,8 @@ export interface TrackReaderEvents {
   onObject: (object: ReceivedObject) => void;
   /** The track ended: cleanly (undefined) or with the error that ended it. */
   onEnd: (error: Error | undefined) => void;
+  /** Capacity measured from the catch-up burst at the start (see BurstMeter). */
+  onThroughput?: (bitsPerSecond: number) => void;
 }
 
 /**
@@ -31,12 +34,15 @@ export class TrackReader {
   readonly #consumer: TrackConsumer;
   readonly #events: TrackReaderEvents;
   readonly #abort = new AbortController();
+  readonly #burst: BurstMeter | undefined;
   #bytes = 0;
 
   constructor(consumer: TrackConsumer, events: TrackReaderEvents) {
     this.track = consumer.name;
     this.#consumer = consumer;
     this.#events = events;
+    const report = events.onThroughput;
+    this.#burst = report ? new BurstMeter(report) : undefined;
     void this.#run();
   }
 
@@ -64,6 +70,7 @@ export class TrackReader {
         if (group === undefined) break;
         next = this.#consumer.nextGroup(signal);
         if (group instanceof GroupConsumer) await this.#readGroup(group, next, signal);
+        this.#burst?.finish();
       }
       if (!signal.aborted) this.#events.onEnd(undefined);
     } catch (error) {
@@ -100,6 +107,7 @@ export class TrackReader {
 
   #deliver(groupId: number, object: MoqObject): void {
     this.#bytes += object.payload.byteLength;
+    this.#burst?.add(object.payload.byteLength, performance.now());
     this.#events.onObject({
       track: this.track,
       groupId,

@@ -5,7 +5,7 @@ import type { StatsRecorder } from './stats-recorder.js';
 
 const MAX_PENDING_TIMES = 256;
 /** A frame this late still shows (catching up at the display rate); later ones are dropped. */
-const LATE_TOLERANCE_MS = 100;
+const LATE_TOLERANCE_MS = 250;
 
 interface QueuedFrame {
   frame: VideoFrame;
