@@ -1,27 +1,18 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchBenchChromium } from './browser.js';
 import { bundlePage } from './bundle.js';
-import { BenchChild } from './child.js';
-import { MissingComponentError, PlayerError } from './errors.js';
-import { freePort } from './free-port.js';
+import { PlayerError } from './errors.js';
+import { MoqStack } from './moq-stack.js';
 import { pageTimingNote } from './page-timing.js';
-import { moqSampleSchema, watchListSchema, type MoqSample } from './page-schemas.js';
+import { moqSampleSchema, type MoqSample } from './page-schemas.js';
 import { distribution, settlingNote } from './percentiles.js';
 import { probeFigures } from './probe-figures.js';
 import type { ProbeSnapshot } from './probe-types.js';
 import { SAMPLE_INTERVAL_MS, type PlayerResult } from './player-result.js';
 import { readPage, sampleFor } from './sampler.js';
-import { sleep, waitFor } from './wait.js';
+import { waitFor } from './wait.js';
 
-const BIN = (name: string): string => fileURLToPath(new URL(`../../bin/${name}`, import.meta.url));
 const NAME = 'bench';
-/**
- * The publisher's head start once the relay lists it, so the viewer joins a stream in its steady
- * state (the HLS side waits for 3 segments).
- */
-const PUBLISH_WARMUP_MS = 3000;
 /** The ladder moq-pub encodes; BENCH_MOQ_LADDER=720p isolates the pipeline from encoder load. */
 const LADDER = process.env.BENCH_MOQ_LADDER ?? '1080p,720p,360p';
 /** The same GOP as the HLS baseline's 1 s segments (moq-pub's default is 2 s). */
@@ -37,68 +28,9 @@ const readSample = (page: Page): Promise<MoqSample> =>
 const probeOf = (sample: MoqSample): ProbeSnapshot =>
   sample.video.firstFrameMs !== null ? sample.video : sample.render;
 
-interface Processes {
-  relay: BenchChild;
-  pub: BenchChild | undefined;
-}
-
-function failure(children: Processes): Error | undefined {
-  return children.relay.failed() ?? children.pub?.failed();
-}
-
-async function startRelay(port: number): Promise<BenchChild> {
-  // A child process, like the HLS side's ffmpeg and file server: the relay's CPU is not ours.
-  const relay = BenchChild.spawn('moq-relay', process.execPath, [
-    ...[BIN('moq-relay.mjs'), '--bind', `127.0.0.1:${port}`, '--log-level', 'warn'],
-  ]);
-  await waitFor('the relay to listen', 30_000, async () => {
-    const failed = relay.failed();
-    if (failed) throw failed;
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/certificate.sha256`);
-      return response.ok ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  });
-  return relay;
-}
-
-function startPublisher(port: number): BenchChild {
-  if (!existsSync(BIN('moq-pub.mjs')))
-    throw new MissingComponentError('bin/moq-pub.mjs is missing');
-  return BenchChild.spawn('moq-pub', process.execPath, [
-    ...[BIN('moq-pub.mjs'), '--url', `http://127.0.0.1:${port}/`, '--name', NAME],
-    ...['--test-pattern', '--ladder', LADDER, '--gop-ms', String(GOP_MS)],
-  ]);
-}
-
-async function isListed(port: number): Promise<boolean> {
-  const response = await fetch(`http://127.0.0.1:${port}/watch.json`);
-  if (!response.ok) return false;
-  const body = watchListSchema.parse(await response.json());
-  return body.broadcasts.some((b) => b.name === NAME);
-}
-
-/**
- * Waits for the relay to list the broadcast, then fetches the player script once: the relay
- * bundles it on first request, a one-off cost no later viewer pays.
- */
-async function waitForBroadcast(port: number, children: Processes): Promise<void> {
-  await waitFor('the relay to list the broadcast', 60_000, async () => {
-    const failed = failure(children);
-    if (failed) throw failed;
-    return (await isListed(port)) ? true : undefined;
-  });
-  const script = await fetch(`http://127.0.0.1:${port}/player/watch.js`);
-  if (!script.ok) throw new MissingComponentError(`/player/watch.js: HTTP ${script.status}`);
-  await script.arrayBuffer();
-  await sleep(PUBLISH_WARMUP_MS);
-}
-
-async function waitForFirstFrame(page: Page, children: Processes): Promise<MoqSample> {
+async function waitForFirstFrame(page: Page, stack: MoqStack): Promise<MoqSample> {
   return waitFor('the first MoQ frame', 30_000, async () => {
-    const failed = failure(children);
+    const failed = stack.failure();
     if (failed) throw failed;
     const sample = await readSample(page);
     if (sample.stats?.state === 'error') {
@@ -111,29 +43,14 @@ async function waitForFirstFrame(page: Page, children: Processes): Promise<MoqSa
 const round = (value: number | undefined): string =>
   value === undefined ? '?' : String(Math.round(value));
 
-/**
- * moq-pub's last status line (its encoder's fps and speed): below 1× the encoder lags real time,
- * which prft-based latency cannot show (prft is stamped when ffmpeg muxes, after any backlog).
- */
-function publisherStatus(pub: BenchChild | undefined): string {
-  const lines = pub?.tail().split('\n') ?? [];
-  return lines.reverse().find((line) => line.startsWith('moq-pub:')) ?? 'moq-pub: no status line';
-}
-
 function publisherSpeed(status: string): number | undefined {
   const match = /\|\s*([\d.]+)x\s*\|/.exec(status);
   return match?.[1] ? Number(match[1]) : undefined;
 }
 
-function notesOf(
-  first: MoqSample,
-  last: MoqSample,
-  latencies: number[],
-  pub: BenchChild | undefined,
-): string[] {
+function notesOf(first: MoqSample, last: MoqSample, latencies: number[]): string[] {
   const stats = last.stats;
   return [
-    publisherStatus(pub),
     settlingNote(latencies, SAMPLE_INTERVAL_MS),
     `rendition ${stats?.rendition ?? '?'} (ladder ${LADDER}, GOP ${GOP_MS} ms), ` +
       `${stats?.mode ?? '?'} mode over ${stats?.transport ?? '?'}`,
@@ -145,13 +62,13 @@ function notesOf(
   ];
 }
 
-async function measure(page: Page, children: Processes, seconds: number): Promise<PlayerResult> {
-  const first = await waitForFirstFrame(page, children);
+async function measure(page: Page, stack: MoqStack, seconds: number): Promise<PlayerResult> {
+  const first = await waitForFirstFrame(page, stack);
   const samples = await sampleFor(seconds, () => readSample(page));
   const last = samples.at(-1) ?? first;
-  const failed = failure(children);
+  const failed = stack.failure();
   if (failed) throw failed;
-  const timing = await pageTimingNote(page);
+  const status = stack.publisherStatus();
   const latencies = samples.flatMap((s) =>
     s.stats?.latencyMs === undefined ? [] : [s.stats.latencyMs],
   );
@@ -161,12 +78,12 @@ async function measure(page: Page, children: Processes, seconds: number): Promis
     latency: distribution(latencies),
     ...probeFigures(probeOf(first), probeOf(last)),
     maxGapMs: probeOf(last).maxGapMs,
-    encoderSpeed: publisherSpeed(publisherStatus(children.pub)),
-    notes: [...notesOf(first, last, latencies, children.pub), timing],
+    encoderSpeed: publisherSpeed(status),
+    notes: [status, ...notesOf(first, last, latencies), await pageTimingNote(page)],
   };
 }
 
-async function watch(port: number, children: Processes, seconds: number): Promise<PlayerResult> {
+async function watch(stack: MoqStack, seconds: number): Promise<PlayerResult> {
   const probe = await bundlePage('probe-entry');
   let browser: Browser | undefined;
   try {
@@ -174,8 +91,8 @@ async function watch(port: number, children: Processes, seconds: number): Promis
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.log(`MoQ page error: ${error.message}`));
     await page.addInitScript({ content: probe });
-    await page.goto(`http://127.0.0.1:${port}/watch/${NAME}`);
-    return await measure(page, children, seconds);
+    await page.goto(`${stack.url}watch/${NAME}`);
+    return await measure(page, stack, seconds);
   } finally {
     await browser?.close();
   }
@@ -183,16 +100,10 @@ async function watch(port: number, children: Processes, seconds: number): Promis
 
 /** moq-pub (test pattern ladder) → moq-relay → the relay's /watch page in Chromium. */
 export async function runMoq(seconds: number): Promise<PlayerResult> {
-  const port = await freePort();
-  const children: Processes = { relay: await startRelay(port), pub: undefined };
+  const stack = await MoqStack.start({ name: NAME, ladder: LADDER, gopMs: GOP_MS });
   try {
-    children.pub = startPublisher(port);
-    await waitForBroadcast(port, children);
-    const failed = failure(children);
-    if (failed) throw failed;
-    return await watch(port, children, seconds);
+    return await watch(stack, seconds);
   } finally {
-    await children.pub?.stop();
-    await children.relay.stop();
+    await stack.stop();
   }
 }
