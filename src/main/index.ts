@@ -41,8 +41,9 @@ app
   .then(() => {
     hardenSession(session.defaultSession, isTrusted, csp);
     serveRenderer(join(import.meta.dirname, '../renderer'), csp);
-    const relayUrl = process.env['MOQ_RELAY_URL'];
-    serveStudioApi(createStudio({ appVersion: app.getVersion(), relayUrl }), isTrusted);
+    const studio = createStudio({ appVersion: app.getVersion(), dataDir: app.getPath('userData') });
+    serveStudioApi(studio, isTrusted);
+    app.on('will-quit', () => void studio.close('the app is quitting'));
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();

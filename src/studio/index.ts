@@ -1,9 +1,3 @@
-export { STUDIO_CHANNELS, STUDIO_METHODS } from './studio-api.js';
-export type {
-  RelayInfo,
-  StudioApi,
-  StudioChannel,
-  StudioMethod,
-  StudioVersions,
-} from './studio-api.js';
-export { createStudio, type StudioOptions } from './studio.js';
+export * from './studio-api.js';
+export { StudioError } from './studio-error.js';
+export { createStudio, type Studio, type StudioOptions } from './studio.js';

@@ -1,3 +1,215 @@
+/**
+ * The studio engine's whole surface: commands (async, structured-clonable arguments and results)
+ * and an event stream. Served to the renderer over Electron IPC (src/main/ipc.ts,
+ * src/preload/index.ts) or, headless, over a WebSocket (`moq-studio serve`, studio-client.ts).
+ * Runtime-agnostic: the renderer imports it, so nothing here may touch Node or the DOM.
+ */
+import { z } from 'zod';
+
+// ─── Settings ────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What is broadcast. `camera` and `screen` are captured by the renderer (getUserMedia /
+ * getDisplayMedia + MediaRecorder) and reach the engine as encoded WebM chunks through
+ * `pushChunk`; `test-pattern` and `file` are read by ffmpeg itself.
+ */
+export const SourceSettingsSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('test-pattern') }),
+  z.object({ kind: z.literal('file'), path: z.string().min(1), loop: z.boolean().default(true) }),
+  z.object({ kind: z.literal('camera') }),
+  z.object({ kind: z.literal('screen') }),
+]);
+export type SourceSettings = z.infer<typeof SourceSettingsSchema>;
+
+/**
+ * Where the broadcast goes: the relay inside the studio (started on demand on `port`, 0 = any
+ * free port, and kept up while the studio runs) or a relay elsewhere (`url` like
+ * `http://relay.example:4443/`, checked when going live; `token` is appended as `?jwt=`).
+ */
+export const RelayTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('embedded'), port: z.number().int().min(0).max(65535) }),
+  z.object({
+    kind: z.literal('remote'),
+    url: z.string().trim().min(1, 'the relay URL is empty'),
+    token: z.string().min(1).optional(),
+  }),
+]);
+export type RelayTarget = z.infer<typeof RelayTargetSchema>;
+
+export const AudioCodecSchema = z.enum(['aac', 'opus', 'none']);
+export type StudioAudioCodec = z.infer<typeof AudioCodecSchema>;
+
+/** `/`-separated namespace parts of letters, digits, `-`, `_`, `.`; no empty parts. */
+export const BroadcastNameSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
+    'a broadcast name is letters, digits, "-", "_" or "." parts separated by "/"',
+  );
+
+export const StudioSettingsSchema = z.object({
+  source: SourceSettingsSchema,
+  /** Renditions as typed, e.g. `720p,360p` (checked by the engine against what it can encode). */
+  ladder: z.string().trim().min(1),
+  audio: AudioCodecSchema,
+  /** Keyframe interval = MoQ group duration. */
+  gopMs: z.number().int().min(250).max(10_000),
+  relay: RelayTargetSchema,
+  broadcastName: BroadcastNameSchema,
+});
+export type StudioSettings = z.infer<typeof StudioSettingsSchema>;
+
+/** A partial update: each given top-level field replaces the stored one whole. */
+export const SettingsPatchSchema = StudioSettingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: StudioSettings = {
+  source: { kind: 'test-pattern' },
+  ladder: '1080p,720p,360p',
+  audio: 'aac',
+  gopMs: 2000,
+  relay: { kind: 'embedded', port: 4443 },
+  broadcastName: 'studio',
+};
+
+// ─── Status ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * idle → checking (relay, name, source) → starting (encoder, announce, first group) → live;
+ * live → reconnecting (the relay session died) → live; any → stopping → idle.
+ */
+export const STUDIO_STATES = [
+  'idle',
+  'checking',
+  'starting',
+  'live',
+  'reconnecting',
+  'stopping',
+] as const;
+export type StudioState = (typeof STUDIO_STATES)[number];
+
+/** The go-live checklist, in order. */
+export const CHECKLIST_STEPS = ['relay', 'announced', 'encoder', 'firstGroup', 'live'] as const;
+export type ChecklistStep = (typeof CHECKLIST_STEPS)[number];
+
+export interface ChecklistItem {
+  step: ChecklistStep;
+  status: 'pending' | 'done' | 'failed';
+  /** e.g. the relay URL reached, the encoder's renditions, why a step failed. */
+  detail?: string;
+}
+
+/** Stable codes of what went wrong; `hint` says what the user can do about it. */
+export type StudioErrorCode =
+  | 'BAD_PARAMS'
+  | 'BAD_SETTINGS'
+  | 'ILLEGAL_TRANSITION'
+  | 'BAD_RELAY_URL'
+  | 'RELAY_UNREACHABLE'
+  | 'RELAY_REFUSED'
+  | 'RELAY_PORT_IN_USE'
+  | 'NAME_TAKEN'
+  | 'FFMPEG_MISSING'
+  | 'FILE_NOT_FOUND'
+  | 'SOURCE_FAILED'
+  | 'NO_CHUNKS'
+  | 'ENCODER_DIED'
+  | 'SESSION_LOST'
+  | 'INTERNAL';
+
+export interface StudioErrorInfo {
+  code: StudioErrorCode;
+  message: string;
+  hint: string;
+}
+
+export interface StudioStatus {
+  state: StudioState;
+  /** Why the studio entered this state, in words for people. */
+  reason: string;
+  /** When it entered this state (ms since the Unix epoch). */
+  since: number;
+  checklist: ChecklistItem[];
+  /** The watch link for viewers, once the broadcast is announced. */
+  shareUrl?: string;
+  /** The relay and name the watch window plays (with the share link). */
+  watch?: { relayUrl: string; name: string };
+  /** While reconnecting: the attempt under way or next (1-based), and when it starts. */
+  reconnect?: { attempt: number; retryAtMs: number };
+  /** When the broadcast first went live in this run (kept across reconnects). */
+  liveSince?: number;
+  /** The last failure; stays until the next goLive. */
+  error?: StudioErrorInfo;
+}
+
+// ─── Stats (one event a second while not idle) ───────────────────────────────────────────────
+
+export interface RenditionStats {
+  /** `1080p`, …, `source` for a copied camera/screen stream, `audio`. */
+  name: string;
+  role: 'video' | 'audio';
+  width?: number;
+  height?: number;
+  /** The encoder's target; 0 when copied as captured. */
+  targetBitrateBps: number;
+  /** Measured over the last second, as packaged into MoQ objects. */
+  bitrateBps: number;
+  /** Objects (one per frame) per second over the last second; audio counts its chunks. */
+  fps: number;
+  groups: number;
+  bytes: number;
+  /** Subscribers on the relay; null where the relay cannot tell us (a remote relay). */
+  viewers: number | null;
+}
+
+export interface StudioStats {
+  at: number;
+  state: StudioState;
+  /** Time since liveSince, or null when not live yet. */
+  liveForMs: number | null;
+  renditions: RenditionStats[];
+  /** ffmpeg's own figures; null before its first report. */
+  encoder: {
+    fps: number;
+    /** Multiple of real time; below 1 the broadcast falls behind. */
+    speed: number;
+    /** The ffmpeg process's CPU use, % of one core (Linux /proc); null elsewhere. */
+    cpuPercent: number | null;
+  } | null;
+  /**
+   * Frames lost by cause: `encoder` = frames ffmpeg dropped (it could not keep up);
+   * `network` = media objects the publisher skipped because the relay connection was too slow.
+   */
+  dropped: { encoder: number; network: number };
+  /** The studio process's CPU use, % of one core. */
+  cpuPercent: number;
+  /** Sum of video subscribers on the relay; null with a remote relay. */
+  viewers: number | null;
+  relay: {
+    kind: RelayTarget['kind'];
+    /** The embedded relay's bytes sent to viewers per second; null for a remote relay. */
+    egressBps: number | null;
+    /** Smoothed round-trip time of the publishing session; null when the transport hides it. */
+    rttMs: number | null;
+  };
+  /** Glass-to-glass latency as a viewer measured it; null until one reports (not yet wired). */
+  latencyMs: number | null;
+  /** What the figures cannot show and why (e.g. viewer counts of a remote relay). */
+  notes: string[];
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface StudioLogEntry {
+  level: LogLevel;
+  message: string;
+  /** ms since the Unix epoch. */
+  time: number;
+}
+
+// ─── Commands ────────────────────────────────────────────────────────────────────────────────
+
 /** Versions of the running studio; `electron` is absent when it runs headless. */
 export interface StudioVersions {
   app: string;
@@ -5,28 +217,99 @@ export interface StudioVersions {
   node: string;
 }
 
-/** Where the studio publishes; `url` is undefined until a relay is configured. */
+/** The relay the studio publishes to (for the watch window and share links). */
 export interface RelayInfo {
+  kind: RelayTarget['kind'];
+  /** `http://host:port/` of the relay; undefined until the embedded relay runs / a URL is set. */
   url: string | undefined;
+  /** Whether the embedded relay is up (always false for a remote target). */
+  running: boolean;
+  port?: number;
+  /** Hex SHA-256 of the embedded relay's certificate, for `serverCertificateHashes`. */
+  certificateSha256?: string;
 }
 
-/**
- * The studio engine's whole surface, served to the renderer over Electron IPC (or, headless, over
- * a WebSocket). Every method is async and takes only structured-clonable arguments.
- */
-export interface StudioApi {
+export interface StudioCommands {
   getVersion(): Promise<StudioVersions>;
+  getSettings(): Promise<StudioSettings>;
+  /** Validates, stores and persists; rejects with BAD_SETTINGS (nothing changes) or while live. */
+  updateSettings(patch: SettingsPatch): Promise<StudioSettings>;
+  /**
+   * Starts going live and resolves once the attempt ended: in `live`, or back in `idle` with
+   * `status.error` set (the status is the answer; it rejects only with ILLEGAL_TRANSITION).
+   */
+  goLive(): Promise<StudioStatus>;
+  /** Ends the broadcast (from any state but idle) and resolves in `idle`. */
+  stop(): Promise<StudioStatus>;
+  /** While reconnecting: try now instead of waiting for the backoff. */
+  retryNow(): Promise<StudioStatus>;
+  getStatus(): Promise<StudioStatus>;
+  /** One MediaRecorder chunk (WebM) of a camera/screen source, in order. */
+  pushChunk(bytes: Uint8Array): Promise<void>;
+  /** The camera/screen capture ended: the encoder finishes and the broadcast stops. */
+  endChunks(): Promise<void>;
+  /** Starts the embedded relay if that is the target (so the watch window can use it). */
   getRelayInfo(): Promise<RelayInfo>;
 }
 
-/** The IPC channel of each `StudioApi` method; the only channels main and preload may use. */
-export const STUDIO_CHANNELS = {
-  getVersion: 'studio:get-version',
-  getRelayInfo: 'studio:get-relay-info',
-} as const satisfies { readonly [K in keyof StudioApi]: `studio:${string}` };
+export type StudioMethod = keyof StudioCommands;
 
-export type StudioMethod = keyof StudioApi;
-export type StudioChannel = (typeof STUDIO_CHANNELS)[StudioMethod];
+// ─── Events ──────────────────────────────────────────────────────────────────────────────────
 
-/** The method names, in contract order. */
-export const STUDIO_METHODS = /* @__PURE__ */ Object.keys(STUDIO_CHANNELS) as StudioMethod[];
+export interface StudioEvents {
+  status: StudioStatus;
+  stats: StudioStats;
+  log: StudioLogEntry;
+}
+
+export type StudioEventName = keyof StudioEvents;
+export type StudioListener<E extends StudioEventName> = (data: StudioEvents[E]) => void;
+
+/** The whole API: commands plus `on` (returns the function that unsubscribes). */
+export interface StudioApi extends StudioCommands {
+  on<E extends StudioEventName>(event: E, listener: StudioListener<E>): () => void;
+}
+
+// ─── Wire names and input schemas ────────────────────────────────────────────────────────────
+
+export {
+  STUDIO_CHANNELS,
+  STUDIO_EVENT_CHANNELS,
+  STUDIO_EVENTS,
+  STUDIO_METHODS,
+  STUDIO_WS_PATH,
+  isStudioMethod,
+  type StudioChannel,
+} from './studio-channels.js';
+
+const none = z.tuple([]);
+
+/** Each command's positional arguments, validated where they cross a boundary. */
+export const STUDIO_PARAMS = {
+  getVersion: none,
+  getSettings: none,
+  updateSettings: z.tuple([SettingsPatchSchema]),
+  goLive: none,
+  stop: none,
+  retryNow: none,
+  getStatus: none,
+  pushChunk: z.tuple([z.instanceof(Uint8Array)]),
+  endChunks: none,
+  getRelayInfo: none,
+} as const satisfies { readonly [K in StudioMethod]: z.ZodType<Parameters<StudioCommands[K]>> };
+
+// ─── WebSocket messages (moq-studio serve) ───────────────────────────────────────────────────
+
+/** Client → server (text frame). `pushChunk` travels as a binary frame instead. */
+export const WsRequestSchema = z.object({
+  id: z.number().int().nonnegative(),
+  method: z.string(),
+  params: z.array(z.unknown()).default([]),
+});
+export type WsRequest = z.input<typeof WsRequestSchema>;
+
+/** Server → client. */
+export type WsMessage =
+  | { id: number; result: unknown }
+  | { id: number; error: { code: StudioErrorCode; message: string; hint?: string } }
+  | { [E in StudioEventName]: { event: E; data: StudioEvents[E] } }[StudioEventName];
