@@ -57,16 +57,31 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
 
   before(async () => {
     relay = await Relay.start({ port: 0, host: '127.0.0.1' });
-    broadcast = await publishTestPattern(relay, NAME, '720p,360p');
     browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // The page runs under a strict CSP: anything it blocks shows up as a console error.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
   });
 
   after(async () => {
     await browser?.close();
     await broadcast?.close();
     await relay?.close();
+  });
+
+  test('a viewer who arrives early waits, and plays once the broadcast starts', async () => {
+    await page.goto(`http://127.0.0.1:${relay.port}/watch/${NAME}`);
+    await page.waitForFunction(
+      () => document.querySelector('.moq-message')?.textContent?.startsWith('Waiting for'),
+      undefined,
+      { timeout: 20_000 },
+    );
+    assert.equal((await stats(page)).state, 'connecting');
+    broadcast = await publishTestPattern(relay, NAME, '720p,360p');
+    await until(page, (s) => s.state === 'playing', 20_000, 'playback after the start');
   });
 
   test('/watch lists the live broadcast and links to its page', async () => {
@@ -178,6 +193,10 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     } finally {
       await fallback.close();
     }
+  });
+
+  test('the page ran under its CSP without a violation or an uncaught error', () => {
+    assert.deepEqual(pageErrors, []);
   });
 
   test('the publisher ending the broadcast shows "Broadcast ended"', async () => {

@@ -30,7 +30,7 @@ export interface RenditionInfo {
 
 export interface PlayerStats {
   state: PlayerState;
-  /** Set once the broadcast ended or playback failed. */
+  /** Why it is not playing: waiting for the broadcast to start, the end, or the failure. */
   reason?: string;
   transport: RelayTransport | undefined;
   /** The rendition being decoded now (its catalog label). */

@@ -135,7 +135,7 @@ export class PlayerUi {
 function messageFor(stats: PlayerStats): string {
   switch (stats.state) {
     case 'connecting':
-      return 'Connecting…';
+      return stats.reason ? `${capitalize(stats.reason)}…` : 'Connecting…';
     case 'buffering':
       return stats.framesRendered === 0 ? 'Starting…' : 'Buffering…';
     case 'ended':
@@ -145,6 +145,10 @@ function messageFor(stats: PlayerStats): string {
     default:
       return '';
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function formatBitrate(bps: number): string {

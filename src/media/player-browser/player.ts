@@ -1,4 +1,4 @@
-import type { MoqSession } from '../../moq/index.js';
+import { MoqError, type MoqSession, type TrackConsumer } from '../../moq/index.js';
 import { CATALOG_TRACK, type Catalog } from '../catalog/catalog-types.js';
 import { audioTracks, videoRenditions } from '../catalog/index.js';
 import { readCatalogs } from '../packager/index.js';
@@ -21,6 +21,9 @@ import { StatsRecorder } from './stats-recorder.js';
 
 const UI_INTERVAL_MS = 250;
 const ABR_INTERVAL_MS = 1000;
+/** Retrying a broadcast that is not live yet: at least this far apart, at most this long. */
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 5000;
 
 /**
  * Watches one broadcast from a relay: connects (WebTransport, else WebSocket), reads the
@@ -160,7 +163,7 @@ export class Player {
       () => this.#end(undefined),
       (error: unknown) => this.#end(error instanceof Error ? error : new Error(String(error))),
     );
-    const consumer = await this.#session.subscribe(this.#namespace, CATALOG_TRACK);
+    const consumer = await this.#subscribeCatalog(this.#session, signal);
     const updates = readCatalogs(consumer, signal);
     // A broadcast that is still starting lists its tracks one by one: wait for a video track.
     for (;;) {
@@ -181,6 +184,41 @@ export class Player {
       );
     if (!start) throw new PlayerError('NO_PLAYABLE_TRACK', 'the catalog lists no video track');
     await this.#play(start);
+  }
+
+  /**
+   * The catalog subscription; a broadcast that is not live yet is waited for (its announcement,
+   * or a retry every few seconds), so a viewer may open the page before the stream starts.
+   */
+  async #subscribeCatalog(session: MoqSession, signal: AbortSignal): Promise<TrackConsumer> {
+    for (;;) {
+      try {
+        const consumer = await session.subscribe(this.#namespace, CATALOG_TRACK);
+        this.#reason = undefined;
+        return consumer;
+      } catch (error) {
+        if (!(error instanceof MoqError) || error.scope !== 'request' || signal.aborted)
+          throw error;
+      }
+      this.#reason = 'waiting for the broadcast to start';
+      this.#refreshUi();
+      await this.#whenAnnounced(session, signal);
+    }
+  }
+
+  async #whenAnnounced(session: MoqSession, signal: AbortSignal): Promise<void> {
+    const pause = new Promise((resolve) => setTimeout(resolve, RETRY_MIN_MS));
+    const wait = AbortSignal.any([signal, AbortSignal.timeout(RETRY_MAX_MS)]);
+    const key = this.#namespace.join('/');
+    try {
+      for await (const announcement of session.announced(this.#namespace, wait)) {
+        if (announcement.active && announcement.namespace.join('/') === key) break;
+      }
+    } catch {
+      // Discovery refused or timed out: retrying the subscription is the fallback.
+    }
+    await pause; // never a hot loop, whatever discovery did
+    if (signal.aborted) throw new PlayerError('ABORTED', 'the player was closed');
   }
 
   async #followCatalog(updates: AsyncGenerator<Catalog>): Promise<void> {

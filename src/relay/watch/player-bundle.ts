@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Why the player bundle cannot be served. */
@@ -16,6 +17,8 @@ export class PlayerBundleError extends Error {
 const ROOT = new URL('../../../', import.meta.url);
 /** Where `npm run build` (scripts/build-player.mjs) writes the bundle. */
 export const BUILT_BUNDLE = fileURLToPath(new URL('out/player/watch.js', ROOT));
+/** What the bundle is made from (the player imports the MoQ library and the media code). */
+const SOURCES = fileURLToPath(new URL('src/', ROOT));
 /** The bundle's entry; scripts/build-player.mjs uses the same one and the same options. */
 export const PLAYER_ENTRY = fileURLToPath(new URL('src/media/player-browser/watch-page.ts', ROOT));
 
@@ -24,9 +27,9 @@ interface EsbuildLike {
 }
 
 /**
- * The watch page's script: the built file when there is one, else bundled once on demand with
- * esbuild (a fresh checkout in development and tests). A deployment without esbuild must run
- * `npm run build` first.
+ * The watch page's script: the built file when there is one and no source is newer, else
+ * bundled once on demand with esbuild (a fresh or edited checkout in development and tests). A
+ * deployment without esbuild must run `npm run build` first.
  */
 export class PlayerBundle {
   #cached: Promise<string> | undefined;
@@ -39,12 +42,37 @@ export class PlayerBundle {
   }
 
   async #load(): Promise<string> {
-    try {
-      return await readFile(BUILT_BUNDLE, 'utf8');
-    } catch {
-      return bundleOnDemand();
+    const built = await stat(BUILT_BUNDLE).catch(() => undefined);
+    if (!built) return bundleOnDemand();
+    // In a checkout, sources edited after the last build win (when esbuild is at hand).
+    if (await newerThan(SOURCES, built.mtimeMs)) {
+      try {
+        return await bundleOnDemand();
+      } catch (error) {
+        if (!(error instanceof PlayerBundleError) || error.code !== 'BUNDLER_MISSING') throw error;
+      }
+    }
+    return readFile(BUILT_BUNDLE, 'utf8');
+  }
+}
+
+/** Whether any TypeScript file under `dir` changed after `mtimeMs` (false when there is none). */
+async function newerThan(dir: string, mtimeMs: number): Promise<boolean> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return false; // no sources shipped: the build is all there is
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (await newerThan(path, mtimeMs)) return true;
+    } else if (/\.tsx?$/.test(entry.name) && (await stat(path)).mtimeMs > mtimeMs) {
+      return true;
     }
   }
+  return false;
 }
 
 async function bundleOnDemand(): Promise<string> {
