@@ -105,7 +105,9 @@ function mediaError(error: unknown): CliError {
  */
 async function publish(session: MoqSession, encoder: Encoder, config: PubConfig): Promise<number> {
   const broadcast = new BroadcastProducer(config.namespace);
-  const packager = new MediaPackager(broadcast);
+  // Sources ffmpeg paces itself get a capture clock; piped ones keep the prft they came with.
+  const producerClock = config.source.kind === 'stdin' ? 'as-written' : 'anchored';
+  const packager = new MediaPackager(broadcast, { producerClock });
   try {
     await session.publish(broadcast);
   } catch (error) {

@@ -10,3 +10,4 @@ export { parseInit, parseInitTracks } from './init-parser.js';
 export { DEFAULT_MAX_BOX_BYTES, Fmp4Splitter, type Fmp4SplitterOptions } from './fmp4-splitter.js';
 export { splitFmp4 } from './split-fmp4.js';
 export { muxInits, setTrackId } from './init-muxer.js';
+export { rewritePrft } from './prft-writer.js';

@@ -16,3 +16,4 @@ export {
 export { RateMeter } from './rate-meter.js';
 export { readCatalogs } from './catalog-reader.js';
 export { readMedia, type MediaGap, type MediaObject } from './media-reader.js';
+export { ProducerClock } from './producer-clock.js';

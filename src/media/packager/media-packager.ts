@@ -2,6 +2,7 @@ import type { BroadcastProducer, TrackProducer } from '../../moq/index.js';
 import { splitFmp4 } from '../cmaf/index.js';
 import { CATALOG_TRACK, encodeCatalog, type Catalog } from '../catalog/index.js';
 import { PackagedTrack, type PackagerTrackMeta, type TrackStats } from './packaged-track.js';
+import { ProducerClock } from './producer-clock.js';
 import { PackagerError } from './packager-error.js';
 
 /** MSF §Catalog: the catalog track SHOULD have a higher priority (lower number) than media. */
@@ -17,6 +18,12 @@ export interface MediaPackagerOptions {
   cacheGroups?: number;
   /** Audio group length in ms of media time; default 2000. */
   audioGroupMs?: number;
+  /**
+   * `anchored`: the source is paced in real time by the encoder (test pattern, file), so each
+   * chunk's prft is restated as anchor + media time (see ProducerClock). `as-written` (default):
+   * prft stays as the encoder wrote it (piped sources, whose pace is not ours).
+   */
+  producerClock?: 'anchored' | 'as-written';
 }
 
 interface Deferred {
@@ -56,10 +63,12 @@ export class MediaPackager {
   #catalog: Catalog | undefined;
   #closed = false;
   #closeError: Error | undefined;
+  readonly #clock: ProducerClock | undefined;
 
   constructor(broadcast: BroadcastProducer, options: MediaPackagerOptions = {}) {
     this.#broadcast = broadcast;
     this.#options = options;
+    this.#clock = options.producerClock === 'anchored' ? new ProducerClock() : undefined;
     // Made up front so viewers can subscribe before the first rendition is ready.
     this.#catalogTrack = broadcast.createTrack(CATALOG_TRACK, {
       priority: CATALOG_PRIORITY,
@@ -153,6 +162,7 @@ export class MediaPackager {
   ): Promise<void> {
     for await (const part of splitFmp4(source, signal)) {
       if (part.kind === 'chunk') {
+        if (this.#clock && track.timescale) this.#clock.stamp(part, track.timescale);
         track.write(part);
         continue;
       }

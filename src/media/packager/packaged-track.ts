@@ -41,6 +41,7 @@ export class PackagedTrack {
   #producer: TrackProducer | undefined;
   #group: GroupProducer | undefined;
   #planner: GroupPlanner | undefined;
+  #timescale: number | undefined;
   #bytes = 0;
   #objects = 0;
   #groups = 0;
@@ -50,6 +51,11 @@ export class PackagedTrack {
   constructor(meta: PackagerTrackMeta, options: PackagedTrackOptions) {
     this.meta = meta;
     this.#options = options;
+  }
+
+  /** The media timescale from the latest init segment. */
+  get timescale(): number | undefined {
+    return this.#timescale;
   }
 
   get producer(): TrackProducer | undefined {
@@ -80,6 +86,7 @@ export class PackagedTrack {
           ? videoGroupPlanner()
           : audioGroupPlanner(init.track.timescale, this.#options.audioGroupMs);
     }
+    this.#timescale = init.track.timescale;
     const entry = catalogTrack(init, { renderGroup: 1, ...this.meta });
     const changed = JSON.stringify(entry) !== JSON.stringify(this.entry);
     this.entry = entry;
