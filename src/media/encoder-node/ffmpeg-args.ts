@@ -227,16 +227,18 @@ function inputArgs(options: EncoderOptions): InputArgs {
 }
 
 /**
- * Splits the source once per rendition; the `fps` filter makes each rendition constant frame
- * rate, which also fills any gap a looping input leaves at its restart.
+ * Converts to 4:2:0 once and splits it per rendition (converting per rendition costs a third
+ * of the filter time at 1080p); the `fps` filter makes each rendition constant frame rate,
+ * which also fills any gap a looping input leaves at its restart. Bilinear scaling is enough
+ * for downscaling a live ladder and a fraction of bicubic's cost.
  */
 function videoFilterGraph(input: string, ladder: Rendition[]): string {
   const labels = ladder.map((_, i) => `[v${i}]`).join('');
   const chains = ladder.map(
     (r, i) =>
-      `[v${i}]fps=${r.framerate},scale=${r.width}:${r.height},setsar=1,format=yuv420p[out${i}]`,
+      `[v${i}]fps=${r.framerate},scale=${r.width}:${r.height}:flags=bilinear,setsar=1[out${i}]`,
   );
-  return [`[${input}]split=${ladder.length}${labels}`, ...chains].join(';');
+  return [`[${input}]format=yuv420p,split=${ladder.length}${labels}`, ...chains].join(';');
 }
 
 function x264Args(rendition: Rendition, gopMs: number): string[] {
