@@ -195,6 +195,24 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     }
   });
 
+  test('Auto starts small on a small screen and steps up once healthy and measured', async () => {
+    const small = await browser.newPage({ viewport: { width: 480, height: 360 } });
+    try {
+      await small.goto(`http://127.0.0.1:${relay.port}/watch/${NAME}`);
+      const first = await until(small, (x) => x.state === 'playing', 20_000, 'Auto playback');
+      assert.equal(first.renditionChoice, 'auto');
+      assert.equal(first.rendition, '360p');
+      const up = await until(small, (x) => x.rendition === '720p', 30_000, 'Auto stepping up');
+      console.log(
+        `auto: 360p → 720p after ${Math.round((up.joinMs ?? 0) / 1000)} s join + healthy ` +
+          `stretch, burst throughput ${((up.throughputBps ?? 0) / 1e6).toFixed(0)} Mb/s`,
+      );
+      assert.ok((up.throughputBps ?? 0) >= 1.5 * 2_500_000);
+    } finally {
+      await small.close();
+    }
+  });
+
   test('the page ran under its CSP without a violation or an uncaught error', () => {
     assert.deepEqual(pageErrors, []);
   });

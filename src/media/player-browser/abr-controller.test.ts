@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AbrController } from './abr-controller.js';
+import { AbrController, type AbrSample } from './abr-controller.js';
 
 const rungs = [
   { name: '360p', bitrate: 800_000, height: 360 },
   { name: '720p', bitrate: 2_500_000, height: 720 },
   { name: '1080p', bitrate: 5_000_000, height: 1080 },
 ];
-const healthy = { dropped: 0, rendered: 30, stalled: false, bitrateBps: 2_500_000 };
+const healthy: AbrSample = { dropped: 0, rendered: 30, stalled: false, bitrateBps: 2_500_000 };
+
+/** Feeds one sample a second from `from` (ms) to `to`, returning the last decision. */
+function run(abr: AbrController, current: string, sample: AbrSample, from: number, to: number) {
+  let decision = current;
+  for (let t = from; t <= to; t += 1000) decision = abr.decide(current, sample, t);
+  return decision;
+}
 
 test('starts at the tallest rung the screen needs, never below the lowest', () => {
   assert.equal(AbrController.initial(rungs, 800), '720p');
@@ -16,26 +23,35 @@ test('starts at the tallest rung the screen needs, never below the lowest', () =
   assert.equal(AbrController.initial([{ name: 'only', height: 2160 }], 100), 'only');
 });
 
-test('drops a rung on a stall or heavy frame drops, not at the bottom', () => {
+test('drops a rung on a stall or heavy drops over a few seconds, not at the bottom', () => {
+  assert.equal(
+    new AbrController(rungs, 0).decide('720p', { ...healthy, stalled: true }, 1000),
+    '360p',
+  );
+  const heavy = { ...healthy, dropped: 10, rendered: 20 };
+  assert.equal(new AbrController(rungs, 0).decide('720p', heavy, 1000), '360p');
+  assert.equal(new AbrController(rungs, 0).decide('360p', heavy, 1000), '360p');
+  const light = { ...healthy, dropped: 2, rendered: 28 };
+  assert.equal(run(new AbrController(rungs, 0), '720p', light, 1000, 5000), '720p');
+});
+
+test('steps up after ten seconds with few drops, and holds off a rung that just failed', () => {
   const abr = new AbrController(rungs, 0);
-  assert.equal(abr.decide('720p', { ...healthy, stalled: true }, 1000), '360p');
-  assert.equal(abr.decide('720p', { ...healthy, dropped: 10, rendered: 20 }, 2000), '360p');
-  assert.equal(abr.decide('360p', { ...healthy, stalled: true }, 3000), '360p');
-  assert.equal(abr.decide('720p', { ...healthy, dropped: 1, rendered: 29 }, 4000), '720p');
+  assert.equal(run(abr, '360p', healthy, 1000, 9000), '360p');
+  assert.equal(abr.decide('360p', healthy, 10_000), '720p');
+  assert.equal(abr.decide('720p', { ...healthy, stalled: true }, 11_000), '360p');
+  assert.equal(run(abr, '360p', healthy, 12_000, 40_000), '360p', '720p failed under 30 s ago');
+  assert.equal(abr.decide('360p', healthy, 42_000), '720p');
+});
+
+test('a noisy stretch (over 10 % drops) does not step up', () => {
+  const noisy = { ...healthy, dropped: 4, rendered: 26 };
+  assert.equal(run(new AbrController(rungs, 0), '360p', noisy, 1000, 20_000), '360p');
 });
 
 test('steps up only when the measured capacity carries the higher rung with headroom', () => {
-  const abr = new AbrController(rungs, 0);
-  assert.equal(abr.decide('360p', { ...healthy, throughputBps: 3_000_000 }, 10_000), '360p');
-  assert.equal(abr.decide('360p', { ...healthy, throughputBps: 4_000_000 }, 11_000), '720p');
-  assert.equal(abr.decide('720p', { ...healthy, throughputBps: 9_000_000 }, 21_000), '1080p');
-});
-
-test('steps up after ten healthy seconds, and holds off a rung that just failed', () => {
-  const abr = new AbrController(rungs, 0);
-  assert.equal(abr.decide('360p', healthy, 5_000), '360p');
-  assert.equal(abr.decide('360p', healthy, 10_000), '720p');
-  assert.equal(abr.decide('720p', { ...healthy, stalled: true }, 11_000), '360p');
-  assert.equal(abr.decide('360p', healthy, 25_000), '360p', '720p failed 14 s ago');
-  assert.equal(abr.decide('360p', healthy, 42_000), '720p');
+  const slow = { ...healthy, throughputBps: 3_000_000 };
+  assert.equal(run(new AbrController(rungs, 0), '360p', slow, 1000, 20_000), '360p');
+  const fast = { ...healthy, throughputBps: 4_000_000 };
+  assert.equal(run(new AbrController(rungs, 0), '360p', fast, 1000, 10_000), '720p');
 });

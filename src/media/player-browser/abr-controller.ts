@@ -1,13 +1,13 @@
 /**
- * Auto quality from health and measured throughput: step down one rung when frames were
- * dropped or playback stalled; step up one rung after a healthy stretch, when the measured
- * capacity carries the higher rung with headroom; hold off a rung that failed for a while so the
- * choice does not oscillate. Every switch is applied at a group boundary by
- * the playback, so a wrong guess costs at most one GOP at the wrong quality.
+ * Auto quality from health and measured throughput. Down one rung on a stall, or when many
+ * frames were dropped over the last seconds; up one rung after a stretch with few drops and no
+ * stall, when the measured capacity carries the higher rung with headroom. A rung that failed is
+ * held off for a while so the choice does not oscillate. Every switch is applied at a group
+ * boundary by the playback, so a wrong guess costs at most one GOP at the wrong quality.
  */
 
 export interface AbrSample {
-  /** Frames dropped and rendered since the previous sample. */
+  /** Frames dropped and rendered since the previous sample (about a second). */
   dropped: number;
   rendered: number;
   stalled: boolean;
@@ -23,21 +23,27 @@ export interface AbrRung {
   bitrate?: number;
 }
 
-const UP_AFTER_HEALTHY_MS = 10_000;
+const UP_AFTER_MS = 10_000;
 const HOLD_FAILED_MS = 30_000;
-const DROP_RATIO_DOWN = 0.15;
+/** Drops over the last DOWN_WINDOW samples that mean "this rung is too much". */
+const DOWN_WINDOW = 3;
+const DOWN_DROP_RATIO = 0.2;
+/** Drops over the healthy stretch still low enough to try a higher rung. */
+const UP_DROP_RATIO = 0.1;
 /** Capacity a rung needs over its bitrate before Auto steps up to it. */
 const UP_HEADROOM = 1.5;
+const HISTORY = 10;
 
 export class AbrController {
   readonly #rungs: AbrRung[];
-  #healthySince: number;
+  #since: number;
+  #history: AbrSample[] = [];
   #failedAt = new Map<string, number>();
 
   /** `rungs` ordered from the lowest to the highest bitrate. */
   constructor(rungs: AbrRung[], now = performance.now()) {
     this.#rungs = rungs;
-    this.#healthySince = now;
+    this.#since = now;
   }
 
   /** Where to start: the highest rung no taller than the screen needs, else the lowest. */
@@ -50,22 +56,42 @@ export class AbrController {
   decide(current: string, sample: AbrSample, now = performance.now()): string {
     const index = this.#rungs.findIndex((r) => r.name === current);
     if (index === -1) return current;
-    const frames = sample.dropped + sample.rendered;
-    const unhealthy = sample.stalled || (frames > 5 && sample.dropped / frames > DROP_RATIO_DOWN);
-    if (unhealthy) {
-      this.#healthySince = now;
-      if (index === 0) return current;
-      this.#failedAt.set(current, now);
-      return this.#rungs[index - 1]?.name ?? current;
+    this.#history.push(sample);
+    if (this.#history.length > HISTORY) this.#history.shift();
+    if (sample.stalled || dropRatio(this.#history.slice(-DOWN_WINDOW)) > DOWN_DROP_RATIO) {
+      return this.#down(index, now);
     }
     const up = this.#rungs[index + 1];
-    if (!up || now - this.#healthySince < UP_AFTER_HEALTHY_MS) return current;
+    if (!up || now - this.#since < UP_AFTER_MS) return current;
+    if (this.#history.some((s) => s.stalled) || dropRatio(this.#history) > UP_DROP_RATIO) {
+      return current;
+    }
     if (now - (this.#failedAt.get(up.name) ?? -Infinity) < HOLD_FAILED_MS) return current;
     const { throughputBps } = sample;
     if (throughputBps !== undefined && up.bitrate !== undefined) {
       if (throughputBps < up.bitrate * UP_HEADROOM) return current;
     }
-    this.#healthySince = now;
+    this.#switched(now);
     return up.name;
   }
+
+  #down(index: number, now: number): string {
+    const current = this.#rungs[index] as AbrRung;
+    this.#switched(now);
+    if (index === 0) return current.name;
+    this.#failedAt.set(current.name, now);
+    return this.#rungs[index - 1]?.name ?? current.name;
+  }
+
+  /** A fresh rung starts a fresh record. */
+  #switched(now: number): void {
+    this.#since = now;
+    this.#history = [];
+  }
+}
+
+function dropRatio(samples: AbrSample[]): number {
+  const dropped = samples.reduce((n, s) => n + s.dropped, 0);
+  const frames = dropped + samples.reduce((n, s) => n + s.rendered, 0);
+  return frames > 5 ? dropped / frames : 0;
 }

@@ -6,6 +6,7 @@ import type { StatsRecorder } from './stats-recorder.js';
 const MAX_PENDING_TIMES = 256;
 /** A frame this late still shows (catching up at the display rate); later ones are dropped. */
 const LATE_TOLERANCE_MS = 250;
+const MAX_QUEUED_FRAMES = 30;
 
 interface QueuedFrame {
   frame: VideoFrame;
@@ -171,6 +172,9 @@ export class VideoRenderer {
     const entry = { frame, ptsMs, producerTimeMs };
     if (at === -1) this.#queue.push(entry);
     else this.#queue.splice(at, 0, entry);
+    // Nothing renders while the tab is hidden; decoders stall when their frames are not given
+    // back, so the oldest go.
+    while (this.#queue.length > MAX_QUEUED_FRAMES) this.#drop(this.#queue.shift() as QueuedFrame);
   }
 
   #render(): void {
