@@ -7,11 +7,22 @@ export function encodeCatalog(catalog: Catalog): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(catalog));
 }
 
-function describeIssues(error: {
-  issues: readonly { path: readonly PropertyKey[]; message: string }[];
-}): string {
+interface Issue {
+  path: readonly PropertyKey[];
+  message: string;
+  code?: string;
+  expected?: unknown;
+}
+
+/** zod/mini carries no message texts: say what was expected, or which check failed. */
+function describeIssues(error: { issues: readonly Issue[] }): string {
   return error.issues
-    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .map((i) => {
+      const where = i.path.map(String).join('.') || '(root)';
+      const what =
+        typeof i.expected === 'string' ? `expected ${i.expected}` : (i.code ?? i.message);
+      return `${where}: ${what}`;
+    })
     .join('; ');
 }
 
