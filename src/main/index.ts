@@ -38,10 +38,13 @@ app.on('window-all-closed', () => {
 
 app
   .whenReady()
-  .then(() => {
+  .then(async () => {
     hardenSession(session.defaultSession, isTrusted, csp);
     serveRenderer(join(import.meta.dirname, '../renderer'), csp);
-    const studio = createStudio({ appVersion: app.getVersion(), dataDir: app.getPath('userData') });
+    const studio = await createStudio({
+      appVersion: app.getVersion(),
+      dataDir: app.getPath('userData'),
+    });
     serveStudioApi(studio, isTrusted);
     app.on('will-quit', () => void studio.close('the app is quitting'));
     createWindow();

@@ -179,16 +179,20 @@ export interface StudioStats {
   } | null;
   /**
    * Frames lost by cause: `encoder` = frames ffmpeg dropped (it could not keep up);
-   * `network` = media objects the publisher skipped because the relay connection was too slow.
+   * `network` = media the publisher skipped because the relay connection was too slow — null:
+   * the MoQ session does not count its congestion drops yet (see `notes`).
    */
-  dropped: { encoder: number; network: number };
+  dropped: { encoder: number; network: number | null };
   /** The studio process's CPU use, % of one core. */
   cpuPercent: number;
   /** Sum of video subscribers on the relay; null with a remote relay. */
   viewers: number | null;
   relay: {
     kind: RelayTarget['kind'];
-    /** The embedded relay's bytes sent to viewers per second; null for a remote relay. */
+    /**
+     * The embedded relay's bits sent to viewers per second, estimated as each track's bitrate ×
+     * its subscribers (the relay does not count bytes itself); null for a remote relay.
+     */
     egressBps: number | null;
     /** Smoothed round-trip time of the publishing session; null when the transport hides it. */
     rttMs: number | null;

@@ -1,52 +1,300 @@
-import {
-  DEFAULT_SETTINGS,
-  type StudioApi,
-  type StudioSettings,
-  type StudioStatus,
+import { BACKOFF, type Backoff } from './backoff.js';
+import { ChunkInput } from './chunk-input.js';
+import { EmbeddedRelay, urlOf } from './embedded-relay.js';
+import { EventHub } from './event-hub.js';
+import { GoLiveMachine } from './go-live-machine.js';
+import { GoLiveRun } from './go-live-run.js';
+import { SettingsStore } from './settings-store.js';
+import { StatsCollector } from './stats-collector.js';
+import type {
+  LogLevel,
+  RelayInfo,
+  SettingsPatch,
+  StudioApi,
+  StudioEventName,
+  StudioListener,
+  StudioSettings,
+  StudioStatus,
+  StudioVersions,
 } from './studio-api.js';
-import { StudioError } from './studio-error.js';
+import { StudioError, describeError } from './studio-error.js';
+import { parseLadder } from '../media/encoder-node/index.js';
 
 export interface StudioOptions {
   /** The application's version (package.json `version`). */
   appVersion: string;
-  /** Where settings.json lives. */
+  /** Where settings.json lives (created if missing). */
   dataDir: string;
+  /** Address the embedded relay binds (default 127.0.0.1; 0.0.0.0 to serve other machines). */
+  relayHost?: string;
+  /** Host written into share links to the embedded relay (default: relayHost, or 127.0.0.1). */
+  shareHost?: string;
+  /** Overrides the stored embedded relay port (e.g. `moq-studio serve --relay-port`). */
+  relayPort?: number;
+  /** Environment ffmpeg is looked up in (FFMPEG_PATH, PATH); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  backoff?: Backoff;
+  /** Reconnect attempts before the broadcast ends (default 25, as OBS). */
+  maxReconnectAttempts?: number;
+  /** Default 1000 ms. */
+  statsIntervalMs?: number;
+  /** Default 10 s. */
+  firstChunkTimeoutMs?: number;
 }
 
 /** The studio engine: StudioApi plus its own lifetime. */
 export interface Studio extends StudioApi {
   readonly closed: Promise<void>;
+  /** Stops any broadcast, the embedded relay and the timers. Safe to call twice. */
   close(reason?: string): Promise<void>;
 }
 
-/** Placeholder until the engine lands: settings in memory, idle forever. */
-export function createStudio(options: StudioOptions): Studio {
-  let settings: StudioSettings = DEFAULT_SETTINGS;
-  const status = (): StudioStatus => ({
-    state: 'idle',
-    reason: 'not started',
-    since: 0,
-    checklist: [],
-  });
-  const notYet = (): Promise<never> =>
-    Promise.reject(new StudioError('INTERNAL', 'the studio engine is not built yet'));
-  return {
-    getVersion: async () => ({
-      app: options.appVersion,
+/** Loads the settings and returns the engine (idle; the embedded relay starts on demand). */
+export async function createStudio(options: StudioOptions): Promise<Studio> {
+  const events = new EventHub();
+  const log = (level: LogLevel, message: string): void =>
+    events.emit('log', { level, message, time: Date.now() });
+  const store = await SettingsStore.open(options.dataDir, (message) => log('warn', message));
+  if (options.relayPort !== undefined && store.current.relay.kind === 'embedded') {
+    await store.update({ relay: { kind: 'embedded', port: options.relayPort } });
+  }
+  return new StudioEngine(options, events, store, log);
+}
+
+class StudioEngine implements Studio {
+  readonly closed: Promise<void>;
+  readonly #machine: GoLiveMachine;
+  readonly #relay: EmbeddedRelay;
+  readonly #stats = new StatsCollector();
+  readonly #statsTimer: ReturnType<typeof setInterval>;
+  #run: GoLiveRun | undefined;
+  #chunks: ChunkInput | undefined;
+  #sampling = false;
+  #closing = false;
+  #settleClosed: () => void = () => undefined;
+
+  constructor(
+    private readonly options: StudioOptions,
+    private readonly events: EventHub,
+    private readonly store: SettingsStore,
+    private readonly log: (level: LogLevel, message: string) => void,
+  ) {
+    this.closed = new Promise((resolve) => (this.#settleClosed = resolve));
+    this.#machine = new GoLiveMachine((status) => this.#onStatus(status));
+    this.#relay = new EmbeddedRelay(options.relayHost ?? '127.0.0.1');
+    this.#statsTimer = setInterval(() => void this.#sample(), options.statsIntervalMs ?? 1000);
+    this.#statsTimer.unref();
+  }
+
+  on<E extends StudioEventName>(event: E, listener: StudioListener<E>): () => void {
+    return this.events.on(event, listener);
+  }
+
+  async getVersion(): Promise<StudioVersions> {
+    return {
+      app: this.options.appVersion,
       ...(process.versions.electron ? { electron: process.versions.electron } : {}),
       node: process.versions.node,
-    }),
-    getSettings: async () => settings,
-    updateSettings: async (patch) => (settings = { ...settings, ...patch }),
-    goLive: notYet,
-    stop: async () => status(),
-    retryNow: notYet,
-    getStatus: async () => status(),
-    pushChunk: notYet,
-    endChunks: notYet,
-    getRelayInfo: async () => ({ kind: settings.relay.kind, url: undefined, running: false }),
-    on: () => () => undefined,
-    closed: Promise.resolve(),
-    close: async () => undefined,
-  };
+    };
+  }
+
+  async getSettings(): Promise<StudioSettings> {
+    return this.store.current;
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<StudioSettings> {
+    this.#machine.expect(['idle'], 'change the settings');
+    if (patch.ladder !== undefined) checkLadder(patch.ladder);
+    const settings = await this.store.update(patch);
+    this.log('info', `settings changed: ${Object.keys(patch).join(', ') || 'nothing'}`);
+    return settings;
+  }
+
+  async getStatus(): Promise<StudioStatus> {
+    return this.#machine.status;
+  }
+
+  async goLive(): Promise<StudioStatus> {
+    this.#ensureOpen();
+    this.#machine.transition('checking', 'Go live pressed');
+    const settings = this.store.current;
+    const capture = settings.source.kind === 'camera' || settings.source.kind === 'screen';
+    if (capture) this.#chunks ??= new ChunkInput();
+    const run = new GoLiveRun({
+      machine: this.#machine,
+      log: this.log,
+      relay: this.#relay,
+      settings,
+      env: this.options.env ?? process.env,
+      shareHost: this.#shareHost(),
+      chunks: capture ? this.#chunks : undefined,
+      backoff: this.options.backoff ?? BACKOFF,
+      maxAttempts: this.options.maxReconnectAttempts ?? 25,
+      firstChunkTimeoutMs: this.options.firstChunkTimeoutMs ?? 10_000,
+    });
+    this.#run = run;
+    this.log('info', `going live as "${settings.broadcastName}"`);
+    try {
+      await run.start();
+    } catch (error) {
+      if (!run.signal.aborted) await this.#fail(run, error);
+      return this.#machine.status;
+    }
+    if (run.signal.aborted) return this.#machine.status;
+    this.#machine.transition('live', 'the first group is out');
+    this.log('info', `live: ${this.#machine.status.shareUrl ?? ''}`);
+    void this.#supervise(run);
+    return this.#machine.status;
+  }
+
+  async stop(): Promise<StudioStatus> {
+    this.#machine.expect(['checking', 'starting', 'live', 'reconnecting'], 'stop');
+    await this.#end('stopped by the user');
+    return this.#machine.status;
+  }
+
+  async retryNow(): Promise<StudioStatus> {
+    this.#machine.expect(['reconnecting'], 'retry now');
+    this.log('info', 'retrying now');
+    this.#run?.retryNow();
+    return this.#machine.status;
+  }
+
+  async pushChunk(bytes: Uint8Array): Promise<void> {
+    const { source } = this.store.current;
+    if (source.kind !== 'camera' && source.kind !== 'screen') {
+      throw new StudioError(
+        'BAD_PARAMS',
+        `the source is ${source.kind}: only camera and screen sources take captured chunks`,
+        'choose the camera or screen source first',
+      );
+    }
+    (this.#chunks ??= new ChunkInput()).push(bytes);
+  }
+
+  async endChunks(): Promise<void> {
+    this.#chunks?.end();
+  }
+
+  async getRelayInfo(): Promise<RelayInfo> {
+    const target = this.store.current.relay;
+    if (target.kind === 'remote') {
+      let url: string | undefined;
+      try {
+        url = new URL(target.url).origin + '/';
+      } catch {
+        url = undefined;
+      }
+      return { kind: 'remote', url, running: false };
+    }
+    const relay = await this.#relay.ensure(target.port);
+    return {
+      kind: 'embedded',
+      url: urlOf(this.#shareHost(), relay.port),
+      running: true,
+      port: relay.port,
+      certificateSha256: relay.certificateSha256,
+    };
+  }
+
+  async close(reason = 'the studio is closing'): Promise<void> {
+    if (this.#closing) return this.closed;
+    this.#closing = true;
+    if (this.#machine.state !== 'idle' && this.#machine.state !== 'stopping') {
+      await this.#end(reason);
+    }
+    clearInterval(this.#statsTimer);
+    await this.#relay.close();
+    this.events.clear();
+    this.#settleClosed();
+  }
+
+  async #supervise(run: GoLiveRun): Promise<void> {
+    const outcome = await run.supervise();
+    if (run.signal.aborted || this.#run !== run) return;
+    if (outcome.error) await this.#fail(run, outcome.error);
+    else await this.#end(outcome.reason);
+  }
+
+  /** Reports a failure, ends the run and returns to idle; the studio stays usable. */
+  async #fail(run: GoLiveRun, error: unknown): Promise<void> {
+    const failure = asStudioError(error);
+    this.#machine.failPending(failure.message);
+    this.#machine.fail(failure.toInfo());
+    this.log('error', `${failure.message}${failure.hint ? ` — ${failure.hint}` : ''}`);
+    if (this.#run !== run) return;
+    const state = this.#machine.state;
+    if (state === 'checking' || state === 'starting') {
+      await run.close(failure.message, failure);
+      this.#run = undefined;
+      this.#chunks = undefined;
+      this.#machine.transition('idle', `going live failed: ${failure.message}`);
+      return;
+    }
+    await this.#end(`the broadcast failed: ${failure.message}`, failure);
+  }
+
+  /** stopping → idle, closing the run; the share link goes, the checklist stays readable. */
+  async #end(reason: string, failure?: Error): Promise<void> {
+    this.#machine.transition('stopping', reason);
+    const run = this.#run;
+    this.#run = undefined;
+    this.#chunks = undefined;
+    await run?.close(reason, failure);
+    this.#machine.transition('idle', reason);
+    this.log('info', `stopped: ${reason}`);
+  }
+
+  #onStatus(status: StudioStatus): void {
+    this.events.emit('status', status);
+  }
+
+  async #sample(): Promise<void> {
+    const state = this.#machine.state;
+    if (this.#sampling || state === 'idle') return;
+    this.#sampling = true;
+    try {
+      const status = this.#machine.status;
+      const stats = await this.#stats.sample({
+        state,
+        liveSince: status.liveSince,
+        relayKind: this.store.current.relay.kind,
+        publisher: this.#run?.publisher,
+        connection: this.#run?.connection,
+        relay: this.#relay.relay,
+      });
+      this.events.emit('stats', stats);
+    } catch (error) {
+      this.log('warn', `stats failed: ${describeError(error)}`);
+    } finally {
+      this.#sampling = false;
+    }
+  }
+
+  #shareHost(): string {
+    const host = this.options.shareHost ?? this.options.relayHost ?? '127.0.0.1';
+    return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  }
+
+  #ensureOpen(): void {
+    if (this.#closing) throw new StudioError('ILLEGAL_TRANSITION', 'the studio is closing');
+  }
+}
+
+function checkLadder(text: string): void {
+  try {
+    parseLadder(text);
+  } catch (error) {
+    throw new StudioError(
+      'BAD_SETTINGS',
+      `ladder "${text}": ${describeError(error)}`,
+      'use renditions like 1080p,720p,360p',
+    );
+  }
+}
+
+function asStudioError(error: unknown): StudioError {
+  return error instanceof StudioError
+    ? error
+    : new StudioError('INTERNAL', describeError(error), 'see the log', { cause: error });
 }

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GroupConsumer, type MoqSession, type TrackConsumer } from '../moq/index.js';
+import { readCatalogs } from '../media/packager/index.js';
+import type { Studio } from './studio.js';
+import { nextEvent, tempStudio, viewerSession } from './studio-test-kit.js';
+
+describe('studio: go live on the embedded relay with the test pattern', { timeout: 90_000 }, () => {
+  let studio: Studio;
+  let dispose: () => Promise<void>;
+  let viewer: MoqSession | undefined;
+  let video: TrackConsumer | undefined;
+
+  before(async () => {
+    ({ studio, dispose } = await tempStudio());
+    await studio.updateSettings({
+      ladder: '360p',
+      audio: 'aac',
+      relay: { kind: 'embedded', port: 0 },
+      broadcastName: 'show/main',
+    });
+  });
+  after(async () => {
+    viewer?.close();
+    await dispose();
+  });
+
+  it('reaches live with every checklist step done, and a share link', async () => {
+    const seen: string[] = [];
+    studio.on('status', (status) => seen.push(status.state));
+    const status = await studio.goLive();
+    assert.equal(status.state, 'live', JSON.stringify(status));
+    assert.deepEqual(
+      status.checklist.map((item) => [item.step, item.status]),
+      [
+        ['relay', 'done'],
+        ['announced', 'done'],
+        ['encoder', 'done'],
+        ['firstGroup', 'done'],
+        ['live', 'done'],
+      ],
+    );
+    assert.deepEqual([...new Set(seen)], ['checking', 'starting', 'live']);
+    const info = await studio.getRelayInfo();
+    assert.equal(info.running, true);
+    assert.match(info.certificateSha256 ?? '', /^[0-9a-f]{64}$/);
+    assert.equal(status.shareUrl, `http://127.0.0.1:${info.port}/watch/show/main`);
+    assert.equal(status.watch?.name, 'show/main');
+  });
+
+  it('is seen by a subscriber: catalog with the 360p rendition and audio', async () => {
+    const info = await studio.getRelayInfo();
+    viewer = await viewerSession(info.url ?? '');
+    const catalog = await viewer.subscribe(['show', 'main'], 'catalog');
+    const signal = AbortSignal.timeout(10_000);
+    const first = await readCatalogs(catalog, signal).next();
+    assert.equal(first.done, false);
+    const names = first.value?.tracks.map((track) => track.name).sort();
+    assert.deepEqual(names, ['360p', 'audio']);
+  });
+
+  it('reports non-zero bitrate per rendition and one viewer while it subscribes', async () => {
+    assert.ok(viewer);
+    video = await viewer.subscribe(['show', 'main'], '360p');
+    const group = await video.nextGroup(AbortSignal.timeout(10_000));
+    assert.ok(group instanceof GroupConsumer, 'the viewer receives a group');
+    const stats = await nextEvent(studio, 'stats', (s) =>
+      s.renditions.some((r) => r.name === '360p' && r.viewers === 1),
+    );
+    for (const rendition of stats.renditions) {
+      assert.ok(rendition.bitrateBps > 0, `${rendition.name} bitrate ${rendition.bitrateBps}`);
+      assert.ok(rendition.fps > 0, `${rendition.name} fps ${rendition.fps}`);
+    }
+    assert.equal(stats.viewers, 1);
+    assert.equal(stats.state, 'live');
+    assert.ok(stats.relay.egressBps !== null && stats.relay.egressBps > 0);
+    assert.ok(stats.encoder && stats.encoder.speed > 0, JSON.stringify(stats.encoder));
+    assert.ok(stats.cpuPercent >= 0);
+  });
+
+  it('refuses a second Go live and setting changes while live', async () => {
+    await assert.rejects(studio.goLive(), { code: 'ILLEGAL_TRANSITION' });
+    await assert.rejects(studio.updateSettings({ ladder: '720p' }), { code: 'ILLEGAL_TRANSITION' });
+  });
+
+  it('stops: idle again, the viewer sees the broadcast end', async () => {
+    const track = video;
+    assert.ok(track);
+    const stopped = await studio.stop();
+    assert.equal(stopped.state, 'idle');
+    assert.equal(stopped.shareUrl, undefined);
+    assert.equal(stopped.reason, 'stopped by the user');
+    // The track ends (cleanly or with the publisher's reason) rather than hanging.
+    const deadline = AbortSignal.timeout(10_000);
+    for (;;) {
+      const next = await track.nextGroup(deadline).catch(() => undefined);
+      if (next === undefined) break;
+    }
+    assert.equal(deadline.aborted, false, 'the viewer saw the broadcast end');
+    await assert.rejects(studio.stop(), { code: 'ILLEGAL_TRANSITION' });
+  });
+});
