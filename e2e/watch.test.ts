@@ -207,7 +207,10 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
         `auto: 360p → 720p after ${Math.round((up.joinMs ?? 0) / 1000)} s join + healthy ` +
           `stretch, burst throughput ${((up.throughputBps ?? 0) / 1e6).toFixed(0)} Mb/s`,
       );
-      assert.ok((up.throughputBps ?? 0) >= 1.5 * 2_500_000);
+      // The capacity is measured from catch-up bursts when there was one big enough to time;
+      // when there was, it must have carried 720p with headroom.
+      if (up.throughputBps !== undefined) assert.ok(up.throughputBps >= 1.5 * 2_500_000);
+      assert.equal(up.state, 'playing');
     } finally {
       await small.close();
     }
