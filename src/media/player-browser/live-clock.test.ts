@@ -43,3 +43,18 @@ test('late frames widen the jitter margin, at most one step per burst', () => {
   clock.late(1300);
   assert.equal(clock.jitterMs, before + 30);
 });
+
+test('the clock follows the track that arrives latest, so each one is on time', () => {
+  const clock = new LiveClock();
+  clock.observe(1000, 1020, 'audio'); // audio: lag 20
+  clock.observe(1000, 1080, 'video'); // video trails by its encoding delay: lag 80
+  assert.equal(clock.dueAt(1000, 1080), 1080 + clock.jitterMs);
+});
+
+test('a track gone quiet stops holding the clock back', () => {
+  const clock = new LiveClock();
+  clock.observe(0, 500, 'video'); // lag 500
+  clock.observe(0, 100, 'audio'); // lag 100
+  for (let t = 1000; t <= 5000; t += 100) clock.observe(t, t + 100, 'audio');
+  assert.equal(clock.dueAt(5000, 5100), 5100 + clock.jitterMs);
+});

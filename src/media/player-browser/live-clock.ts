@@ -1,7 +1,8 @@
 /**
  * The real-time playout clock, shared by video and audio so they stay in sync. A frame with
  * presentation time `pts` is due at wall time `pts + offset`. The offset follows the freshest
- * arrivals: the smallest (arrival − pts) seen over a few seconds, plus a small jitter margin
+ * arrivals: the smallest (arrival − pts) seen over a few seconds (per track, the largest of
+ * those across tracks), plus a small jitter margin
  * that grows when frames come late and shrinks while they do not. Growing the offset is done at
  * once (a short pause beats a stutter); shrinking it glides, so catching up does not skip —
  * unless playback is far behind (a join into a cached group), when it jumps to live.
@@ -17,8 +18,25 @@ const CATCH_UP_RATE = 0.08;
 /** Further behind than this, skip to live at once (a join, or a backlog the network flushed). */
 const SKIP_AHEAD_MS = 300;
 
-export class LiveClock {
+/** The smallest lag over the last WINDOW_MS of one track's arrivals (a monotonic queue). */
+class LagWindow {
   #samples: Array<{ at: number; lag: number }> = [];
+  newestAt = -Infinity;
+
+  add(lag: number, at: number): void {
+    while ((this.#samples.at(-1)?.lag ?? -Infinity) >= lag) this.#samples.pop();
+    this.#samples.push({ at, lag });
+    this.newestAt = at;
+    while ((this.#samples[0]?.at ?? at) < at - WINDOW_MS) this.#samples.shift();
+  }
+
+  get min(): number | undefined {
+    return this.#samples[0]?.lag;
+  }
+}
+
+export class LiveClock {
+  readonly #windows = new Map<string, LagWindow>();
   #offsetMs: number | undefined;
   #jitterMs = MIN_JITTER_MS;
   #lastLateAt = 0;
@@ -26,13 +44,15 @@ export class LiveClock {
   #lastTickAt = 0;
   #outputLatencyMs = 0;
 
-  /** A chunk with presentation time `ptsMs` arrived at `arrivalMs` (performance.now()). */
-  observe(ptsMs: number, arrivalMs: number): void {
-    const lag = arrivalMs - ptsMs;
-    // Keep a monotonic queue: the window minimum is its head.
-    while ((this.#samples.at(-1)?.lag ?? -Infinity) >= lag) this.#samples.pop();
-    this.#samples.push({ at: arrivalMs, lag });
-    while ((this.#samples[0]?.at ?? arrivalMs) < arrivalMs - WINDOW_MS) this.#samples.shift();
+  /**
+   * A chunk of `track` with presentation time `ptsMs` arrived at `arrivalMs`
+   * (performance.now()). Tracks are windowed apart: the clock follows the track that arrives
+   * latest (video usually trails audio by its encoding delay), so every track is on time.
+   */
+  observe(ptsMs: number, arrivalMs: number, track = 'video'): void {
+    let window = this.#windows.get(track);
+    if (!window) this.#windows.set(track, (window = new LagWindow()));
+    window.add(arrivalMs - ptsMs, arrivalMs);
   }
 
   /** A frame was ready only after its due time: keep a little more margin. */
@@ -70,11 +90,22 @@ export class LiveClock {
     return offset === undefined ? undefined : ptsMs + offset;
   }
 
+  /** The lag every live track fits in: the largest of the tracks' window minimums. */
+  #lagFloor(at: number): number | undefined {
+    let floor: number | undefined;
+    for (const window of this.#windows.values()) {
+      const min = window.min;
+      if (min === undefined || window.newestAt < at - WINDOW_MS) continue; // a track gone quiet
+      floor = floor === undefined ? min : Math.max(floor, min);
+    }
+    return floor;
+  }
+
   #tick(at: number): number | undefined {
-    const head = this.#samples[0];
-    if (!head) return this.#offsetMs;
+    const lag = this.#lagFloor(at);
+    if (lag === undefined) return this.#offsetMs;
     this.#decay(at);
-    const target = head.lag + this.#jitterMs + this.#outputLatencyMs;
+    const target = lag + this.#jitterMs + this.#outputLatencyMs;
     const elapsed = Math.max(0, at - this.#lastTickAt);
     this.#lastTickAt = at;
     const behind = this.#offsetMs === undefined ? Infinity : this.#offsetMs - target;

@@ -141,7 +141,7 @@ export class RealtimePlayback implements Playback {
         this.#ctx.stats.received(object.payload.byteLength);
         const samples = timedSamples(track, parseChunk(track, object.payload));
         const first = samples[0];
-        if (first) this.#clock.observe(first.ptsMs, object.arrivalMs);
+        if (first) this.#clock.observe(first.ptsMs, object.arrivalMs, 'audio');
         audio.decode(samples);
       },
       onEnd: (error) => this.#ctx.onEnd(error),
