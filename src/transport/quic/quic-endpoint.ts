@@ -50,9 +50,13 @@ function bindSocket(host: string, port: number): Promise<Socket> {
 
 function sendOn(socket: Socket): (packet: Uint8Array, to: HostPort) => void {
   return (packet, to) => {
-    socket.send(packet, to.port, to.host, () => {
-      // A failed send is loss; QUIC recovers from it.
-    });
+    try {
+      socket.send(packet, to.port, to.host, () => {
+        // A failed send is loss; QUIC recovers from it.
+      });
+    } catch {
+      // The socket closed under a connection's last timer (shutdown): nothing left to send to.
+    }
   };
 }
 
@@ -203,7 +207,13 @@ export async function connectQuic(options: QuicConnectOptions): Promise<QuicConn
   }
   // A connected socket skips the per-packet address lookup that unconnected sends pay.
   await new Promise<void>((resolve) => socket.connect(options.port, options.host, resolve));
-  const send = (packet: Uint8Array): void => socket.send(packet, () => undefined);
+  const send = (packet: Uint8Array): void => {
+    try {
+      socket.send(packet, () => undefined);
+    } catch {
+      // Closed socket (the client is shutting down): a send then is loss, not a crash.
+    }
+  };
   const connection = new QuicConnection(native, send, local, false);
   socket.on('message', (msg, rinfo) =>
     connection.receive(msg, { host: rinfo.address, port: rinfo.port }),
