@@ -25,7 +25,12 @@ export class ChunkInput {
     return this.#ended;
   }
 
-  push(bytes: Uint8Array): void {
+  /**
+   * Queues one chunk; returns false (and drops it) when a capture would start without the WebM
+   * header — the tail of a recorder that kept running after Stop; the next recorder starts clean.
+   */
+  push(bytes: Uint8Array): boolean {
+    if (this.#pushed === 0 && !startsWithHeader(bytes)) return false;
     if (this.#ended) {
       throw new StudioError('NO_CHUNKS', 'the capture already ended', 'start a new capture');
     }
@@ -39,6 +44,7 @@ export class ChunkInput {
     this.#pushed += bytes.byteLength;
     this.stream.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     this.#firstChunk();
+    return true;
   }
 
   end(): void {
@@ -46,4 +52,11 @@ export class ChunkInput {
     this.#ended = true;
     this.stream.end();
   }
+}
+
+/** WebM (Matroska) files start with the EBML magic 1A 45 DF A3. */
+const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
+
+function startsWithHeader(bytes: Uint8Array): boolean {
+  return EBML_MAGIC.every((byte, i) => bytes[i] === byte);
 }

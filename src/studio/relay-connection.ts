@@ -27,7 +27,13 @@ export class RelayConnection {
     }
     try {
       // Not given the signal: a session's signal closes the session when it fires, later too.
-      const session = await untilAborted(MoqSession.connect(transport), timeout);
+      const setup = MoqSession.connect(transport);
+      // A setup that finishes after we gave up must not leave a session open at the relay.
+      setup.then(
+        (late) => timeout.aborted && late.close(),
+        () => undefined,
+      );
+      const session = await untilAborted(setup, timeout);
       return new RelayConnection(session, transport);
     } catch (error) {
       transport.close({ closeCode: 0, reason: 'setup failed' });

@@ -67,7 +67,8 @@ export class StatsCollector {
     return (publisher.encoder?.outputs ?? []).map((output) => {
       const track = stats[output.name];
       const objects = track?.objects ?? 0;
-      const before = this.#previous.objects.get(output.name) ?? objects;
+      // A track unseen at the previous sample started since: all its objects are new.
+      const before = this.#previous.objects.get(output.name) ?? 0;
       const size = output.rendition;
       return {
         name: output.name,

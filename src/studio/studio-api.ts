@@ -248,7 +248,12 @@ export interface StudioCommands {
   /** While reconnecting: try now instead of waiting for the backoff. */
   retryNow(): Promise<StudioStatus>;
   getStatus(): Promise<StudioStatus>;
-  /** One MediaRecorder chunk (WebM) of a camera/screen source, in order. */
+  /**
+   * One MediaRecorder chunk (WebM) of a camera/screen source, in order. A capture starts with
+   * the recorder's first chunk (the WebM header) and may start before Go live (chunks wait).
+   * Every broadcast needs its own capture: after Stop, start a new recorder; chunks that do not
+   * begin a capture are dropped (with one warning in the log).
+   */
   pushChunk(bytes: Uint8Array): Promise<void>;
   /** The camera/screen capture ended: the encoder finishes and the broadcast stops. */
   endChunks(): Promise<void>;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { BroadcastProducer, type MoqSession } from '../moq/index.js';
 import { Relay } from '../relay/index.js';
 import type { StudioErrorCode, StudioStatus } from './studio-api.js';
 import type { Studio } from './studio.js';
-import { tempStudio, viewerSession } from './studio-test-kit.js';
+import { inState, nextEvent, tempStudio, viewerSession } from './studio-test-kit.js';
 
 /** A TCP+UDP port nobody listens on (bound, then released). */
 async function freePort(): Promise<number> {
@@ -135,6 +135,38 @@ describe('studio: ffmpeg missing', { timeout: 60_000 }, () => {
       const again = await studio.goLive();
       assertFailed(again, 'FFMPEG_MISSING', 'relay');
       assert.equal((await studio.getRelayInfo()).running, true, 'the embedded relay stays up');
+    } finally {
+      await dispose();
+    }
+  });
+});
+
+describe('studio: Stop while checking', { timeout: 30_000 }, () => {
+  const silentServers: Server[] = [];
+  after(() => silentServers.forEach((server) => server.close()));
+
+  it('cancels the attempt at once and returns to idle', async () => {
+    const { studio, dispose } = await tempStudio();
+    try {
+      // A TCP server that accepts and never answers: reaching the relay hangs until its timeout.
+      const silent = createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const address = silent.address();
+      assert.ok(address && typeof address === 'object');
+      silentServers.push(silent);
+      const url = `http://127.0.0.1:${address.port}/`;
+      await studio.updateSettings({ relay: { kind: 'remote', url } });
+      const checking = nextEvent(studio, 'status', inState('checking'));
+      const attempt = studio.goLive();
+      await checking;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      const stopped = await studio.stop();
+      assert.equal(stopped.state, 'idle');
+      assert.equal(stopped.reason, 'stopped by the user');
+      assert.ok(Date.now() - started < 3000, `stopped in ${Date.now() - started} ms`);
+      assert.equal((await attempt).state, 'idle');
+      assert.equal((await studio.getStatus()).error, undefined, 'a cancel is not a failure');
     } finally {
       await dispose();
     }

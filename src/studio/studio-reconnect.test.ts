@@ -62,6 +62,10 @@ describe('studio: the relay dies while live', { timeout: 120_000 }, () => {
       assert.equal(back.liveSince, liveSince, 'one broadcast across the drop');
       const stats = await nextEvent(studio, 'stats', (s) => s.state === 'live');
       assert.ok((stats.renditions[0]?.bitrateBps ?? 0) > 0, 'the encoder kept running');
+      assert.equal(stats.viewers, null, 'a remote relay does not tell its viewer count');
+      assert.equal(stats.renditions[0]?.viewers, null);
+      assert.ok(stats.notes.some((note) => note.startsWith('a remote relay does not tell')));
+      assert.ok(stats.relay.rttMs !== null && stats.relay.rttMs >= 0, 'RTT over QUIC');
       assert.equal((await studio.stop()).state, 'idle');
     } finally {
       await dispose();

@@ -70,6 +70,7 @@ class StudioEngine implements Studio {
   #run: GoLiveRun | undefined;
   #chunks: ChunkInput | undefined;
   #sampling = false;
+  #warnedHeaderless = false;
   #closing = false;
   #settleClosed: () => void = () => undefined;
 
@@ -169,7 +170,15 @@ class StudioEngine implements Studio {
         'choose the camera or screen source first',
       );
     }
-    (this.#chunks ??= new ChunkInput()).push(bytes);
+    const accepted = (this.#chunks ??= new ChunkInput()).push(bytes);
+    if (!accepted && !this.#warnedHeaderless) {
+      this.#warnedHeaderless = true;
+      this.log(
+        'warn',
+        'dropping captured chunks until a recorder starts a new capture (WebM header)',
+      );
+    }
+    if (accepted) this.#warnedHeaderless = false;
   }
 
   async endChunks(): Promise<void> {
