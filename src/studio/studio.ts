@@ -4,6 +4,7 @@ import { EmbeddedRelay, urlOf } from './embedded-relay.js';
 import { EventHub } from './event-hub.js';
 import { GoLiveMachine } from './go-live-machine.js';
 import { GoLiveRun } from './go-live-run.js';
+import { OverloadWatch } from './overload-watch.js';
 import { SettingsStore } from './settings-store.js';
 import { StatsCollector } from './stats-collector.js';
 import type {
@@ -66,6 +67,7 @@ class StudioEngine implements Studio {
   readonly #machine: GoLiveMachine;
   readonly #relay: EmbeddedRelay;
   readonly #stats = new StatsCollector();
+  readonly #overload = new OverloadWatch();
   readonly #statsTimer: ReturnType<typeof setInterval>;
   #run: GoLiveRun | undefined;
   #chunks: ChunkInput | undefined;
@@ -273,6 +275,8 @@ class StudioEngine implements Studio {
         relay: this.#relay.relay,
       });
       this.events.emit('stats', stats);
+      const overloaded = this.#overload.observe(stats);
+      if (overloaded) this.log('warn', overloaded);
     } catch (error) {
       this.log('warn', `stats failed: ${describeError(error)}`);
     } finally {
