@@ -52,6 +52,8 @@ export class GoLiveRun {
   #connection: RelayConnection | undefined;
   #url: URL | undefined;
   #wake: () => void = () => undefined;
+  /** Groups dropped by sessions of this run that already ended. */
+  #droppedBefore = 0;
 
   constructor(deps: RunDeps) {
     this.#deps = deps;
@@ -67,6 +69,11 @@ export class GoLiveRun {
 
   get connection(): RelayConnection | undefined {
     return this.#connection;
+  }
+
+  /** Groups the publishing sessions of this run dropped for a slow link. */
+  get groupsDropped(): number {
+    return this.#droppedBefore + (this.#connection?.session.groupsDropped ?? 0);
   }
 
   /** Checking and starting; resolves when the first group is out, throws a StudioError. */
@@ -147,8 +154,7 @@ export class GoLiveRun {
 
   async #reconnect(mediaEnded: () => boolean): Promise<boolean> {
     const { machine, backoff, maxAttempts, log } = this.#deps;
-    await this.#connection?.close();
-    this.#connection = undefined;
+    await this.#dropConnection();
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const delay = backoffMs(attempt, backoff);
       machine.reconnecting(attempt, Date.now() + delay);
@@ -161,14 +167,21 @@ export class GoLiveRun {
         log('info', `reconnected on attempt ${attempt}`);
         return true;
       } catch (error) {
-        await this.#connection?.close();
-        this.#connection = undefined;
+        await this.#dropConnection();
         if (this.signal.aborted) return false;
         // A taken name right after a drop is usually our own old session, not yet timed out.
         log('warn', `reconnect attempt ${attempt} failed: ${describeError(error)}`);
       }
     }
     return false;
+  }
+
+  async #dropConnection(): Promise<void> {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (!connection) return;
+    this.#droppedBefore += connection.session.groupsDropped;
+    await connection.close();
   }
 
   async #relayUrl(): Promise<URL> {

@@ -14,6 +14,8 @@ export interface StatsSources {
   relayKind: 'embedded' | 'remote';
   publisher: StudioPublisher | undefined;
   connection: RelayConnection | undefined;
+  /** Groups the publishing sessions dropped (undefined when not publishing). */
+  groupsDropped: number | undefined;
   /** The embedded relay, whose tracks know their subscribers. */
   relay: Relay | undefined;
 }
@@ -107,7 +109,7 @@ export class StatsCollector {
             cpuPercent: ffmpegCpu === null ? null : round(ffmpegCpu),
           }
         : null,
-      dropped: { encoder: progress?.dropFrames ?? 0, network: null },
+      dropped: { encoder: progress?.dropFrames ?? 0, network: sources.groupsDropped ?? null },
       cpuPercent,
       viewers: embedded ? video.reduce((sum, r) => sum + (r.viewers ?? 0), 0) : null,
       relay: {
@@ -124,10 +126,7 @@ export class StatsCollector {
 }
 
 function notes(sources: StatsSources, hasRtt: boolean): string[] {
-  const out = [
-    'network drops are not counted yet: the MoQ session drops late groups without a counter',
-    'glass-to-glass latency is measured by viewers (watch window), not by the studio',
-  ];
+  const out = ['glass-to-glass latency is measured by viewers (watch window), not by the studio'];
   if (sources.relayKind === 'remote') {
     out.push('a remote relay does not tell publishers how many viewers it serves or its egress');
   }

@@ -178,9 +178,9 @@ export interface StudioStats {
     cpuPercent: number | null;
   } | null;
   /**
-   * Frames lost by cause: `encoder` = frames ffmpeg dropped (it could not keep up);
-   * `network` = media the publisher skipped because the relay connection was too slow — null:
-   * the MoQ session does not count its congestion drops yet (see `notes`).
+   * Media lost by cause: `encoder` = frames ffmpeg dropped (it could not keep up); `network` =
+   * whole groups (GOPs) the publishing session dropped because the link to the relay could not
+   * carry them in time (summed across reconnects); null when not publishing.
    */
   dropped: { encoder: number; network: number | null };
   /** The studio process's CPU use, % of one core. */

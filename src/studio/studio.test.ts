@@ -72,6 +72,7 @@ describe('studio: go live on the embedded relay with the test pattern', { timeou
       assert.ok(rendition.fps > 0, `${rendition.name} fps ${rendition.fps}`);
     }
     assert.equal(stats.viewers, 1);
+    assert.equal(stats.dropped.network, 0, 'no group dropped on loopback');
     assert.equal(stats.state, 'live');
     assert.ok(stats.relay.egressBps !== null && stats.relay.egressBps > 0);
     assert.ok(stats.encoder && stats.encoder.speed > 0, JSON.stringify(stats.encoder));

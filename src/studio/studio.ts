@@ -272,6 +272,7 @@ class StudioEngine implements Studio {
         relayKind: this.store.current.relay.kind,
         publisher: this.#run?.publisher,
         connection: this.#run?.connection,
+        groupsDropped: this.#run?.groupsDropped,
         relay: this.#relay.relay,
       });
       this.events.emit('stats', stats);

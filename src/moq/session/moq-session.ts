@@ -43,6 +43,7 @@ export class MoqSession {
   readonly #subscriber: Subscriber;
   readonly #fetches: FetchClient;
   readonly #openPeerRequests = { count: 0 };
+  readonly #counters = { groupsDropped: 0 };
   readonly #requestIds: RequestIdAllocator;
   #settleClosed!: (error?: MoqError) => void;
   #onGoaway!: (uri: string) => void;
@@ -107,6 +108,11 @@ export class MoqSession {
 
   get isClosed(): boolean {
     return this.#isClosed;
+  }
+
+  /** Groups this session's publisher dropped for slow links or lagging subscribers. */
+  get groupsDropped(): number {
+    return this.#counters.groupsDropped;
   }
 
   get subscriptionsServed(): number {
@@ -213,6 +219,7 @@ export class MoqSession {
       isClient: this.isClient,
       options,
       requestIds,
+      counters: this.#counters,
       signal: this.#abort.signal,
       send: (message) => this.#send(message),
       nextRequestId: () =>

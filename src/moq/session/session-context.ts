@@ -4,6 +4,15 @@ import type { ControlStream } from './control-stream.js';
 import type { RequestIdAllocator } from './request-ids.js';
 import type { MoqSessionOptions } from './session-options.js';
 
+/** Running totals a session keeps about itself. */
+export interface SessionCounters {
+  /**
+   * Groups this side did not deliver to a subscriber: reset mid-send because newer groups
+   * queued up behind them (a slow link), or skipped because the subscriber fell behind the cache.
+   */
+  groupsDropped: number;
+}
+
 /** What the session's publisher and subscriber halves share. */
 export interface SessionContext {
   readonly transport: WebTransport;
@@ -12,6 +21,7 @@ export interface SessionContext {
   readonly isClient: boolean;
   readonly options: MoqSessionOptions;
   readonly requestIds: RequestIdAllocator;
+  readonly counters: SessionCounters;
   /** Aborts when the session ends. */
   readonly signal: AbortSignal;
   /** Sends a control message; a failure to send ends the session. */

@@ -112,7 +112,10 @@ export class SubscriptionSender {
       for (;;) {
         const next = await consumer.nextGroup(signal);
         if (next === undefined) break;
-        if (next instanceof Lagged) continue;
+        if (next instanceof Lagged) {
+          this.#ctx.counters.groupsDropped += next.toGroup - next.fromGroup + 1;
+          continue;
+        }
         if (endGroup !== undefined && next.groupId > endGroup) break;
         if (!this.#options.forward) continue;
         sending.push(this.#sendGroup(next));
@@ -190,7 +193,10 @@ export class SubscriptionSender {
   #dropOldest(): void {
     while (this.#inflight.length > this.#options.maxInflightGroups) {
       const oldest = this.#inflight.shift();
-      oldest?.abort.abort();
+      if (!oldest) break;
+      // Entries leave #inflight when they finish, so anything shifted here is cut short.
+      this.#ctx.counters.groupsDropped++;
+      oldest.abort.abort();
     }
   }
 
