@@ -74,6 +74,7 @@ describe('moq-studio arguments', () => {
         dataDir: '/cfg/moq-studio',
         relayPort: undefined,
         relayHost: '0.0.0.0',
+        shareHost: undefined,
         token: undefined,
       },
     });

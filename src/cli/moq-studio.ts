@@ -30,6 +30,7 @@ async function serve(config: StudioServeConfig): Promise<number> {
     appVersion: packageVersion(),
     dataDir: config.dataDir,
     relayHost: config.relayHost,
+    ...(config.shareHost !== undefined ? { shareHost: config.shareHost } : {}),
     ...(config.relayPort !== undefined ? { relayPort: config.relayPort } : {}),
   });
   studio.on('log', (entry) =>

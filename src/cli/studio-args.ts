@@ -14,6 +14,8 @@ export interface StudioServeConfig {
   relayPort: number | undefined;
   /** Address the embedded relay binds; default: the --bind host. */
   relayHost: string;
+  /** Host written into share links (default: the relay host, 127.0.0.1 for a wildcard). */
+  shareHost: string | undefined;
   /** A fixed API token (default: a random one per start). */
   token: string | undefined;
 }
@@ -35,6 +37,8 @@ Options:
   --relay-port N       port of the studio's own relay (UDP + TCP; 0 = any free port), overriding
                        the stored setting
   --relay-host HOST    address the studio's relay binds (default: the --bind host)
+  --share-host HOST    host name viewers reach the relay by, for share links (default: the
+                       relay host; 127.0.0.1 when that is 0.0.0.0 or ::)
   --token TOKEN        use this API token instead of a random one
   -h, --help           show this help
   -V, --version        show the version
@@ -48,6 +52,7 @@ const FLAGS = {
   'data-dir': { type: 'string' },
   'relay-port': { type: 'string' },
   'relay-host': { type: 'string' },
+  'share-host': { type: 'string' },
   token: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -84,6 +89,7 @@ export function parseStudioArgs(
           ? undefined
           : parseCount('relay-port', flags['relay-port'], 0, 65535),
       relayHost: flags['relay-host'] ?? host,
+      shareHost: flags['share-host'],
       token,
     },
   };
