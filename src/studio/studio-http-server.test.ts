@@ -179,6 +179,7 @@ describe('headless studio server: StudioApi over a WebSocket', { timeout: 120_00
     const page = await fetch(`${base}/?token=${TOKEN}`);
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self';/);
     assert.match(await page.text(), /<title>studio<\/title>/);
     const script = await fetch(`${base}/app.js`);
     assert.match(script.headers.get('content-type') ?? '', /javascript/);

@@ -32,6 +32,26 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
+ * What the served pages may do: only their own scripts and styles, but connections to any relay
+ * the user types (http: for its certificate hash, https: for WebTransport, ws:/wss: for the API
+ * and the WebSocket fallback) and camera/screen media.
+ */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "font-src 'self'",
+  "connect-src 'self' http: https: ws: wss:",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
  * The headless studio's front door: the renderer's files over HTTP and StudioApi over a
  * WebSocket at /api. Pages are public (they hold no secret); the API needs the token.
  */
@@ -106,6 +126,8 @@ export class StudioHttpServer {
       'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
+      'content-security-policy': PAGE_CSP,
+      'referrer-policy': 'no-referrer',
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
