@@ -30,6 +30,7 @@ const studio: StudioApi = {
   stop: invoke('stop'),
   retryNow: invoke('retryNow'),
   getStatus: invoke('getStatus'),
+  getLog: invoke('getLog'),
   pushChunk: invoke('pushChunk'),
   endChunks: invoke('endChunks'),
   getRelayInfo: invoke('getRelayInfo'),

@@ -248,6 +248,8 @@ export interface StudioCommands {
   /** While reconnecting: try now instead of waiting for the backoff. */
   retryNow(): Promise<StudioStatus>;
   getStatus(): Promise<StudioStatus>;
+  /** The most recent log entries (up to 200), oldest first: for a page that opens late. */
+  getLog(): Promise<StudioLogEntry[]>;
   /**
    * One MediaRecorder chunk (WebM) of a camera/screen source, in order. A capture starts with
    * the recorder's first chunk (the WebM header) and may start before Go live (chunks wait).
@@ -302,6 +304,7 @@ export const STUDIO_PARAMS = {
   stop: none,
   retryNow: none,
   getStatus: none,
+  getLog: none,
   pushChunk: z.tuple([z.instanceof(Uint8Array)]),
   endChunks: none,
   getRelayInfo: none,

@@ -13,6 +13,7 @@ export const STUDIO_CHANNELS = {
   stop: 'studio:stop',
   retryNow: 'studio:retry-now',
   getStatus: 'studio:get-status',
+  getLog: 'studio:get-log',
   pushChunk: 'studio:push-chunk',
   endChunks: 'studio:end-chunks',
   getRelayInfo: 'studio:get-relay-info',

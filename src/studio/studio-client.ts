@@ -11,6 +11,7 @@ import type {
   StudioEventName,
   StudioEvents,
   StudioListener,
+  StudioLogEntry,
   StudioMethod,
   StudioSettings,
   StudioStatus,
@@ -106,6 +107,7 @@ export class StudioClient implements StudioApi {
   stop = (): Promise<StudioStatus> => this.#call('stop');
   retryNow = (): Promise<StudioStatus> => this.#call('retryNow');
   getStatus = (): Promise<StudioStatus> => this.#call('getStatus');
+  getLog = (): Promise<StudioLogEntry[]> => this.#call('getLog');
   endChunks = (): Promise<void> => this.#call('endChunks');
   getRelayInfo = (): Promise<RelayInfo> => this.#call('getRelayInfo');
 

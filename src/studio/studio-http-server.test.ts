@@ -95,6 +95,9 @@ describe('headless studio server: StudioApi over a WebSocket', { timeout: 120_00
     assert.equal(settings.ladder, '360p');
     assert.deepEqual(await client.getSettings(), settings);
     assert.equal((await client.getStatus()).state, 'idle');
+    const log = await client.getLog();
+    assert.equal(log.at(-1)?.message, 'settings changed: ladder, audio');
+    assert.equal(log.at(-1)?.level, 'info');
   });
 
   it('rejects bad parameters with the schema’s reason, and unknown methods', async () => {

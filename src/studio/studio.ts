@@ -14,6 +14,7 @@ import type {
   StudioApi,
   StudioEventName,
   StudioListener,
+  StudioLogEntry,
   StudioSettings,
   StudioStatus,
   StudioVersions,
@@ -43,6 +44,9 @@ export interface StudioOptions {
   firstChunkTimeoutMs?: number;
 }
 
+/** Log entries kept for pages that open late (getLog). */
+const LOG_HISTORY = 200;
+
 /** The studio engine: StudioApi plus its own lifetime. */
 export interface Studio extends StudioApi {
   readonly closed: Promise<void>;
@@ -53,13 +57,18 @@ export interface Studio extends StudioApi {
 /** Loads the settings and returns the engine (idle; the embedded relay starts on demand). */
 export async function createStudio(options: StudioOptions): Promise<Studio> {
   const events = new EventHub();
-  const log = (level: LogLevel, message: string): void =>
-    events.emit('log', { level, message, time: Date.now() });
+  const history: StudioLogEntry[] = [];
+  const log = (level: LogLevel, message: string): void => {
+    const entry = { level, message, time: Date.now() };
+    history.push(entry);
+    if (history.length > LOG_HISTORY) history.shift();
+    events.emit('log', entry);
+  };
   const store = await SettingsStore.open(options.dataDir, (message) => log('warn', message));
   if (options.relayPort !== undefined && store.current.relay.kind === 'embedded') {
     await store.update({ relay: { kind: 'embedded', port: options.relayPort } });
   }
-  return new StudioEngine(options, events, store, log);
+  return new StudioEngine(options, events, store, log, history);
 }
 
 class StudioEngine implements Studio {
@@ -81,6 +90,7 @@ class StudioEngine implements Studio {
     private readonly events: EventHub,
     private readonly store: SettingsStore,
     private readonly log: (level: LogLevel, message: string) => void,
+    private readonly history: readonly StudioLogEntry[],
   ) {
     this.closed = new Promise((resolve) => (this.#settleClosed = resolve));
     this.#machine = new GoLiveMachine((status) => this.#onStatus(status));
@@ -115,6 +125,10 @@ class StudioEngine implements Studio {
 
   async getStatus(): Promise<StudioStatus> {
     return this.#machine.status;
+  }
+
+  async getLog(): Promise<StudioLogEntry[]> {
+    return structuredClone([...this.history]);
   }
 
   async goLive(): Promise<StudioStatus> {
