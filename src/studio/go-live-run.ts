@@ -87,7 +87,11 @@ export class GoLiveRun {
     this.#url = url;
     machine.step('relay', 'done', url.origin);
     this.#transition('starting', `the relay at ${url.origin} answered`);
-    const publisher = new StudioPublisher(settings.broadcastName);
+    const captured = settings.source.kind === 'camera' || settings.source.kind === 'screen';
+    const publisher = new StudioPublisher(
+      settings.broadcastName,
+      captured ? 'as-written' : 'anchored',
+    );
     this.#publisher = publisher;
     await this.#abortable(publisher.announce(this.#connection));
     machine.step('announced', 'done', settings.broadcastName);

@@ -27,9 +27,17 @@ export class StudioPublisher {
   #ended: Promise<void> = new Promise<void>(() => undefined);
   readonly #stop = new AbortController();
 
-  constructor(readonly name: string) {
+  /**
+   * `anchored` restates each chunk's wall-clock time as start + media time, for sources ffmpeg
+   * paces itself (test pattern, file): an encoder falling behind then shows as viewer latency.
+   * Captured camera/screen chunks keep the time they were stamped with (`as-written`).
+   */
+  constructor(
+    readonly name: string,
+    producerClock: 'anchored' | 'as-written',
+  ) {
     this.broadcast = new BroadcastProducer(name.split('/'));
-    this.packager = new MediaPackager(this.broadcast);
+    this.packager = new MediaPackager(this.broadcast, { producerClock });
   }
 
   get encoder(): Encoder | undefined {
