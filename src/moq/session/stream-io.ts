@@ -1,7 +1,18 @@
 /** An error carrying a stream error code, as W3C WebTransport's abort()/cancel() expect. */
 export function streamError(code: number, message: string): Error {
   const Native = (globalThis as { WebTransportError?: typeof WebTransportError }).WebTransportError;
-  if (Native) return new Native(message, { streamErrorCode: code });
+  if (Native) {
+    try {
+      return new Native(message, { streamErrorCode: code });
+    } catch {
+      // Chromium (156) still has the older one-dictionary constructor.
+      const OneDictionary = Native as unknown as new (init: {
+        message: string;
+        streamErrorCode: number;
+      }) => Error;
+      return new OneDictionary({ message, streamErrorCode: code });
+    }
+  }
   return Object.assign(new Error(message), { streamErrorCode: code });
 }
 
