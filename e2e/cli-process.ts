@@ -10,7 +10,7 @@ import { after } from 'node:test';
 export const ROOT = join(import.meta.dirname, '..');
 export const WAIT_MS = 15_000;
 
-export type Program = 'moq-relay' | 'moq-clock' | 'moq-pub' | 'moq-sub';
+export type Program = 'moq-relay' | 'moq-clock' | 'moq-pub' | 'moq-sub' | 'moq-studio';
 type Stream = 'stdout' | 'stderr';
 export type Exit = { code: number | null; signal: NodeJS.Signals | null };
 

@@ -1,0 +1,338 @@
+/**
+ * The headless studio end to end: `moq-studio serve` as a real process, its page in Debian
+ * Chromium (fake camera + mic), real ffmpeg, the embedded relay, and viewers on the relay's
+ * watch page. Bad input first (the app must stay usable after each), then the test pattern
+ * live with a viewer, the monitoring figures, Stop; a remote relay killed while live; the camera.
+ * Screenshots of the live studio and the watch page go to docs/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from './chromium.js';
+import { ROOT, closedPort } from './cli-process.js';
+import {
+  MEDIA_ARGS,
+  playerStats,
+  startRelayOn,
+  startStudio,
+  until,
+  type StudioServer,
+} from './studio-server.js';
+
+const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+const LIVE_MS = 60_000;
+
+type State = 'idle' | 'checking' | 'starting' | 'live' | 'reconnecting' | 'stopping';
+
+/** The studio process, for its log when a wait fails. */
+let studioProcess: StudioServer | undefined;
+
+async function waitState(page: Page, state: State, timeout = LIVE_MS): Promise<void> {
+  try {
+    await page.waitForSelector(`[data-testid="state"][data-state="${state}"]`, { timeout });
+  } catch (error) {
+    const log = studioProcess?.cli.lines.stderr.slice(-20).join('\n') ?? '';
+    throw new Error(`the studio did not reach ${state}; its last log lines:\n${log}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Types into a settings field and commits it (Enter), then waits for the save to land. */
+async function setField(page: Page, testId: string, value: string): Promise<void> {
+  const input = page.getByTestId(testId);
+  await input.fill(value);
+  await input.press('Enter');
+  await page.waitForTimeout(300);
+}
+
+interface RenditionRow {
+  name: string;
+  bitrateBps: number;
+  viewers: number | null;
+}
+
+// No named helpers inside: tsx would wrap them in a `__name` the page does not have.
+function renditionRows(page: Page): Promise<RenditionRow[]> {
+  return page.$$eval('[data-testid="renditions"] tr[data-rendition]', (rows) =>
+    rows.map((row) => {
+      const bitrate = row.querySelector('[data-field="bitrate"]')?.getAttribute('data-value');
+      const viewers = row.querySelector('[data-field="viewers"]')?.getAttribute('data-value');
+      return {
+        name: row.getAttribute('data-rendition') ?? '',
+        bitrateBps: Number(bitrate ?? 0),
+        viewers:
+          viewers === '' || viewers === undefined || viewers === null ? null : Number(viewers),
+      };
+    }),
+  );
+}
+
+async function bannerCode(page: Page): Promise<string | null> {
+  const banner = page.getByTestId('error-banner');
+  await banner.waitFor({ timeout: 30_000 });
+  return banner.getAttribute('data-code');
+}
+
+async function goLive(page: Page): Promise<void> {
+  await page.getByTestId('go-live').click();
+}
+
+async function openViewer(browser: Browser, url: string): Promise<Page> {
+  const viewer = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await viewer.goto(url);
+  return viewer;
+}
+
+describe('headless studio: go live from Chromium, watch, monitor, stop', { skip }, () => {
+  let server: StudioServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startStudio();
+    studioProcess = server;
+    browser = await launchChromium(MEDIA_ARGS);
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(server.url);
+    await waitState(page, 'idle', 20_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('bad input: an invalid relay URL is flagged inline and refused on Go live', async () => {
+    await page.getByTestId('relay-remote').click();
+    await setField(page, 'relay-url', 'ftp://relay.invalid/');
+    assert.match(
+      (await page.getByTestId('error-relay').textContent()) ?? '',
+      /not http: or https:/,
+    );
+    await goLive(page);
+    assert.equal(await bannerCode(page), 'BAD_RELAY_URL');
+    await waitState(page, 'idle');
+    const text = (await page.getByTestId('error-banner').textContent()) ?? '';
+    assert.match(text, /http:\/\/relay\.example\.com:4443\//, 'the banner says what to type');
+    assert.ok(await page.getByTestId('go-live').isEnabled(), 'Go live can be pressed again');
+    await page.screenshot({ path: join(SHOTS, 'studio-error.png') });
+  });
+
+  test('bad input: an unreachable relay fails its checklist step and leaves the studio idle', async () => {
+    const port = await closedPort();
+    await setField(page, 'relay-url', `http://127.0.0.1:${port}/`);
+    await goLive(page);
+    await page.waitForSelector('[data-testid="error-banner"][data-code="RELAY_UNREACHABLE"]', {
+      timeout: 40_000,
+    });
+    await waitState(page, 'idle');
+    const relayStep = page.locator('[data-step="relay"]');
+    assert.equal(await relayStep.getAttribute('data-status'), 'failed');
+    console.log(
+      `unreachable relay: ${(await page.getByTestId('error-banner').textContent()) ?? ''}`,
+    );
+    assert.ok(await page.getByTestId('go-live').isEnabled());
+  });
+
+  test('test pattern: Go live walks the checklist to LIVE on the built-in relay', async () => {
+    await page.getByTestId('relay-embedded').click();
+    await setField(page, 'relay-port', '0'); // any free port: 4443 may be taken on a shared machine
+    await page.getByTestId('source-test-pattern').click();
+    await setField(page, 'ladder', '720p,360p');
+    await setField(page, 'broadcast-name', 'e2e/studio');
+    // The preview is a viewer too: off, so the viewer count is the external viewer alone.
+    await page.getByTestId('preview-toggle').click();
+    const started = Date.now();
+    await goLive(page);
+    await waitState(page, 'live');
+    console.log(`test pattern live after ${Date.now() - started} ms`);
+    const steps = await page.$$eval('[data-testid="checklist"] [data-step]', (items) =>
+      items.map((item) => `${item.getAttribute('data-step')}=${item.getAttribute('data-status')}`),
+    );
+    assert.deepEqual(steps, [
+      'relay=done',
+      'announced=done',
+      'encoder=done',
+      'firstGroup=done',
+      'live=done',
+    ]);
+    assert.equal(await page.getByTestId('error-banner').count(), 0, 'no banner once live');
+  });
+
+  let viewer: Page;
+
+  test('a viewer opens the share link and renders frames', async () => {
+    const shareUrl = await page.getByTestId('share-url').inputValue();
+    assert.match(shareUrl, /^http:\/\/127\.0\.0\.1:\d+\/watch\/e2e\/studio$/);
+    // One rendition by hand: a viewer on Auto that switched stays counted on the rendition it
+    // left (the relay keeps the old subscription), which would make the count below 2.
+    viewer = await openViewer(browser, `${shareUrl}?rendition=720p`);
+    const playing = await until(
+      'the viewer to render 60 frames',
+      async () => {
+        const s = await playerStats(viewer);
+        return s.state === 'playing' && s.framesRendered >= 60 ? s : undefined;
+      },
+      40_000,
+    );
+    console.log(
+      `viewer: ${playing.rendition} over ${playing.transport}, join ${Math.round(playing.joinMs ?? -1)} ms, ` +
+        `latency ${Math.round(playing.latencyMs ?? -1)} ms, ${playing.framesRendered} frames`,
+    );
+    await viewer.screenshot({ path: join(SHOTS, 'watch.png') });
+  });
+
+  test('monitoring: every rendition carries bitrate, and the relay counts one viewer', async () => {
+    let seen: RenditionRow[] = [];
+    const rows = await until(
+      'non-zero bitrate on every rendition and one viewer',
+      async () => {
+        const found = await renditionRows(page);
+        seen = found;
+        const names = found.map((r) => r.name).sort();
+        const video = found.filter((r) => r.name !== 'audio');
+        const viewers = video.reduce((sum, r) => sum + (r.viewers ?? 0), 0);
+        const ok =
+          names.join() === '360p,720p,audio' &&
+          found.every((r) => r.bitrateBps > 0) &&
+          viewers === 1;
+        return ok ? found : undefined;
+      },
+      30_000,
+      500,
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; last seen ${JSON.stringify(seen)}`);
+    });
+    console.log(`renditions: ${JSON.stringify(rows)}`);
+    assert.equal(
+      await page.getByTestId('chart-viewers').locator('.metric-value').textContent(),
+      '1',
+    );
+    // The preview on: the studio's own player is a second viewer, and measures latency.
+    await page.getByTestId('preview-toggle').click();
+    await until(
+      'the preview counted as a viewer',
+      async () =>
+        Number(await page.getByTestId('chart-viewers').locator('.metric-value').textContent()) >= 2
+          ? true
+          : undefined,
+      30_000,
+      500,
+    );
+    await page.waitForTimeout(38_000); // the charts' minute filled, for the screenshot
+    const latency = await page.getByTestId('chart-latency').locator('.metric-value').textContent();
+    const bitrate = await page.getByTestId('chart-bitrate').locator('.metric-value').textContent();
+    console.log(`studio shows bitrate ${bitrate}, glass-to-glass ${latency}`);
+    assert.match(latency ?? '', /^\d+ ms$/);
+    await page.screenshot({ path: join(SHOTS, 'studio-live.png') });
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test("the studio's watch window plays our broadcast", async () => {
+    const watch = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await watch.goto(`${server.url}#watch`);
+    const s = await until(
+      'the watch window to render 30 frames',
+      async () => {
+        const stats = await playerStats(watch);
+        return stats.state === 'playing' && stats.framesRendered >= 30 ? stats : undefined;
+      },
+      30_000,
+    );
+    console.log(`watch window: ${s.rendition}, latency ${Math.round(s.latencyMs ?? -1)} ms`);
+    assert.equal(await watch.getByTestId('watch-name').inputValue(), 'e2e/studio');
+    await watch.waitForTimeout(1500); // the figures under the player refresh once a second
+    await watch.screenshot({ path: join(SHOTS, 'watch-window.png') });
+    await watch.close();
+  });
+
+  test('Stop returns the studio to idle and the viewer sees the end', async () => {
+    await page.getByTestId('stop').click();
+    await waitState(page, 'idle', 20_000);
+    const ended = await until(
+      'the viewer to see the end',
+      async () => {
+        const s = await playerStats(viewer);
+        return s.state === 'ended' ? s : undefined;
+      },
+      20_000,
+    );
+    console.log(`viewer after Stop: ${ended.state} (${ended.reason ?? ''})`);
+    assert.equal(await page.getByTestId('share-url').inputValue(), '');
+    await viewer.close();
+  });
+
+  test('a remote relay killed while live: reconnecting, then live again by itself', async () => {
+    let { relay, listening } = await startRelayOn(0);
+    const port = new URL(listening.url).port;
+    try {
+      await page.getByTestId('relay-remote').click();
+      await setField(page, 'relay-url', `http://127.0.0.1:${port}/`);
+      await setField(page, 'ladder', '360p');
+      await goLive(page);
+      await waitState(page, 'live');
+      relay.child.kill('SIGKILL');
+      await relay.exit();
+      // A killed relay says nothing: the session ends at QUIC's idle timeout (30 s).
+      const killedAt = Date.now();
+      await waitState(page, 'reconnecting', 45_000);
+      console.log(`reconnecting ${Date.now() - killedAt} ms after the relay was killed`);
+      assert.ok(await page.getByTestId('retry-now').isVisible(), 'Retry now is offered');
+      const countdown = (await page.getByTestId('reconnect').textContent()) ?? '';
+      console.log(`while the relay is down: ${countdown}`);
+      ({ relay, listening } = await startRelayOn(Number(port)));
+      const restartedAt = Date.now();
+      await waitState(page, 'live', 40_000);
+      console.log(`live again ${Date.now() - restartedAt} ms after the relay restarted`);
+      const viewer2 = await openViewer(browser, `${listening.url}watch/e2e/studio`);
+      await until(
+        'a viewer on the restarted relay',
+        async () => ((await playerStats(viewer2)).framesRendered >= 30 ? true : undefined),
+        40_000,
+      );
+      await viewer2.close();
+      await page.getByTestId('stop').click();
+      await waitState(page, 'idle', 20_000);
+    } finally {
+      relay.child.kill('SIGKILL');
+      if ((await page.getByTestId('state').getAttribute('data-state')) !== 'idle') {
+        await page.getByTestId('stop').click();
+        await waitState(page, 'idle', 20_000);
+      }
+    }
+  });
+
+  test('camera: the fake camera goes live through MediaRecorder and a viewer renders it', async () => {
+    await page.getByTestId('relay-embedded').click();
+    await setField(page, 'relay-port', '0'); // any free port: 4443 may be taken on a shared machine
+    await page.getByTestId('source-camera').click();
+    await page.getByTestId('local-video').waitFor({ timeout: 20_000 });
+    await goLive(page);
+    await waitState(page, 'live');
+    const shareUrl = await page.getByTestId('share-url').inputValue();
+    const camViewer = await openViewer(browser, shareUrl);
+    const s = await until(
+      'the viewer to render the camera',
+      async () => {
+        const stats = await playerStats(camViewer);
+        return stats.framesRendered >= 30 ? stats : undefined;
+      },
+      40_000,
+    );
+    const rows = await renditionRows(page);
+    console.log(
+      `camera: viewer ${s.rendition} ${s.framesRendered} frames, latency ${Math.round(s.latencyMs ?? -1)} ms; ` +
+        `renditions ${JSON.stringify(rows)}`,
+    );
+    await camViewer.close();
+    await page.getByTestId('stop').click();
+    await waitState(page, 'idle', 20_000);
+  });
+});
