@@ -119,6 +119,8 @@ export class GoLiveRun {
       () => undefined,
       () => undefined,
     );
+    // Media that ends while a reconnect waits ends the wait too: there is nothing to resume.
+    void mediaDone.then(() => this.#wake());
     while (!this.signal.aborted) {
       const connection = this.#connection;
       const lost = connection ? sessionLost(connection) : Promise.resolve('no relay session');
@@ -160,6 +162,7 @@ export class GoLiveRun {
     const { machine, backoff, maxAttempts, log } = this.#deps;
     await this.#dropConnection();
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (mediaEnded()) return false;
       const delay = backoffMs(attempt, backoff);
       machine.reconnecting(attempt, Date.now() + delay);
       await this.#sleep(delay);

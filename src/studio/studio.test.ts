@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { GroupConsumer, type MoqSession, type TrackConsumer } from '../moq/index.js';
 import { readCatalogs } from '../media/packager/index.js';
@@ -99,5 +102,33 @@ describe('studio: go live on the embedded relay with the test pattern', { timeou
     }
     assert.equal(deadline.aborted, false, 'the viewer saw the broadcast end');
     await assert.rejects(studio.stop(), { code: 'ILLEGAL_TRANSITION' });
+  });
+});
+
+describe('studio: a file that ends ends the broadcast', { timeout: 60_000 }, () => {
+  it('goes live from the file, then back to idle by itself when the file is over', async () => {
+    const { studio, dataDir, dispose } = await tempStudio();
+    try {
+      const clip = join(dataDir, 'clip.mp4');
+      await promisify(execFile)('ffmpeg', [
+        ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', '3'],
+        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', clip],
+      ]);
+      await studio.updateSettings({
+        source: { kind: 'file', path: clip, loop: false },
+        ladder: '360p',
+        audio: 'none',
+        relay: { kind: 'embedded', port: 0 },
+      });
+      const idle = nextEvent(studio, 'status', (s) => s.state === 'idle', 30_000);
+      const live = await studio.goLive();
+      assert.equal(live.state, 'live', JSON.stringify(live));
+      const ended = await idle;
+      assert.equal(ended.reason, 'the source ended');
+      assert.equal(ended.error, undefined);
+      assert.ok(Date.now() - (live.liveSince ?? 0) > 1500, 'it played the clip in real time');
+    } finally {
+      await dispose();
+    }
   });
 });
