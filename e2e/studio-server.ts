@@ -22,17 +22,13 @@ export interface StudioServer {
 }
 
 /** Starts `moq-studio serve` on a free loopback port with its own settings folder. */
-export async function startStudio(): Promise<StudioServer> {
+export async function startStudio(env?: NodeJS.ProcessEnv): Promise<StudioServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'moq-studio-e2e-'));
-  const cli = new Cli('moq-studio', [
-    'serve',
-    '--bind',
-    '127.0.0.1:0',
-    '--relay-port',
-    '0',
-    '--data-dir',
-    dataDir,
-  ]);
+  const cli = new Cli(
+    'moq-studio',
+    ['serve', '--bind', '127.0.0.1:0', '--relay-port', '0', '--data-dir', dataDir],
+    env ? { env } : {},
+  );
   const line = await cli.waitForLine(
     'stdout',
     (l) => l.includes('moq-studio serve: open '),

@@ -336,3 +336,75 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
     await waitState(page, 'idle', 20_000);
   });
 });
+
+describe('headless studio: bad input that needs its own setup', { skip }, () => {
+  let browser: Browser;
+
+  before(async () => {
+    browser = await launchChromium(MEDIA_ARGS);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('ffmpeg missing: the banner says how to install it, the studio stays usable', async () => {
+    // No ffmpeg on PATH nor in FFMPEG_PATH (ffmpeg-static cannot install here either).
+    const server = await startStudio({ ...process.env, PATH: '/nonexistent', FFMPEG_PATH: '' });
+    studioProcess = server;
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      await page.goto(server.url);
+      await waitState(page, 'idle', 20_000);
+      await page.getByTestId('relay-port').fill('0');
+      await page.getByTestId('relay-port').press('Enter');
+      await goLive(page);
+      assert.equal(await bannerCode(page), 'FFMPEG_MISSING');
+      const text = (await page.getByTestId('error-banner').textContent()) ?? '';
+      console.log(`ffmpeg missing: ${text}`);
+      assert.match(text, /FFMPEG_PATH|install/i);
+      await waitState(page, 'idle');
+      assert.ok(await page.getByTestId('go-live').isEnabled());
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
+
+  test('a taken broadcast name on a remote relay is refused with its own message', async () => {
+    const { relay, listening } = await startRelayOn(0);
+    const first = await startStudio();
+    const second = await startStudio();
+    const pages: Page[] = [];
+    try {
+      for (const server of [first, second]) {
+        const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+        pages.push(page);
+        await page.goto(server.url);
+        await waitState(page, 'idle', 20_000);
+        await page.getByTestId('relay-remote').click();
+        await setField(page, 'relay-url', listening.url);
+        await setField(page, 'ladder', '360p');
+        await setField(page, 'broadcast-name', 'e2e/taken');
+      }
+      const [owner, latecomer] = pages as [Page, Page];
+      studioProcess = first;
+      await goLive(owner);
+      await waitState(owner, 'live');
+      studioProcess = second;
+      await goLive(latecomer);
+      assert.equal(await bannerCode(latecomer), 'NAME_TAKEN');
+      console.log(
+        `taken name: ${(await latecomer.getByTestId('error-banner').textContent()) ?? ''}`,
+      );
+      await waitState(latecomer, 'idle');
+      await owner.getByTestId('stop').click();
+      await waitState(owner, 'idle', 20_000);
+    } finally {
+      for (const page of pages) await page.close();
+      await first.close();
+      await second.close();
+      relay.child.kill('SIGKILL');
+    }
+  });
+});

@@ -24,6 +24,8 @@ export function isTrustedUrl(url: string, devUrl?: string): boolean {
   return parsed.protocol === dev.protocol && parsed.host === dev.host;
 }
 
+const RELAY_SOURCES = 'http: https: ws: wss:';
+
 /** The renderer's Content-Security-Policy; the dev server also needs React refresh and HMR. */
 export function contentSecurityPolicy(devUrl?: string): string {
   const dev = devUrl === undefined ? undefined : new URL(devUrl);
@@ -34,7 +36,12 @@ export function contentSecurityPolicy(devUrl?: string): string {
     "img-src 'self' data: blob:",
     "media-src 'self' blob: mediastream:",
     "font-src 'self'",
-    dev ? `connect-src 'self' ws://${dev.host}` : "connect-src 'self'",
+    // The preview and the watch window play from relays on other origins (the built-in relay's
+    // own port, or any relay URL typed in): certificate hash over HTTP(S), then WebTransport
+    // (https:) or the WebSocket fallback. Scripts stay 'self' only.
+    dev
+      ? `connect-src 'self' ws://${dev.host} ${RELAY_SOURCES}`
+      : `connect-src 'self' ${RELAY_SOURCES}`,
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",
