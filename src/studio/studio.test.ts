@@ -132,3 +132,38 @@ describe('studio: a file that ends ends the broadcast', { timeout: 60_000 }, () 
     }
   });
 });
+
+describe('studio: ffmpeg dies while live', { timeout: 60_000 }, () => {
+  it('ends the broadcast with ENCODER_DIED and stays usable', async () => {
+    const { studio, dispose } = await tempStudio();
+    try {
+      await studio.updateSettings({
+        ladder: '360p',
+        audio: 'none',
+        relay: { kind: 'embedded', port: 0 },
+      });
+      assert.equal((await studio.goLive()).state, 'live');
+      // Our own child: the ffmpeg this test process's studio started.
+      const { stdout } = await promisify(execFile)('ps', [
+        '-o',
+        'pid=,comm=',
+        '--ppid',
+        `${process.pid}`,
+      ]);
+      const ffmpeg = stdout
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .find(([, comm]) => comm === 'ffmpeg');
+      assert.ok(ffmpeg?.[0], `an ffmpeg child in:\n${stdout}`);
+      const idle = nextEvent(studio, 'status', (s) => s.state === 'idle');
+      process.kill(Number(ffmpeg[0]), 'SIGKILL');
+      const ended = await idle;
+      assert.equal(ended.error?.code, 'ENCODER_DIED', JSON.stringify(ended.error));
+      assert.match(ended.reason, /^the broadcast failed: the encoder stopped/);
+      assert.equal((await studio.goLive()).state, 'live', 'usable again');
+      assert.equal((await studio.stop()).state, 'idle');
+    } finally {
+      await dispose();
+    }
+  });
+});
