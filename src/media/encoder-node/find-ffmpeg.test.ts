@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EncoderError } from './encoder-error.js';
 import { FFMPEG, FFPROBE } from './encoder-test-kit.js';
-import { findFfmpeg, findFfprobe } from './find-ffmpeg.js';
+import { findFfmpeg, findFfprobe, unpackedFromAsar } from './find-ffmpeg.js';
 
 test('findFfmpeg finds ffmpeg on PATH when ffmpeg-static is absent and FFMPEG_PATH unset', async () => {
   assert.equal(await findFfmpeg({ env: { PATH: '/nowhere:/usr/bin' } }), FFMPEG);
@@ -34,4 +34,18 @@ test('findFfprobe looks next to ffmpeg, and answers undefined when there is none
   assert.equal(await findFfprobe(FFMPEG, { env: { PATH: '' } }), FFPROBE);
   assert.equal(await findFfprobe('/nowhere/ffmpeg', { env: { PATH: '/nowhere' } }), undefined);
   assert.equal(await findFfprobe(undefined, { env: { FFPROBE_PATH: FFPROBE } }), FFPROBE);
+});
+
+test('a packaged app runs ffmpeg-static from app.asar.unpacked, never from inside app.asar', () => {
+  const packed = '/opt/MoQ Studio/resources/app.asar/node_modules/ffmpeg-static/ffmpeg';
+  assert.equal(
+    unpackedFromAsar(packed),
+    '/opt/MoQ Studio/resources/app.asar.unpacked/node_modules/ffmpeg-static/ffmpeg',
+  );
+  const windows = 'C:\\MoQ\\resources\\app.asar\\node_modules\\ffmpeg-static\\ffmpeg.exe';
+  assert.match(unpackedFromAsar(windows), /\\app\.asar\.unpacked\\/);
+  assert.equal(
+    unpackedFromAsar('/usr/lib/node_modules/ffmpeg-static/ffmpeg'),
+    '/usr/lib/node_modules/ffmpeg-static/ffmpeg',
+  );
 });

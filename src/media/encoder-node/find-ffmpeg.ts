@@ -74,12 +74,21 @@ async function ffmpegStaticPath(): Promise<string> {
   } catch {
     throw new Error('not installed');
   }
-  const path = (mod as { default?: unknown }).default;
-  if (typeof path !== 'string' || path.length === 0) throw new Error('it has no binary');
+  const packed = (mod as { default?: unknown }).default;
+  if (typeof packed !== 'string' || packed.length === 0) throw new Error('it has no binary');
+  const path = unpackedFromAsar(packed);
   await access(path, constants.X_OK).catch(() => {
     throw new Error(`its binary ${path} is missing (its download may have failed)`);
   });
   return path;
+}
+
+/**
+ * In a packaged app the package resolves inside app.asar, which cannot be executed; the
+ * binary itself is shipped beside it in app.asar.unpacked (electron-builder.yml `asarUnpack`).
+ */
+export function unpackedFromAsar(path: string): string {
+  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 }
 
 function fromEnv(env: NodeJS.ProcessEnv, name: string): string {
