@@ -332,6 +332,7 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
         `renditions ${JSON.stringify(rows)}`,
     );
     await camViewer.close();
+    await page.screenshot({ path: join(SHOTS, 'studio-camera.png') });
     await page.getByTestId('stop').click();
     await waitState(page, 'idle', 20_000);
   });
@@ -367,6 +368,31 @@ describe('headless studio: bad input that needs its own setup', { skip }, () => 
       assert.ok(await page.getByTestId('go-live').isEnabled());
     } finally {
       await page.close();
+      await server.close();
+    }
+  });
+
+  test('camera permission refused: the source says how to allow it, Go live waits', async () => {
+    // Without the fake UI, headless Chromium refuses capture as a user clicking "Block" would.
+    const refusing = await launchChromium(['--use-fake-device-for-media-stream']);
+    const server = await startStudio();
+    studioProcess = server;
+    try {
+      const page = await refusing.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(server.url);
+      await waitState(page, 'idle', 20_000);
+      await page.getByTestId('source-camera').click();
+      const state = page.getByTestId('capture-state');
+      await state.getByRole('alert').waitFor({ timeout: 20_000 });
+      const text = (await state.textContent()) ?? '';
+      console.log(`camera refused: ${text}`);
+      assert.match(text, /refused — allow it/);
+      assert.ok(await page.getByTestId('go-live').isDisabled(), 'Go live waits for a camera');
+      await page.getByTestId('source-test-pattern').click();
+      // Another source is usable at once (once its choice is saved).
+      await page.waitForSelector('[data-testid="go-live"]:not([disabled])', { timeout: 5000 });
+    } finally {
+      await refusing.close();
       await server.close();
     }
   });

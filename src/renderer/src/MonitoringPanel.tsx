@@ -78,7 +78,9 @@ export function MonitoringPanel({
   );
 
   const totalBitrate = renditions.reduce((sum, r) => sum + r.bitrateBps, 0);
-  const fpsHealths = video.map((r) => fpsHealth(r.fps, targets.get(r.name) ?? 30));
+  // A captured source has no ladder rung, so no target to judge it against.
+  const fpsHealths = video.map((r) => fpsHealth(r.fps, targets.get(r.name)));
+  const fpsTargets = video.flatMap((r) => targets.get(r.name) ?? []);
   const speed = now?.encoder?.speed ?? null;
   const drops = dropPercent(history);
   const droppedEncoder = now?.dropped.encoder ?? null;
@@ -108,7 +110,7 @@ export function MonitoringPanel({
           health={worst(fpsHealths)}
           lines={video.map((r) => lineOf(r.name, (x) => x.fps))}
           minMax={10}
-          target={Math.max(0, ...video.map((r) => targets.get(r.name) ?? 30)) || undefined}
+          target={fpsTargets.length ? Math.max(...fpsTargets) : undefined}
           footer={legend(video)}
         />
         <MetricChart
@@ -202,7 +204,7 @@ export function MonitoringPanel({
           minMax={500}
           footer={
             latency === null
-              ? 'measured by a viewer: turn the preview on'
+              ? 'measured by a player: the relay preview'
               : 'as the preview player sees it'
           }
         />

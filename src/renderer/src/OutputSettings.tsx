@@ -32,6 +32,7 @@ export function OutputSettings({ settings, locked, saver }: OutputSettingsProps)
   const [ladder, setLadder] = useDraft(settings.ladder);
   const [name, setName] = useDraft(settings.broadcastName);
   const [gop, setGop] = useDraft(String(settings.gopMs));
+  const captured = settings.source.kind === 'camera' || settings.source.kind === 'screen';
 
   const saveLadder = (value = ladder): void => {
     setLadder(value);
@@ -79,6 +80,12 @@ export function OutputSettings({ settings, locked, saver }: OutputSettingsProps)
           data-testid="ladder"
         />
       </Field>
+      {captured && (
+        <p className="field-note">
+          Camera and screen go out as captured (one rendition); the ladder applies to the test
+          pattern and files.
+        </p>
+      )}
       <div className="chips">
         {LADDER_PRESETS.map((preset) => (
           <button
