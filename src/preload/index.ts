@@ -34,6 +34,7 @@ const studio: StudioApi = {
   pushChunk: invoke('pushChunk'),
   endChunks: invoke('endChunks'),
   getRelayInfo: invoke('getRelayInfo'),
+  getChat: invoke('getChat'),
   on,
 };
 

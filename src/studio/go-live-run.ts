@@ -8,6 +8,7 @@ import {
   type Rendition,
 } from '../media/encoder-node/index.js';
 import { backoffMs, type Backoff } from './backoff.js';
+import type { MoqSession } from '../moq/index.js';
 import type { ChunkInput } from './chunk-input.js';
 import type { EmbeddedRelay } from './embedded-relay.js';
 import type { GoLiveMachine } from './go-live-machine.js';
@@ -32,6 +33,8 @@ export interface RunDeps {
   maxAttempts: number;
   /** How long a camera/screen source may take to deliver its first chunk. */
   firstChunkTimeoutMs: number;
+  /** Each relay session the broadcast is announced on (the first, then after reconnects). */
+  onSession?: (session: MoqSession, signal: AbortSignal) => void;
 }
 
 /** How a run ended on its own (not by Stop). */
@@ -95,6 +98,7 @@ export class GoLiveRun {
     this.#publisher = publisher;
     await this.#abortable(publisher.announce(this.#connection));
     machine.step('announced', 'done', settings.broadcastName);
+    this.#deps.onSession?.(this.#connection.session, this.signal);
     machine.share(this.#shareUrl(url), {
       relayUrl: url.origin + '/',
       name: settings.broadcastName,
@@ -171,6 +175,7 @@ export class GoLiveRun {
         const connection = await this.#open(await this.#relayUrlAgain());
         this.#connection = connection;
         await this.#abortable(this.#publisher?.announce(connection) ?? Promise.resolve());
+        this.#deps.onSession?.(connection.session, this.signal);
         log('info', `reconnected on attempt ${attempt}`);
         return true;
       } catch (error) {

@@ -212,6 +212,22 @@ export interface StudioLogEntry {
   time: number;
 }
 
+// ─── Chat ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A viewer's chat message as the studio received it from the relay (src/chat: each viewer
+ * publishes `<broadcast>/chat/<viewerId>`). `text` and `name` are plain text: show them as text.
+ */
+export interface StudioChatMessage {
+  viewerId: string;
+  name?: string;
+  text: string;
+  /** The viewer's clock (ms since the epoch). */
+  sentAt: number;
+  /** The studio's clock. */
+  receivedAt: number;
+}
+
 // ─── Commands ────────────────────────────────────────────────────────────────────────────────
 
 /** Versions of the running studio; `electron` is absent when it runs headless. */
@@ -261,6 +277,8 @@ export interface StudioCommands {
   endChunks(): Promise<void>;
   /** Starts the embedded relay if that is the target (so the watch window can use it). */
   getRelayInfo(): Promise<RelayInfo>;
+  /** The most recent chat messages (up to 200), oldest first; kept across broadcasts. */
+  getChat(): Promise<StudioChatMessage[]>;
 }
 
 export type StudioMethod = keyof StudioCommands;
@@ -271,6 +289,8 @@ export interface StudioEvents {
   status: StudioStatus;
   stats: StudioStats;
   log: StudioLogEntry;
+  /** A viewer's message, while live. */
+  chat: StudioChatMessage;
 }
 
 export type StudioEventName = keyof StudioEvents;
@@ -308,6 +328,7 @@ export const STUDIO_PARAMS = {
   pushChunk: z.tuple([z.instanceof(Uint8Array)]),
   endChunks: none,
   getRelayInfo: none,
+  getChat: none,
 } as const satisfies { readonly [K in StudioMethod]: z.ZodType<Parameters<StudioCommands[K]>> };
 
 // ─── WebSocket messages (moq-studio serve) ───────────────────────────────────────────────────

@@ -17,6 +17,7 @@ export const STUDIO_CHANNELS = {
   pushChunk: 'studio:push-chunk',
   endChunks: 'studio:end-chunks',
   getRelayInfo: 'studio:get-relay-info',
+  getChat: 'studio:get-chat',
 } as const satisfies { readonly [K in StudioMethod]: `studio:${string}` };
 
 /** The channel main pushes each event on (IPC), and the `event` field of WebSocket events. */
@@ -24,6 +25,7 @@ export const STUDIO_EVENT_CHANNELS = {
   status: 'studio:event:status',
   stats: 'studio:event:stats',
   log: 'studio:event:log',
+  chat: 'studio:event:chat',
 } as const satisfies { readonly [E in StudioEventName]: `studio:event:${E}` };
 
 export type StudioChannel = (typeof STUDIO_CHANNELS)[StudioMethod];

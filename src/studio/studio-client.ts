@@ -13,6 +13,7 @@ import type {
   StudioListener,
   StudioLogEntry,
   StudioMethod,
+  StudioChatMessage,
   StudioSettings,
   StudioStatus,
   StudioVersions,
@@ -110,6 +111,7 @@ export class StudioClient implements StudioApi {
   getLog = (): Promise<StudioLogEntry[]> => this.#call('getLog');
   endChunks = (): Promise<void> => this.#call('endChunks');
   getRelayInfo = (): Promise<RelayInfo> => this.#call('getRelayInfo');
+  getChat = (): Promise<StudioChatMessage[]> => this.#call('getChat');
 
   /** One binary frame; waits while the socket has much unsent, so capture cannot pile up here. */
   pushChunk = async (bytes: Uint8Array): Promise<void> => {

@@ -7,10 +7,12 @@ import { GoLiveRun } from './go-live-run.js';
 import { OverloadWatch } from './overload-watch.js';
 import { SettingsStore } from './settings-store.js';
 import { StatsCollector } from './stats-collector.js';
+import { StudioChat } from './studio-chat.js';
 import type {
   LogLevel,
   RelayInfo,
   SettingsPatch,
+  StudioChatMessage,
   StudioApi,
   StudioEventName,
   StudioListener,
@@ -77,6 +79,7 @@ class StudioEngine implements Studio {
   readonly #relay: EmbeddedRelay;
   readonly #stats = new StatsCollector();
   readonly #overload = new OverloadWatch();
+  readonly #chat = new StudioChat((message) => this.events.emit('chat', message));
   readonly #statsTimer: ReturnType<typeof setInterval>;
   #run: GoLiveRun | undefined;
   #chunks: ChunkInput | undefined;
@@ -148,6 +151,7 @@ class StudioEngine implements Studio {
       backoff: this.options.backoff ?? BACKOFF,
       maxAttempts: this.options.maxReconnectAttempts ?? 25,
       firstChunkTimeoutMs: this.options.firstChunkTimeoutMs ?? 10_000,
+      onSession: (session, signal) => this.#chat.follow(session, settings.broadcastName, signal),
     });
     this.#run = run;
     this.log('info', `going live as "${settings.broadcastName}"`);
@@ -220,6 +224,10 @@ class StudioEngine implements Studio {
       port: relay.port,
       certificateSha256: relay.certificateSha256,
     };
+  }
+
+  async getChat(): Promise<StudioChatMessage[]> {
+    return this.#chat.history;
   }
 
   async close(reason = 'the studio is closing'): Promise<void> {

@@ -1,15 +1,17 @@
 /**
  * The entry of the relay's watch page (bundled to /player/watch.js): plays the broadcast named
- * by the page's path (`/watch/NAME`) from the relay that served the page, and exposes the
- * player as `window.moqPlayer` for tests and benchmarks. Query options: `mode=buffered`,
- * `rendition=360p`, `transport=websocket`.
+ * by the page's path (`/watch/NAME`) from the relay that served the page, with the broadcast's
+ * chat beside it, and exposes them as `window.moqPlayer` and `window.moqChat` for tests and
+ * benchmarks. Query options: `mode=buffered`, `rendition=360p`, `transport=websocket`.
  */
 import { Player } from './player.js';
 import type { PlayerMode } from './player-types.js';
+import { WatchChat } from './watch-chat.js';
 
 declare global {
   interface Window {
     moqPlayer?: Player;
+    moqChat?: WatchChat;
   }
 }
 
@@ -39,6 +41,15 @@ function start(): void {
     rendition: query.get('rendition') ?? 'auto',
     transport: transport === 'websocket' || transport === 'webtransport' ? transport : 'auto',
   });
+  const chat = document.getElementById('chat');
+  if (chat) {
+    window.moqChat = new WatchChat({
+      url: `${location.origin}/`,
+      name: broadcastName(),
+      container: chat,
+      transport: transport === 'websocket' || transport === 'webtransport' ? transport : 'auto',
+    });
+  }
 }
 
 start();

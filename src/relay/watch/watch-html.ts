@@ -49,7 +49,7 @@ export function watchPage(name: string): string {
   const body = [
     '<main>',
     `<h1>${escapeHtml(name)}</h1>`,
-    '<div id="player"></div>',
+    '<div class="watch-layout"><div id="player"></div><div id="chat"></div></div>',
     '<p><a href="/watch">All live broadcasts</a></p>',
     '</main>',
   ].join('\n');
@@ -60,5 +60,7 @@ export const WATCH_CSS = `body { margin: 0; background: #181818; color: #eee; fo
 main { max-width: 1100px; margin: 0 auto; padding: 16px; }
 h1 { font-size: 20px; font-weight: 600; }
 a { color: #8cf; }
-#player { width: 100%; }
+#player { width: 100%; min-width: 0; }
+.watch-layout { display: grid; grid-template-columns: minmax(0, 1fr) 320px; gap: 12px; align-items: start; }
+@media (max-width: 820px) { .watch-layout { grid-template-columns: 1fr; } }
 `;

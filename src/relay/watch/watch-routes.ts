@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isChatNamespace } from '../../chat/index.js';
 import type { TransportServer } from '../../transport/index.js';
 import { namespacePath } from '../namespace.js';
 import type { Origin } from '../origin.js';
@@ -15,7 +16,12 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
  */
 export function serveWatch(server: TransportServer, origin: Origin): void {
   const bundle = new PlayerBundle();
-  const names = (): string[] => origin.broadcasts.map((b) => namespacePath(b.namespace)).sort();
+  // Viewers' chat tracks are broadcasts to the relay, but not something to watch.
+  const names = (): string[] =>
+    origin.broadcasts
+      .filter((b) => !isChatNamespace(b.namespace))
+      .map((b) => namespacePath(b.namespace))
+      .sort();
   server.addRoute('GET', '/watch', (req, res) => sendPage(req, res, 200, listPage(names())));
   server.addRoute('GET', '/watch.json', (_req, res) => {
     const broadcasts = names().map((name) => ({ name, url: watchPath(name) }));

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type JSX } from 'react';
 import type { StudioApi, StudioSettings, StudioStatus } from '../../studio/studio-api.js';
+import { ChatPanel } from './ChatPanel.js';
 import { ErrorBanner, type BannerError } from './ErrorBanner.js';
 import { GoLivePanel } from './GoLivePanel.js';
 import { LogPanel } from './LogPanel.js';
@@ -98,6 +99,10 @@ export function StudioView({ api, model, settings, status }: StudioViewProps): J
           <section className="panel log-panel">
             <h2>Log</h2>
             <LogPanel logs={model.logs} />
+          </section>
+          <section className="panel log-panel">
+            <h2>Chat</h2>
+            <ChatPanel api={api} />
           </section>
         </main>
         <aside className="column monitor-column panel">
