@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import type { PlayerStats } from '../src/media/player-browser/index.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { ROOT, closedPort } from './cli-process.js';
 import {
@@ -100,6 +101,10 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
     browser = await launchChromium(MEDIA_ARGS);
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Where the page runs under a CSP, anything it blocks shows up as a console error.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
     await page.goto(server.url);
     await waitState(page, 'idle', 20_000);
   });
@@ -271,11 +276,12 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
 
   test('a remote relay killed while live: reconnecting, then live again by itself', async () => {
     let { relay, listening } = await startRelayOn(0);
-    const port = new URL(listening.url).port;
+    const port = Number(new URL(listening.url).port);
     try {
       await page.getByTestId('relay-remote').click();
-      await setField(page, 'relay-url', `http://127.0.0.1:${port}/`);
+      await setField(page, 'relay-url', listening.url);
       await setField(page, 'ladder', '360p');
+      await setField(page, 'broadcast-name', 'e2e/studio');
       await goLive(page);
       await waitState(page, 'live');
       relay.child.kill('SIGKILL');
@@ -285,19 +291,54 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
       await waitState(page, 'reconnecting', 45_000);
       console.log(`reconnecting ${Date.now() - killedAt} ms after the relay was killed`);
       assert.ok(await page.getByTestId('retry-now').isVisible(), 'Retry now is offered');
-      const countdown = (await page.getByTestId('reconnect').textContent()) ?? '';
-      console.log(`while the relay is down: ${countdown}`);
-      ({ relay, listening } = await startRelayOn(Number(port)));
+      console.log(`while the relay is down: ${await page.getByTestId('reconnect').textContent()}`);
+      ({ relay, listening } = await startRelayOn(port));
       const restartedAt = Date.now();
       await waitState(page, 'live', 40_000);
-      console.log(`live again ${Date.now() - restartedAt} ms after the relay restarted`);
+      console.log(`live again ${Date.now() - restartedAt} ms after the relay restarted, no click`);
       const viewer2 = await openViewer(browser, `${listening.url}watch/e2e/studio`);
+      let seen: PlayerStats | undefined;
       await until(
         'a viewer on the restarted relay',
-        async () => ((await playerStats(viewer2)).framesRendered >= 30 ? true : undefined),
+        async () => {
+          seen = await playerStats(viewer2);
+          return seen.framesRendered >= 30 ? true : undefined;
+        },
         40_000,
-      );
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}; viewer stats ${JSON.stringify(seen)}`);
+      });
       await viewer2.close();
+    } finally {
+      relay.child.kill('SIGKILL');
+      await relay.exit();
+    }
+  });
+
+  test('Retry now cuts the reconnect backoff short', async () => {
+    // The relay of the test before was killed again: once QUIC's idle timeout ends the
+    // session, the studio is reconnecting to a port nobody listens on.
+    await waitState(page, 'reconnecting', 45_000);
+    // Attempt 4 waits 6.75 s (2 s × 1.5³): long enough to show Retry now cutting it short.
+    await page.waitForFunction(
+      () =>
+        /attempt [4-9]/.test(
+          document.querySelector('[data-testid="reconnect"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 40_000 },
+    );
+    const relayUrl = await page.getByTestId('relay-url').inputValue();
+    const { relay } = await startRelayOn(Number(new URL(relayUrl).port));
+    try {
+      const text = (await page.getByTestId('reconnect').textContent()) ?? '';
+      const waitLeftMs = 1000 * Number(/next try in ([\d.]+) s/.exec(text)?.[1] ?? 0);
+      const retriedAt = Date.now();
+      await page.getByTestId('retry-now').click();
+      await waitState(page, 'live', 40_000);
+      const tookMs = Date.now() - retriedAt;
+      console.log(`Retry now with ${waitLeftMs} ms of backoff left: live again after ${tookMs} ms`);
+      if (waitLeftMs > 2000) assert.ok(tookMs < waitLeftMs, 'Retry now waited for the backoff');
       await page.getByTestId('stop').click();
       await waitState(page, 'idle', 20_000);
     } finally {
