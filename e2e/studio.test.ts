@@ -377,6 +377,31 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
     await page.getByTestId('stop').click();
     await waitState(page, 'idle', 20_000);
   });
+
+  test('screen: a chosen screen goes live and a viewer renders it', async () => {
+    await page.getByTestId('source-screen').click();
+    // getDisplayMedia needs a click; the fake UI picks Chromium's fake screen.
+    await page.getByTestId('capture-acquire').click();
+    await page.getByTestId('local-video').waitFor({ timeout: 20_000 });
+    await goLive(page);
+    await waitState(page, 'live');
+    const screenViewer = await openViewer(
+      browser,
+      await page.getByTestId('share-url').inputValue(),
+    );
+    const s = await until(
+      'the viewer to render the screen',
+      async () => {
+        const stats = await playerStats(screenViewer);
+        return stats.framesRendered >= 30 ? stats : undefined;
+      },
+      40_000,
+    );
+    console.log(`screen: viewer ${s.rendition} ${s.framesRendered} frames`);
+    await screenViewer.close();
+    await page.getByTestId('stop').click();
+    await waitState(page, 'idle', 20_000);
+  });
 });
 
 describe('headless studio: bad input that needs its own setup', { skip }, () => {
