@@ -9,6 +9,7 @@ import { Relay } from '../relay/index.js';
 import { join, until } from '../relay/relay-test-kit.js';
 import { ChatPublisher } from './chat-publisher.js';
 import { ChatRoom, type ReceivedChatMessage } from './chat-room.js';
+import { SeenMessages } from './seen-messages.js';
 
 const ROOM = 'show/main';
 
@@ -133,7 +134,26 @@ describe('chat room over a relay', () => {
     await until(() => got.length === 3);
     assert.equal(got[2]?.text, 'three');
     assert.equal(got[2]?.viewerId, dana.viewerId);
+    assert.deepEqual(
+      got.map((m) => m.sequence),
+      [0, 1, 2],
+    );
+
+    // A reader that reconnects opens a new room: the relay replays what it caches, and the
+    // reader's SeenMessages knows those already.
+    const seen = new SeenMessages();
+    for (const message of got) assert.ok(seen.isNew(message));
+    const again = new ChatRoom(await open('quic'), name);
+    const replayed = collect(again);
+    dana.send('four');
+    await until(() => replayed.some((m) => m.text === 'four'));
+    assert.ok(replayed.length >= 2, 'the relay replayed what it caches');
+    assert.deepEqual(
+      replayed.filter((m) => seen.isNew(m)).map((m) => m.text),
+      ['four'],
+    );
     early.close();
     late.close();
+    again.close();
   });
 });

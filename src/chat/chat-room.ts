@@ -12,6 +12,8 @@ import { TokenBucket, type RateLimit } from './rate-limit.js';
 /** A message as a reader receives it. */
 export interface ReceivedChatMessage {
   viewerId: string;
+  /** The message's group id: its place in the viewer's sequence. */
+  sequence: number;
   name?: string;
   text: string;
   sentAt: number;
@@ -85,7 +87,10 @@ export class ChatRoom {
     void this.#discover();
   }
 
-  /** Messages in arrival order, until the room closes or its session ends. */
+  /**
+   * Messages in arrival order, until the room closes or its session ends. One reader: two
+   * loops over it would share the messages between them.
+   */
   async *messages(): AsyncGenerator<ReceivedChatMessage> {
     for (;;) {
       const next = this.#queue.shift();
@@ -152,7 +157,7 @@ export class ChatRoom {
         if (group === undefined) return;
         if (!(group instanceof GroupConsumer)) continue; // lagged: older messages are gone
         const object = await group.readObject(signal);
-        if (object) this.#accept(viewerId, object.payload, bucket);
+        if (object) this.#accept(viewerId, group.groupId, object.payload, bucket);
       }
     } catch {
       // The viewer left, its track ended with an error, or we stopped: quietly done.
@@ -161,7 +166,7 @@ export class ChatRoom {
     }
   }
 
-  #accept(viewerId: string, payload: Uint8Array, bucket: TokenBucket): void {
+  #accept(viewerId: string, sequence: number, payload: Uint8Array, bucket: TokenBucket): void {
     if (payload.length > MAX_MESSAGE_BYTES) {
       this.counters.oversize++;
       return;
@@ -179,7 +184,7 @@ export class ChatRoom {
     }
     this.counters.received++;
     if (this.#queue.length >= QUEUE_LIMIT) this.#queue.shift();
-    this.#queue.push({ viewerId, ...message, receivedAt: this.#now() });
+    this.#queue.push({ viewerId, sequence, ...message, receivedAt: this.#now() });
     this.#changed.notify();
   }
 

@@ -26,3 +26,4 @@ export {
   type ReceivedChatMessage,
 } from './chat-room.js';
 export { TokenBucket, type RateLimit } from './rate-limit.js';
+export { SeenMessages } from './seen-messages.js';

@@ -1,4 +1,4 @@
-import { ChatRoom } from '../chat/index.js';
+import { ChatRoom, SeenMessages } from '../chat/index.js';
 import type { MoqSession } from '../moq/index.js';
 import type { StudioChatMessage } from './studio-api.js';
 
@@ -12,6 +12,7 @@ export const CHAT_HISTORY = 200;
  */
 export class StudioChat {
   readonly #history: StudioChatMessage[] = [];
+  readonly #seen = new SeenMessages();
 
   constructor(private readonly emit: (message: StudioChatMessage) => void) {}
 
@@ -27,6 +28,7 @@ export class StudioChat {
 
   async #read(room: ChatRoom): Promise<void> {
     for await (const received of room.messages()) {
+      if (!this.#seen.isNew(received)) continue; // replayed after a reconnect or a new go-live
       const message: StudioChatMessage = {
         viewerId: received.viewerId,
         ...(received.name === undefined ? {} : { name: received.name }),

@@ -1,4 +1,4 @@
-import { ChatError, ChatPublisher, ChatRoom } from '../../chat/index.js';
+import { ChatError, ChatPublisher, ChatRoom, SeenMessages } from '../../chat/index.js';
 import type { MoqSession } from '../../moq/index.js';
 import { ChatPanel } from './chat-panel.js';
 import { connectRelay } from './connect-relay.js';
@@ -26,6 +26,7 @@ export class WatchChat {
   readonly panel: ChatPanel;
   readonly #options: WatchChatOptions;
   readonly #abort = new AbortController();
+  readonly #seen = new SeenMessages();
 
   constructor(options: WatchChatOptions) {
     this.#options = options;
@@ -84,6 +85,7 @@ export class WatchChat {
 
   async #show(room: ChatRoom): Promise<void> {
     for await (const message of room.messages()) {
+      if (!this.#seen.isNew(message)) continue; // replayed after a reconnect
       this.panel.add(message, message.viewerId === this.viewerId);
     }
   }
