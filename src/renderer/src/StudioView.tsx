@@ -96,14 +96,16 @@ export function StudioView({ api, model, settings, status }: StudioViewProps): J
             onStop={controls.stop}
             onRetry={controls.retryNow}
           />
-          <section className="panel log-panel">
-            <h2>Log</h2>
-            <LogPanel logs={model.logs} />
-          </section>
-          <section className="panel log-panel">
-            <h2>Chat</h2>
-            <ChatPanel api={api} />
-          </section>
+          <div className="feeds">
+            <section className="panel log-panel">
+              <h2>Log</h2>
+              <LogPanel logs={model.logs} />
+            </section>
+            <section className="panel log-panel chat-panel">
+              <h2>Chat</h2>
+              <ChatPanel api={api} />
+            </section>
+          </div>
         </main>
         <aside className="column monitor-column panel">
           <h2>Monitoring</h2>
