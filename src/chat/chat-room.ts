@@ -32,6 +32,10 @@ export interface ChatRoomCounters {
   invalid: number;
   /** Viewers followed now. */
   viewers: number;
+  /** Of those, the ones whose `messages` subscription the relay accepted. */
+  subscribed: number;
+  /** Viewers not followed because the room was full. */
+  viewersRefused: number;
 }
 
 /**
@@ -41,9 +45,13 @@ export interface ChatRoomCounters {
 export const RECEIVE_LIMIT: RateLimit = { perSecond: 2, burst: 10 };
 /** Messages waiting for a slow consumer before the oldest are dropped. */
 const QUEUE_LIMIT = 1000;
+/** Viewers followed at once: each is a subscription, and announcing is free for anyone. */
+export const MAX_VIEWERS = 500;
 
 export interface ChatRoomOptions {
   limit?: RateLimit;
+  /** Default MAX_VIEWERS. */
+  maxViewers?: number;
   now?: () => number;
   /** Ends the room: discovery and every subscription stop. */
   signal?: AbortSignal;
@@ -62,10 +70,13 @@ export class ChatRoom {
     oversize: 0,
     invalid: 0,
     viewers: 0,
+    viewersRefused: 0,
+    subscribed: 0,
   };
   readonly #session: MoqSession;
   readonly #broadcast: readonly string[];
   readonly #limit: RateLimit;
+  readonly #maxViewers: number;
   readonly #now: () => number;
   readonly #abort = new AbortController();
   readonly #viewers = new Map<string, AbortController>();
@@ -81,6 +92,7 @@ export class ChatRoom {
     this.#session = session;
     this.#broadcast = broadcastParts(broadcast);
     this.#limit = options.limit ?? RECEIVE_LIMIT;
+    this.#maxViewers = options.maxViewers ?? MAX_VIEWERS;
     this.#now = options.now ?? Date.now;
     options.signal?.addEventListener('abort', () => this.close(), { once: true });
     if (options.signal?.aborted) this.close();
@@ -128,6 +140,10 @@ export class ChatRoom {
 
   #follow(viewerId: string, namespace: readonly string[]): void {
     if (this.#viewers.has(viewerId)) return;
+    if (this.#viewers.size >= this.#maxViewers) {
+      this.counters.viewersRefused++;
+      return;
+    }
     const stop = new AbortController();
     this.#viewers.set(viewerId, stop);
     this.counters.viewers = this.#viewers.size;
@@ -151,6 +167,7 @@ export class ChatRoom {
     try {
       // From group 0: whatever recent history the relay holds, then each new message.
       track = await this.#session.subscribe(namespace, CHAT_TRACK, { start: { group: 0 } });
+      this.counters.subscribed++;
       const bucket = new TokenBucket(this.#limit, this.#now);
       for (;;) {
         const group = await track.nextGroup(signal);
@@ -162,6 +179,7 @@ export class ChatRoom {
     } catch {
       // The viewer left, its track ended with an error, or we stopped: quietly done.
     } finally {
+      if (track) this.counters.subscribed--;
       track?.close();
     }
   }

@@ -20,6 +20,7 @@ export {
 export { ChatPublisher, SEND_LIMIT, type ChatPublisherOptions } from './chat-publisher.js';
 export {
   ChatRoom,
+  MAX_VIEWERS,
   RECEIVE_LIMIT,
   type ChatRoomCounters,
   type ChatRoomOptions,
