@@ -77,6 +77,7 @@ async function startEncoder(config: PubConfig, ladder: readonly Rendition[]): Pr
       ladder,
       audio: config.audio,
       gopMs: config.gopMs,
+      ...(config.preset !== undefined ? { preset: config.preset } : {}),
       ...(config.durationMs !== undefined ? { durationMs: config.durationMs } : {}),
     });
   } catch (error) {

@@ -1,3 +1,4 @@
+import { X264_PRESETS, type X264Preset } from '../media/encoder-node/index.js';
 import type { TransportChoice } from '../transport/index.js';
 import { parseChoice, parseCount, parseFlags } from './args.js';
 import { CliError } from './cli-error.js';
@@ -19,6 +20,8 @@ export interface PubConfig {
   ladder: string | undefined;
   audio: AudioChoice;
   gopMs: number;
+  /** undefined = chosen by core count. */
+  preset: X264Preset | undefined;
   durationMs: number | undefined;
   transport: TransportChoice;
 }
@@ -47,6 +50,8 @@ Options:
   --ladder LIST         renditions, e.g. 1080p,720p,360p (the default); never upscales
   --audio CODEC         aac (default), opus or none
   --gop-ms MS           keyframe interval = group duration, in ms (default 2000)
+  --preset NAME         x264 preset: ultrafast, superfast, veryfast, faster, fast, medium
+                        (default veryfast; superfast on machines with two cores or fewer)
   --duration SECONDS    stop after this long (default: until the source ends or Ctrl-C)
   --transcode           with '-': encode standard input through the ladder
   --transport KIND      auto (QUIC, falling back to WebSocket), quic or websocket (default auto)
@@ -68,6 +73,7 @@ const FLAGS = {
   ladder: { type: 'string' },
   audio: { type: 'string' },
   'gop-ms': { type: 'string' },
+  preset: { type: 'string' },
   duration: { type: 'string' },
   transport: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -98,6 +104,8 @@ export function parsePubArgs(argv: readonly string[]): PubCommand {
       ladder: flags.ladder,
       audio: parseChoice('audio', flags.audio ?? 'aac', AUDIO),
       gopMs: parseCount('gop-ms', flags['gop-ms'] ?? '2000', 100, 60_000),
+      preset:
+        flags.preset === undefined ? undefined : parseChoice('preset', flags.preset, X264_PRESETS),
       durationMs: duration === undefined ? undefined : parseCount('duration', duration) * 1000,
       transport: parseChoice('transport', flags.transport ?? 'auto', TRANSPORTS),
     },

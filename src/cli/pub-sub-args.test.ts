@@ -35,6 +35,7 @@ describe('moq-pub flags', () => {
     assert.equal(config.ladder, undefined);
     assert.equal(config.audio, 'aac');
     assert.equal(config.gopMs, 2000);
+    assert.equal(config.preset, undefined);
     assert.equal(config.transport, 'auto');
   });
 
@@ -65,6 +66,8 @@ describe('moq-pub flags', () => {
   test('bad values name their flag', () => {
     usageError(() => pub(['--test-pattern', '--audio', 'mp3']), /--audio must be one of/);
     usageError(() => pub(['--test-pattern', '--gop-ms', '10']), /--gop-ms must be between/);
+    usageError(() => pub(['--test-pattern', '--preset', 'turbo']), /--preset must be one of/);
+    assert.equal(pub(['--test-pattern', '--preset', 'veryfast']).preset, 'veryfast');
     usageError(() => parsePubArgs(['--url', 'ftp://x/', '--name', 'a', '--test-pattern']), /http/);
   });
 });

@@ -6,6 +6,7 @@
 export { EncoderError, type EncoderErrorCode } from './encoder-error.js';
 export { findFfmpeg, findFfprobe, type FindToolOptions } from './find-ffmpeg.js';
 export { DEFAULT_LADDER, fitLadder, parseLadder, type Rendition } from './rendition.js';
+export { X264_PRESETS, defaultPreset, type X264Preset } from './encoder-options.js';
 export type {
   AudioCodec,
   EncoderOptions,
