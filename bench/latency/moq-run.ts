@@ -58,7 +58,7 @@ function notesOf(first: MoqSample, last: MoqSample, latencies: number[]): string
       `navigation), latency p50 ${round(stats?.latencyP50Ms)} / p95 ${round(stats?.latencyP95Ms)} ` +
       `ms, frames dropped ${stats?.framesDropped ?? '?'}, max render gap ` +
       `${round(stats?.maxRenderGapMs)} ms`,
-    "latency = render wall clock − the frame's prft (wall clock when ffmpeg muxed it)",
+    "latency = render wall clock − the frame's prft (moq-pub's anchored clock: the least-delayed chunk's wall clock + media time, as HLS's program-date-time)",
   ];
 }
 

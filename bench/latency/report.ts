@@ -92,8 +92,8 @@ function goalLines(results: BenchResults): string[] {
     if (moq.encoderSpeed !== undefined && moq.encoderSpeed < REAL_TIME) {
       lines.push(
         `WARNING: moq-pub's encoder ran at ${moq.encoderSpeed}× real time (average since its start): the stream lags its ` +
-          'source more every second, and the MoQ latency (from prft, stamped at encoder output) ' +
-          'leaves that out; the machine is too loaded for this ladder',
+          'source more every second (the anchored prft clock shows it as growing latency); ' +
+          'the machine is too loaded for this ladder',
       );
     }
     lines.push(
