@@ -10,11 +10,10 @@ import {
   Encoder,
   EncoderError,
   parseLadder,
-  type EncodedOutput,
   type EncoderSource,
   type Rendition,
 } from '../media/encoder-node/index.js';
-import { MediaPackager } from '../media/packager/index.js';
+import { MediaPackager, encodedTrackMeta, untilProducerEnds } from '../media/packager/index.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
 import { PUB_USAGE, parsePubArgs, type PubConfig } from './pub-args.js';
 import { PubStatus } from './pub-status.js';
@@ -27,9 +26,6 @@ import {
 import { isEntryPoint, packageVersion, runCli } from './run.js';
 
 export const usage = PUB_USAGE;
-
-/** The video ladder is one switching set (CMSF §Switching sets): one altGroup for all. */
-const VIDEO_ALT_GROUP = 1;
 
 /** moq-pub: encodes a source and publishes it until it ends; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -124,7 +120,11 @@ async function publish(session: MoqSession, encoder: Encoder, config: PubConfig)
     return ExitCode.OK;
   };
   const tracks = encoder.outputs.map((output) =>
-    packager.addTrack(trackMeta(output), untilEncoderEnds(output, encoder), stop.signal),
+    packager.addTrack(
+      encodedTrackMeta(output),
+      untilProducerEnds(output.stream, encoder.closed),
+      stop.signal,
+    ),
   );
   try {
     return await Promise.race([
@@ -140,30 +140,6 @@ async function publish(session: MoqSession, encoder: Encoder, config: PubConfig)
     packager.close();
     broadcast.close();
   }
-}
-
-function trackMeta(output: EncodedOutput): Parameters<MediaPackager['addTrack']>[0] {
-  const video = output.role === 'video';
-  return {
-    name: output.name,
-    role: output.role,
-    label: output.name,
-    bitrateBps: output.bitrateBps,
-    ...(output.rendition ? { framerate: output.rendition.framerate } : {}),
-    ...(video ? { altGroup: VIDEO_ALT_GROUP } : {}),
-  };
-}
-
-/**
- * An output's bytes, then the encoder's fate: a clean exit ends the track cleanly, a crash ends
- * it with the crash's reason, so viewers learn why the broadcast stopped.
- */
-async function* untilEncoderEnds(
-  output: EncodedOutput,
-  encoder: Encoder,
-): AsyncGenerator<Uint8Array> {
-  yield* output.stream;
-  await encoder.closed;
 }
 
 async function finished(

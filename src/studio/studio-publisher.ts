@@ -1,16 +1,14 @@
 import { BroadcastProducer, MoqError } from '../moq/index.js';
+import { Encoder, EncoderError, type EncoderOptions } from '../media/encoder-node/index.js';
 import {
-  Encoder,
-  EncoderError,
-  type EncodedOutput,
-  type EncoderOptions,
-} from '../media/encoder-node/index.js';
-import { MediaPackager, type TrackStats } from '../media/packager/index.js';
+  MediaPackager,
+  encodedTrackMeta,
+  untilProducerEnds,
+  type TrackStats,
+} from '../media/packager/index.js';
 import type { RelayConnection } from './relay-connection.js';
 import { StudioError, describeError } from './studio-error.js';
 
-/** The video ladder is one switching set (CMSF): one altGroup for all renditions. */
-const VIDEO_ALT_GROUP = 1;
 const FIRST_GROUP_POLL_MS = 50;
 
 /**
@@ -59,7 +57,11 @@ export class StudioPublisher {
     }
     this.#encoder = encoder;
     const tracks = encoder.outputs.map((output) =>
-      this.packager.addTrack(trackMeta(output), untilEnd(output, encoder), this.#stop.signal),
+      this.packager.addTrack(
+        encodedTrackMeta(output),
+        untilProducerEnds(output.stream, encoder.closed),
+        this.#stop.signal,
+      ),
     );
     this.#ended = Promise.all([encoder.closed, ...tracks]).then(
       () => undefined,
@@ -110,24 +112,6 @@ export class StudioPublisher {
     const outputs = this.#encoder?.outputs.length ?? 1;
     return stats.length === outputs && stats.every((s) => s.groups > 0);
   }
-}
-
-function trackMeta(output: EncodedOutput): Parameters<MediaPackager['addTrack']>[0] {
-  const video = output.role === 'video';
-  return {
-    name: output.name,
-    role: output.role,
-    label: output.name,
-    bitrateBps: output.bitrateBps,
-    ...(output.rendition ? { framerate: output.rendition.framerate } : {}),
-    ...(video ? { altGroup: VIDEO_ALT_GROUP } : {}),
-  };
-}
-
-/** An output's bytes, then the encoder's fate, so a crash ends the track with its reason. */
-async function* untilEnd(output: EncodedOutput, encoder: Encoder): AsyncGenerator<Uint8Array> {
-  yield* output.stream;
-  await encoder.closed;
 }
 
 /** An encoder failure in the user's words, with what to do about it. */

@@ -17,3 +17,9 @@ export { RateMeter } from './rate-meter.js';
 export { readCatalogs } from './catalog-reader.js';
 export { readMedia, type MediaGap, type MediaObject } from './media-reader.js';
 export { ProducerClock } from './producer-clock.js';
+export {
+  VIDEO_ALT_GROUP,
+  encodedTrackMeta,
+  untilProducerEnds,
+  type EncodedTrackInfo,
+} from './encoded-track.js';
