@@ -67,8 +67,13 @@ describe('studio: go live on the embedded relay with the test pattern', { timeou
     video = await viewer.subscribe(['show', 'main'], '360p');
     const group = await video.nextGroup(AbortSignal.timeout(10_000));
     assert.ok(group instanceof GroupConsumer, 'the viewer receives a group');
-    const stats = await nextEvent(studio, 'stats', (s) =>
-      s.renditions.some((r) => r.name === '360p' && r.viewers === 1),
+    // ffmpeg's first progress block reads fps 0 and speed 0: wait for one with figures.
+    const stats = await nextEvent(
+      studio,
+      'stats',
+      (s) =>
+        s.renditions.some((r) => r.name === '360p' && r.viewers === 1) &&
+        (s.encoder?.speed ?? 0) > 0,
     );
     for (const rendition of stats.renditions) {
       assert.ok(rendition.bitrateBps > 0, `${rendition.name} bitrate ${rendition.bitrateBps}`);
