@@ -1,25 +1,13 @@
 import { MAX_NAME_CHARS, MAX_TEXT_CHARS, type ReceivedChatMessage } from '../../chat/index.js';
+import { el, type Style } from './dom-element.js';
 
 export interface ChatPanelActions {
   onSend: (text: string) => void;
   onName: (name: string) => void;
 }
 
-type Style = Partial<CSSStyleDeclaration>;
-
 /** Messages kept on screen. */
 const MAX_SHOWN = 200;
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  style: Style = {},
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  element.className = className;
-  Object.assign(element.style, style);
-  return element;
-}
 
 const FIELD: Style = {
   background: '#222',

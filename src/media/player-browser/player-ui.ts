@@ -1,23 +1,10 @@
 import type { PlayerMode, PlayerStats, RenditionInfo } from './player-types.js';
+import { el, type Style } from './dom-element.js';
 
 export interface PlayerUiActions {
   onRendition: (choice: string) => void;
   onMode: (mode: PlayerMode) => void;
   onMuteToggle: () => void;
-}
-
-type Style = Partial<CSSStyleDeclaration>;
-
-/** Element with class and inline style (CSSOM styles pass a strict CSP; `<style>` would not). */
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  style: Style = {},
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  element.className = className;
-  Object.assign(element.style, style);
-  return element;
 }
 
 const BAR: Style = {
