@@ -129,7 +129,6 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     assert.match(readout ?? '', /^latency \d+ ms$/);
     assert.ok(await page.isVisible('.moq-latency'));
     assert.match((await page.textContent('.moq-info')) ?? '', /720p · [\d.]+ (M|k)bps/);
-    await page.screenshot({ path: '/tmp/watch.png' });
     assert.deepEqual(pageErrors, []);
   });
 
