@@ -3,7 +3,8 @@ import type { FragmentSample, ParsedFragment, SampleDefaults } from './cmaf-type
 import { Fmp4Error } from './fmp4-error.js';
 
 /** Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
-const NTP_UNIX_OFFSET_S = 2_208_988_800;
+/** Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
+export const NTP_UNIX_OFFSET_S = 2_208_988_800;
 
 // tfhd flags (ISO/IEC 14496-12 §8.8.7.1)
 const TFHD_BASE_DATA_OFFSET = 0x000001;

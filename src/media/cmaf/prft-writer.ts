@@ -1,7 +1,7 @@
 import { childBoxes } from './box-reader.js';
 import { Fmp4Error } from './fmp4-error.js';
+import { NTP_UNIX_OFFSET_S } from './fragment-parser.js';
 
-const NTP_UNIX_OFFSET_S = 2_208_988_800;
 /**
  * prft flags (ISO/IEC 14496-12 §8.16.5): 0 = the UTC time at which the sample at media_time was
  * input to the encoder, which is what an anchored real-time clock states.
