@@ -27,6 +27,11 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// The headless-studio tests serve the built pages (out/renderer); a fresh clone has none yet.
+if (files.some((file) => file.startsWith('e2e')) && !existsSync('out/renderer/index.html')) {
+  const built = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...passThrough, ...files],
