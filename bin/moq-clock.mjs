@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (a devDependency: present in a checkout after npm install).
 import { launch } from './launch.mjs';
 
-await launch('moq-clock', '../src/cli/moq-clock.ts');
+await launch('moq-clock');

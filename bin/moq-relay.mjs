@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (a devDependency: present in a checkout after npm install).
 import { launch } from './launch.mjs';
 
-await launch('moq-relay', '../src/cli/moq-relay.ts');
+await launch('moq-relay');

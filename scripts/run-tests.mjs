@@ -27,8 +27,12 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-// The headless-studio tests serve the built pages (out/renderer); a fresh clone has none yet.
-if (files.some((file) => file.startsWith('e2e')) && !existsSync('out/renderer/index.html')) {
+// The headless-studio tests serve the built pages (out/renderer) and the package test installs the
+// compiled lib/; a fresh clone has neither yet.
+const built = ['out/renderer/index.html', 'out/player/watch.js', 'lib/cli/run.js'].every((f) =>
+  existsSync(f),
+);
+if (files.some((file) => file.startsWith('e2e')) && !built) {
   const built = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }

@@ -5,7 +5,6 @@
  */
 import { Broadcast, Connection, Group, Path, type AnnouncedEntry, type Track } from '@moq/lite';
 import { WebSocket } from 'ws';
-import '../../src/transport/qmux/promise-with-resolvers.js';
 import { installWebTransportPolyfill } from '../../src/transport/index.js';
 
 export type LiteConnection = Connection.Established;

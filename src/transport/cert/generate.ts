@@ -1,4 +1,3 @@
-import { webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import { CertificateError } from './certificate-error.js';
 import { describeCertificate, type CertificateMaterial } from './certificate-material.js';
@@ -31,7 +30,7 @@ export async function generateCertificate(
   const validityMs = checkValidity(options.validityMs ?? DEFAULT_VALIDITY_MS);
   const names = subjectAltNames(options.hostnames ?? []);
   const { notBefore, notAfter } = validityWindow(Date.now(), validityMs);
-  const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+  const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
     'sign',
     'verify',
   ]);
@@ -48,7 +47,7 @@ export async function generateCertificate(
       new x509.SubjectAlternativeNameExtension(names),
     ],
   });
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
   const keyPem = x509.PemConverter.encode(pkcs8, 'PRIVATE KEY');
   return describeCertificate(cert.toString('pem'), new Uint8Array(cert.rawData), keyPem);
 }

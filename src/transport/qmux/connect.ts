@@ -25,8 +25,9 @@ export interface ConnectQmuxOptions {
 }
 
 /**
- * Opens a QMux session from Node. @moq/qmux dials through `globalThis.WebSocket`, which Node 20
- * lacks, so the socket comes from `ws` and the library runs over it. Resolves once the handshake
+ * Opens a QMux session from Node. @moq/qmux dials through `globalThis.WebSocket`, whose Node
+ * version cannot trust an extra CA (a self-signed relay's); the socket comes from `ws` instead and
+ * the library runs over it. Resolves once the handshake
  * is done and the session is ready; failures are `QmuxError`s.
  */
 export async function connectQmux(

@@ -1,10 +1,8 @@
-// The polyfill goes first so it is in place before any @moq/qmux code can run.
-import './promise-with-resolvers.js';
 import Session, { SessionError, StreamError, type Config } from '@moq/qmux';
 
 /**
- * @moq/qmux, safe to use under Node 20. Code in this project imports it from here, never
- * directly, so the polyfill cannot be forgotten.
+ * @moq/qmux under the names this project uses. Code imports it from here, never directly, so the
+ * library's surface stays in one place.
  */
 export { Session as QmuxSession, SessionError as QmuxSessionError, StreamError as QmuxStreamError };
 

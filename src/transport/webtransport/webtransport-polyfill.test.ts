@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Connection } from '@moq/lite';
 import WebSocket from 'ws';
-import '../qmux/promise-with-resolvers.js';
 import type { AcceptedSession } from '../session.js';
 import { patternBytes, readAll, serveEcho, writeAll } from '../testing/index.js';
 import { TransportServer } from '../transport-server.js';
