@@ -271,6 +271,10 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
     );
     console.log(`viewer after Stop: ${ended.state} (${ended.reason ?? ''})`);
     assert.equal(await page.getByTestId('share-url').inputValue(), '');
+    const statuses = await page.$$eval('[data-testid="checklist"] [data-step]', (items) =>
+      items.map((item) => item.getAttribute('data-status')),
+    );
+    assert.deepEqual(statuses, ['pending', 'pending', 'pending', 'pending', 'pending']);
     await viewer.close();
   });
 

@@ -36,6 +36,23 @@ describe('GoLiveMachine', () => {
     assert.equal(seen[6]?.since, 1070);
   });
 
+  it('clears the checklist when a broadcast ends, keeps it when going live fails', () => {
+    const machine = new GoLiveMachine(() => undefined);
+    machine.transition('checking', 'Go live pressed');
+    for (const item of machine.status.checklist) machine.step(item.step, 'done');
+    machine.transition('starting', 'relay answered');
+    machine.transition('live', 'first group out');
+    machine.transition('stopping', 'Stop pressed');
+    assert.ok(machine.status.checklist.every((item) => item.status === 'done'));
+    machine.transition('idle', 'stopped');
+    assert.ok(machine.status.checklist.every((item) => item.status === 'pending'));
+
+    machine.transition('checking', 'Go live pressed');
+    machine.step('relay', 'failed', 'unreachable');
+    machine.transition('idle', 'going live failed');
+    assert.equal(machine.status.checklist[0]?.status, 'failed', 'the failed step stays visible');
+  });
+
   it('rejects illegal transitions with a typed error and changes nothing', () => {
     const machine = new GoLiveMachine(() => undefined);
     const before = machine.status;

@@ -69,6 +69,9 @@ export class GoLiveMachine {
     if (to === 'idle') {
       delete next.shareUrl;
       delete next.liveSince;
+      // After a broadcast ends nothing on the list is true any more; after a failed attempt the
+      // list stays, so the streamer sees which step failed.
+      if (from === 'stopping') next.checklist = fresh();
     }
     this.#set(next);
   }

@@ -99,6 +99,11 @@ describe('studio: go live on the embedded relay with the test pattern', { timeou
     assert.equal(stopped.state, 'idle');
     assert.equal(stopped.shareUrl, undefined);
     assert.equal(stopped.reason, 'stopped by the user');
+    assert.deepEqual(
+      stopped.checklist.map((item) => item.status),
+      ['pending', 'pending', 'pending', 'pending', 'pending'],
+      'nothing on the checklist holds once the broadcast has stopped',
+    );
     // The track ends (cleanly or with the publisher's reason) rather than hanging.
     const deadline = AbortSignal.timeout(10_000);
     for (;;) {
