@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { encodeCatalog, type Catalog } from '../src/media/catalog/index.js';
+import { BroadcastProducer } from '../src/moq/index.js';
+import { closeRelaySession, openRelaySession } from '../src/cli/relay-session.js';
 import { Cli, startRelay, type Listening } from './cli-process.js';
 import { largestGap, probe, smallestStep, timesOf } from './media-probe.js';
 
@@ -157,6 +160,74 @@ describe('moq-pub → relay → moq-sub', () => {
     const exit = await publisher.exit(30_000);
     assert.equal(exit.code, 0, publisher.dump());
     assert.ok(publisher.lines.stderr.some((l) => l.includes('the source ended')));
+  });
+});
+
+describe('moq-sub: the file starts at zero, and nothing is not success', () => {
+  test('a recording starts at 0 and lasts what was asked; --keep-timestamps keeps the publisher clock', async () => {
+    const publisher = pub('retime', ['--test-pattern', '--ladder', '360p']);
+    try {
+      await live(publisher);
+      const file = await record('retime', 4);
+      const { streams, packets } = await probe(file);
+      for (const stream of streams) {
+        const times = timesOf(packets, stream.index);
+        assert.ok((times[0] ?? Infinity) < 0.1, `${stream.codecType} starts at ${times[0]} s`);
+        // 4 s asked, plus at most one GOP the relay had cached when the recording began.
+        assert.ok((times.at(-1) ?? 0) < 7, `${stream.codecType} ends at ${times.at(-1)} s`);
+      }
+      // The publisher has been live for more than 4 s now, so its clock is well past zero …
+      const kept = await record('retime', 2, ['--keep-timestamps']);
+      const keptStart = timesOf((await probe(kept)).packets, 0)[0] ?? 0;
+      assert.ok(keptStart > 2, `kept timestamps start at ${keptStart} s`);
+      // … and a recording from there still starts at zero.
+      const later = await record('retime', 2);
+      const laterStart = timesOf((await probe(later)).packets, 0)[0] ?? Infinity;
+      assert.ok(laterStart < 0.1, `a later recording starts at ${laterStart} s`);
+    } finally {
+      await stop(publisher);
+    }
+  });
+
+  test('a broadcast that sends no media: exit 6 with a reason, not an empty file and 0', async () => {
+    const source = pub('catalog-source', ['--test-pattern', '--ladder', '360p']);
+    await live(source);
+    const printer = new Cli('moq-sub', [
+      '--url',
+      listening.url,
+      '--name',
+      'catalog-source',
+      '--catalog',
+    ]);
+    assert.equal((await printer.exit(30_000)).code, 0, printer.dump());
+    const catalog = JSON.parse(printer.lines.stdout.join('\n')) as Catalog;
+    await stop(source);
+
+    // The same catalog under another name, with its tracks present but silent.
+    const opened = await openRelaySession(new URL(listening.url), 'auto');
+    const broadcast = new BroadcastProducer(['silent']);
+    const catalogTrack = broadcast.createTrack('catalog');
+    for (const track of catalog.tracks) broadcast.createTrack(track.name);
+    catalogTrack.createGroup().write(encodeCatalog(catalog));
+    await opened.session.publish(broadcast);
+    try {
+      const sub = new Cli('moq-sub', ['--url', listening.url, '--name', 'silent', '--wait', '3'], {
+        stdoutFile: join(dir, 'silent.mp4'),
+      });
+      const exit = await sub.exit(30_000);
+      assert.equal(exit.code, 6, sub.dump());
+      assert.match(sub.lines.stderr.join('\n'), /no media from silent within 3 s/);
+    } finally {
+      broadcast.close();
+      await closeRelaySession(opened);
+    }
+  });
+
+  test('a name nobody publishes: exit 4 with a reason', async () => {
+    const sub = new Cli('moq-sub', ['--url', listening.url, '--name', 'nobody-here']);
+    const exit = await sub.exit(30_000);
+    assert.equal(exit.code, 4, sub.dump());
+    assert.match(sub.lines.stderr.join('\n'), /nobody-here/);
   });
 });
 

@@ -14,14 +14,23 @@ export const ExitCode = {
   REFUSED: 4,
   /** The session ended with an error. */
   SESSION: 5,
-  /** The media source or encoder failed (missing file, no video, ffmpeg missing or died). */
+  /** The media source or encoder failed (missing file, no video, ffmpeg missing or died), or a
+   * subscriber received no media. */
   MEDIA: 6,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type CliErrorCode =
-  'USAGE' | 'CONFIG' | 'BIND' | 'UNREACHABLE' | 'REFUSED' | 'SESSION_ERROR' | 'MEDIA' | 'INTERNAL';
+  | 'USAGE'
+  | 'CONFIG'
+  | 'BIND'
+  | 'UNREACHABLE'
+  | 'REFUSED'
+  | 'SESSION_ERROR'
+  | 'MEDIA'
+  | 'NO_MEDIA'
+  | 'INTERNAL';
 
 const EXIT_FOR: Record<CliErrorCode, ExitCodeValue> = {
   USAGE: ExitCode.USAGE,
@@ -31,6 +40,7 @@ const EXIT_FOR: Record<CliErrorCode, ExitCodeValue> = {
   REFUSED: ExitCode.REFUSED,
   SESSION_ERROR: ExitCode.SESSION,
   MEDIA: ExitCode.MEDIA,
+  NO_MEDIA: ExitCode.MEDIA,
   INTERNAL: ExitCode.INTERNAL,
 };
 

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { delay } from '../async/index.js';
 import {
   MoqError,
   PublishDoneCode,
@@ -24,6 +25,7 @@ import {
   onStopSignal,
   openRelaySession,
 } from './relay-session.js';
+import { RecordingTimeline, type RecordingTrack } from './recording-timeline.js';
 import { isEntryPoint, packageVersion, runCli } from './run.js';
 import { SUB_USAGE, parseSubArgs, type SubConfig } from './sub-args.js';
 
@@ -46,23 +48,60 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { config } = command;
   const opened = await openRelaySession(config.url, config.transport);
   const stop = new AbortController();
+  const progress: Progress = { mediaObjects: 0, interrupted: false };
   try {
-    return await Promise.race([
-      subscribe(opened.session, config, stop.signal),
+    const code = await Promise.race([
+      subscribe(opened.session, config, progress, stop.signal),
       sessionEnded(opened.session, stop.signal),
-      onStopSignal().then(() => ExitCode.OK),
+      onStopSignal().then(() => {
+        progress.interrupted = true;
+        return ExitCode.OK;
+      }),
       stdoutClosed(),
       ...(config.durationMs !== undefined ? [after(config.durationMs, stop.signal)] : []),
+      noMediaWithin(config, progress, stop.signal),
     ]);
+    if (
+      code === ExitCode.OK &&
+      !config.catalog &&
+      !progress.interrupted &&
+      progress.mediaObjects === 0
+    ) {
+      throw new CliError('NO_MEDIA', `no media arrived from ${config.namespace.join('/')}`);
+    }
+    return code;
   } finally {
     stop.abort();
     await closeRelaySession(opened);
   }
 }
 
+/** What has been written so far, for the "nothing arrived" checks. */
+interface Progress {
+  mediaObjects: number;
+  /** Stopped by Ctrl-C: an empty file is then the user's choice, not a failure. */
+  interrupted: boolean;
+}
+
+/** Fails when the broadcast has a catalog but sends no media for `--wait` seconds. */
+async function noMediaWithin(
+  config: SubConfig,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<number> {
+  if (config.catalog) return new Promise<number>(() => {});
+  await delay(config.waitMs, signal).catch(() => undefined);
+  if (signal.aborted || progress.mediaObjects > 0) return new Promise<number>(() => {});
+  throw new CliError(
+    'NO_MEDIA',
+    `no media from ${config.namespace.join('/')} within ${config.waitMs / 1000} s: is the broadcast live?`,
+  );
+}
+
 async function subscribe(
   session: MoqSession,
   config: SubConfig,
+  progress: Progress,
   signal: AbortSignal,
 ): Promise<number> {
   const catalog = await firstCatalog(session, config, signal);
@@ -71,17 +110,28 @@ async function subscribe(
     return ExitCode.OK;
   }
   const tracks = chooseTracks(catalog, config);
-  await write(muxInits(tracks.map((track) => decodeInitData(track))));
+  const inits = tracks.map((track) => decodeInitData(track));
+  await write(muxInits(inits));
   const consumers = await subscribeAligned(session, config, tracks);
   const names = tracks.map((track) => track.name).join(', ');
   process.stderr.write(`moq-sub: receiving ${config.namespace.join('/')}: ${names}\n`);
   signal.addEventListener('abort', () => consumers.forEach((c) => c.close()), { once: true });
-  const copies = consumers.map((consumer, index) => copyTrack(consumer, index + 1, signal));
+  const timeline = new RecordingTimeline(config.keepTimestamps);
+  const copies = consumers.map((consumer, index) => {
+    const track = timeline.track(inits[index] as Uint8Array, index === 0);
+    return copyTrack(consumer, index + 1, track, progress, signal);
+  });
   try {
     await Promise.all(copies);
   } catch (error) {
     if (signal.aborted) return ExitCode.OK;
     return broadcastEnded(error);
+  }
+  if (progress.mediaObjects === 0) {
+    throw new CliError(
+      'NO_MEDIA',
+      `the broadcast ${config.namespace.join('/')} ended before any media`,
+    );
   }
   process.stderr.write('moq-sub: the broadcast ended\n');
   return ExitCode.OK;
@@ -174,14 +224,19 @@ async function subscribeTrack(
   }
 }
 
-/** Every object of a track, its moof re-labelled as the file's track `trackId`. */
+/** Every object of a track on the recording's timeline, re-labelled as the file's `trackId`. */
 async function copyTrack(
   consumer: TrackConsumer,
   trackId: number,
+  track: RecordingTrack,
+  progress: Progress,
   signal: AbortSignal,
 ): Promise<void> {
   for await (const object of readMedia(consumer, signal)) {
-    await write(setTrackId(object.payload, trackId));
+    const placed = await track.place(object.payload, signal);
+    if (!placed) continue;
+    await write(setTrackId(placed, trackId));
+    progress.mediaObjects += 1;
   }
 }
 

@@ -12,6 +12,10 @@ export interface SubConfig {
   /** Print the catalog as JSON instead of media. */
   catalog: boolean;
   durationMs: number | undefined;
+  /** Give up when no media has arrived after this long. */
+  waitMs: number;
+  /** Keep the publisher's timestamps instead of starting the file at zero. */
+  keepTimestamps: boolean;
   transport: TransportChoice;
 }
 
@@ -32,12 +36,15 @@ Options:
   --no-audio            leave the audio track out
   --catalog             print the broadcast's catalog (MSF/CMSF JSON) and exit
   --duration SECONDS    stop after this long (default: until the broadcast ends or Ctrl-C)
+  --wait SECONDS        fail when no media has arrived after this long (default 10)
+  --keep-timestamps     keep the publisher's timestamps (default: the file starts at 0)
   --transport KIND      auto (QUIC, falling back to WebSocket), quic or websocket (default auto)
   -h, --help            show this help
   -V, --version         show the version
 
 Exit codes: 0 ok (the broadcast ended cleanly too), 2 bad flags, 3 relay unreachable,
-4 no such broadcast or rendition, 5 the session or broadcast ended with an error.`;
+4 no such broadcast or rendition, 5 the session or broadcast ended with an error, 6 no media
+arrived (within --wait, or before the broadcast ended).`;
 
 const FLAGS = {
   url: { type: 'string' },
@@ -46,6 +53,8 @@ const FLAGS = {
   'no-audio': { type: 'boolean' },
   catalog: { type: 'boolean' },
   duration: { type: 'string' },
+  wait: { type: 'string' },
+  'keep-timestamps': { type: 'boolean' },
   transport: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -68,6 +77,8 @@ export function parseSubArgs(argv: readonly string[]): SubCommand {
       audio: flags['no-audio'] !== true,
       catalog: flags.catalog === true,
       durationMs: duration === undefined ? undefined : parseCount('duration', duration) * 1000,
+      waitMs: parseCount('wait', flags.wait ?? '10') * 1000,
+      keepTimestamps: flags['keep-timestamps'] === true,
       transport: parseChoice('transport', flags.transport ?? 'auto', TRANSPORTS),
     },
   };
