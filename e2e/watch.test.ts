@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { PlayerStats } from '../src/media/player-browser/index.js';
+import { BroadcastProducer } from '../src/moq/index.js';
 import { Relay } from '../src/relay/index.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
@@ -72,14 +73,18 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     await relay?.close();
   });
 
-  test('a viewer who arrives early waits, and plays once the broadcast starts', async () => {
+  test('a viewer who arrives early is told it is not live, and plays once the broadcast starts', async () => {
+    const openedAt = Date.now();
     await page.goto(`http://127.0.0.1:${relay.port}/watch/${NAME}`);
     await page.waitForFunction(
-      () => document.querySelector('.moq-message')?.textContent?.startsWith('Waiting for'),
+      () => document.querySelector('.moq-message')?.textContent?.startsWith('Not live'),
       undefined,
       { timeout: 20_000 },
     );
-    assert.equal((await stats(page)).state, 'connecting');
+    console.log(`"not live" shown ${Date.now() - openedAt} ms after navigation`);
+    const waiting = await stats(page);
+    assert.equal(waiting.state, 'connecting');
+    assert.equal(waiting.reasonCode, 'NOT_LIVE');
     broadcast = await publishTestPattern(relay, NAME, '720p,360p');
     await until(page, (s) => s.state === 'playing', 20_000, 'playback after the start');
   });
@@ -90,6 +95,29 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     const href = await page.getAttribute('ul.broadcasts a', 'href');
     assert.equal(href, `/watch/${NAME}`);
     assert.equal(await page.textContent('ul.broadcasts a'), NAME);
+  });
+
+  test('a broadcast without an MSF catalog says so within 5 s (not "Connecting…" forever)', async () => {
+    const other = new BroadcastProducer(['no-catalog']);
+    other
+      .createTrack('video')
+      .createGroup()
+      .write(new Uint8Array([1, 2, 3]));
+    relay.origin.publish(other);
+    const viewer = await browser.newPage();
+    try {
+      await viewer.goto(`http://127.0.0.1:${relay.port}/watch/no-catalog`);
+      await viewer.waitForFunction(
+        () => /no MSF catalog/i.test(document.querySelector('.moq-message')?.textContent ?? ''),
+        undefined,
+        { timeout: 5_000 },
+      );
+      const s = await stats(viewer);
+      assert.equal(s.reasonCode, 'NO_CATALOG');
+    } finally {
+      await viewer.close();
+      other.close();
+    }
   });
 
   test('real-time: 20 s of continuous video at ≥ 25 fps, audio, latency under a second', async () => {

@@ -2,6 +2,7 @@
 export type PlayerErrorCode =
   | 'CONNECT_FAILED'
   | 'BAD_URL'
+  | 'NOT_LIVE'
   | 'NO_CATALOG'
   | 'NO_PLAYABLE_TRACK'
   | 'UNSUPPORTED_CODEC'

@@ -1,3 +1,4 @@
+import type { PlayerErrorCode } from './player-error.js';
 /** The player's public shapes: options, states and the stats object tests and benches read. */
 
 export type PlayerMode = 'realtime' | 'buffered';
@@ -32,6 +33,8 @@ export interface PlayerStats {
   state: PlayerState;
   /** Why it is not playing: waiting for the broadcast to start, the end, or the failure. */
   reason?: string;
+  /** What the reason is about, for scripts: e.g. `NOT_LIVE` or `NO_CATALOG` while connecting. */
+  reasonCode?: PlayerErrorCode;
   transport: RelayTransport | undefined;
   /** The rendition being decoded now (its catalog label). */
   rendition: string | undefined;

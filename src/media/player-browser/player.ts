@@ -1,13 +1,13 @@
 import { MoqError, type MoqSession, type TrackConsumer } from '../../moq/index.js';
 import { CATALOG_TRACK, type Catalog } from '../catalog/catalog-types.js';
-import { audioTracks, videoRenditions } from '../catalog/index.js';
+import { audioTracks, CatalogError, videoRenditions } from '../catalog/index.js';
 import { readCatalogs } from '../packager/index.js';
 import { AbrController } from './abr-controller.js';
 import { BufferedPlayback } from './buffered-playback.js';
 import { connectRelay } from './connect-relay.js';
 import { mediaTrack, renditionInfo, type MediaTrack } from './media-track.js';
 import type { Playback, PlaybackContext } from './playback.js';
-import { PlayerError } from './player-error.js';
+import { PlayerError, type PlayerErrorCode } from './player-error.js';
 import type {
   PlayerMode,
   PlayerOptions,
@@ -24,6 +24,8 @@ const ABR_INTERVAL_MS = 1000;
 /** Retrying a broadcast that is not live yet: at least this far apart, at most this long. */
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 5000;
+/** A catalog track that has said nothing for this long is named as the problem. */
+const CATALOG_SILENCE_MS = 4000;
 
 /**
  * Watches one broadcast from a relay: connects (WebTransport, else WebSocket), reads the
@@ -42,6 +44,7 @@ export class Player {
   #stats: StatsRecorder;
   #state: PlayerState = 'connecting';
   #reason: string | undefined;
+  #reasonCode: PlayerErrorCode | undefined;
   #transport: RelayTransport | undefined;
   #session: MoqSession | undefined;
   #mode: PlayerMode;
@@ -85,6 +88,7 @@ export class Player {
     return {
       state: this.#currentState(),
       ...(this.#reason === undefined ? {} : { reason: this.#reason }),
+      ...(this.#reasonCode === undefined ? {} : { reasonCode: this.#reasonCode }),
       transport: this.#transport,
       rendition: this.#current?.label,
       renditionChoice: this.#choice,
@@ -165,13 +169,27 @@ export class Player {
     );
     const consumer = await this.#subscribeCatalog(this.#session, signal);
     const updates = readCatalogs(consumer, signal);
-    // A broadcast that is still starting lists its tracks one by one: wait for a video track.
-    for (;;) {
-      const next = await updates.next();
-      if (next.done) throw new PlayerError('NO_CATALOG', `${this.#options.name} has no catalog`);
-      this.#useCatalog(next.value);
-      if (this.#videoTracks.length > 0) break;
+    const silence = setTimeout(
+      () => this.#waiting('NO_CATALOG', 'no MSF catalog on this broadcast yet'),
+      CATALOG_SILENCE_MS,
+    );
+    try {
+      // A broadcast that is still starting lists its tracks one by one: wait for a video track.
+      for (;;) {
+        const next = await updates.next().catch((error: unknown) => {
+          if (!(error instanceof CatalogError)) throw error;
+          throw new PlayerError('NO_CATALOG', `no readable MSF catalog: ${error.message}`, {
+            cause: error,
+          });
+        });
+        if (next.done) throw new PlayerError('NO_CATALOG', `${this.#options.name} has no catalog`);
+        this.#useCatalog(next.value);
+        if (this.#videoTracks.length > 0) break;
+      }
+    } finally {
+      clearTimeout(silence);
     }
+    this.#waiting(undefined, undefined);
     this.#catalogMs = performance.now() - this.#startedAt;
     void this.#followCatalog(updates);
     const start =
@@ -191,34 +209,50 @@ export class Player {
    * or a retry every few seconds), so a viewer may open the page before the stream starts.
    */
   async #subscribeCatalog(session: MoqSession, signal: AbortSignal): Promise<TrackConsumer> {
+    let announced = false;
     for (;;) {
       try {
         const consumer = await session.subscribe(this.#namespace, CATALOG_TRACK);
-        this.#reason = undefined;
+        this.#waiting(undefined, undefined);
         return consumer;
       } catch (error) {
         if (!(error instanceof MoqError) || error.scope !== 'request' || signal.aborted)
           throw error;
       }
-      this.#reason = 'waiting for the broadcast to start';
-      this.#refreshUi();
-      await this.#whenAnnounced(session, signal);
+      // Announced, yet its catalog track refused: a broadcast in some other format.
+      if (announced) this.#waiting('NO_CATALOG', 'no MSF catalog on this broadcast');
+      else this.#waiting('NOT_LIVE', 'not live: waiting for the broadcast to start');
+      announced = await this.#whenAnnounced(session, signal);
     }
   }
 
-  async #whenAnnounced(session: MoqSession, signal: AbortSignal): Promise<void> {
+  /** True when the broadcast was seen announced (then a retry may succeed at once). */
+  async #whenAnnounced(session: MoqSession, signal: AbortSignal): Promise<boolean> {
     const pause = new Promise((resolve) => setTimeout(resolve, RETRY_MIN_MS));
     const wait = AbortSignal.any([signal, AbortSignal.timeout(RETRY_MAX_MS)]);
     const key = this.#namespace.join('/');
+    let seen = false;
     try {
       for await (const announcement of session.announced(this.#namespace, wait)) {
-        if (announcement.active && announcement.namespace.join('/') === key) break;
+        if (announcement.active && announcement.namespace.join('/') === key) {
+          seen = true;
+          break;
+        }
       }
     } catch {
       // Discovery refused or timed out: retrying the subscription is the fallback.
     }
     await pause; // never a hot loop, whatever discovery did
     if (signal.aborted) throw new PlayerError('ABORTED', 'the player was closed');
+    return seen;
+  }
+
+  /** What the player is waiting for while connecting, shown instead of a bare "Connecting…". */
+  #waiting(code: PlayerErrorCode | undefined, reason: string | undefined): void {
+    if (this.#state !== 'connecting') return;
+    this.#reasonCode = code;
+    this.#reason = reason;
+    this.#refreshUi();
   }
 
   async #followCatalog(updates: AsyncGenerator<Catalog>): Promise<void> {
@@ -315,6 +349,7 @@ export class Player {
   #end(error: Error | undefined): void {
     if (this.#state === 'ended' || this.#state === 'error' || this.#abort.signal.aborted) return;
     this.#state = 'ended';
+    this.#reasonCode = undefined;
     this.#reason = error ? error.message : 'the publisher ended the broadcast';
     this.#refreshUi();
   }
@@ -322,6 +357,7 @@ export class Player {
   #fail(error: unknown): void {
     if (this.#state === 'ended' || this.#state === 'error' || this.#abort.signal.aborted) return;
     this.#state = 'error';
+    this.#reasonCode = error instanceof PlayerError ? error.code : undefined;
     this.#reason = error instanceof Error ? error.message : String(error);
     this.#refreshUi();
   }
