@@ -5,7 +5,8 @@
  * window afterwards.
  */
 import { GroupConsumer, Lagged, MoqSession, type TrackConsumer } from '../src/moq/index.js';
-import { connect } from '../src/transport/index.js';
+import { dialRelay } from '../src/client/index.js';
+import { nodeDialers } from '../src/transport/index.js';
 import {
   NAMESPACE,
   OBJECTS_PER_GROUP,
@@ -65,7 +66,7 @@ async function readTrack(sub: Subscriber, track: TrackConsumer): Promise<void> {
 }
 
 async function openSubscriber(url: string, transport: Transport): Promise<void> {
-  const webTransport = await connect(url, { protocols: ['moq-00'], transport });
+  const { transport: webTransport } = await dialRelay(url, nodeDialers, { transport });
   opening.transports++;
   const session = await MoqSession.connect(webTransport);
   opening.sessions++;

@@ -15,7 +15,8 @@ import {
   type GroupProducer,
   type TrackProducer,
 } from '../src/moq/index.js';
-import { connect } from '../src/transport/index.js';
+import { dialRelay } from '../src/client/index.js';
+import { nodeDialers } from '../src/transport/index.js';
 import {
   NAMESPACE,
   OBJECTS_PER_GROUP,
@@ -85,7 +86,7 @@ class Publisher {
 
   static async open(url: string): Promise<Publisher> {
     const session = await MoqSession.connect(
-      await connect(url, { protocols: ['moq-00'], transport }),
+      (await dialRelay(url, nodeDialers, { transport })).transport,
     );
     const broadcast = new BroadcastProducer(NAMESPACE);
     const publisher = new Publisher(session, broadcast);

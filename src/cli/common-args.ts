@@ -1,4 +1,4 @@
-import type { TransportChoice } from '../transport/index.js';
+import type { TransportChoice } from '../client/index.js';
 import { CliError } from './cli-error.js';
 
 export const TRANSPORTS: readonly TransportChoice[] = ['auto', 'quic', 'websocket'];

@@ -174,7 +174,7 @@ function announceRefused(config: PubConfig, error: unknown): CliError {
     return new CliError('SESSION_ERROR', `announcing ${name} failed: ${text}`, { cause: error });
   }
   const text = moqErrorText(error, PublishNamespaceErrorCode);
-  const taken = /already published|taken/i.test(error.reason);
+  const taken = error.code === PublishNamespaceErrorCode.NAMESPACE_TAKEN;
   const hint = taken ? `; the name is taken on this relay: choose another with --name` : '';
   return new CliError('REFUSED', `the relay refused broadcast ${name}: ${text}${hint}`, {
     cause: error,

@@ -1,5 +1,5 @@
 import { X264_PRESETS, type X264Preset } from '../media/encoder-node/index.js';
-import type { TransportChoice } from '../transport/index.js';
+import type { TransportChoice } from '../client/index.js';
 import { parseChoice, parseCount, parseFlags } from './args.js';
 import { CliError } from './cli-error.js';
 import { parseNamespace, parseRelayUrl, TRANSPORTS } from './common-args.js';

@@ -1,4 +1,4 @@
-import type { TransportChoice } from '../transport/index.js';
+import type { TransportChoice } from '../client/index.js';
 import { parseChoice, parseCount, parseFlags } from './args.js';
 import { CliError } from './cli-error.js';
 import { parseNamespace, parseRelayUrl, TRANSPORTS } from './common-args.js';

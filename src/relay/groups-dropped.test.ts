@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BroadcastProducer, MoqSession } from '../moq/index.js';
-import { connect } from '../transport/index.js';
+import { dialRelay } from '../client/index.js';
+import { nodeDialers } from '../transport/index.js';
 import { Relay } from './relay.js';
 import { encode, join, until } from './relay-test-kit.js';
 
@@ -11,8 +12,7 @@ after(() => relay.close());
 
 describe('MoqSession.groupsDropped', () => {
   test('counts groups reset because newer ones queued behind them', async () => {
-    const transport = await connect(`http://127.0.0.1:${relay.port}/`, {
-      protocols: ['moq-00'],
+    const { transport } = await dialRelay(`http://127.0.0.1:${relay.port}/`, nodeDialers, {
       transport: 'quic',
     });
     // One group in flight at most: a second open group forces the first to be reset.

@@ -15,7 +15,8 @@ import {
   encodeControlMessage,
   type TrackConsumer,
 } from '../moq/index.js';
-import { connect, type TransportSession } from '../transport/index.js';
+import { dialRelay } from '../client/index.js';
+import { nodeDialers, type TransportSession } from '../transport/index.js';
 import { Relay } from './relay.js';
 import { join, publisher, readAll, writeGroups } from './relay-test-kit.js';
 
@@ -34,8 +35,7 @@ async function rawClient(transport: 'quic' | 'websocket'): Promise<{
   session: TransportSession;
   send: (bytes: Uint8Array) => Promise<void>;
 }> {
-  const session = await connect(`http://127.0.0.1:${relay.port}/`, {
-    protocols: ['moq-00'],
+  const { transport: session } = await dialRelay(`http://127.0.0.1:${relay.port}/`, nodeDialers, {
     transport,
   });
   const stream = await session.createBidirectionalStream();
@@ -157,7 +157,7 @@ describe('relay: bad input closes only the offending session', () => {
   });
 
   test('a client offering only unknown versions is VERSION_NEGOTIATION_FAILED', async () => {
-    const session = await connect(`http://127.0.0.1:${relay.port}/`, { protocols: ['moq-00'] });
+    const { transport: session } = await dialRelay(`http://127.0.0.1:${relay.port}/`, nodeDialers);
     const stream = await session.createBidirectionalStream();
     const writer = stream.writable.getWriter();
     await writer.write(encodeControlMessage(new ClientSetup({ supportedVersions: [0xff000001] })));

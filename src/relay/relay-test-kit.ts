@@ -5,16 +5,16 @@ import {
   type TrackConsumer,
   type TrackProducer,
 } from '../moq/index.js';
-import { connect, type TransportChoice } from '../transport/index.js';
+import { connectRelay, type TransportChoice } from '../client/index.js';
+import { nodeDialers } from '../transport/index.js';
 import type { Relay } from './relay.js';
 
 /** Opens a MoQ session to the relay the way any client would (URL convention, draft-14). */
 export async function join(relay: Relay, transport: TransportChoice = 'quic'): Promise<MoqSession> {
-  const session = await connect(`http://127.0.0.1:${relay.port}/`, {
-    protocols: ['moq-00'],
+  const connection = await connectRelay(`http://127.0.0.1:${relay.port}/`, nodeDialers, {
     transport,
   });
-  return MoqSession.connect(session);
+  return connection.session;
 }
 
 export const encode = (text: string): Uint8Array => new TextEncoder().encode(text);

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { FetchErrorCode, MoqError, PublishDoneCode, SubscribeErrorCode } from '../moq/index.js';
+import {
+  FetchErrorCode,
+  MoqError,
+  PublishDoneCode,
+  PublishNamespaceErrorCode,
+  SubscribeErrorCode,
+} from '../moq/index.js';
 import { Relay } from './relay.js';
 import { join, publisher, readAll, until, writeGroups } from './relay-test-kit.js';
 
@@ -150,7 +156,11 @@ describe('relay: publish → relay → subscribe', () => {
 
   test('a namespace is published once; the second publisher gets PUBLISH_NAMESPACE_ERROR', async () => {
     const first = await publisher(relay, ['taken'], 'video');
-    await assert.rejects(publisher(relay, ['taken'], 'video'), /already published/);
+    await assert.rejects(publisher(relay, ['taken'], 'video'), (error: unknown) => {
+      assert.ok(error instanceof MoqError);
+      assert.equal(error.code, PublishNamespaceErrorCode.NAMESPACE_TAKEN, 'a typed code, not text');
+      return true;
+    });
     first.session.close();
   });
 

@@ -151,7 +151,7 @@ export class Relay {
       this.origin.publish(broadcast);
     } catch (error) {
       if (error instanceof OriginError) {
-        throw new MoqError(PublishNamespaceErrorCode.UNINTERESTED, error.message, 'request');
+        throw new MoqError(PublishNamespaceErrorCode.NAMESPACE_TAKEN, error.message, 'request');
       }
       throw error;
     }

@@ -1,4 +1,4 @@
-import { BroadcastProducer, MoqError } from '../moq/index.js';
+import { BroadcastProducer, MoqError, PublishNamespaceErrorCode } from '../moq/index.js';
 import { Encoder, EncoderError, type EncoderOptions } from '../media/encoder-node/index.js';
 import {
   MediaPackager,
@@ -158,7 +158,7 @@ export function ffmpegMissing(cause: unknown): StudioError {
 
 function announceError(name: string, error: unknown): StudioError {
   const refused = error instanceof MoqError && error.scope === 'request';
-  if (refused && /already published|taken/i.test(error.reason)) {
+  if (refused && error.code === PublishNamespaceErrorCode.NAMESPACE_TAKEN) {
     return new StudioError(
       'NAME_TAKEN',
       `the broadcast name "${name}" is already in use on this relay`,

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MoqSession } from '../moq/index.js';
-import { RELAY_PROTOCOLS } from '../relay/index.js';
-import { connect } from '../transport/index.js';
+import type { MoqSession } from '../moq/index.js';
+import { connectRelay } from '../client/index.js';
+import { nodeDialers } from '../transport/index.js';
 import type { StudioEventName, StudioEvents, StudioStatus } from './studio-api.js';
 import { createStudio, type Studio, type StudioOptions } from './studio.js';
 
@@ -51,10 +51,6 @@ export const inState =
 
 /** A viewer: a plain MoQ client session to the relay at `url`. */
 export async function viewerSession(url: string): Promise<MoqSession> {
-  const transport = await connect(url, {
-    protocols: RELAY_PROTOCOLS,
-    transport: 'quic',
-    signal: AbortSignal.timeout(10_000),
-  });
-  return MoqSession.connect(transport);
+  const connection = await connectRelay(url, nodeDialers, { transport: 'quic' });
+  return connection.session;
 }

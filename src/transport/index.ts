@@ -31,4 +31,4 @@ export { CertificateStore, generateCertificate, loadCertificate } from './cert/i
 export type { CertificateMaterial, CertificateStoreOptions } from './cert/index.js';
 export type { CongestionControl } from './quic/index.js';
 export { FailsComponentsServer } from './fails-components/index.js';
-export { connect, type ConnectOptions, type TransportChoice } from './connect.js';
+export { nodeDialers } from './node-dialers.js';

@@ -85,6 +85,12 @@ export const PublishNamespaceErrorCode = {
   TIMEOUT: 0x2,
   NOT_SUPPORTED: 0x3,
   UNINTERESTED: 0x4,
+  /**
+   * Another session publishes this namespace. Not in draft-14's table (which has no code for
+   * it); the value mirrors SUBSCRIBE_NAMESPACE_ERROR's NAMESPACE_PREFIX_OVERLAP (0x5), so clients
+   * can tell a taken name from other refusals without reading the reason text.
+   */
+  NAMESPACE_TAKEN: 0x5,
   MALFORMED_AUTH_TOKEN: 0x10,
   EXPIRED_AUTH_TOKEN: 0x12,
 } as const;

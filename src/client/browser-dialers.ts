@@ -1,0 +1,40 @@
+import QmuxSession from '@moq/qmux';
+import { abortable } from '../async/index.js';
+import type { DialInit, Dialers } from './dialers.js';
+
+/**
+ * The transports a page has: its own `WebTransport` (where the browser has one) and QMux over
+ * the browser's WebSocket (`@moq/qmux`).
+ */
+export function browserDialers(): Dialers {
+  const dialers: Dialers = { webSocket: dialQmux };
+  if (typeof WebTransport === 'function') dialers.webTransport = dialWebTransport;
+  return dialers;
+}
+
+async function dialWebTransport(url: URL, init: DialInit): Promise<WebTransport> {
+  const options: WebTransportOptions & { protocols?: string[] } = { protocols: init.protocols };
+  if (init.serverCertificateHashes) options.serverCertificateHashes = init.serverCertificateHashes;
+  const transport = new WebTransport(url.href, options);
+  return await ready(transport, init.signal);
+}
+
+async function dialQmux(url: URL, init: DialInit): Promise<WebTransport> {
+  const versions = Object.fromEntries(init.protocols.map((p) => [p, null]));
+  const transport = new QmuxSession(url.href, { protocols: init.protocols, versions });
+  return await ready(transport, init.signal);
+}
+
+async function ready(transport: WebTransport, signal: AbortSignal): Promise<WebTransport> {
+  try {
+    await abortable(transport.ready, signal);
+    return transport;
+  } catch (error) {
+    try {
+      transport.close();
+    } catch {
+      // Never opened.
+    }
+    throw error;
+  }
+}

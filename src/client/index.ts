@@ -1,0 +1,19 @@
+// The one relay client, runtime-agnostic: the URL convention (http:// → certificate hash),
+// transports raced with a head start for QUIC and the winner remembered, one timeout policy,
+// the version offers, a flushing close and typed errors. Each runtime passes its own dialers:
+// `browserDialers()` in a page, `nodeDialers` from src/transport under Node.
+export { browserDialers } from './browser-dialers.js';
+export { connectRelay } from './connect-relay.js';
+export {
+  CONNECT_TIMEOUT_MS,
+  QUIC_HEAD_START_MS,
+  dialRelay,
+  forgetTransportWinners,
+  type DialRelayOptions,
+  type DialedRelay,
+} from './dial-relay.js';
+export type { Dial, DialInit, Dialers, TransportChoice, TransportKind } from './dialers.js';
+export { OFFERED_PROTOCOLS } from './protocols.js';
+export { RelayClientError, type RelayClientErrorCode } from './relay-client-error.js';
+export { RelayConnection } from './relay-connection.js';
+export { parseRelayUrl } from './relay-url.js';
