@@ -11,6 +11,7 @@ import type { MoqSession } from '../src/moq/index.js';
 import { Relay } from '../src/relay/index.js';
 import { join, until } from '../src/relay/relay-test-kit.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
+import { screenshot } from './screenshots.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 const NAME = 'e2e/chat';
@@ -108,7 +109,7 @@ describe('chat: watch page ⇄ relay ⇄ Node', { skip, timeout: 90_000 }, () =>
       undefined,
       { timeout: 5000 },
     );
-    await page.screenshot({ path: 'docs/screenshots/watch-chat.png' });
+    await screenshot(page, 'watch-chat.png');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -4,14 +4,13 @@
  * posts; the studio page's chat panel shows the message, as text.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { StudioClient, type WebSocketConstructor } from '../src/studio/studio-client.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
-import { ROOT } from './cli-process.js';
 import { startStudio, type StudioServer } from './studio-server.js';
+import { screenshot } from './screenshots.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 const TEXT = 'hi studio <script>alert(1)</script>';
@@ -69,6 +68,6 @@ describe('chat: watch page → relay → studio page', { skip, timeout: 120_000 
     assert.equal(await studioPage.locator('[data-testid="chat"] script').count(), 0);
     const history = await client.getChat();
     assert.ok(history.some((m) => m.text === TEXT && m.name === 'Chromium viewer'));
-    await studioPage.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'studio-chat.png') });
+    await screenshot(studioPage, 'studio-chat.png');
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { PlayerStats } from '../src/media/player-browser/index.js';
 import { Cli, type Listening } from './cli-process.js';
+import { until as waitUntil } from '../src/async/index.js';
 
 /** Chromium with a fake camera + mic that needs no permission prompt, and sound without a click. */
 export const MEDIA_ARGS = [
@@ -63,24 +64,11 @@ export function playerStats(page: Page): Promise<PlayerStats> {
 }
 
 /** Polls `probe` until it returns something, failing after `ms` with the last thing it saw. */
-export async function until<T>(
+export function until<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   ms: number,
   intervalMs = 250,
 ): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: Error | undefined;
-  for (;;) {
-    try {
-      const found = await probe();
-      if (found !== undefined) return found;
-    } catch (error) {
-      last = error instanceof Error ? error : new Error(String(error));
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  return waitUntil(what, probe, { timeoutMs: ms, intervalMs });
 }

@@ -3,16 +3,15 @@
  * Chromium (fake camera + mic), real ffmpeg, the embedded relay, and viewers on the relay's
  * watch page. Bad input first (the app must stay usable after each), then the test pattern
  * live with a viewer, the monitoring figures, Stop; a remote relay killed while live; the camera.
- * Screenshots of the live studio and the watch page go to docs/screenshots/.
+ * Screenshots of the live studio and the watch page go to docs/screenshots/ with
+ * UPDATE_SCREENSHOTS=1.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { PlayerStats } from '../src/media/player-browser/index.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
-import { ROOT, closedPort } from './cli-process.js';
+import { closedPort } from './cli-process.js';
 import {
   MEDIA_ARGS,
   playerStats,
@@ -21,9 +20,9 @@ import {
   until,
   type StudioServer,
 } from './studio-server.js';
+import { screenshot, UPDATING_SCREENSHOTS } from './screenshots.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
-const SHOTS = join(ROOT, 'docs', 'screenshots');
 const LIVE_MS = 60_000;
 
 type State = 'idle' | 'checking' | 'starting' | 'live' | 'reconnecting' | 'stopping';
@@ -95,7 +94,6 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
   const pageErrors: string[] = [];
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     server = await startStudio();
     studioProcess = server;
     browser = await launchChromium(MEDIA_ARGS);
@@ -127,7 +125,7 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
     const text = (await page.getByTestId('error-banner').textContent()) ?? '';
     assert.match(text, /http:\/\/relay\.example\.com:4443\//, 'the banner says what to type');
     assert.ok(await page.getByTestId('go-live').isEnabled(), 'Go live can be pressed again');
-    await page.screenshot({ path: join(SHOTS, 'studio-error.png') });
+    await screenshot(page, 'studio-error.png');
   });
 
   test('bad input: an unreachable relay fails its checklist step and leaves the studio idle', async () => {
@@ -191,7 +189,7 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
       `viewer: ${playing.rendition} over ${playing.transport}, join ${Math.round(playing.joinMs ?? -1)} ms, ` +
         `latency ${Math.round(playing.latencyMs ?? -1)} ms, ${playing.framesRendered} frames`,
     );
-    await viewer.screenshot({ path: join(SHOTS, 'watch.png') });
+    await screenshot(viewer, 'watch.png');
   });
 
   test('monitoring: every rendition carries bitrate, and the relay counts one viewer', async () => {
@@ -231,12 +229,13 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
       30_000,
       500,
     );
-    await page.waitForTimeout(38_000); // the charts' minute filled, for the screenshot
+    // The charts' minute filled, for the README's picture.
+    if (UPDATING_SCREENSHOTS) await page.waitForTimeout(38_000);
     const latency = await page.getByTestId('chart-latency').locator('.metric-value').textContent();
     const bitrate = await page.getByTestId('chart-bitrate').locator('.metric-value').textContent();
     console.log(`studio shows bitrate ${bitrate}, glass-to-glass ${latency}`);
     assert.match(latency ?? '', /^\d+ ms$/);
-    await page.screenshot({ path: join(SHOTS, 'studio-live.png') });
+    await screenshot(page, 'studio-live.png');
     assert.deepEqual(pageErrors, []);
   });
 
@@ -253,8 +252,9 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
     );
     console.log(`watch window: ${s.rendition}, latency ${Math.round(s.latencyMs ?? -1)} ms`);
     assert.equal(await watch.getByTestId('watch-name').inputValue(), 'e2e/studio');
-    await watch.waitForTimeout(1500); // the figures under the player refresh once a second
-    await watch.screenshot({ path: join(SHOTS, 'watch-window.png') });
+    // The figures under the player refresh once a second.
+    if (UPDATING_SCREENSHOTS) await watch.waitForTimeout(1500);
+    await screenshot(watch, 'watch-window.png');
     await watch.close();
   });
 
@@ -377,7 +377,7 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
         `renditions ${JSON.stringify(rows)}`,
     );
     await camViewer.close();
-    await page.screenshot({ path: join(SHOTS, 'studio-camera.png') });
+    await screenshot(page, 'studio-camera.png');
     await page.getByTestId('stop').click();
     await waitState(page, 'idle', 20_000);
   });

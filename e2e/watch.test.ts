@@ -12,6 +12,7 @@ import { BroadcastProducer } from '../src/moq/index.js';
 import { Relay } from '../src/relay/index.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
+import { until as waitUntil } from '../src/async/index.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 const NAME = 'e2e/pattern';
@@ -31,20 +32,20 @@ function resetStats(page: Page): Promise<void> {
   });
 }
 
-async function until(
+function until(
   page: Page,
   check: (s: PlayerStats) => boolean,
   timeoutMs: number,
   what: string,
 ): Promise<PlayerStats> {
-  const deadline = Date.now() + timeoutMs;
   let last: PlayerStats | undefined;
-  while (Date.now() < deadline) {
+  const probe = async (): Promise<PlayerStats | undefined> => {
     last = await stats(page);
-    if (check(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; last stats ${JSON.stringify(last)}`);
+    return check(last) ? last : undefined;
+  };
+  return waitUntil(what, probe, { timeoutMs, intervalMs: 200 }).catch((error: unknown) => {
+    throw new Error(`${String(error)}; last stats ${JSON.stringify(last)}`);
+  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

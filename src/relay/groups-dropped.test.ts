@@ -33,7 +33,7 @@ describe('MoqSession.groupsDropped', () => {
     const closed = track.createGroup();
     closed.write(encode('done'));
     closed.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until(() => session.groupsDropped >= 3);
     assert.equal(session.groupsDropped, 3, 'the third open group was cut for the fourth');
     viewer.close();
     session.close();

@@ -1,3 +1,4 @@
+import { until as waitUntil } from '../async/index.js';
 import {
   BroadcastProducer,
   GroupConsumer,
@@ -67,11 +68,7 @@ export async function publisher(
   return { session, broadcast, track };
 }
 
-/** Waits until `check` holds, polling (for state that has no event of its own). */
-export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Waits until `check` holds (for state that has no event of its own); see src/async `until`. */
+export async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  await waitUntil('a test condition', check, { timeoutMs, intervalMs: 10 });
 }

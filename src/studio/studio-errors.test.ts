@@ -159,6 +159,7 @@ describe('studio: Stop while checking', { timeout: 30_000 }, () => {
       const checking = nextEvent(studio, 'status', inState('checking'));
       const attempt = studio.goLive();
       await checking;
+      // Stop in the middle of the attempt, not right at its start.
       await new Promise((resolve) => setTimeout(resolve, 300));
       const started = Date.now();
       const stopped = await studio.stop();

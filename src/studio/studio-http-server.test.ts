@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { until } from '../async/index.js';
 import { promisify } from 'node:util';
 import { WebSocket } from 'ws';
 import type { StudioLogEntry, StudioStats, StudioStatus } from './studio-api.js';
@@ -135,11 +136,9 @@ describe('headless studio server: StudioApi over a WebSocket', { timeout: 120_00
     client.on('log', (l) => logs.push(l));
     const live = await client.goLive();
     assert.equal(live.state, 'live', JSON.stringify(live));
-    const deadline = Date.now() + 10_000;
-    while (!stats.some((s) => s.state === 'live' && (s.renditions[0]?.bitrateBps ?? 0) > 0)) {
-      assert.ok(Date.now() < deadline, 'stats with a bitrate arrive');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await until('stats with a bitrate', () =>
+      stats.some((s) => s.state === 'live' && (s.renditions[0]?.bitrateBps ?? 0) > 0),
+    );
     assert.equal((await client.stop()).state, 'idle');
     assert.deepEqual([...new Set(states)], ['checking', 'starting', 'live', 'stopping', 'idle']);
     assert.ok(logs.some((l) => l.message.startsWith('live: http://127.0.0.1:')));

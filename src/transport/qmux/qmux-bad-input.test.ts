@@ -95,7 +95,7 @@ describe('QMux: misbehaving clients', () => {
       const writer = stream.writable.getWriter();
       await writer.write(pattern(100_000));
       dying.close();
-      await delay(50);
+      await dying.closed.catch(() => undefined);
       assert.deepEqual(await echoOnce(good, pattern(1000)), pattern(1000));
     },
   );

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
+import { until } from '../../async/index.js';
 import fc from 'fast-check';
 import { generateCertificate, type CertificateMaterial } from '../cert/index.js';
 import {
@@ -146,9 +147,8 @@ describe('bad input never harms other sessions', () => {
       packet[5] = 8;
       socket.send(packet, server.port, '127.0.0.1');
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until('the server to drop the bad packets', () => server.stats().packetsDropped > before);
     socket.close();
-    assert.ok(server.stats().packetsDropped > before);
     await assertBystanderWorks();
   });
 
@@ -231,7 +231,6 @@ describe('bad input never harms other sessions', () => {
       ),
       { numRuns: 100 },
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
     await assertBystanderWorks();
     const fresh = await connectWebTransport(`https://127.0.0.1:${server.port}/echo`, {
       serverCertificateHashes: [
