@@ -28,38 +28,96 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
-  {
-    files: ['src/**/*.{ts,tsx}'],
-    ignores: ['src/main/ipc.ts', 'src/preload/index.ts'],
+  ...layering(),
+);
+
+/**
+ * Imports point inward and downward (docs/architecture.md). Each folder gets one
+ * no-restricted-imports rule listing what it may not import: layers above it, Node built-ins
+ * where the code also runs in browsers, Electron outside the shell. Tests and test kits may reach
+ * further (a chat test starts a relay).
+ */
+function layering() {
+  const electron = {
+    name: 'electron',
+    message: 'Electron only in src/main and src/preload.',
+  };
+  const rawIpc = {
+    name: 'electron',
+    importNames: ['ipcMain', 'ipcRenderer'],
+    message: 'Serve or call StudioApi through src/main/ipc.ts and src/preload/index.ts.',
+  };
+  const folders = (names) => names.map((name) => `**/${name}/**`);
+  const rules = [
+    // [files, forbidden folders, browser-safe (no node:*)]
+    [['src/coding/**', 'src/async/**'], ['../*'], true],
+    [
+      ['src/moq/**'],
+      folders(['transport', 'client', 'chat', 'media', 'relay', 'studio', 'cli']),
+      true,
+    ],
+    [['src/client/**'], folders(['transport', 'chat', 'media', 'relay', 'studio', 'cli']), true],
+    [['src/chat/**'], folders(['transport', 'media', 'relay', 'studio', 'cli']), true],
+    [
+      ['src/transport/**'],
+      folders(['moq', 'client', 'chat', 'media', 'relay', 'studio', 'cli']),
+      false,
+    ],
+    [
+      [
+        'src/media/catalog/**',
+        'src/media/cmaf/**',
+        'src/media/packager/**',
+        'src/media/player-browser/**',
+      ],
+      folders(['transport', 'relay', 'studio', 'cli', 'encoder-node', 'watch-browser']),
+      true,
+    ],
+    [
+      ['src/watch-browser/**'],
+      folders(['transport', 'relay', 'studio', 'cli', 'encoder-node']),
+      true,
+    ],
+    [['src/media/encoder-node/**'], folders(['relay', 'studio', 'cli', 'player-browser']), false],
+    [['src/relay/**'], folders(['studio', 'cli']), false],
+    [['src/studio/**'], folders(['cli']), false],
+  ];
+  const configs = rules.map(([files, forbidden, browserSafe]) => ({
+    files,
+    ignores: ['**/*.test.ts', '**/*test-kit.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [
+          paths: [electron],
+          patterns: [
             {
-              name: 'electron',
-              importNames: ['ipcMain', 'ipcRenderer'],
-              message: 'Serve or call StudioApi through src/main/ipc.ts and src/preload/index.ts.',
+              group: forbidden,
+              message: 'Imports point inward and downward (docs/architecture.md).',
             },
+            ...(browserSafe
+              ? [
+                  {
+                    group: ['node:*'],
+                    message: 'This folder runs in browsers too: no Node built-ins.',
+                  },
+                ]
+              : []),
           ],
         },
       ],
     },
-  },
-  {
-    files: [
-      'src/studio/**',
-      'src/renderer/**',
-      'src/moq/**',
-      'src/media/**',
-      'src/transport/**',
-      'src/relay/**',
-    ],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'This folder is Electron-free.' }] },
-      ],
+  }));
+  return [
+    {
+      files: ['src/**/*.{ts,tsx}'],
+      ignores: ['src/main/ipc.ts', 'src/preload/index.ts'],
+      rules: { 'no-restricted-imports': ['error', { paths: [rawIpc] }] },
     },
-  },
-);
+    {
+      files: ['src/renderer/**', 'src/cli/**'],
+      rules: { 'no-restricted-imports': ['error', { paths: [electron] }] },
+    },
+    ...configs,
+  ];
+}

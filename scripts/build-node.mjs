@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const src = join(root, 'src');
 const outdir = join(root, 'lib');
-// Electron-only and browser-only folders are built by electron-vite and build-player.mjs.
-const SKIP_DIRS = new Set(['main', 'preload', 'renderer']);
+// Electron-only and browser-only folders are built by electron-vite and build-player.ts.
+const SKIP_DIRS = new Set(['main', 'preload', 'renderer', 'watch-browser']);
 
 function sources(dir) {
   const found = [];

@@ -12,12 +12,13 @@ import {
   CATALOG_TRACK,
   audioTracks,
   decodeInitData,
+  readCatalogs,
   videoRenditions,
   type Catalog,
   type CatalogTrack,
 } from '../media/catalog/index.js';
 import { muxInits, setTrackId } from '../media/cmaf/index.js';
-import { readCatalogs, readMedia } from '../media/packager/index.js';
+import { readMedia } from '../media/packager/index.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
 import {
   closeRelaySession,

@@ -1,4 +1,4 @@
-export * from './coding/index.js';
+export * from '../coding/index.js';
 export * from './error/index.js';
 export * from './message/index.js';
 export * from './data/index.js';

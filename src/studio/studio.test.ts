@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { GroupConsumer, type MoqSession, type TrackConsumer } from '../moq/index.js';
-import { readCatalogs } from '../media/packager/index.js';
+import { readCatalogs } from '../media/catalog/index.js';
 import type { Studio } from './studio.js';
 import { nextEvent, tempStudio, viewerSession } from './studio-test-kit.js';
 

@@ -1,6 +1,7 @@
 export * from './catalog-types.js';
 export { CatalogError, type CatalogErrorCode } from './catalog-error.js';
 export { decodeCatalog, encodeCatalog } from './catalog-codec.js';
+export { readCatalogs } from './catalog-reader.js';
 export {
   audioTracks,
   catalogTrack,

@@ -14,7 +14,6 @@ export {
   type GroupPlanner,
 } from './group-planner.js';
 export { RateMeter } from './rate-meter.js';
-export { readCatalogs } from './catalog-reader.js';
 export { readMedia, type MediaGap, type MediaObject } from './media-reader.js';
 export { ProducerClock } from './producer-clock.js';
 export {

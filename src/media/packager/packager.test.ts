@@ -4,7 +4,7 @@ import { BroadcastProducer, type TrackConsumer } from '../../moq/index.js';
 import { chop, makeAudioFmp4, makeVideoFmp4 } from '../cmaf/cmaf-test-kit.js';
 import { Fmp4Splitter, parseFragment, type CmafChunk, type InitSegment } from '../cmaf/index.js';
 import { CATALOG_TRACK, decodeInitData, type Catalog } from '../catalog/index.js';
-import { readCatalogs } from './catalog-reader.js';
+import { readCatalogs } from '../catalog/index.js';
 import { CATALOG_PRIORITY, MediaPackager } from './media-packager.js';
 import { readMedia, type MediaGap, type MediaObject } from './media-reader.js';
 

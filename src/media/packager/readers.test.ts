@@ -4,7 +4,7 @@ import { TrackProducer } from '../../moq/index.js';
 import { makeVideoFmp4 } from '../cmaf/cmaf-test-kit.js';
 import { Fmp4Splitter, type CmafChunk, type InitSegment } from '../cmaf/index.js';
 import { catalogTrack, CatalogError, encodeCatalog, type Catalog } from '../catalog/index.js';
-import { readCatalogs } from './catalog-reader.js';
+import { readCatalogs } from '../catalog/index.js';
 import { readMedia, type MediaGap, type MediaObject } from './media-reader.js';
 
 describe('readers', () => {

@@ -10,7 +10,11 @@ export interface PlayerOptions {
   url: string;
   /** The broadcast name; its namespace is the name split on `/`. */
   name: string;
-  container: HTMLElement;
+  /**
+   * Where the picture goes: the player adds its canvas (real-time) or video element (buffered)
+   * here and nothing else — controls are the app's (the watch page's, the studio's).
+   */
+  stage: HTMLElement;
   /** `realtime` (WebCodecs, lowest latency, the default) or `buffered` (MSE, ~1 s buffer). */
   mode?: PlayerMode;
   /** `auto` (ABR) or a rendition label from the catalog, e.g. `720p`. */

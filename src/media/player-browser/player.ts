@@ -1,7 +1,6 @@
 import { MoqError, type MoqSession, type TrackConsumer } from '../../moq/index.js';
 import { CATALOG_TRACK, type Catalog } from '../catalog/catalog-types.js';
-import { audioTracks, CatalogError, videoRenditions } from '../catalog/index.js';
-import { readCatalogs } from '../packager/index.js';
+import { audioTracks, CatalogError, readCatalogs, videoRenditions } from '../catalog/index.js';
 import { AbrController } from './abr-controller.js';
 import { BufferedPlayback } from './buffered-playback.js';
 import { connectRelay } from './connect-relay.js';
@@ -15,11 +14,9 @@ import type {
   PlayerStats,
   RelayTransport,
 } from './player-types.js';
-import { PlayerUi } from './player-ui.js';
 import { RealtimePlayback } from './realtime-playback.js';
 import { StatsRecorder } from './stats-recorder.js';
 
-const UI_INTERVAL_MS = 250;
 const ABR_INTERVAL_MS = 1000;
 /** Retrying a broadcast that is not live yet: at least this far apart, at most this long. */
 const RETRY_MIN_MS = 500;
@@ -39,7 +36,7 @@ export class Player {
   readonly #options: PlayerOptions;
   readonly #namespace: string[];
   readonly #abort = new AbortController();
-  readonly #ui: PlayerUi;
+  readonly #listeners = new Set<() => void>();
   readonly #audioContext: AudioContext;
   #stats: StatsRecorder;
   #state: PlayerState = 'connecting';
@@ -72,12 +69,6 @@ export class Player {
     this.#choice = options.rendition ?? 'auto';
     this.#audioContext = new AudioContext({ latencyHint: 'interactive' });
     this.#muted = this.#audioContext.state !== 'running';
-    this.#ui = new PlayerUi(options.container, {
-      onRendition: (choice) => this.setRendition(choice),
-      onMode: (mode) => void this.setMode(mode).catch((e: unknown) => this.#fail(e)),
-      onMuteToggle: () => void this.toggleMute(),
-    });
-    this.#timers.push(setInterval(() => this.#refreshUi(), UI_INTERVAL_MS));
     this.#timers.push(setInterval(() => this.#adapt(), ABR_INTERVAL_MS));
     this.ready = this.#run();
     this.ready.catch((error: unknown) => this.#fail(error));
@@ -112,6 +103,17 @@ export class Player {
     };
   }
 
+  /** Whether sound is off (muted by the viewer, or not yet allowed to play by the browser). */
+  get muted(): boolean {
+    return this.#muted;
+  }
+
+  /** Calls `listener` whenever the state, reason, rendition or mute changes; returns an unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   resetStats(): void {
     this.#stats.reset();
   }
@@ -130,7 +132,8 @@ export class Player {
     if (!this.#current || this.#state === 'ended') return;
     this.#playback?.close();
     this.#playback = undefined;
-    await this.#play(this.#target ?? this.#current);
+    // A failure here is the player's state (shown as an error), not the caller's to handle.
+    await this.#play(this.#target ?? this.#current).catch((error: unknown) => this.#fail(error));
   }
 
   async toggleMute(): Promise<void> {
@@ -151,7 +154,7 @@ export class Player {
     this.#playback?.close();
     this.#session?.close();
     void this.#audioContext.close().catch(() => undefined);
-    this.#ui.destroy();
+    this.#listeners.clear();
   }
 
   async #run(): Promise<void> {
@@ -197,7 +200,7 @@ export class Player {
       this.#byName(
         AbrController.initial(
           this.#videoTracks.map((t) => renditionInfo(t)).map((r) => ({ ...r, name: r.name })),
-          this.#options.container.clientHeight * devicePixelRatio * 2,
+          this.#options.stage.clientHeight * devicePixelRatio * 2,
         ),
       );
     if (!start) throw new PlayerError('NO_PLAYABLE_TRACK', 'the catalog lists no video track');
@@ -281,7 +284,7 @@ export class Player {
       session: this.#session as MoqSession,
       namespace: this.#namespace,
       stats: this.#stats,
-      stage: this.#ui.stage,
+      stage: this.#options.stage,
       onEnd: (error) => this.#end(error),
       onError: (error) => this.#fail(error),
       onRendition: (track) => {
@@ -364,6 +367,6 @@ export class Player {
 
   #refreshUi(): void {
     if (this.#abort.signal.aborted) return;
-    this.#ui.update(this.stats(), this.#muted);
+    for (const listener of this.#listeners) listener();
   }
 }

@@ -1,4 +1,4 @@
-import { ByteQueue, CodingError, Reader } from '../coding/index.js';
+import { ByteQueue, CodingError, Reader } from '../../coding/index.js';
 import { DataStreamResetCode, MoqError } from '../error/index.js';
 import type { KeyValuePair } from '../message/index.js';
 import { decodeExtensionHeaders } from './extension-headers.js';

@@ -1,4 +1,4 @@
-import { CodingError, Reader, Writer } from '../coding/index.js';
+import { CodingError, Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { type KeyValuePair, readKeyValuePair, writeKeyValuePair } from '../message/index.js';
 

@@ -1,4 +1,4 @@
-import { Reader, Writer } from '../coding/index.js';
+import { Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import {
   type ExtensionHeaders,

@@ -1,4 +1,4 @@
-import type { Reader } from '../coding/index.js';
+import type { Reader } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import type { ExtensionHeaders } from './extension-headers.js';
 

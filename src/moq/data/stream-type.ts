@@ -1,4 +1,4 @@
-import { readVarint } from '../coding/index.js';
+import { readVarint } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 
 /** §Data Streams: the first varint of a unidirectional stream. */

@@ -1,4 +1,4 @@
-import { type Reader, Writer } from '../coding/index.js';
+import { type Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { isSubgroupHeaderType } from './stream-type.js';
 

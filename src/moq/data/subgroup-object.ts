@@ -1,4 +1,4 @@
-import { Writer } from '../coding/index.js';
+import { Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { type ExtensionHeaders, writeExtensionHeaders } from './extension-headers.js';
 import { ObjectStatus, checkObjectShape } from './object-status.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CodingError } from '../coding/index.js';
+import { CodingError } from '../../coding/index.js';
 import {
   FetchErrorCode,
   MoqError,

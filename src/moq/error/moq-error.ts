@@ -1,4 +1,4 @@
-import { CodingError } from '../coding/index.js';
+import { CodingError } from '../../coding/index.js';
 import { SessionCloseCode, codeName } from './codes.js';
 
 /** What an error ends: the whole session, one request, or one data stream. */

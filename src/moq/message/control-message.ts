@@ -1,4 +1,4 @@
-import { ByteQueue, Reader, Writer, readVarint } from '../coding/index.js';
+import { ByteQueue, Reader, Writer, readVarint } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { ClientSetup } from './client-setup.js';
 import { FetchCancel } from './fetch-cancel.js';

@@ -1,4 +1,4 @@
-import type { Reader, Writer } from '../coding/index.js';
+import type { Reader, Writer } from '../../coding/index.js';
 import { readFlag, writeFlag } from './fields.js';
 import { type GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
 import { type Location, readLocation, writeLocation } from './location.js';

@@ -1,4 +1,4 @@
-import type { Reader, Writer } from '../coding/index.js';
+import type { Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { writeU8 } from './fields.js';
 import { type GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';

@@ -1,4 +1,4 @@
-import type { Reader, Writer } from '../coding/index.js';
+import type { Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 
 /** An 8-bit flag that must be exactly 0 or 1 (Forward, Content Exists, End Of Track). */

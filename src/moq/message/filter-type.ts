@@ -1,4 +1,4 @@
-import type { Reader, Writer } from '../coding/index.js';
+import type { Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { type Location, readLocation, writeLocation } from './location.js';
 

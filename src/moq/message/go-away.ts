@@ -1,4 +1,4 @@
-import { type Reader, type Writer, decodeUtf8 } from '../coding/index.js';
+import { type Reader, type Writer, decodeUtf8 } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { MessageType } from './message-type.js';
 import { requireSupportedVersion } from './version.js';

@@ -1,4 +1,4 @@
-import type { Reader, Writer } from '../coding/index.js';
+import type { Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 
 /** Group delivery order (§SUBSCRIBE Group Order). 0 = "use the publisher's order". */

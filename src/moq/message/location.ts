@@ -1,4 +1,4 @@
-import type { Reader, Writer } from '../coding/index.js';
+import type { Reader, Writer } from '../../coding/index.js';
 
 /** A Group/Object position in a track (§Location Structure). */
 export interface Location {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Reader, Writer } from '../coding/index.js';
+import { Reader, Writer } from '../../coding/index.js';
 import { MoqError, SessionCloseCode } from '../error/index.js';
 import { AuthTokenAliasType, Parameters, SetupParameters, SetupParameterType } from './index.js';
 

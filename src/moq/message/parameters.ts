@@ -1,4 +1,4 @@
-import type { Reader } from '../coding/index.js';
+import type { Reader } from '../../coding/index.js';
 import { type AuthToken, decodeAuthToken, encodeAuthToken } from './auth-token.js';
 import { KeyValueList } from './key-value-list.js';
 import type { KeyValuePair } from './key-value-pair.js';

@@ -1,4 +1,4 @@
-import type { Reader, Writer } from '../coding/index.js';
+import type { Reader, Writer } from '../../coding/index.js';
 import { MessageType } from './message-type.js';
 import { readReasonPhrase, writeReasonPhrase } from './reason-phrase.js';
 import { type TrackNamespace, readTrackNamespace, writeTrackNamespace } from './track-name.js';

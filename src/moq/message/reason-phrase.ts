@@ -1,4 +1,4 @@
-import { type Reader, type Writer, decodeUtf8 } from '../coding/index.js';
+import { type Reader, type Writer, decodeUtf8 } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 
 /** §Reason Phrase Structure: at most 1024 bytes of UTF-8. */

@@ -1,4 +1,4 @@
-import { type Reader, CodingError, decodeUtf8 } from '../coding/index.js';
+import { type Reader, CodingError, decodeUtf8 } from '../../coding/index.js';
 import { MoqError, SessionCloseCode } from '../error/index.js';
 import { type AuthToken, decodeAuthToken, encodeAuthToken } from './auth-token.js';
 import { KeyValueList } from './key-value-list.js';

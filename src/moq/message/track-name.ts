@@ -1,4 +1,4 @@
-import { type Reader, type Writer, decodeUtf8 } from '../coding/index.js';
+import { type Reader, type Writer, decodeUtf8 } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 
 /** §Track Naming: a namespace tuple has 1..32 fields. */

@@ -1,4 +1,4 @@
-import type { Reader, Writer } from '../coding/index.js';
+import type { Reader, Writer } from '../../coding/index.js';
 import type { GroupOrder } from './group-order.js';
 import type { Location } from './location.js';
 import { MessageType } from './message-type.js';

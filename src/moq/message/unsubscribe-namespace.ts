@@ -1,4 +1,4 @@
-import { Reader, type Writer } from '../coding/index.js';
+import { Reader, type Writer } from '../../coding/index.js';
 import { MessageType } from './message-type.js';
 import { type TrackNamespace, readNamespacePrefix, writeNamespacePrefix } from './track-name.js';
 import { requireSupportedVersion } from './version.js';

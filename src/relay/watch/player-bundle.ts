@@ -15,15 +15,49 @@ export class PlayerBundleError extends Error {
 }
 
 const ROOT = new URL('../../../', import.meta.url);
-/** Where `npm run build` (scripts/build-player.mjs) writes the bundle. */
+/** Where `npm run build` (scripts/build-player.ts) writes the bundle. */
 export const BUILT_BUNDLE = fileURLToPath(new URL('out/player/watch.js', ROOT));
 /** What the bundle is made from (the player imports the MoQ library and the media code). */
 const SOURCES = fileURLToPath(new URL('src/', ROOT));
-/** The bundle's entry; scripts/build-player.mjs uses the same one and the same options. */
-export const PLAYER_ENTRY = fileURLToPath(new URL('src/media/player-browser/watch-page.ts', ROOT));
+/** The bundle's entry: the watch app. */
+export const PLAYER_ENTRY = fileURLToPath(new URL('src/watch-browser/watch-page.ts', ROOT));
+
+/** The one set of bundling options: `npm run build` (scripts/build-player.ts) and the fallback. */
+const BUNDLE_OPTIONS = {
+  entryPoints: [PLAYER_ENTRY],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'chrome120',
+  minify: true,
+} as const;
 
 interface EsbuildLike {
   build(options: Record<string, unknown>): Promise<{ outputFiles?: Array<{ text: string }> }>;
+}
+
+/** Writes the bundle to out/player/watch.js (with a linked source map): `npm run build`. */
+export async function buildPlayerBundle(): Promise<string> {
+  const esbuild = await loadEsbuild();
+  await esbuild.build({
+    ...BUNDLE_OPTIONS,
+    outfile: BUILT_BUNDLE,
+    sourcemap: 'linked',
+    logLevel: 'info',
+  });
+  return BUILT_BUNDLE;
+}
+
+async function loadEsbuild(): Promise<EsbuildLike> {
+  try {
+    return await import('esbuild');
+  } catch (cause) {
+    throw new PlayerBundleError(
+      'BUNDLER_MISSING',
+      'the player is not built and esbuild is not installed: run `npm run build`',
+      { cause },
+    );
+  }
 }
 
 /**
@@ -75,28 +109,11 @@ async function newerThan(dir: string, mtimeMs: number): Promise<boolean> {
   return false;
 }
 
+/** Development only: a checkout whose sources changed since the last build, or were never built. */
 async function bundleOnDemand(): Promise<string> {
-  let esbuild: EsbuildLike;
+  const esbuild = await loadEsbuild();
   try {
-    esbuild = await import('esbuild');
-  } catch (cause) {
-    throw new PlayerBundleError(
-      'BUNDLER_MISSING',
-      'the player is not built and esbuild is not installed: run `npm run build`',
-      { cause },
-    );
-  }
-  try {
-    const result = await esbuild.build({
-      entryPoints: [PLAYER_ENTRY],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'chrome120',
-      minify: true,
-      write: false,
-      logLevel: 'silent',
-    });
+    const result = await esbuild.build({ ...BUNDLE_OPTIONS, write: false, logLevel: 'silent' });
     const text = result.outputFiles?.[0]?.text;
     if (text === undefined) throw new Error('esbuild produced no output');
     return text;

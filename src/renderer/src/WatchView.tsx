@@ -1,5 +1,6 @@
 import { useEffect, useRef, type JSX } from 'react';
-import { Player, type PlayerMode } from '../../media/player-browser/index.js';
+import type { Player, PlayerMode } from '../../media/player-browser/index.js';
+import { PlayerView } from '../../watch-browser/index.js';
 
 export interface WatchViewProps {
   /** The relay, e.g. `http://127.0.0.1:4443/`. */
@@ -15,8 +16,8 @@ export interface WatchViewProps {
 
 /**
  * The watch player inside React: the same Player the relay's watch page runs, mounted into a
- * div and closed when the view unmounts or its broadcast changes. The player draws its own
- * controls, so React only owns the container.
+ * div with the watch page's controls (the watch app's PlayerView) and closed when the view
+ * unmounts or its broadcast changes; React only owns the container.
  */
 export function WatchView({ url, name, mode, rendition, onPlayer }: WatchViewProps): JSX.Element {
   const container = useRef<HTMLDivElement>(null);
@@ -26,11 +27,11 @@ export function WatchView({ url, name, mode, rendition, onPlayer }: WatchViewPro
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const player = new Player({ url, name, container: element, mode, rendition });
-    report.current?.(player);
+    const view = new PlayerView(element, { url, name, mode, rendition });
+    report.current?.(view.player);
     return () => {
       report.current?.(undefined);
-      player.close();
+      view.close();
     };
   }, [url, name, mode, rendition]);
 

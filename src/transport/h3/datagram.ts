@@ -1,4 +1,4 @@
-import { encodeVarint } from '../../moq/coding/index.js';
+import { encodeVarint } from '../../coding/index.js';
 import { H3Error, H3ErrorCode } from './h3-error.js';
 import { readLenientVarint } from './lenient-varint.js';
 

@@ -1,4 +1,4 @@
-import { CodingError, readVarint, type DecodedVarint } from '../../moq/coding/index.js';
+import { CodingError, readVarint, type DecodedVarint } from '../../coding/index.js';
 
 /** A varint read by `readLenientVarint`; `exact` is false when the value had to be rounded. */
 export interface LenientVarint extends DecodedVarint {

@@ -1,4 +1,4 @@
-import { Writer } from '../../moq/coding/index.js';
+import { Writer } from '../../coding/index.js';
 import { H3Error, H3ErrorCode } from './h3-error.js';
 import { readLenientVarint } from './lenient-varint.js';
 

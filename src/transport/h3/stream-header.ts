@@ -1,4 +1,4 @@
-import { encodeVarint } from '../../moq/coding/index.js';
+import { encodeVarint } from '../../coding/index.js';
 import { FrameType, StreamType } from './types.js';
 import { readLenientVarint } from './lenient-varint.js';
 

@@ -1,6 +1,10 @@
-import { varintSize, writeVarint } from '../../moq/coding/index.js';
-import { ByteQueue } from './byte-queue.js';
+import { varintSize, writeVarint } from '../../coding/index.js';
+import { ByteQueue } from '../../coding/index.js';
 import { H3Error, H3ErrorCode } from './h3-error.js';
+import { readLenientVarint } from './lenient-varint.js';
+
+/** Longest QUIC varint (RFC 9000 §16). */
+const MAX_VARINT_BYTES = 8;
 
 /** One type-length-value record: an HTTP/3 frame or an HTTP capsule. */
 export interface Tlv {
@@ -57,7 +61,8 @@ export class TlvReader {
   }
 
   push(chunk: Uint8Array): void {
-    this.#queue.push(chunk);
+    // A copy: stream APIs commonly reuse their receive buffer for the next read.
+    this.#queue.push(chunk.slice());
   }
 
   /**
@@ -75,8 +80,8 @@ export class TlvReader {
 
   /** Parses and remembers the header of the next record, so a slow payload is not re-parsed. */
   #readHeader(): TlvHeader | undefined {
-    const type = this.#queue.peekVarint(0);
-    const length = type && this.#queue.peekVarint(type.size);
+    const type = readLenientVarint(this.#queue.peekAt(0, MAX_VARINT_BYTES));
+    const length = type && readLenientVarint(this.#queue.peekAt(type.size, MAX_VARINT_BYTES));
     if (!type || !length) return undefined;
     if (length.value > this.#maxPayloadBytes) {
       throw new H3Error(

@@ -1,8 +1,7 @@
-import { ChatError, ChatPublisher, ChatRoom, SeenMessages } from '../../chat/index.js';
-import type { MoqSession } from '../../moq/index.js';
+import { ChatError, ChatPublisher, ChatRoom, SeenMessages } from '../chat/index.js';
+import type { MoqSession } from '../moq/index.js';
 import { ChatPanel } from './chat-panel.js';
-import { connectRelay } from './connect-relay.js';
-import type { RelayTransport } from './player-types.js';
+import { connectRelay, type RelayTransport } from '../media/player-browser/index.js';
 
 export interface WatchChatOptions {
   /** The relay, as the player gets it. */

@@ -4,8 +4,8 @@
  * chat beside it, and exposes them as `window.moqPlayer` and `window.moqChat` for tests and
  * benchmarks. Query options: `mode=buffered`, `rendition=360p`, `transport=websocket`.
  */
-import { Player } from './player.js';
-import type { PlayerMode } from './player-types.js';
+import type { Player, PlayerMode } from '../media/player-browser/index.js';
+import { PlayerView } from './player-view.js';
 import { WatchChat } from './watch-chat.js';
 
 declare global {
@@ -33,14 +33,13 @@ function start(): void {
   const query = new URLSearchParams(location.search);
   const mode: PlayerMode = query.get('mode') === 'buffered' ? 'buffered' : 'realtime';
   const transport = query.get('transport');
-  window.moqPlayer = new Player({
+  window.moqPlayer = new PlayerView(container, {
     url: `${location.origin}/`,
     name: broadcastName(),
-    container,
     mode,
     rendition: query.get('rendition') ?? 'auto',
     transport: transport === 'websocket' || transport === 'webtransport' ? transport : 'auto',
-  });
+  }).player;
   const chat = document.getElementById('chat');
   if (chat) {
     window.moqChat = new WatchChat({

@@ -1,4 +1,4 @@
-import { MAX_NAME_CHARS, MAX_TEXT_CHARS, type ReceivedChatMessage } from '../../chat/index.js';
+import { MAX_NAME_CHARS, MAX_TEXT_CHARS, type ReceivedChatMessage } from '../chat/index.js';
 import { el, type Style } from './dom-element.js';
 
 export interface ChatPanelActions {

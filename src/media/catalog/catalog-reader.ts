@@ -1,5 +1,6 @@
 import { Lagged, type TrackConsumer } from '../../moq/index.js';
-import { decodeCatalog, type Catalog } from '../catalog/index.js';
+import { decodeCatalog } from './catalog-codec.js';
+import type { Catalog } from './catalog-types.js';
 
 /**
  * Every complete catalog on a catalog track as it changes: object 0 of each group (MSF §Catalog:

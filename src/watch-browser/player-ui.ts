@@ -1,4 +1,4 @@
-import type { PlayerMode, PlayerStats, RenditionInfo } from './player-types.js';
+import type { PlayerMode, PlayerStats, RenditionInfo } from '../media/player-browser/index.js';
 import { el, type Style } from './dom-element.js';
 
 export interface PlayerUiActions {
