@@ -6,7 +6,17 @@ const out = (dir: string): string => resolve(import.meta.dirname, 'out', dir);
 
 export default defineConfig({
   main: {
-    build: { outDir: out('main'), externalizeDeps: true },
+    build: {
+      outDir: out('main'),
+      externalizeDeps: true,
+      // The window process and the studio engine's utilityProcess.
+      rolldownOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          engine: resolve(import.meta.dirname, 'src/main/engine-process.ts'),
+        },
+      },
+    },
   },
   preload: {
     build: {

@@ -1,6 +1,6 @@
 import { app, BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
-import { createStudio } from '../studio/index.js';
+import { EngineHost } from './engine-host.js';
 import { hardenContents, hardenSession } from './harden.js';
 import { serveStudioApi } from './ipc.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
@@ -38,15 +38,13 @@ app.on('window-all-closed', () => {
 
 app
   .whenReady()
-  .then(async () => {
+  .then(() => {
     hardenSession(session.defaultSession, isTrusted, csp);
     serveRenderer(join(import.meta.dirname, '../renderer'), csp);
-    const studio = await createStudio({
-      appVersion: app.getVersion(),
-      dataDir: app.getPath('userData'),
-    });
-    serveStudioApi(studio, isTrusted);
-    app.on('will-quit', () => void studio.close('the app is quitting'));
+    // The engine runs in its own utilityProcess, off the thread that handles the windows.
+    const engine = new EngineHost({ dataDir: app.getPath('userData'), version: app.getVersion() });
+    serveStudioApi(engine.api, isTrusted);
+    app.on('will-quit', () => engine.close());
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();

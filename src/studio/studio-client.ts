@@ -25,7 +25,7 @@ import { StudioError } from './studio-error.js';
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const DRAIN_POLL_MS = 20;
 
-type WebSocketLike = Pick<
+export type WebSocketLike = Pick<
   WebSocket,
   'send' | 'close' | 'readyState' | 'bufferedAmount' | 'addEventListener' | 'binaryType'
 >;
@@ -84,6 +84,11 @@ export class StudioClient implements StudioApi {
       socket.addEventListener('open', () => resolve(new StudioClient(socket)));
       socket.addEventListener('error', () => fail('refused (wrong token?) or unreachable'));
     });
+  }
+
+  /** StudioApi over an already open socket-shaped channel (a message port, see studio-port). */
+  static overSocket(socket: WebSocketLike): StudioClient {
+    return new StudioClient(socket);
   }
 
   /** The page's own studio: same host, `/api`, and the `token` of the page's URL. */

@@ -40,7 +40,7 @@ export function serveStudioSocket(api: StudioApi, socket: WebSocket): void {
   });
 }
 
-async function pushChunk(
+export async function pushChunk(
   api: StudioApi,
   bytes: Uint8Array,
   report: (message: string) => void,
