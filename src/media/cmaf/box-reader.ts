@@ -83,6 +83,19 @@ export function findChild(bytes: Uint8Array, parent: Box, type: string): Box | u
   return childBoxes(bytes, parent.bodyStart, parent.end).find((b) => b.type === type);
 }
 
+/** Every `type` box inside each moof's trafs (tfhd, tfdt, trun) of a fragment, in order. */
+export function trafChildren(bytes: Uint8Array, type: string): Box[] {
+  const found: Box[] = [];
+  for (const moof of childBoxes(bytes, 0, bytes.length)) {
+    if (moof.type !== 'moof') continue;
+    for (const traf of childBoxes(bytes, moof.bodyStart, moof.end)) {
+      if (traf.type !== 'traf') continue;
+      found.push(...childBoxes(bytes, traf.bodyStart, traf.end).filter((b) => b.type === type));
+    }
+  }
+  return found;
+}
+
 /** Follows a path of box types from the top level (or from a parent). */
 export function findPath(bytes: Uint8Array, path: string[], parent?: Box): Box | undefined {
   let scope: Box | undefined = parent;

@@ -1,4 +1,4 @@
-import { childBoxes, requireBody, view } from './box-reader.js';
+import { requireBody, trafChildren, view } from './box-reader.js';
 import { Fmp4Error } from './fmp4-error.js';
 
 /**
@@ -10,24 +10,15 @@ import { Fmp4Error } from './fmp4-error.js';
 export function shiftDecodeTime(chunk: Uint8Array, deltaTicks: number): Uint8Array {
   const out = chunk.slice();
   const data = view(out);
-  for (const moof of childBoxes(out, 0, out.length)) {
-    if (moof.type !== 'moof') continue;
-    for (const traf of childBoxes(out, moof.bodyStart, moof.end)) {
-      if (traf.type !== 'traf') continue;
-      for (const tfdt of childBoxes(out, traf.bodyStart, traf.end)) {
-        if (tfdt.type !== 'tfdt') continue;
-        requireBody(tfdt, 8);
-        const at = tfdt.bodyStart + 4;
-        if (data.getUint8(tfdt.bodyStart) === 1) {
-          requireBody(tfdt, 12);
-          data.setBigUint64(
-            at,
-            BigInt(checked(Number(data.getBigUint64(at)) + deltaTicks, 2 ** 53)),
-          );
-        } else {
-          data.setUint32(at, checked(data.getUint32(at) + deltaTicks, 2 ** 32));
-        }
-      }
+  for (const tfdt of trafChildren(out, 'tfdt')) {
+    requireBody(tfdt, 8);
+    const at = tfdt.bodyStart + 4;
+    if (data.getUint8(tfdt.bodyStart) === 1) {
+      requireBody(tfdt, 12);
+      const ticks = checked(Number(data.getBigUint64(at)) + deltaTicks, 2 ** 53);
+      data.setBigUint64(at, BigInt(ticks));
+    } else {
+      data.setUint32(at, checked(data.getUint32(at) + deltaTicks, 2 ** 32));
     }
   }
   return out;

@@ -1,4 +1,12 @@
-import { type Box, childBoxes, concatBytes, makeBox, requireBody, writeU32 } from './box-reader.js';
+import {
+  type Box,
+  childBoxes,
+  concatBytes,
+  makeBox,
+  requireBody,
+  trafChildren,
+  writeU32,
+} from './box-reader.js';
 import { Fmp4Error } from './fmp4-error.js';
 
 interface InitParts {
@@ -80,20 +88,10 @@ export function muxInits(inits: Uint8Array[]): Uint8Array {
 /** A copy of a CMAF chunk with every tfhd track_ID (and prft reference_track_ID) set to trackId. */
 export function setTrackId(chunk: Uint8Array, trackId: number): Uint8Array {
   const out = chunk.slice();
-  for (const box of childBoxes(out, 0, out.length)) {
-    if (box.type === 'prft') {
-      requireBody(box, 8);
-      writeU32(out, box.bodyStart + 4, trackId);
-    }
-    if (box.type !== 'moof') continue;
-    for (const traf of childBoxes(out, box.bodyStart, box.end)) {
-      if (traf.type !== 'traf') continue;
-      for (const tfhd of childBoxes(out, traf.bodyStart, traf.end)) {
-        if (tfhd.type !== 'tfhd') continue;
-        requireBody(tfhd, 8);
-        writeU32(out, tfhd.bodyStart + 4, trackId);
-      }
-    }
+  const prfts = childBoxes(out, 0, out.length).filter((box) => box.type === 'prft');
+  for (const box of [...prfts, ...trafChildren(out, 'tfhd')]) {
+    requireBody(box, 8);
+    writeU32(out, box.bodyStart + 4, trackId);
   }
   return out;
 }
