@@ -6,6 +6,7 @@ import {
   type BroadcastProducer,
 } from '../moq/index.js';
 import { TransportServer, type AcceptedSession } from '../transport/index.js';
+import { SwitchingTrack } from './abr/index.js';
 import { Origin, OriginError } from './origin.js';
 import {
   DEFAULT_LIMITS,
@@ -129,6 +130,9 @@ export class Relay {
         resolveBroadcast: (namespace) => this.origin.route(namespace),
         onPublishNamespace: (broadcast) => this.#publish(broadcast, id),
         onSubscribeNamespace: (prefix, signal) => this.origin.announcements(prefix, signal),
+        // Server-side ABR: this viewer's own link figures choose its rendition per group.
+        openSwitchingSet: ({ broadcast, entries }) =>
+          new SwitchingTrack({ broadcast, entries, stats: () => accepted.stats() }).consumer,
       });
     } catch (error) {
       this.#log.warn({ ...where, error: describe(error) }, 'session setup failed');

@@ -42,3 +42,11 @@ export * from './track-status.js';
 export * from './unsubscribe-namespace.js';
 export * from './unsubscribe.js';
 export * from './version.js';
+export {
+  MAX_SWITCHING_SET,
+  RENDITION_EXTENSION,
+  SWITCHING_SET_PARAMETER,
+  decodeSwitchingSet,
+  encodeSwitchingSet,
+  type SwitchingSetEntry,
+} from './switching-set.js';

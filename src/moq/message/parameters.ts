@@ -1,6 +1,7 @@
 import type { Reader } from '../../coding/index.js';
 import { type AuthToken, decodeAuthToken, encodeAuthToken } from './auth-token.js';
 import { KeyValueList } from './key-value-list.js';
+import { SWITCHING_SET_PARAMETER } from './switching-set.js';
 import type { KeyValuePair } from './key-value-pair.js';
 
 /** Version-specific (non-setup) parameter types of draft-14 (§Version Specific Parameters). */
@@ -53,6 +54,11 @@ export class Parameters extends KeyValueList {
     const params = new Parameters(KeyValueList.readEntries(r));
     if (options.authorization) params.validateAuthorizationTokens();
     return params;
+  }
+
+  /** The raw SWITCHING_SET value, when the subscriber sent one (decode with decodeSwitchingSet). */
+  get switchingSet(): Uint8Array | undefined {
+    return this.bytesOf(SWITCHING_SET_PARAMETER);
   }
 
   get deliveryTimeoutMs(): number | undefined {

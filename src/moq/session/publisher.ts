@@ -24,13 +24,20 @@ import {
   type PublishNamespaceError,
   type PublishNamespaceOk,
   type Subscribe,
+  decodeSwitchingSet,
+  type SwitchingSetEntry,
   type SubscribeNamespace,
   type SubscribeUpdate,
   type TrackStatus,
   type Unsubscribe,
   type UnsubscribeNamespace,
 } from '../message/index.js';
-import { ModelError, type BroadcastProducer, type TrackStart } from '../model/index.js';
+import {
+  ModelError,
+  type BroadcastProducer,
+  type TrackConsumer,
+  type TrackStart,
+} from '../model/index.js';
 import type { SessionContext } from './session-context.js';
 import { DEFAULT_MAX_INFLIGHT_GROUPS } from './session-options.js';
 import { FetchResponder, errorReply, type FetchRange } from './fetch-responder.js';
@@ -252,7 +259,7 @@ export class Publisher {
         'request',
       );
     }
-    const consumer = broadcast.subscribe(message.trackName, startOf(message));
+    const consumer = this.#consumerFor(broadcast, message);
     const trackAlias = this.#nextAlias++;
     return new SubscriptionSender(this.#ctx, {
       requestId: message.requestId,
@@ -274,6 +281,34 @@ export class Publisher {
           }),
         ),
     });
+  }
+
+  /**
+   * The reader a subscription sends from: the track itself, or — for a SWITCHING_SET of two or
+   * more tracks — what the session's switching-set handler (the relay's ABR) chooses. A set of one
+   * is a plain subscription to that track.
+   */
+  #consumerFor(broadcast: BroadcastProducer, message: Subscribe): TrackConsumer {
+    const raw = message.parameters.switchingSet;
+    if (raw === undefined) return broadcast.subscribe(message.trackName, startOf(message));
+    let entries: SwitchingSetEntry[];
+    try {
+      entries = decodeSwitchingSet(raw);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new MoqError(
+        SubscribeErrorCode.INTERNAL_ERROR,
+        `malformed SWITCHING_SET: ${why}`,
+        'request',
+      );
+    }
+    const [only] = entries;
+    if (entries.length === 1 && only) return broadcast.subscribe(only.trackName, startOf(message));
+    const open = this.#ctx.options.openSwitchingSet;
+    if (!open) {
+      throw new MoqError(SubscribeErrorCode.NOT_SUPPORTED, 'no switching sets here', 'request');
+    }
+    return open({ broadcast, entries });
   }
 
   #resolve(namespace: readonly string[]): BroadcastProducer | undefined {

@@ -1,4 +1,12 @@
-import type { BroadcastProducer, TrackOptions } from '../model/index.js';
+import type { SwitchingSetEntry } from '../message/index.js';
+import type { BroadcastProducer, TrackConsumer, TrackOptions } from '../model/index.js';
+
+/** A subscriber asking for a switching set; the set has been decoded and checked. */
+export interface SwitchingSetRequest {
+  broadcast: BroadcastProducer;
+  /** The reader returned is closed when the subscription ends (its track then goes idle). */
+  entries: readonly SwitchingSetEntry[];
+}
 
 /** A broadcast appearing or going away under a watched prefix. */
 export interface Announcement {
@@ -27,6 +35,12 @@ export interface MoqSessionOptions {
     prefix: readonly string[],
     signal: AbortSignal,
   ) => AsyncIterable<Announcement>;
+  /**
+   * A SUBSCRIBE with a SWITCHING_SET of two or more tracks: returns the reader whose groups the
+   * session sends (chosen among the set's tracks). Throw a request-scope MoqError to refuse.
+   * Without it such a subscription is refused with NOT_SUPPORTED.
+   */
+  openSwitchingSet?: (request: SwitchingSetRequest) => TrackConsumer;
   /** Groups of one subscription in flight at once; older ones are dropped past this. */
   maxInflightGroups?: number;
   /** Cache for tracks this session receives. */

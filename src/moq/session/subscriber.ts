@@ -2,6 +2,10 @@ import { MoqError, PublishDoneCode, SubscribeErrorCode } from '../error/index.js
 import {
   FilterType,
   GroupOrder,
+  Parameters,
+  SWITCHING_SET_PARAMETER,
+  encodeSwitchingSet,
+  type SwitchingSetEntry,
   PublishNamespaceError,
   PublishNamespaceOk,
   Subscribe,
@@ -34,6 +38,13 @@ export interface SubscribeOptions {
   start?: TrackStart;
   /** Subscriber priority, 0 (highest) .. 255. */
   priority?: number;
+  /**
+   * Ask the publisher to choose among these tracks group by group (SWITCHING_SET): each group
+   * that arrives says which entry it came from (`RENDITION_EXTENSION` on object 0).
+   */
+  switchingSet?: readonly SwitchingSetEntry[];
+  /** Further SUBSCRIBE parameters to send as they are (e.g. an authorization token). */
+  parameters?: Parameters;
 }
 
 /** A track this session receives from the peer. */
@@ -337,6 +348,7 @@ export class Subscriber {
             : typeof options.start === 'object'
               ? { type: FilterType.AbsoluteStart, start: { group: options.start.group, object: 0 } }
               : { type: FilterType.LargestObject },
+        parameters: subscribeParameters(options),
       }),
     );
   }
@@ -367,4 +379,11 @@ export class Subscriber {
 
 function allGroupsDone(track: TrackProducer): boolean {
   return track.cachedGroups.every((group) => group.isClosed);
+}
+
+function subscribeParameters(options: SubscribeOptions): Parameters {
+  const extra = options.parameters?.entries ?? [];
+  if (!options.switchingSet) return new Parameters([...extra]);
+  const value = encodeSwitchingSet(options.switchingSet);
+  return new Parameters([{ type: SWITCHING_SET_PARAMETER, value }, ...extra]);
 }

@@ -1,0 +1,83 @@
+/** The transport figures the estimator reads (QUIC has them; QMux over TCP does not). */
+export interface LinkStats {
+  rttMs: number;
+  deliveryRateBytesPerSec: number;
+  bytesSent: number;
+  packetsSent: number;
+  packetsLost: number;
+}
+
+/** What the relay believes about one viewer's link right now. */
+export interface LinkEstimate {
+  /** Smoothed capacity estimate in bits/s, undefined until the transport has said anything. */
+  bps: number | undefined;
+  /** The highest recent delivery-rate sample (bursts such as keyframes show spare capacity). */
+  peakBps: number | undefined;
+  rttMs: number | undefined;
+  minRttMs: number | undefined;
+  /** Packets lost over sent, over the last sampling window. */
+  lossRatio: number;
+  /** A queue is building (RTT well above its floor) or packets are being lost. */
+  congested: boolean;
+}
+
+const SMOOTHING = 0.3;
+const PEAK_WINDOW_MS = 5000;
+const LOSS_CONGESTED = 0.02;
+/** RTT above the floor by this much (and by this factor) means a standing queue. */
+const QUEUE_MS = 60;
+const QUEUE_FACTOR = 2;
+
+/**
+ * Turns a session's transport figures, sampled a few times a second, into a capacity estimate:
+ * the larger of quiche's delivery rate and the measured send throughput, smoothed (single
+ * samples are volatile), plus congestion signals — RTT inflation over its floor and loss —
+ * which react within a sample or two of a link getting worse.
+ */
+export class BandwidthEstimator {
+  #bps: number | undefined;
+  #peaks: Array<{ atMs: number; bps: number }> = [];
+  #minRttMs: number | undefined;
+  #last: { atMs: number; stats: LinkStats } | undefined;
+  #estimate: LinkEstimate = {
+    bps: undefined,
+    peakBps: undefined,
+    rttMs: undefined,
+    minRttMs: undefined,
+    lossRatio: 0,
+    congested: false,
+  };
+
+  get estimate(): LinkEstimate {
+    return this.#estimate;
+  }
+
+  observe(stats: LinkStats | undefined, nowMs: number): LinkEstimate {
+    if (!stats) return this.#estimate;
+    const last = this.#last;
+    this.#last = { atMs: nowMs, stats };
+    if (!last || nowMs <= last.atMs) return this.#estimate;
+    const elapsedS = (nowMs - last.atMs) / 1000;
+    const throughputBps = ((stats.bytesSent - last.stats.bytesSent) * 8) / elapsedS;
+    const deliveryBps = stats.deliveryRateBytesPerSec * 8;
+    const sample = Math.max(throughputBps, deliveryBps);
+    this.#bps = this.#bps === undefined ? sample : this.#bps + SMOOTHING * (sample - this.#bps);
+    this.#peaks.push({ atMs: nowMs, bps: deliveryBps });
+    this.#peaks = this.#peaks.filter((p) => nowMs - p.atMs <= PEAK_WINDOW_MS);
+    if (stats.rttMs > 0) this.#minRttMs = Math.min(this.#minRttMs ?? Infinity, stats.rttMs);
+    const sent = stats.packetsSent - last.stats.packetsSent;
+    const lost = stats.packetsLost - last.stats.packetsLost;
+    const lossRatio = sent > 0 ? Math.max(0, lost) / sent : 0;
+    const floor = this.#minRttMs ?? stats.rttMs;
+    const queueing = stats.rttMs > floor * QUEUE_FACTOR && stats.rttMs > floor + QUEUE_MS;
+    this.#estimate = {
+      bps: this.#bps,
+      peakBps: Math.max(...this.#peaks.map((p) => p.bps)),
+      rttMs: stats.rttMs,
+      minRttMs: this.#minRttMs,
+      lossRatio,
+      congested: queueing || lossRatio > LOSS_CONGESTED,
+    };
+    return this.#estimate;
+  }
+}

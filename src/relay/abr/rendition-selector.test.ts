@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LinkEstimate } from './bandwidth-estimator.js';
+import { RenditionSelector } from './rendition-selector.js';
+
+const calm = (bps: number | undefined, peakBps = bps): LinkEstimate => ({
+  bps,
+  peakBps,
+  rttMs: 20,
+  minRttMs: 20,
+  lossRatio: 0,
+  congested: false,
+});
+const congested = (bps: number): LinkEstimate => ({ ...calm(bps), rttMs: 200, congested: true });
+
+// The ladder in the subscriber's order: top first, as a catalog lists it.
+const LADDER = [4_000_000, 1_500_000, 400_000];
+
+describe('RenditionSelector', () => {
+  it('starts at what the capacity carries, or the lowest rung when nothing is known', () => {
+    assert.equal(new RenditionSelector(LADDER).choose(calm(undefined), 0).index, 2);
+    assert.equal(new RenditionSelector(LADDER).choose(calm(10_000_000), 0).index, 0);
+    assert.equal(new RenditionSelector(LADDER).choose(calm(2_500_000), 0).index, 1);
+  });
+
+  it('goes down at once on congestion, to what the measured capacity carries', () => {
+    const selector = new RenditionSelector(LADDER);
+    selector.choose(calm(10_000_000), 0);
+    const down = selector.choose(congested(1_000_000), 100);
+    assert.deepEqual(down, { index: 2, reason: 'congestion' });
+  });
+
+  it('steps up one rung at a time, only after the hold, and only when calm', () => {
+    const selector = new RenditionSelector(LADDER, { upHoldMs: 3000 });
+    selector.choose(calm(undefined), 0);
+    assert.equal(selector.choose(calm(600_000), 1000).index, 2, 'held');
+    assert.equal(selector.choose(congested(600_000), 3500).index, 2, 'not while congested');
+    const probe = selector.choose(calm(600_000), 4000);
+    assert.deepEqual(probe, { index: 1, reason: 'probe' }, 'an application-limited flow is probed');
+    const shown = selector.choose(calm(6_000_000), 7100);
+    assert.deepEqual(shown, { index: 0, reason: 'capacity' }, 'a burst showed the capacity');
+  });
+
+  it('holds a rung that failed off for longer each time (hysteresis)', () => {
+    const selector = new RenditionSelector(LADDER, { upHoldMs: 1000 });
+    selector.choose(calm(undefined), 0);
+    let now = 0;
+    const upAfter: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const from = now;
+      while (selector.choose(calm(500_000), (now += 100)).index !== 1) continue;
+      upAfter.push(now - from);
+      selector.choose(congested(500_000), (now += 100)); // the probe hurt: back down
+    }
+    assert.ok(
+      upAfter[1]! > upAfter[0]! && upAfter[2]! > upAfter[1]!,
+      `waits ${upAfter.join(', ')}`,
+    );
+  });
+});

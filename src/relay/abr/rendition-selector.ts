@@ -1,0 +1,110 @@
+import type { LinkEstimate } from './bandwidth-estimator.js';
+
+export interface SelectorOptions {
+  /** Share of the estimated capacity a rendition may use (the rest absorbs bursts). */
+  headroom?: number;
+  /** Calm time at a rendition before trying the next one up. */
+  upHoldMs?: number;
+  /** The longest a rendition that failed is held off (the hold doubles per failure). */
+  maxHoldMs?: number;
+}
+
+/** Why the selector chose what it chose, for logs, stats and tests. */
+export type SwitchReason = 'start' | 'congestion' | 'capacity' | 'probe';
+
+export interface Choice {
+  /** Index into the ladder given to the constructor. */
+  index: number;
+  reason: SwitchReason;
+}
+
+const DEFAULTS = { headroom: 0.8, upHoldMs: 3000, maxHoldMs: 30_000 };
+/** Leaving a rung this soon after reaching it means the step up failed (a probe that hurt). */
+const FAILED_STEP_MS = 10_000;
+
+/**
+ * Picks a rendition per group for one viewer: down at once on congestion (to what the measured
+ * capacity carries), up one rung at a time and carefully — only after a calm hold, and only when
+ * a burst showed the capacity or, where none could (an application-limited flow never shows its
+ * spare capacity), as a probe: the next group at the higher rung, judged by the congestion it
+ * causes. A rung that failed is held off for longer each time (hysteresis).
+ */
+export class RenditionSelector {
+  readonly #bitrates: readonly number[];
+  readonly #options: typeof DEFAULTS;
+  /** Ladder indexes ordered by bitrate, lowest first. */
+  readonly #order: number[];
+  #rung: number | undefined;
+  #changedAtMs = 0;
+  #holdMs = new Map<number, number>();
+
+  constructor(bitratesBps: readonly number[], options: SelectorOptions = {}) {
+    this.#bitrates = bitratesBps;
+    this.#options = { ...DEFAULTS, ...options };
+    this.#order = bitratesBps.map((_, i) => i).sort((a, b) => this.#bitrate(a) - this.#bitrate(b));
+  }
+
+  /** The current choice (undefined before the first group). */
+  get current(): number | undefined {
+    return this.#rung === undefined ? undefined : this.#order[this.#rung];
+  }
+
+  /** The rendition for the next group. */
+  choose(estimate: LinkEstimate, nowMs: number): Choice {
+    if (this.#rung === undefined)
+      return this.#set(this.#fitting(estimate.bps) ?? 0, 'start', nowMs);
+    if (estimate.congested && this.#rung > 0) return this.#down(estimate, nowMs);
+    const fits = this.#fitting(estimate.bps);
+    if (fits !== undefined && fits < this.#rung && !this.#justChanged(nowMs)) {
+      return this.#set(fits, 'capacity', nowMs);
+    }
+    return this.#maybeUp(estimate, nowMs);
+  }
+
+  #down(estimate: LinkEstimate, nowMs: number): Choice {
+    const from = this.#rung as number;
+    const base = this.#options.upHoldMs;
+    const failedStep = nowMs - this.#changedAtMs < FAILED_STEP_MS;
+    const held = this.#holdMs.get(from) ?? base;
+    this.#holdMs.set(from, failedStep ? Math.min(this.#options.maxHoldMs, 2 * held) : base);
+    const fits = this.#fitting(estimate.bps);
+    const target = Math.min(from - 1, fits ?? from - 1);
+    return this.#set(Math.max(0, target), 'congestion', nowMs);
+  }
+
+  #maybeUp(estimate: LinkEstimate, nowMs: number): Choice {
+    const rung = this.#rung as number;
+    const keep: Choice = { index: this.#order[rung] as number, reason: 'capacity' };
+    const next = rung + 1;
+    if (next >= this.#order.length || estimate.congested) return keep;
+    const hold = this.#holdMs.get(next) ?? this.#options.upHoldMs;
+    if (nowMs - this.#changedAtMs < hold) return keep;
+    const needed = this.#bitrate(this.#order[next] as number) / this.#options.headroom;
+    const shown = Math.max(estimate.bps ?? 0, estimate.peakBps ?? 0);
+    return this.#set(next, shown >= needed ? 'capacity' : 'probe', nowMs);
+  }
+
+  /** The highest rung whose bitrate the capacity carries with headroom. */
+  #fitting(bps: number | undefined): number | undefined {
+    if (bps === undefined) return undefined;
+    let found: number | undefined;
+    this.#order.forEach((index, rung) => {
+      if (this.#bitrate(index) <= bps * this.#options.headroom) found = rung;
+    });
+    return found ?? 0;
+  }
+
+  #justChanged(nowMs: number): boolean {
+    return nowMs - this.#changedAtMs < 500;
+  }
+
+  #set(rung: number, reason: SwitchReason, nowMs: number): Choice {
+    if (rung !== this.#rung) this.#changedAtMs = nowMs;
+    this.#rung = rung;
+    return { index: this.#order[rung] as number, reason };
+  }
+
+  #bitrate(index: number): number {
+    return this.#bitrates[index] ?? 0;
+  }
+}

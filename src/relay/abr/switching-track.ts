@@ -1,0 +1,205 @@
+import {
+  GroupConsumer,
+  RENDITION_EXTENSION,
+  TrackProducer,
+  type BroadcastProducer,
+  type GroupProducer,
+  type SwitchingSetEntry,
+  type TrackConsumer,
+} from '../../moq/index.js';
+import { BandwidthEstimator, type LinkEstimate, type LinkStats } from './bandwidth-estimator.js';
+import {
+  RenditionSelector,
+  type SelectorOptions,
+  type SwitchReason,
+} from './rendition-selector.js';
+
+/** How often the viewer's transport figures are read. */
+const SAMPLE_MS = 200;
+/** Groups of each rendition kept while waiting to be chosen. */
+const KEEP_GROUPS = 4;
+/** How long a boundary waits for the chosen rendition's group before taking another's. */
+const ALIGN_WAIT_MS = 500;
+
+/** One switch (or the start), for stats and metrics. */
+export interface RenditionSwitch {
+  atMs: number;
+  groupId: number;
+  from: number | undefined;
+  to: number;
+  reason: SwitchReason | 'unaligned';
+}
+
+/** A viewer's ABR state, readable at any time. */
+export interface SwitchingState {
+  rendition: number | undefined;
+  estimate: LinkEstimate;
+  switches: RenditionSwitch[];
+}
+
+export interface SwitchingTrackOptions {
+  broadcast: BroadcastProducer;
+  entries: readonly SwitchingSetEntry[];
+  /** The viewer's transport figures (undefined where the transport has none). */
+  stats: () => LinkStats | undefined;
+  selector?: SelectorOptions;
+  now?: () => number;
+}
+
+/**
+ * Server-side ABR for one viewer: reads every rendition of a switching set (each through the
+ * relay's one shared upstream subscription) and forwards, group by group, the one the selector
+ * picks from this viewer's link. Only whole groups go out, each starting at its first object
+ * (a keyframe), tagged with the rendition's index (RENDITION_EXTENSION on object 0). The relay
+ * never parses media: group ids and the subscriber's bitrates are all it uses.
+ */
+export class SwitchingTrack {
+  readonly consumer: TrackConsumer;
+  readonly #output: TrackProducer;
+  readonly #sources: TrackConsumer[];
+  readonly #groups: Array<Map<number, GroupConsumer>>;
+  readonly #estimator = new BandwidthEstimator();
+  readonly #selector: RenditionSelector;
+  readonly #stats: () => LinkStats | undefined;
+  readonly #now: () => number;
+  readonly #stop = new AbortController();
+  readonly #switches: RenditionSwitch[] = [];
+  readonly #waiters = new Set<() => void>();
+  #lastGroupId = -1;
+  #ended = 0;
+
+  constructor(options: SwitchingTrackOptions) {
+    const { broadcast, entries } = options;
+    // Subscribing first: an unknown track throws here, and the subscription is refused.
+    this.#sources = entries.map((entry) => broadcast.subscribe(entry.trackName, 'latest'));
+    this.#groups = entries.map(() => new Map<number, GroupConsumer>());
+    this.#selector = new RenditionSelector(
+      entries.map((entry) => entry.bitrateBps),
+      options.selector,
+    );
+    this.#stats = options.stats;
+    this.#now = options.now ?? Date.now;
+    const first = entries[0] as SwitchingSetEntry;
+    this.#output = new TrackProducer(first.trackName, { cacheGroups: 2 });
+    this.consumer = this.#output.consume('latest');
+    this.#output.onIdle(() => this.close());
+    const timer = setInterval(() => this.#sample(), SAMPLE_MS);
+    this.#stop.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+    this.#sources.forEach((source, index) => void this.#read(source, index));
+  }
+
+  get state(): SwitchingState {
+    return {
+      rendition: this.#selector.current,
+      estimate: this.#estimator.estimate,
+      switches: [...this.#switches],
+    };
+  }
+
+  /** Stops reading the renditions; the viewer's track ends. Safe to call twice. */
+  close(): void {
+    if (this.#stop.signal.aborted) return;
+    this.#stop.abort();
+    for (const source of this.#sources) source.close();
+    this.#output.close();
+  }
+
+  #sample(): void {
+    this.#estimator.observe(this.#stats(), this.#now());
+  }
+
+  async #read(source: TrackConsumer, index: number): Promise<void> {
+    const signal = this.#stop.signal;
+    try {
+      for (;;) {
+        const next = await source.nextGroup(signal);
+        if (next === undefined) break;
+        if (!(next instanceof GroupConsumer)) continue;
+        const kept = this.#groups[index] as Map<number, GroupConsumer>;
+        kept.set(next.groupId, next);
+        for (const id of kept.keys()) if (id <= next.groupId - KEEP_GROUPS) kept.delete(id);
+        this.#boundary(next.groupId);
+        for (const wake of this.#waiters) wake();
+        this.#waiters.clear();
+      }
+    } catch {
+      // A rendition that fails ends like one that ended: the others carry on.
+    }
+    this.#ended += 1;
+    if (this.#ended === this.#sources.length) this.close();
+  }
+
+  /** A group id no rendition had before: the moment to choose. */
+  #boundary(groupId: number): void {
+    if (groupId <= this.#lastGroupId || this.#stop.signal.aborted) return;
+    this.#lastGroupId = groupId;
+    const from = this.#selector.current;
+    const choice = this.#selector.choose(this.#estimator.estimate, this.#now());
+    void this.#forward(groupId, choice.index, from, choice.reason);
+  }
+
+  async #forward(
+    groupId: number,
+    wanted: number,
+    from: number | undefined,
+    reason: SwitchReason,
+  ): Promise<void> {
+    const found = await this.#groupOf(wanted, groupId);
+    // Unaligned renditions: stay with one that has this group id (documented fallback).
+    const index = found ? wanted : this.#withGroup(groupId, from);
+    const source = found ?? (index === undefined ? undefined : this.#groups[index]?.get(groupId));
+    if (source === undefined || index === undefined || this.#stop.signal.aborted) return;
+    if (index !== from) {
+      const why = found ? reason : 'unaligned';
+      this.#switches.push({ atMs: this.#now(), groupId, from, to: index, reason: why });
+      if (this.#switches.length > 100) this.#switches.shift();
+    }
+    let out: GroupProducer;
+    try {
+      out = this.#output.createGroup(groupId);
+    } catch {
+      return; // the viewer's track ended, or this id is already behind it
+    }
+    await this.#copy(source, out, index);
+  }
+
+  /** The rendition's group `groupId`, waiting briefly for it to start. */
+  async #groupOf(index: number, groupId: number): Promise<GroupConsumer | undefined> {
+    const deadline = this.#now() + ALIGN_WAIT_MS;
+    for (;;) {
+      const group = this.#groups[index]?.get(groupId);
+      if (group) return group;
+      const leftMs = deadline - this.#now();
+      if (leftMs <= 0 || this.#stop.signal.aborted) return undefined;
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          this.#waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, leftMs);
+        this.#waiters.add(wake);
+      });
+    }
+  }
+
+  #withGroup(groupId: number, preferred: number | undefined): number | undefined {
+    if (preferred !== undefined && this.#groups[preferred]?.has(groupId)) return preferred;
+    const index = this.#groups.findIndex((kept) => kept.has(groupId));
+    return index === -1 ? undefined : index;
+  }
+
+  async #copy(source: GroupConsumer, out: GroupProducer, index: number): Promise<void> {
+    const signal = this.#stop.signal;
+    try {
+      for (let object = await source.readObject(signal); object;) {
+        const tag = object.objectId === 0 ? [{ type: RENDITION_EXTENSION, value: index }] : [];
+        out.write(object.payload, object.objectId, [...tag, ...(object.extensions ?? [])]);
+        object = await source.readObject(signal);
+      }
+      out.close();
+    } catch (error) {
+      out.close(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
