@@ -6,8 +6,11 @@ import { parseRelayUrl, webSocketUrl, webTransportUrl } from './relay-url.js';
 
 /** Reaching a relay (either transport, and the MoQ setup) gives up after this long. */
 export const CONNECT_TIMEOUT_MS = 10_000;
-/** How long QUIC runs alone before WebSocket joins the race: a blocked UDP costs only this. */
-export const QUIC_HEAD_START_MS = 250;
+/**
+ * How long QUIC runs alone before WebSocket joins the race: a blocked UDP costs only this, and a
+ * busy machine's QUIC handshake (a certificate fetch, then the handshake) still wins within it.
+ */
+export const QUIC_HEAD_START_MS = 500;
 
 export interface DialRelayOptions {
   transport?: TransportChoice;

@@ -55,3 +55,11 @@ test('steps up only when the measured capacity carries the higher rung with head
   const fast = { ...healthy, throughputBps: 4_000_000 };
   assert.equal(run(new AbrController(rungs, 0), '360p', fast, 1000, 10_000), '720p');
 });
+
+test('a rung the device could not decode in real time (a skip) is left and not tried again for minutes', () => {
+  const abr = new AbrController(rungs, 0);
+  assert.equal(abr.decide('1080p', { ...healthy, skipped: true }, 1000), '720p');
+  const fast = { ...healthy, throughputBps: 50_000_000 };
+  assert.equal(run(abr, '720p', fast, 2000, 290_000), '720p', 'not back to 1080p for minutes');
+  assert.equal(abr.decide('720p', fast, 302_000), '1080p', 'tried again after five minutes');
+});

@@ -11,6 +11,8 @@ export interface AbrSample {
   dropped: number;
   rendered: number;
   stalled: boolean;
+  /** The decoder fell behind and playback skipped ahead: this device cannot decode the rung. */
+  skipped?: boolean;
   /** Media bits per second received over the last seconds. */
   bitrateBps: number;
   /** The latest capacity measurement (catch-up bursts), if there is one. */
@@ -25,6 +27,8 @@ export interface AbrRung {
 
 const UP_AFTER_MS = 10_000;
 const HOLD_FAILED_MS = 30_000;
+/** A rung this device could not decode in real time is not tried again for this long. */
+const HOLD_TOO_HEAVY_MS = 300_000;
 /** Drops over the last DOWN_WINDOW samples that mean "this rung is too much". */
 const DOWN_WINDOW = 3;
 const DOWN_DROP_RATIO = 0.2;
@@ -38,7 +42,8 @@ export class AbrController {
   readonly #rungs: AbrRung[];
   #since: number;
   #history: AbrSample[] = [];
-  #failedAt = new Map<string, number>();
+  /** Rungs that failed, with when they may be tried again. */
+  #heldUntil = new Map<string, number>();
 
   /** `rungs` ordered from the lowest to the highest bitrate. */
   constructor(rungs: AbrRung[], now = performance.now()) {
@@ -58,6 +63,7 @@ export class AbrController {
     if (index === -1) return current;
     this.#history.push(sample);
     if (this.#history.length > HISTORY) this.#history.shift();
+    if (sample.skipped) return this.#down(index, now, HOLD_TOO_HEAVY_MS);
     if (sample.stalled || dropRatio(this.#history.slice(-DOWN_WINDOW)) > DOWN_DROP_RATIO) {
       return this.#down(index, now);
     }
@@ -66,7 +72,7 @@ export class AbrController {
     if (this.#history.some((s) => s.stalled) || dropRatio(this.#history) > UP_DROP_RATIO) {
       return current;
     }
-    if (now - (this.#failedAt.get(up.name) ?? -Infinity) < HOLD_FAILED_MS) return current;
+    if (now < (this.#heldUntil.get(up.name) ?? -Infinity)) return current;
     const { throughputBps } = sample;
     if (throughputBps !== undefined && up.bitrate !== undefined) {
       if (throughputBps < up.bitrate * UP_HEADROOM) return current;
@@ -75,11 +81,11 @@ export class AbrController {
     return up.name;
   }
 
-  #down(index: number, now: number): string {
+  #down(index: number, now: number, holdMs = HOLD_FAILED_MS): string {
     const current = this.#rungs[index] as AbrRung;
     this.#switched(now);
     if (index === 0) return current.name;
-    this.#failedAt.set(current.name, now);
+    this.#heldUntil.set(current.name, now + holdMs);
     return this.#rungs[index - 1]?.name ?? current.name;
   }
 

@@ -57,6 +57,8 @@ export interface PlayerStats {
   framesDecoded: number;
   framesRendered: number;
   framesDropped: number;
+  /** Times playback skipped ahead to the next keyframe instead of falling further behind. */
+  skips: number;
   audioFramesPlayed: number;
   /** Media received but not yet shown (real-time: queued frames; buffered: MSE buffer ahead). */
   bufferMs: number;

@@ -54,7 +54,7 @@ export class Player {
   #muted = false;
   #switches = 0;
   #abr: AbrController | undefined;
-  #abrLast = { dropped: 0, rendered: 0 };
+  #abrLast = { dropped: 0, rendered: 0, skips: 0 };
   #throughputBps: number | undefined;
   #timers: Array<ReturnType<typeof setInterval>> = [];
   readonly #startedAt = performance.now();
@@ -93,6 +93,7 @@ export class Player {
       framesDecoded: s.framesDecoded,
       framesRendered: s.framesRendered,
       framesDropped: s.framesDropped,
+      skips: s.skips,
       audioFramesPlayed: s.audioFramesPlayed,
       bufferMs: this.#playback?.bufferMs() ?? 0,
       maxRenderGapMs: s.maxRenderGapMs,
@@ -320,12 +321,17 @@ export class Player {
     const stats = this.#stats;
     const sample = {
       dropped: stats.framesDropped - this.#abrLast.dropped,
+      skipped: stats.skips > this.#abrLast.skips,
       rendered: stats.framesRendered - this.#abrLast.rendered,
       stalled: this.#playback?.stalled() ?? false,
       bitrateBps: stats.bitrateBps(),
       ...(this.#throughputBps === undefined ? {} : { throughputBps: this.#throughputBps }),
     };
-    this.#abrLast = { dropped: stats.framesDropped, rendered: stats.framesRendered };
+    this.#abrLast = {
+      dropped: stats.framesDropped,
+      rendered: stats.framesRendered,
+      skips: stats.skips,
+    };
     if (sample.dropped < 0 || sample.rendered < 0) return; // stats were reset meanwhile
     if (this.#choice !== 'auto' || !this.#abr || !this.#target) return;
     if (this.#currentState() !== 'playing' && !sample.stalled) return;

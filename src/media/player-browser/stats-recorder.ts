@@ -7,6 +7,8 @@ export class StatsRecorder {
   framesDecoded = 0;
   framesRendered = 0;
   framesDropped = 0;
+  /** Jumps to the next keyframe because the decoder fell behind (never drift: skip ahead). */
+  skips = 0;
   audioFramesPlayed = 0;
   latencyMs: number | undefined;
   maxRenderGapMs = 0;
@@ -61,6 +63,7 @@ export class StatsRecorder {
     this.framesDecoded = 0;
     this.framesRendered = 0;
     this.framesDropped = 0;
+    this.skips = 0;
     this.audioFramesPlayed = 0;
     this.maxRenderGapMs = 0;
     this.#latencies = [];

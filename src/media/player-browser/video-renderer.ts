@@ -7,6 +7,10 @@ const MAX_PENDING_TIMES = 256;
 /** A frame this late still shows (catching up at the display rate); later ones are dropped. */
 const LATE_TOLERANCE_MS = 250;
 const MAX_QUEUED_FRAMES = 30;
+/** Chunks waiting in the decoder beyond which it counts as falling behind... */
+const MAX_DECODE_BACKLOG = 8;
+/** ...once that has lasted this long (a join's burst of cached frames decodes and passes). */
+const BACKLOG_MS = 1000;
 
 interface QueuedFrame {
   frame: VideoFrame;
@@ -31,6 +35,8 @@ export class VideoRenderer {
   #queue: QueuedFrame[] = [];
   #producerTimes = new Map<number, number | undefined>();
   #needKeyframe = true;
+  #config: VideoDecoderConfig | undefined;
+  #backlogSinceMs: number | undefined;
   #lastRenderedPtsMs = -Infinity;
   #lastQueuedPtsMs = -Infinity;
   #frameRequest = 0;
@@ -79,7 +85,9 @@ export class VideoRenderer {
     };
     if (this.#decoder.state === 'closed') this.#decoder = this.#newDecoder();
     this.#decoder.configure(config);
+    this.#config = config;
     this.#needKeyframe = true;
+    this.#backlogSinceMs = undefined;
   }
 
   /**
@@ -109,6 +117,7 @@ export class VideoRenderer {
   decode(samples: TimedSample[], producerTimeMs: number | undefined): void {
     if (this.#closed || this.#decoder.state !== 'configured') return;
     for (const { sample, ptsMs, durationMs } of samples) {
+      if (!sample.keyframe && this.#fallingBehind()) this.#skipToNextKeyframe();
       if (this.#needKeyframe && !sample.keyframe) continue;
       this.#needKeyframe = false;
       const timestamp = Math.round(ptsMs * 1000);
@@ -128,6 +137,31 @@ export class VideoRenderer {
         }),
       );
     }
+  }
+
+  /** The decoder has held a backlog for a while: it decodes slower than real time. */
+  #fallingBehind(): boolean {
+    if (this.#decoder.decodeQueueSize <= MAX_DECODE_BACKLOG) {
+      this.#backlogSinceMs = undefined;
+      return false;
+    }
+    const now = performance.now();
+    this.#backlogSinceMs ??= now;
+    return now - this.#backlogSinceMs > BACKLOG_MS;
+  }
+
+  /**
+   * Never drift: rather than play ever later behind a decoder that cannot keep up, drop what it
+   * holds and go on from the next keyframe (the next group), counted as a skip — the ABR reads
+   * skips as "this rendition is too heavy for this device".
+   */
+  #skipToNextKeyframe(): void {
+    if (!this.#config || this.#decoder.state !== 'configured') return;
+    this.#decoder.reset();
+    this.#decoder.configure(this.#config);
+    this.#needKeyframe = true;
+    this.#backlogSinceMs = undefined;
+    this.#stats.skips += 1;
   }
 
   close(): void {
