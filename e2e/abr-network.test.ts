@@ -1,58 +1,17 @@
 // Server-side ABR on real emulated links: the relay here, each viewer in a network namespace of
 // its own behind a tbf-shaped veth link (e2e/testbed), subscribing to a switching set over QUIC.
 import assert from 'node:assert/strict';
-import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { until } from '../src/async/index.js';
 import { BroadcastProducer } from '../src/moq/index.js';
 import { LADDER, publishLadder } from '../src/relay/abr/abr-test-kit.js';
 import { Relay } from '../src/relay/index.js';
-import { ROOT } from './cli-process.js';
 import { NetnsLink, netnsAvailable } from './testbed/netns-link.js';
+import { ViewerProcess } from './testbed/viewer-process.js';
 
 const available = await netnsAvailable();
 const GROUP_MS = 1000;
 const HI = 0;
-
-interface GroupLine {
-  groupId: number;
-  rendition: number | undefined;
-  bytes: number;
-  cut: boolean;
-  startedAtMs: number;
-  endedAtMs: number;
-  longestPauseMs: number;
-}
-
-/** A switching-set viewer process inside `link`'s namespace, and the groups it reported. */
-class Viewer {
-  readonly groups: GroupLine[] = [];
-  readonly stderr: string[] = [];
-
-  constructor(link: NetnsLink, port: number, name: string) {
-    const url = `http://${link.hostAddress}:${port}/`;
-    const child = link.spawn(
-      process.execPath,
-      ['--import', 'tsx', 'e2e/testbed/switching-viewer.ts', url, name],
-      { cwd: ROOT },
-    );
-    createInterface({ input: child.stdout! }).on('line', (line) =>
-      this.groups.push(JSON.parse(line) as GroupLine),
-    );
-    createInterface({ input: child.stderr! }).on('line', (line) => this.stderr.push(line));
-  }
-
-  group(groupId: number): GroupLine | undefined {
-    return this.groups.find((g) => g.groupId === groupId);
-  }
-
-  describe(): string {
-    const renditions = this.groups
-      .map((g) => `${g.groupId}:${g.cut ? 'x' : (g.rendition ?? '?')}`)
-      .join(' ');
-    return `${renditions}\n${this.stderr.slice(-5).join('\n')}`;
-  }
-}
 
 describe(
   'server-side ABR on emulated links (network namespaces)',
@@ -81,8 +40,8 @@ describe(
     });
 
     test('drop 10 → 1 Mbit/s: down within a group, playing on, back up within 10 s; a slow viewer beside it gets less at the same time', async () => {
-      const a = new Viewer(fast, relay.port, 'testbed/show');
-      const b = new Viewer(slow, relay.port, 'testbed/show');
+      const a = new ViewerProcess(fast, relay.port, 'testbed/show');
+      const b = new ViewerProcess(slow, relay.port, 'testbed/show');
 
       // Both start low; the fast link's viewer is stepped up to the top rung.
       const top = await until(

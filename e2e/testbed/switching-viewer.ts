@@ -1,36 +1,42 @@
-// A viewer for the emulated-network tests, run inside a namespace: subscribes to a switching set
-// through the relay client and prints one JSON line per group as it ends — its id, the rendition
-// the relay chose, its bytes, whether it was cut, and the longest pause between objects so far.
-// Usage: switching-viewer.ts URL NAME
+// A viewer for the emulated-network tests and the ABR benchmark, run inside a namespace:
+// subscribes through the relay client — to the switching set (`relay`: the relay chooses) or to
+// the top rendition alone (`fixed`) — and prints one JSON line per group as it ends: its id, the
+// rendition, bytes, whether it was cut, the longest pause between objects so far, and each
+// object's latency from publisher to here.
+// Usage: switching-viewer.ts URL NAME [relay|fixed]
 import { connectRelay } from '../../src/client/index.js';
 import { GroupConsumer, RENDITION_EXTENSION } from '../../src/moq/index.js';
-import { LADDER } from '../../src/relay/abr/abr-test-kit.js';
+import { LADDER, publishedAt } from '../../src/relay/abr/abr-test-kit.js';
 import { nodeDialers } from '../../src/transport/index.js';
 
-const [url, name] = process.argv.slice(2);
-if (!url || !name) throw new Error('usage: switching-viewer.ts URL NAME');
+const [url, name, mode = 'relay'] = process.argv.slice(2);
+if (!url || !name) throw new Error('usage: switching-viewer.ts URL NAME [relay|fixed]');
 
 const connection = await connectRelay(url, nodeDialers, { transport: 'quic' });
-const consumer = await connection.session.subscribe(name.split('/'), LADDER[0]!.trackName, {
-  switchingSet: LADDER,
-});
+const consumer = await connection.session.subscribe(
+  name.split('/'),
+  LADDER[0]!.trackName,
+  mode === 'relay' ? { switchingSet: LADDER } : {},
+);
 let lastObjectAt = Date.now();
 let longestPauseMs = 0;
 
-function arrived(): void {
+function arrived(): number {
   const now = Date.now();
   longestPauseMs = Math.max(longestPauseMs, now - lastObjectAt);
   lastObjectAt = now;
+  return now;
 }
 
 async function readGroup(group: GroupConsumer): Promise<void> {
   const startedAtMs = Date.now();
-  let rendition: number | undefined;
+  let rendition: number | undefined = mode === 'relay' ? undefined : 0;
   let bytes = 0;
   let cut = false;
+  const latenciesMs: number[] = [];
   try {
     for (let o = await group.readObject(); o; o = await group.readObject()) {
-      arrived();
+      latenciesMs.push(arrived() - publishedAt(o.payload));
       bytes += o.payload.length;
       const tag = o.extensions?.find((e) => e.type === RENDITION_EXTENSION)?.value;
       if (o.objectId === 0 && typeof tag === 'number') rendition = tag;
@@ -38,14 +44,16 @@ async function readGroup(group: GroupConsumer): Promise<void> {
   } catch {
     cut = true;
   }
+  const endedAtMs = Date.now();
   const line = {
     groupId: group.groupId,
     rendition,
     bytes,
     cut,
     startedAtMs,
-    endedAtMs: Date.now(),
+    endedAtMs,
     longestPauseMs,
+    latenciesMs,
   };
   longestPauseMs = 0;
   process.stdout.write(`${JSON.stringify(line)}\n`);

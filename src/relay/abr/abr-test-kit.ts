@@ -23,7 +23,7 @@ export interface LadderOptions {
 /**
  * Publishes aligned groups on every rendition in real time: group N starts at the same moment on
  * each, object 0 (the "keyframe") is a fifth of the group's bytes, the rest share the remainder,
- * so each rendition runs at its bitrate. Payloads carry `track:group:object` at the start.
+ * so each rendition runs at its bitrate. Payloads carry `track:group:object` at the start and their publishing time at PUBLISHED_AT_OFFSET.
  */
 export function publishLadder(
   broadcast: BroadcastProducer,
@@ -59,10 +59,21 @@ export function publishLadder(
   };
 }
 
+/** Where each payload carries the wall-clock time it was published (float64 ms). */
+export const PUBLISHED_AT_OFFSET = 32;
+
 function payload(label: string, sizeBytes: number): Uint8Array {
-  const bytes = new Uint8Array(Math.max(label.length, sizeBytes));
+  const bytes = new Uint8Array(Math.max(PUBLISHED_AT_OFFSET + 8, sizeBytes));
   bytes.set(new TextEncoder().encode(label));
+  new DataView(bytes.buffer).setFloat64(PUBLISHED_AT_OFFSET, Date.now());
   return bytes;
+}
+
+/** When a payload of publishLadder was published (ms since the epoch). */
+export function publishedAt(payload: Uint8Array): number {
+  return new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getFloat64(
+    PUBLISHED_AT_OFFSET,
+  );
 }
 
 /** One group as a switching-set subscriber sees it. */
