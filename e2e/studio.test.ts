@@ -231,7 +231,15 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
     );
     // The charts' minute filled, for the README's picture.
     if (UPDATING_SCREENSHOTS) await page.waitForTimeout(38_000);
-    const latency = await page.getByTestId('chart-latency').locator('.metric-value').textContent();
+    const latency = await until(
+      'a glass-to-glass figure in the monitoring',
+      async () => {
+        const text = await page.getByTestId('chart-latency').locator('.metric-value').textContent();
+        return text && /^\d+ ms$/.test(text) ? text : undefined;
+      },
+      30_000,
+      500,
+    );
     const bitrate = await page.getByTestId('chart-bitrate').locator('.metric-value').textContent();
     console.log(`studio shows bitrate ${bitrate}, glass-to-glass ${latency}`);
     assert.match(latency ?? '', /^\d+ ms$/);
