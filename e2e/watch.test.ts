@@ -223,12 +223,53 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     }
   });
 
-  test('Auto starts small on a small screen and steps up once healthy and measured', async () => {
+  test('Auto (relay) by default: the relay picks per group, the page says so, and steps up on a good link', async () => {
+    const viewer = await browser.newPage();
+    try {
+      await viewer.goto(`http://127.0.0.1:${relay.port}/watch/${NAME}`);
+      const first = await until(viewer, (x) => x.relayAbr === true, 20_000, 'relay-tagged groups');
+      assert.equal(first.renditionChoice, 'auto');
+      assert.equal(first.abr, 'relay');
+      assert.equal(first.chosenBy, 'relay');
+      const up = await until(
+        viewer,
+        (x) => x.rendition === '720p',
+        30_000,
+        'the relay stepping up',
+      );
+      assert.equal(up.chosenBy, 'relay');
+      assert.ok(up.switches >= 1, `switches ${up.switches}`);
+      await waitUntil(
+        'the page to name the rendition and who chose it',
+        async () => /720p \(relay\)/.test((await viewer.textContent('.moq-info')) ?? ''),
+        { timeoutMs: 5000, intervalMs: 100 },
+      );
+      assert.equal(await viewer.inputValue('.moq-quality'), 'auto:relay');
+      console.log(`auto (relay): 720p after ${up.switches} switch(es), p50 ${up.latencyP50Ms} ms`);
+
+      // The menu hands Auto to the player: one rendition subscribed, chosen here.
+      await viewer.selectOption('.moq-quality', 'auto:player');
+      const mine = await until(
+        viewer,
+        (x) => x.abr === 'player' && x.chosenBy === 'player',
+        15_000,
+        'Auto (player) from the menu',
+      );
+      assert.equal(mine.renditionChoice, 'auto');
+      assert.equal(mine.state, 'playing');
+    } finally {
+      await viewer.close();
+    }
+  });
+
+  test('Auto (player) starts small on a small screen and steps up once healthy and measured', async () => {
     const small = await browser.newPage({ viewport: { width: 480, height: 360 } });
     try {
-      await small.goto(`http://127.0.0.1:${relay.port}/watch/${NAME}`);
+      await small.goto(`http://127.0.0.1:${relay.port}/watch/${NAME}?abr=player`);
       const first = await until(small, (x) => x.state === 'playing', 20_000, 'Auto playback');
       assert.equal(first.renditionChoice, 'auto');
+      assert.equal(first.abr, 'player');
+      assert.equal(first.relayAbr, undefined, 'no switching set is subscribed');
       assert.equal(first.rendition, '360p');
       const up = await until(small, (x) => x.rendition === '720p', 30_000, 'Auto stepping up');
       console.log(

@@ -1,8 +1,11 @@
-import type { PlayerMode, PlayerStats, RenditionInfo } from '../media/player-browser/index.js';
+import type { AbrSide, PlayerMode, PlayerStats } from '../media/player-browser/index.js';
 import { el, type Style } from './dom-element.js';
 
 export interface PlayerUiActions {
+  /** A rendition label picked by hand. */
   onRendition: (choice: string) => void;
+  /** Auto, run by the relay or by the player. */
+  onAuto: (side: AbrSide) => void;
   onMode: (mode: PlayerMode) => void;
   onMuteToggle: () => void;
 }
@@ -65,7 +68,12 @@ export class PlayerUi {
     this.#info = el('span', 'moq-info', { flex: '1' });
     this.#quality = el('select', 'moq-quality');
     this.#quality.setAttribute('aria-label', 'Quality');
-    this.#quality.addEventListener('change', () => actions.onRendition(this.#quality.value));
+    this.#quality.addEventListener('change', () => {
+      const value = this.#quality.value;
+      if (value === AUTO_RELAY) actions.onAuto('relay');
+      else if (value === AUTO_PLAYER) actions.onAuto('player');
+      else actions.onRendition(value);
+    });
     this.#mode = el('button', 'moq-mode');
     this.#mode.type = 'button';
     this.#mode.addEventListener('click', () =>
@@ -85,7 +93,7 @@ export class PlayerUi {
     this.#latency.textContent =
       stats.latencyMs === undefined ? 'latency –' : `latency ${Math.round(stats.latencyMs)} ms`;
     this.#info.textContent = [
-      stats.rendition ?? '–',
+      renditionText(stats),
       formatBitrate(stats.bitrateBps),
       `dropped ${stats.framesDropped}`,
       `buffer ${Math.round(stats.bufferMs)} ms`,
@@ -97,7 +105,7 @@ export class PlayerUi {
     this.#mode.textContent = stats.mode === 'realtime' ? 'Real-time' : 'Buffered';
     this.#mode.title = 'Switch between real-time (WebCodecs) and buffered (MSE) playback';
     this.#mute.textContent = muted ? 'Unmute' : 'Mute';
-    this.#updateRenditions(stats.renditions, stats.renditionChoice);
+    this.#updateRenditions(stats);
     this.#message.textContent = messageFor(stats);
   }
 
@@ -105,11 +113,17 @@ export class PlayerUi {
     this.root.remove();
   }
 
-  #updateRenditions(renditions: RenditionInfo[], choice: string): void {
+  #updateRenditions(stats: PlayerStats): void {
+    const { renditions } = stats;
+    const choice = stats.renditionChoice === 'auto' ? autoValue(stats.abr) : stats.renditionChoice;
     const key = JSON.stringify([renditions.map((r) => [r.name, r.bitrate]), choice]);
     if (key === this.#renditionKey) return;
     this.#renditionKey = key;
-    const options = [new Option('Auto', 'auto')];
+    const relay = new Option('Auto (relay)', AUTO_RELAY);
+    relay.title = 'The relay picks a rendition per group from your connection';
+    const player = new Option('Auto (player)', AUTO_PLAYER);
+    player.title = 'This player picks from its buffer, drops and measured throughput';
+    const options = [relay, player];
     for (const r of renditions) {
       const label = r.bitrate ? `${r.label} · ${formatBitrate(r.bitrate)}` : r.label;
       options.push(new Option(label, r.label));
@@ -117,6 +131,21 @@ export class PlayerUi {
     this.#quality.replaceChildren(...options);
     this.#quality.value = choice;
   }
+}
+
+const AUTO_RELAY = 'auto:relay';
+const AUTO_PLAYER = 'auto:player';
+
+function autoValue(side: AbrSide): string {
+  return side === 'relay' ? AUTO_RELAY : AUTO_PLAYER;
+}
+
+/** The rendition on screen and who chose it, e.g. "720p (relay)"; a device limit is named. */
+function renditionText(stats: PlayerStats): string {
+  if (!stats.rendition) return '–';
+  const by = stats.chosenBy === 'viewer' || !stats.chosenBy ? '' : ` (${stats.chosenBy})`;
+  const limit = stats.decodeLimit ? `, device ≤ ${stats.decodeLimit}` : '';
+  return `${stats.rendition}${by}${limit}`;
 }
 
 function messageFor(stats: PlayerStats): string {

@@ -18,6 +18,7 @@ export class PlayerView {
     // The controls act on the player only after both exist (a click cannot come sooner).
     this.#ui = new PlayerUi(container, {
       onRendition: (choice) => this.player.setRendition(choice),
+      onAuto: (side) => this.player.setAbr(side),
       onMode: (mode) => void this.player.setMode(mode),
       onMuteToggle: () => void this.player.toggleMute(),
     });

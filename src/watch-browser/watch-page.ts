@@ -2,7 +2,8 @@
  * The entry of the relay's watch page (bundled to /player/watch.js): plays the broadcast named
  * by the page's path (`/watch/NAME`) from the relay that served the page, with the broadcast's
  * chat beside it, and exposes them as `window.moqPlayer` and `window.moqChat` for tests and
- * benchmarks. Query options: `mode=buffered`, `rendition=360p`, `transport=websocket`.
+ * benchmarks. Query options: `mode=buffered`, `rendition=360p`, `abr=relay|player` (who runs
+ * Auto), `transport=websocket`.
  */
 import type { Player, PlayerMode } from '../media/player-browser/index.js';
 import { PlayerView } from './player-view.js';
@@ -38,6 +39,7 @@ function start(): void {
     name: broadcastName(),
     mode,
     rendition: query.get('rendition') ?? 'auto',
+    abr: query.get('abr') === 'player' ? 'player' : 'relay',
     transport: transport === 'websocket' || transport === 'webtransport' ? transport : 'auto',
   }).player;
   const chat = document.getElementById('chat');

@@ -4,6 +4,7 @@ import type { Playback, PlaybackContext } from './playback.js';
 import { PlayerError } from './player-error.js';
 import { SourceBufferQueue } from './source-buffer-queue.js';
 import { TrackReader, type ReceivedObject } from './track-reader.js';
+import { VideoFeed } from './video-feed.js';
 
 /** The buffer MSE playback aims for, and how far past it playback jumps back to it. */
 const TARGET_BUFFER_S = 1.0;
@@ -14,9 +15,18 @@ const TICK_MS = 200;
 const SWITCH_AHEAD_S = 0.3;
 
 interface Lane {
+  feed: VideoFeed;
+  /** The rendition whose init segment went in last. */
   track: MediaTrack;
   reader?: TrackReader;
   queue: SourceBufferQueue;
+}
+
+/** A video subscription waiting for its switch point. */
+interface Pending {
+  feed: VideoFeed;
+  track: MediaTrack;
+  reader?: TrackReader;
 }
 
 /**
@@ -31,7 +41,7 @@ export class BufferedPlayback implements Playback {
   readonly #producerTimes: Array<{ ptsS: number; producerTimeMs: number }> = [];
   #video: Lane | undefined;
   #audio: Lane | undefined;
-  #pending: { track: MediaTrack; reader?: TrackReader } | undefined;
+  #pending: Pending | undefined;
   #audioPts: number[] = [];
   #timer: ReturnType<typeof setInterval> | undefined;
   #waitingSince: number | undefined;
@@ -55,14 +65,10 @@ export class BufferedPlayback implements Playback {
     ctx.stage.prepend(this.#element);
   }
 
-  async start(
-    video: MediaTrack,
-    audio: MediaTrack | undefined,
-    signal: AbortSignal,
-  ): Promise<void> {
+  async start(video: VideoFeed, audio: MediaTrack | undefined, signal: AbortSignal): Promise<void> {
     await this.#opened(signal);
     this.#video = this.#lane(video);
-    if (audio) this.#audio = this.#lane(audio);
+    if (audio) this.#audio = this.#lane(VideoFeed.single(audio));
     const subscribing = [this.#subscribe(this.#video, signal)];
     if (this.#audio) subscribing.push(this.#subscribe(this.#audio, signal));
     await Promise.all(subscribing);
@@ -70,12 +76,12 @@ export class BufferedPlayback implements Playback {
     this.#watchFrames();
   }
 
-  async switchVideo(video: MediaTrack, signal: AbortSignal): Promise<void> {
-    if (!this.#video || this.#video.track.entry.name === video.entry.name) return;
+  async switchVideo(video: VideoFeed, signal: AbortSignal): Promise<void> {
+    if (!this.#video || this.#video.feed.key === video.key) return;
     this.#pending?.reader?.close();
-    const pending: { track: MediaTrack; reader?: TrackReader } = { track: video };
+    const pending: Pending = { feed: video, track: video.first };
     this.#pending = pending;
-    const consumer = await this.#ctx.session.subscribe(this.#ctx.namespace, video.entry.name);
+    const consumer = await video.subscribe(this.#ctx.session, this.#ctx.namespace);
     if (this.#closed || signal.aborted || this.#pending !== pending) {
       consumer.close();
       return;
@@ -84,7 +90,7 @@ export class BufferedPlayback implements Playback {
     pending.reader = new TrackReader(consumer, {
       onThroughput: this.#ctx.onThroughput,
       onObject: (object) => {
-        if (!switched && !this.#isSwitchPoint(pending.track, object)) return;
+        if (!switched && !this.#isSwitchPoint(pending, object)) return;
         if (!switched) this.#commit(pending);
         switched = true;
         this.#append(this.#video as Lane, object);
@@ -130,7 +136,8 @@ export class BufferedPlayback implements Playback {
     });
   }
 
-  #lane(track: MediaTrack): Lane {
+  #lane(feed: VideoFeed): Lane {
+    const track = feed.first;
     const type = `${track.info.kind}/mp4; codecs="${track.info.codec}"`;
     if (!MediaSource.isTypeSupported(type)) {
       throw new PlayerError('UNSUPPORTED_CODEC', `this browser cannot play ${type}`);
@@ -138,11 +145,11 @@ export class BufferedPlayback implements Playback {
     const buffer = this.#source.addSourceBuffer(type);
     const queue = new SourceBufferQueue(buffer, (error) => this.#ctx.onError(error));
     queue.append(track.init);
-    return { track, queue };
+    return { feed, track, queue };
   }
 
   async #subscribe(lane: Lane, signal: AbortSignal): Promise<void> {
-    const consumer = await this.#ctx.session.subscribe(this.#ctx.namespace, lane.track.entry.name);
+    const consumer = await lane.feed.subscribe(this.#ctx.session, this.#ctx.namespace);
     if (this.#closed || signal.aborted) {
       consumer.close();
       return;
@@ -157,8 +164,15 @@ export class BufferedPlayback implements Playback {
   #append(lane: Lane, object: ReceivedObject): void {
     if (this.#closed) return;
     this.#ctx.stats.received(object.payload.byteLength);
-    const fragment = parseChunk(lane.track, object.payload);
-    const samples = timedSamples(lane.track, fragment);
+    const track = lane.feed.trackOf(object);
+    if (track.entry.name !== lane.track.entry.name) {
+      // The tail of a group from before the relay's switch: not wanted after the new init.
+      if (object.objectId !== 0) return;
+      this.#useInit(lane, track);
+      this.#ctx.onRendition(track, lane.feed);
+    }
+    const fragment = parseChunk(track, object.payload);
+    const samples = timedSamples(track, fragment);
     if (lane === this.#audio) {
       for (const sample of samples) this.#audioPts.push(sample.ptsMs / 1000);
     } else if (fragment.producerTimeMs !== undefined && samples[0]) {
@@ -170,25 +184,33 @@ export class BufferedPlayback implements Playback {
     lane.queue.append(withoutPrft(object.payload));
   }
 
-  #isSwitchPoint(track: MediaTrack, object: ReceivedObject): boolean {
+  #isSwitchPoint(pending: Pending, object: ReceivedObject): boolean {
     if (object.objectId !== 0) return false;
+    const track = pending.feed.trackOf(object);
+    pending.track = track;
     const first = timedSamples(track, parseChunk(track, object.payload))[0];
     if (!first?.sample.keyframe) return false;
     return first.ptsMs / 1000 > this.#element.currentTime + SWITCH_AHEAD_S;
   }
 
   /** The new rendition's init segment goes in, then its media from the switch point on. */
-  #commit(pending: { track: MediaTrack; reader?: TrackReader }): void {
+  #commit(pending: Pending): void {
     const lane = this.#video as Lane;
     lane.reader?.close();
-    if (lane.track.info.codec !== pending.track.info.codec) {
-      lane.queue.changeType(`video/mp4; codecs="${pending.track.info.codec}"`);
-    }
-    lane.queue.append(pending.track.init);
-    lane.track = pending.track;
+    this.#useInit(lane, pending.track);
+    lane.feed = pending.feed;
     lane.reader = pending.reader;
     this.#pending = undefined;
-    this.#ctx.onRendition(pending.track);
+    this.#ctx.onRendition(pending.track, pending.feed);
+  }
+
+  /** Another rendition's media follows: its init segment first (and its codec, if it differs). */
+  #useInit(lane: Lane, track: MediaTrack): void {
+    if (lane.track.info.codec !== track.info.codec) {
+      lane.queue.changeType(`video/mp4; codecs="${track.info.codec}"`);
+    }
+    lane.queue.append(track.init);
+    lane.track = track;
   }
 
   #bufferedEnd(): number {

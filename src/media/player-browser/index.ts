@@ -2,6 +2,8 @@ export { connectRelay, type ConnectRelayOptions, type RelayConnection } from './
 export { Player } from './player.js';
 export { PlayerError, type PlayerErrorCode } from './player-error.js';
 export type {
+  AbrSide,
+  ChosenBy,
   PlayerMode,
   PlayerOptions,
   PlayerState,

@@ -2,6 +2,7 @@ import type { MoqSession } from '../../moq/index.js';
 import type { MediaTrack } from './media-track.js';
 import type { PlayerError } from './player-error.js';
 import type { StatsRecorder } from './stats-recorder.js';
+import type { VideoFeed } from './video-feed.js';
 
 /** What a playback mode needs from the player. */
 export interface PlaybackContext {
@@ -13,8 +14,8 @@ export interface PlaybackContext {
   /** A track ended (undefined = cleanly) — the broadcast is over. */
   onEnd: (error: Error | undefined) => void;
   onError: (error: PlayerError) => void;
-  /** The video rendition now being decoded changed (after a switch took effect). */
-  onRendition: (track: MediaTrack) => void;
+  /** The video rendition now being decoded changed: a switch took effect, or the relay's. */
+  onRendition: (track: MediaTrack, feed: VideoFeed) => void;
   /** A capacity measurement from a video subscription's catch-up burst. */
   onThroughput: (bitsPerSecond: number) => void;
 }
@@ -22,9 +23,9 @@ export interface PlaybackContext {
 /** One playback mode: real-time (WebCodecs) or buffered (MSE). */
 export interface Playback {
   /** Subscribes and starts playing; resolves once the subscriptions are accepted. */
-  start(video: MediaTrack, audio: MediaTrack | undefined, signal: AbortSignal): Promise<void>;
+  start(video: VideoFeed, audio: MediaTrack | undefined, signal: AbortSignal): Promise<void>;
   /** Subscribes `video` and switches to it at its next group boundary. */
-  switchVideo(video: MediaTrack, signal: AbortSignal): Promise<void>;
+  switchVideo(video: VideoFeed, signal: AbortSignal): Promise<void>;
   /** Media received and not yet shown. */
   bufferMs(): number;
   /** True while playback waits for media it should already have. */

@@ -4,6 +4,10 @@ import type { PlayerErrorCode } from './player-error.js';
 export type PlayerMode = 'realtime' | 'buffered';
 export type PlayerState = 'connecting' | 'playing' | 'buffering' | 'ended' | 'error';
 export type RelayTransport = 'webtransport' | 'websocket';
+/** Who runs Auto quality: the relay (server-side ABR, per group) or the player. */
+export type AbrSide = 'relay' | 'player';
+/** Who chose the rendition on screen: the relay, the player's Auto, or the viewer by hand. */
+export type ChosenBy = 'relay' | 'player' | 'viewer';
 
 export interface PlayerOptions {
   /** The relay, e.g. `http://127.0.0.1:4443/` (moq-dev convention: hash over HTTP, then QUIC). */
@@ -19,6 +23,11 @@ export interface PlayerOptions {
   mode?: PlayerMode;
   /** `auto` (ABR) or a rendition label from the catalog, e.g. `720p`. */
   rendition?: string;
+  /**
+   * Who runs Auto: `relay` (the default — the relay picks per group from this viewer's link, and
+   * the player keeps the offer to what it decodes in real time) or `player`.
+   */
+  abr?: AbrSide;
   /** Force a transport instead of QUIC-then-WebSocket. */
   transport?: RelayTransport | 'auto';
 }
@@ -44,6 +53,16 @@ export interface PlayerStats {
   rendition: string | undefined;
   /** `auto` or the label chosen by hand. */
   renditionChoice: string;
+  /** Who runs Auto (asked for); `chosenBy` says who chose what is on screen. */
+  abr: AbrSide;
+  chosenBy: ChosenBy | undefined;
+  /**
+   * Whether the relay chooses (tags each group with its rendition): undefined until a switching
+   * set's first group arrived, false when the relay ignored it (then the player's Auto runs).
+   */
+  relayAbr: boolean | undefined;
+  /** The highest rendition offered to the relay when this device could not decode more. */
+  decodeLimit: string | undefined;
   renditions: RenditionInfo[];
   mode: PlayerMode;
   /** Glass-to-glass of the last rendered frame: render wall clock − its producer time (prft). */

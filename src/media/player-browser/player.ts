@@ -4,10 +4,13 @@ import { audioTracks, CatalogError, readCatalogs, videoRenditions } from '../cat
 import { AbrController } from './abr-controller.js';
 import { BufferedPlayback } from './buffered-playback.js';
 import { connectRelay } from './connect-relay.js';
+import { DecodeCapacity } from './decode-capacity.js';
 import { mediaTrack, renditionInfo, type MediaTrack } from './media-track.js';
 import type { Playback, PlaybackContext } from './playback.js';
 import { PlayerError, type PlayerErrorCode } from './player-error.js';
 import type {
+  AbrSide,
+  ChosenBy,
   PlayerMode,
   PlayerOptions,
   PlayerState,
@@ -16,6 +19,7 @@ import type {
 } from './player-types.js';
 import { RealtimePlayback } from './realtime-playback.js';
 import { StatsRecorder } from './stats-recorder.js';
+import { VideoFeed } from './video-feed.js';
 
 const ABR_INTERVAL_MS = 1000;
 /** Retrying a broadcast that is not live yet: at least this far apart, at most this long. */
@@ -49,7 +53,13 @@ export class Player {
   #videoTracks: MediaTrack[] = [];
   #audio: MediaTrack | undefined;
   #current: MediaTrack | undefined;
-  #target: MediaTrack | undefined;
+  /** What is subscribed (or about to be): one rendition, or a switching set for the relay. */
+  #target: VideoFeed | undefined;
+  #abrSide: AbrSide;
+  /** The relay ignored the switching set (it does not do server-side ABR): Auto is ours. */
+  #relayDeclined = false;
+  #chosenBy: ChosenBy | undefined;
+  readonly #capacity = new DecodeCapacity();
   #playback: Playback | undefined;
   #muted = false;
   #switches = 0;
@@ -67,6 +77,7 @@ export class Player {
     this.#namespace = options.name.split('/').filter(Boolean);
     this.#mode = options.mode ?? 'realtime';
     this.#choice = options.rendition ?? 'auto';
+    this.#abrSide = options.abr ?? 'relay';
     this.#audioContext = new AudioContext({ latencyHint: 'interactive' });
     this.#muted = this.#audioContext.state !== 'running';
     this.#timers.push(setInterval(() => this.#adapt(), ABR_INTERVAL_MS));
@@ -83,6 +94,10 @@ export class Player {
       transport: this.#transport,
       rendition: this.#current?.label,
       renditionChoice: this.#choice,
+      abr: this.#abrSide,
+      chosenBy: this.#chosenBy,
+      relayAbr: this.#relayDeclined ? false : this.#target?.relayChooses,
+      decodeLimit: this.#decodeLimitLabel(),
       renditions: this.#videoTracks.map(renditionInfo),
       mode: this.#mode,
       latencyMs: s.latencyMs,
@@ -122,9 +137,15 @@ export class Player {
   /** `auto` or a rendition label; a hand-picked one turns ABR off. */
   setRendition(choice: string): void {
     this.#choice = choice;
-    const track = choice === 'auto' ? undefined : this.#byLabel(choice);
-    if (track) this.#switchTo(track);
+    const feed = this.#feedFor(this.#current);
+    if (feed) this.#switchTo(feed);
     this.#refreshUi();
+  }
+
+  /** Who runs Auto: the relay (server-side ABR, the default) or this player. Selects Auto. */
+  setAbr(side: AbrSide): void {
+    this.#abrSide = side;
+    this.setRendition('auto');
   }
 
   async setMode(mode: PlayerMode): Promise<void> {
@@ -134,7 +155,9 @@ export class Player {
     this.#playback?.close();
     this.#playback = undefined;
     // A failure here is the player's state (shown as an error), not the caller's to handle.
-    await this.#play(this.#target ?? this.#current).catch((error: unknown) => this.#fail(error));
+    const feed = this.#feedFor(this.#current);
+    if (!feed) return;
+    await this.#play(feed).catch((error: unknown) => this.#fail(error));
   }
 
   async toggleMute(): Promise<void> {
@@ -196,14 +219,13 @@ export class Player {
     this.#waiting(undefined, undefined);
     this.#catalogMs = performance.now() - this.#startedAt;
     void this.#followCatalog(updates);
-    const start =
-      this.#byLabel(this.#choice) ??
-      this.#byName(
-        AbrController.initial(
-          this.#videoTracks.map((t) => renditionInfo(t)).map((r) => ({ ...r, name: r.name })),
-          this.#options.stage.clientHeight * devicePixelRatio * 2,
-        ),
-      );
+    const initial = this.#byName(
+      AbrController.initial(
+        this.#videoTracks.map((t) => renditionInfo(t)),
+        this.#options.stage.clientHeight * devicePixelRatio * 2,
+      ),
+    );
+    const start = this.#feedFor(initial);
     if (!start) throw new PlayerError('NO_PLAYABLE_TRACK', 'the catalog lists no video track');
     await this.#play(start);
   }
@@ -280,7 +302,7 @@ export class Player {
     );
   }
 
-  async #play(video: MediaTrack): Promise<void> {
+  async #play(video: VideoFeed): Promise<void> {
     const ctx: PlaybackContext = {
       session: this.#session as MoqSession,
       namespace: this.#namespace,
@@ -288,10 +310,7 @@ export class Player {
       stage: this.#options.stage,
       onEnd: (error) => this.#end(error),
       onError: (error) => this.#fail(error),
-      onRendition: (track) => {
-        this.#current = track;
-        this.#switches++;
-      },
+      onRendition: (track, feed) => this.#onRendition(track, feed),
       onThroughput: (bps) => {
         // The newest burst counts most; one odd burst moves the estimate only part way.
         this.#throughputBps =
@@ -304,19 +323,53 @@ export class Player {
         : new BufferedPlayback(ctx);
     playback.muted = this.#muted;
     this.#playback = playback;
-    this.#current = video;
+    // The first group may come from another rendition: the playback reports it when it does.
+    this.#current = video.first;
+    this.#chosenBy = this.#choice !== 'auto' ? 'viewer' : video.switching ? 'relay' : 'player';
     this.#target = video;
     if (this.#state === 'connecting') this.#state = 'buffering';
     await playback.start(video, this.#audio, this.#abort.signal);
   }
 
-  #switchTo(track: MediaTrack): void {
-    if (!this.#playback || track.entry.name === this.#target?.entry.name) return;
-    this.#target = track;
-    this.#playback.switchVideo(track, this.#abort.signal).catch((e: unknown) => this.#fail(e));
+  #switchTo(feed: VideoFeed): void {
+    if (!this.#playback || feed.key === this.#target?.key) return;
+    this.#target = feed;
+    this.#playback.switchVideo(feed, this.#abort.signal).catch((e: unknown) => this.#fail(e));
   }
 
-  /** Auto quality: one ABR decision a second from drops and stalls. */
+  /**
+   * What to subscribe for the current choice: the hand-picked rendition; with Auto (relay) the
+   * switching set of every rendition this device decodes; with Auto (player) one rendition,
+   * `playerPick` (the player's ABR moves it).
+   */
+  #feedFor(playerPick: MediaTrack | undefined): VideoFeed | undefined {
+    if (this.#choice !== 'auto') {
+      const fixed = this.#byLabel(this.#choice);
+      if (fixed) return VideoFeed.single(fixed);
+    }
+    if (this.#abrSide === 'relay' && !this.#relayDeclined && this.#videoTracks.length > 1) {
+      const limit = this.#capacity.limit(performance.now()) ?? Infinity;
+      return VideoFeed.switching(this.#videoTracks.slice(0, limit + 1));
+    }
+    const track = playerPick ?? this.#videoTracks[0];
+    return track ? VideoFeed.single(track) : undefined;
+  }
+
+  #onRendition(track: MediaTrack, feed: VideoFeed): void {
+    this.#current = track;
+    this.#switches++;
+    if (this.#choice !== 'auto') this.#chosenBy = 'viewer';
+    else this.#chosenBy = feed.switching && feed.relayChooses ? 'relay' : 'player';
+    this.#refreshUi();
+  }
+
+  #decodeLimitLabel(): string | undefined {
+    const limit = this.#capacity.limit(performance.now());
+    if (limit === undefined || limit >= this.#videoTracks.length - 1) return undefined;
+    return this.#videoTracks[limit]?.label;
+  }
+
+  /** Auto quality: one decision a second, by the player or (decode capacity only) for the relay. */
   #adapt(): void {
     const stats = this.#stats;
     const sample = {
@@ -333,10 +386,29 @@ export class Player {
       skips: stats.skips,
     };
     if (sample.dropped < 0 || sample.rendered < 0) return; // stats were reset meanwhile
-    if (this.#choice !== 'auto' || !this.#abr || !this.#target) return;
+    const target = this.#target;
+    if (this.#choice !== 'auto' || !this.#abr || !target || !this.#current) return;
     if (this.#currentState() !== 'playing' && !sample.stalled) return;
-    const next = this.#byName(this.#abr.decide(this.#target.entry.name, sample));
-    if (next) this.#switchTo(next);
+    if (target.switching) return this.#adaptForRelay(target, sample);
+    const next = this.#byName(this.#abr.decide(target.first.entry.name, sample));
+    if (next) this.#switchTo(VideoFeed.single(next));
+  }
+
+  /**
+   * With the relay choosing, the player only keeps the offer to what it decodes in real time —
+   * unless the relay turned out not to choose (no rendition tags): then Auto becomes ours.
+   */
+  #adaptForRelay(target: VideoFeed, sample: Parameters<AbrController['decide']>[1]): void {
+    if (target.relayChooses === false) {
+      this.#relayDeclined = true;
+      this.#switchTo(VideoFeed.single(this.#current ?? target.first));
+      return;
+    }
+    const index = this.#videoTracks.findIndex((t) => t.entry.name === this.#current?.entry.name);
+    const decode = { ...sample, skipped: sample.skipped ?? false };
+    if (!this.#capacity.observe(index, decode, performance.now())) return;
+    const feed = this.#feedFor(this.#current);
+    if (feed) this.#switchTo(feed);
   }
 
   #byLabel(label: string): MediaTrack | undefined {

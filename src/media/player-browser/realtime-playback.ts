@@ -3,10 +3,13 @@ import { LiveClock } from './live-clock.js';
 import { parseChunk, timedSamples, type MediaTrack } from './media-track.js';
 import type { Playback, PlaybackContext } from './playback.js';
 import { TrackReader, type ReceivedObject } from './track-reader.js';
+import type { VideoFeed } from './video-feed.js';
 import { VideoRenderer } from './video-renderer.js';
 
-/** A subscribed video rendition: the one decoding, or the one waiting for its switch point. */
+/** A video subscription: the one decoding, or the one waiting for its switch point. */
 interface VideoSource {
+  feed: VideoFeed;
+  /** The rendition decoding (a switching feed's changes at the groups the relay switched at). */
   track: MediaTrack;
   /** Set right after creation (the reader's first callback comes later, asynchronously). */
   reader?: TrackReader;
@@ -55,19 +58,15 @@ export class RealtimePlayback implements Playback {
     this.#video = new VideoRenderer(this.#canvas, this.#clock, ctx.stats, ctx.onError);
   }
 
-  async start(
-    video: MediaTrack,
-    audio: MediaTrack | undefined,
-    signal: AbortSignal,
-  ): Promise<void> {
-    this.#video.configure(video);
+  async start(video: VideoFeed, audio: MediaTrack | undefined, signal: AbortSignal): Promise<void> {
+    this.#video.configure(video.first);
     const subscribing = [this.#subscribeVideo(video, 'active', signal)];
     if (audio) subscribing.push(this.#subscribeAudio(audio, signal));
     await Promise.all(subscribing);
   }
 
-  async switchVideo(video: MediaTrack, signal: AbortSignal): Promise<void> {
-    if (this.#active?.track.entry.name === video.entry.name) {
+  async switchVideo(video: VideoFeed, signal: AbortSignal): Promise<void> {
+    if (this.#active?.feed.key === video.key) {
       this.#retire(this.#pending);
       this.#pending = undefined;
       return;
@@ -99,16 +98,17 @@ export class RealtimePlayback implements Playback {
   }
 
   async #subscribeVideo(
-    track: MediaTrack,
+    feed: VideoFeed,
     role: 'active' | 'pending',
     signal: AbortSignal,
   ): Promise<void> {
-    const consumer = await this.#ctx.session.subscribe(this.#ctx.namespace, track.entry.name);
+    const consumer = await feed.subscribe(this.#ctx.session, this.#ctx.namespace);
     if (this.#closed || signal.aborted) {
       consumer.close();
       return;
     }
-    const source: VideoSource = { track, role, switchAtMs: Infinity, frameMs: 0, held: [] };
+    const track = feed.first;
+    const source: VideoSource = { feed, track, role, switchAtMs: Infinity, frameMs: 0, held: [] };
     source.reader = new TrackReader(consumer, {
       onObject: (object) => this.#onVideo(source, object),
       onThroughput: this.#ctx.onThroughput,
@@ -158,10 +158,16 @@ export class RealtimePlayback implements Playback {
   }
 
   #decodeVideo(source: VideoSource, object: ReceivedObject): void {
-    const fragment = parseChunk(source.track, object.payload);
-    const samples = timedSamples(source.track, fragment);
+    const track = source.feed.trackOf(object);
+    const fragment = parseChunk(track, object.payload);
+    const samples = timedSamples(track, fragment);
     const first = samples[0];
     if (!first) return;
+    if (track.entry.name !== source.track.entry.name) {
+      // The tail of a group from before the relay's switch: its frames are behind the switch.
+      if (object.objectId !== 0) return;
+      this.#relaySwitched(source, track, first.ptsMs);
+    }
     this.#clock.observe(first.ptsMs, object.arrivalMs);
     this.#video.decode(samples, fragment.producerTimeMs);
   }
@@ -174,8 +180,10 @@ export class RealtimePlayback implements Playback {
   #onPending(source: VideoSource, object: ReceivedObject): void {
     if (source.held.length === 0) {
       if (object.objectId !== 0) return;
-      const first = timedSamples(source.track, parseChunk(source.track, object.payload))[0];
+      const track = source.feed.trackOf(object);
+      const first = timedSamples(track, parseChunk(track, object.payload))[0];
       if (!first?.sample.keyframe || !this.#canSwitchAt(first.ptsMs)) return;
+      source.track = track;
       source.switchAtMs = first.ptsMs;
       source.frameMs = first.durationMs;
     }
@@ -203,10 +211,17 @@ export class RealtimePlayback implements Playback {
     this.#active = source;
     this.#pending = undefined;
     this.#video.switchTo(source.track, source.switchAtMs);
-    this.#ctx.onRendition(source.track);
+    this.#ctx.onRendition(source.track, source.feed);
     const held = source.held;
     source.held = [];
     for (const object of held) this.#decodeVideo(source, object);
+  }
+
+  /** The relay sent this group from another rendition: a new decoder from its keyframe on. */
+  #relaySwitched(source: VideoSource, track: MediaTrack, atPtsMs: number): void {
+    source.track = track;
+    this.#video.switchTo(track, atPtsMs);
+    this.#ctx.onRendition(track, source.feed);
   }
 
   #retire(source: VideoSource | undefined): void {

@@ -1,4 +1,9 @@
-import { GroupConsumer, type MoqObject, type TrackConsumer } from '../../moq/index.js';
+import {
+  GroupConsumer,
+  type ExtensionHeader,
+  type MoqObject,
+  type TrackConsumer,
+} from '../../moq/index.js';
 import { BurstMeter } from './burst-meter.js';
 
 /** One object as it arrived: a CMAF chunk (one frame) of one group. */
@@ -7,6 +12,8 @@ export interface ReceivedObject {
   groupId: number;
   objectId: number;
   payload: Uint8Array;
+  /** The object's extension headers (a switching set's rendition tag is one). */
+  extensions?: readonly ExtensionHeader[];
   /** performance.now() when the object was handed to us. */
   arrivalMs: number;
 }
@@ -113,6 +120,7 @@ export class TrackReader {
       groupId,
       objectId: object.objectId,
       payload: object.payload,
+      ...(object.extensions ? { extensions: object.extensions } : {}),
       arrivalMs: performance.now(),
     });
   }
