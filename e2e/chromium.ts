@@ -26,10 +26,16 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
-/** `extraArgs` add to the defaults (e.g. `--autoplay-policy=no-user-gesture-required`). */
-export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+/**
+ * `extraArgs` add to the defaults (e.g. `--autoplay-policy=no-user-gesture-required`);
+ * `executablePath` replaces Chromium with a wrapper that starts it (in a namespace, a cgroup).
+ */
+export async function launchChromium(
+  extraArgs: string[] = [],
+  executablePath = CHROMIUM_PATH,
+): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     headless: true,
     args: [...ARGS, ...extraArgs],
   });

@@ -151,7 +151,9 @@ function netem(shape: LinkShape): string[] {
 }
 
 function tbf(shape: LinkShape): string[] {
-  const burstBytes = Math.max(16_000, Math.round((shape.rateKbit * 1000) / 8 / 100));
+  // A small bucket (2 ms of the rate, at least two full packets): a big one lets bursts through
+  // at line rate, and delivery-rate samples then show capacity the link does not have.
+  const burstBytes = Math.max(3200, Math.round((shape.rateKbit * 1000) / 8 / 500));
   return ['rate', `${shape.rateKbit}kbit`, 'burst', String(burstBytes), 'latency', '100ms'];
 }
 

@@ -63,3 +63,23 @@ test('a rung the device could not decode in real time (a skip) is left and not t
   assert.equal(run(abr, '720p', fast, 2000, 290_000), '720p', 'not back to 1080p for minutes');
   assert.equal(abr.decide('720p', fast, 302_000), '1080p', 'tried again after five minutes');
 });
+
+test('media arriving slower than it plays steps down, once the switch has settled', () => {
+  const abr = new AbrController(
+    [
+      { name: 'lo', bitrate: 500_000 },
+      { name: 'hi', bitrate: 2_000_000 },
+    ],
+    0,
+  );
+  const slow = {
+    dropped: 0,
+    rendered: 30,
+    stalled: false,
+    bitrateBps: 900_000,
+    arrivalSpeed: 0.45,
+  };
+  assert.equal(abr.decide('hi', slow, 1000), 'hi', 'too soon after the start to judge');
+  assert.equal(abr.decide('hi', slow, 4000), 'lo');
+  assert.equal(abr.decide('hi', { ...slow, arrivalSpeed: 1 }, 5000), 'hi');
+});

@@ -17,6 +17,8 @@ export interface AbrSample {
   bitrateBps: number;
   /** The latest capacity measurement (catch-up bursts), if there is one. */
   throughputBps?: number;
+  /** Media time received per wall time lately (below 1: the link cannot carry this rung). */
+  arrivalSpeed?: number;
 }
 
 /** A rung of the ladder, lowest bitrate first. */
@@ -36,6 +38,9 @@ const DOWN_DROP_RATIO = 0.2;
 const UP_DROP_RATIO = 0.1;
 /** Capacity a rung needs over its bitrate before Auto steps up to it. */
 const UP_HEADROOM = 1.5;
+/** Media arriving this much slower than it plays means latency grows: step down. */
+const SLOW_ARRIVAL = 0.85;
+const ARRIVAL_SETTLE_MS = 3000;
 const HISTORY = 10;
 
 export class AbrController {
@@ -64,12 +69,20 @@ export class AbrController {
     this.#history.push(sample);
     if (this.#history.length > HISTORY) this.#history.shift();
     if (sample.skipped) return this.#down(index, now, HOLD_TOO_HEAVY_MS);
-    if (sample.stalled || dropRatio(this.#history.slice(-DOWN_WINDOW)) > DOWN_DROP_RATIO) {
+    // The arrival window still holds the previous rung's seconds just after a switch.
+    const settled = now - this.#since >= ARRIVAL_SETTLE_MS;
+    const falling = settled && (sample.arrivalSpeed ?? 1) < SLOW_ARRIVAL;
+    if (
+      sample.stalled ||
+      falling ||
+      dropRatio(this.#history.slice(-DOWN_WINDOW)) > DOWN_DROP_RATIO
+    ) {
       return this.#down(index, now);
     }
     const up = this.#rungs[index + 1];
     if (!up || now - this.#since < UP_AFTER_MS) return current;
-    if (this.#history.some((s) => s.stalled) || dropRatio(this.#history) > UP_DROP_RATIO) {
+    const slow = this.#history.some((s) => (s.arrivalSpeed ?? 1) < SLOW_ARRIVAL);
+    if (slow || this.#history.some((s) => s.stalled) || dropRatio(this.#history) > UP_DROP_RATIO) {
       return current;
     }
     if (now < (this.#heldUntil.get(up.name) ?? -Infinity)) return current;

@@ -81,7 +81,7 @@ export class BufferedPlayback implements Playback {
     this.#pending?.reader?.close();
     const pending: Pending = { feed: video, track: video.first };
     this.#pending = pending;
-    const consumer = await video.subscribe(this.#ctx.session, this.#ctx.namespace);
+    const consumer = await video.subscribe(this.#ctx.session, this.#ctx.namespace, false);
     if (this.#closed || signal.aborted || this.#pending !== pending) {
       consumer.close();
       return;
@@ -149,7 +149,7 @@ export class BufferedPlayback implements Playback {
   }
 
   async #subscribe(lane: Lane, signal: AbortSignal): Promise<void> {
-    const consumer = await lane.feed.subscribe(this.#ctx.session, this.#ctx.namespace);
+    const consumer = await lane.feed.subscribe(this.#ctx.session, this.#ctx.namespace, false);
     if (this.#closed || signal.aborted) {
       consumer.close();
       return;
@@ -175,7 +175,10 @@ export class BufferedPlayback implements Playback {
     const samples = timedSamples(track, fragment);
     if (lane === this.#audio) {
       for (const sample of samples) this.#audioPts.push(sample.ptsMs / 1000);
-    } else if (fragment.producerTimeMs !== undefined && samples[0]) {
+    } else if (samples[0]) {
+      this.#ctx.stats.videoArrived(samples[0].ptsMs, object.arrivalMs);
+    }
+    if (lane !== this.#audio && fragment.producerTimeMs !== undefined && samples[0]) {
       this.#producerTimes.push({
         ptsS: samples[0].ptsMs / 1000,
         producerTimeMs: fragment.producerTimeMs,

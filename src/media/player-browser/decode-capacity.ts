@@ -22,6 +22,8 @@ const MAX_HOLD_MS = 600_000;
 /** Samples looked at, and the share of frames dropped over them that means "too heavy". */
 const WINDOW = 3;
 const DROP_RATIO = 0.25;
+/** After the network stalled, the catch-up burst makes drops and skips of its own for a while. */
+const AFTER_STALL_MS = 5000;
 
 export class DecodeCapacity {
   /** Highest decodable index (lowest bitrate = 0); undefined = no limit known. */
@@ -29,6 +31,7 @@ export class DecodeCapacity {
   #until = -Infinity;
   #holdMs = new Map<number, number>();
   #window: DecodeSample[] = [];
+  #stalledAtMs = -Infinity;
 
   /** The current limit, lifted once its hold ran out (the device may have been busy then). */
   limit(nowMs: number): number | undefined {
@@ -41,10 +44,12 @@ export class DecodeCapacity {
    * offer to the relay must shrink).
    */
   observe(index: number, sample: DecodeSample, nowMs: number): boolean {
+    // The join's catch-up burst decodes in a rush too: the first seconds count like a stall.
+    if (sample.stalled || this.#stalledAtMs === -Infinity) this.#stalledAtMs = nowMs;
     this.#window.push(sample);
     if (this.#window.length > WINDOW) this.#window.shift();
-    if (index === 0) return false;
-    const tooHeavy = sample.skipped || (!sample.stalled && this.#dropRatio() > DROP_RATIO);
+    if (index === 0 || nowMs - this.#stalledAtMs < AFTER_STALL_MS) return false;
+    const tooHeavy = sample.skipped || this.#dropRatio() > DROP_RATIO;
     if (!tooHeavy) return false;
     const base = sample.skipped ? HOLD_SKIPPED_MS : HOLD_DROPPING_MS;
     const holdMs = Math.min(MAX_HOLD_MS, (this.#holdMs.get(index) ?? base / 2) * 2);

@@ -83,6 +83,9 @@ export interface PlayerStats {
   bufferMs: number;
   /** Longest wall-clock gap between two rendered frames since the last reset. */
   maxRenderGapMs: number;
+  /** Freezes: render gaps of 250 ms or more since the last reset, and their total length. */
+  stalls: number;
+  stallMs: number;
   /** From start() to the first rendered frame. */
   joinMs: number | undefined;
   /** The parts of the join: session up (transport + MoQ setup), then the first catalog read. */

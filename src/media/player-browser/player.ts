@@ -112,6 +112,8 @@ export class Player {
       audioFramesPlayed: s.audioFramesPlayed,
       bufferMs: this.#playback?.bufferMs() ?? 0,
       maxRenderGapMs: s.maxRenderGapMs,
+      stalls: s.stalls,
+      stallMs: Math.round(s.stallMs),
       joinMs: s.joinMs,
       connectMs: this.#connectMs,
       catalogMs: this.#catalogMs,
@@ -378,6 +380,7 @@ export class Player {
       rendered: stats.framesRendered - this.#abrLast.rendered,
       stalled: this.#playback?.stalled() ?? false,
       bitrateBps: stats.bitrateBps(),
+      ...optional('arrivalSpeed', stats.arrivalSpeed()),
       ...(this.#throughputBps === undefined ? {} : { throughputBps: this.#throughputBps }),
     };
     this.#abrLast = {
@@ -447,4 +450,8 @@ export class Player {
     if (this.#abort.signal.aborted) return;
     for (const listener of this.#listeners) listener();
   }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }

@@ -169,6 +169,7 @@ export class RealtimePlayback implements Playback {
       this.#relaySwitched(source, track, first.ptsMs);
     }
     this.#clock.observe(first.ptsMs, object.arrivalMs);
+    this.#ctx.stats.videoArrived(first.ptsMs, object.arrivalMs);
     this.#video.decode(samples, fragment.producerTimeMs);
   }
 

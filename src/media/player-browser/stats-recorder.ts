@@ -2,6 +2,10 @@
 
 const LATENCY_WINDOW = 600; // samples (≈ 20 s at 30 fps)
 const BITRATE_WINDOW_MS = 2000;
+/** A render gap this long is a visible freeze: counted as a stall. */
+export const STALL_GAP_MS = 250;
+/** Video arrivals looked at to tell whether media comes in as fast as it plays. */
+const ARRIVAL_WINDOW_MS = 3000;
 
 export class StatsRecorder {
   framesDecoded = 0;
@@ -12,10 +16,14 @@ export class StatsRecorder {
   audioFramesPlayed = 0;
   latencyMs: number | undefined;
   maxRenderGapMs = 0;
+  /** Render gaps of STALL_GAP_MS or more, and their total length. */
+  stalls = 0;
+  stallMs = 0;
   joinMs: number | undefined;
   #latencies: number[] = [];
   #lastRenderAt: number | undefined;
   #received: Array<{ at: number; bytes: number }> = [];
+  #arrivals: Array<{ at: number; ptsMs: number }> = [];
   readonly #startedAt: number;
 
   constructor(startedAt = performance.now()) {
@@ -27,7 +35,12 @@ export class StatsRecorder {
     this.framesRendered++;
     this.joinMs ??= at - this.#startedAt;
     if (this.#lastRenderAt !== undefined) {
-      this.maxRenderGapMs = Math.max(this.maxRenderGapMs, at - this.#lastRenderAt);
+      const gapMs = at - this.#lastRenderAt;
+      this.maxRenderGapMs = Math.max(this.maxRenderGapMs, gapMs);
+      if (gapMs >= STALL_GAP_MS) {
+        this.stalls++;
+        this.stallMs += gapMs;
+      }
     }
     this.#lastRenderAt = at;
     if (producerTimeMs === undefined) return;
@@ -43,6 +56,23 @@ export class StatsRecorder {
   received(bytes: number, at = performance.now()): void {
     this.#received.push({ at, bytes });
     while ((this.#received[0]?.at ?? at) < at - BITRATE_WINDOW_MS) this.#received.shift();
+  }
+
+  /** A video object arrived carrying media from `ptsMs` on. */
+  videoArrived(ptsMs: number, at = performance.now()): void {
+    this.#arrivals.push({ at, ptsMs });
+    while ((this.#arrivals[0]?.at ?? at) < at - ARRIVAL_WINDOW_MS) this.#arrivals.shift();
+  }
+
+  /**
+   * Media time received per wall-clock time over the last seconds: 1 keeps up, below 1 the link
+   * cannot carry this rendition and latency grows. Undefined until two seconds were seen.
+   */
+  arrivalSpeed(): number | undefined {
+    const first = this.#arrivals[0];
+    const last = this.#arrivals.at(-1);
+    if (!first || !last || last.at - first.at < (2 * ARRIVAL_WINDOW_MS) / 3) return undefined;
+    return (last.ptsMs - first.ptsMs) / (last.at - first.at);
   }
 
   bitrateBps(at = performance.now()): number {
@@ -66,6 +96,8 @@ export class StatsRecorder {
     this.skips = 0;
     this.audioFramesPlayed = 0;
     this.maxRenderGapMs = 0;
+    this.stalls = 0;
+    this.stallMs = 0;
     this.#latencies = [];
   }
 }

@@ -1,4 +1,5 @@
 import {
+  Parameters,
   RENDITION_EXTENSION,
   type MoqSession,
   type SwitchingSetEntry,
@@ -9,6 +10,11 @@ import type { ReceivedObject } from './track-reader.js';
 
 /** Groups whose rendition is remembered (a group still arriving while newer ones start). */
 const REMEMBERED_GROUPS = 8;
+/**
+ * DELIVERY_TIMEOUT asked of the relay: a group still arriving this long after the next one
+ * started is not wanted (real time plays the newer keyframe instead of a late tail).
+ */
+export const VIDEO_DELIVERY_TIMEOUT_MS = 300;
 
 /**
  * What one video subscription carries: a single rendition, or a switching set from which the
@@ -55,13 +61,22 @@ export class VideoFeed {
     return this.#relayChooses;
   }
 
-  subscribe(session: MoqSession, namespace: readonly string[]): Promise<TrackConsumer> {
-    if (!this.switching) return session.subscribe(namespace, this.first.entry.name);
+  /** `realtime`: late group tails are dropped at the relay (DELIVERY_TIMEOUT). */
+  subscribe(
+    session: MoqSession,
+    namespace: readonly string[],
+    realtime = true,
+  ): Promise<TrackConsumer> {
+    const parameters = realtime
+      ? Parameters.from({ deliveryTimeoutMs: VIDEO_DELIVERY_TIMEOUT_MS })
+      : undefined;
+    const options = parameters ? { parameters } : {};
+    if (!this.switching) return session.subscribe(namespace, this.first.entry.name, options);
     const switchingSet: SwitchingSetEntry[] = this.tracks.map((t) => ({
       trackName: t.entry.name,
       bitrateBps: t.entry.bitrate ?? 0,
     }));
-    return session.subscribe(namespace, this.first.entry.name, { switchingSet });
+    return session.subscribe(namespace, this.first.entry.name, { switchingSet, ...options });
   }
 
   /** The rendition an object belongs to: object 0 of a group says, the rest follow it. */

@@ -54,6 +54,20 @@ interface PendingPublish {
  * the peer's SUBSCRIBE, TRACK_STATUS and SUBSCRIBE_NAMESPACE from them (or from the relay's
  * routing, through `resolveBroadcast`).
  */
+/** How long a switching-set viewer's older group may keep sending once a newer one started. */
+const SUPERSEDED_AFTER_MS = 200;
+
+/**
+ * DELIVERY_TIMEOUT, applied per group: once a newer group started, an older one still sending
+ * after the timeout is reset (its tail could only arrive late). A switching set is asked for by
+ * a real-time viewer, so it gets a short one by default.
+ */
+function supersededAfter(message: Subscribe): { supersededAfterMs?: number } {
+  const timeoutMs = message.parameters.deliveryTimeoutMs;
+  if (timeoutMs !== undefined && timeoutMs > 0) return { supersededAfterMs: timeoutMs };
+  return message.parameters.switchingSet ? { supersededAfterMs: SUPERSEDED_AFTER_MS } : {};
+}
+
 export class Publisher {
   readonly #ctx: SessionContext;
   readonly #published = new Map<string, BroadcastProducer>();
@@ -111,8 +125,14 @@ export class Publisher {
   }
 
   onSubscribe(message: Subscribe): void {
-    // §SUBSCRIBE: one active subscription per track and session.
-    const trackKey = JSON.stringify([...message.trackNamespace, message.trackName]);
+    // §SUBSCRIBE: one active subscription per track and session. A switching-set subscription
+    // is ours (README, "Server-side ABR"): it counts as a track of its own per set, so a viewer
+    // may narrow its set, or pick one of its renditions, while the old subscription still plays.
+    const trackKey = JSON.stringify([
+      ...message.trackNamespace,
+      message.trackName,
+      ...(message.parameters.switchingSet ? [Array.from(message.parameters.switchingSet)] : []),
+    ]);
     if (this.#activeTracks.has(trackKey)) {
       throw MoqError.protocolViolation(
         `second subscription to ${message.trackNamespace.join('/')}/${message.trackName}`,
@@ -270,6 +290,7 @@ export class Publisher {
       endGroup:
         message.filter.type === FilterType.AbsoluteRange ? message.filter.endGroup : undefined,
       maxInflightGroups: this.#ctx.options.maxInflightGroups ?? DEFAULT_MAX_INFLIGHT_GROUPS,
+      ...supersededAfter(message),
       sendOk: (largest) =>
         this.#ctx.send(
           new SubscribeOk({

@@ -23,6 +23,11 @@ export interface SubscriptionSenderOptions {
   /** Inclusive last group (AbsoluteRange), if any. */
   endGroup: number | undefined;
   maxInflightGroups: number;
+  /**
+   * Real-time delivery: a group still sending this long after a newer one started is reset
+   * (its tail would arrive too late to show, and it holds the link the newer keyframe needs).
+   */
+  supersededAfterMs?: number;
   sendOk: (largest: Location | undefined) => void;
 }
 
@@ -120,6 +125,7 @@ export class SubscriptionSender {
         if (!this.#options.forward) continue;
         sending.push(this.#sendGroup(next));
         this.#dropOldest();
+        this.#expireSuperseded(next.groupId);
         if (endGroup !== undefined && next.groupId === endGroup) break;
       }
     } catch (error) {
@@ -197,6 +203,20 @@ export class SubscriptionSender {
       // Entries leave #inflight when they finish, so anything shifted here is cut short.
       this.#ctx.counters.groupsDropped++;
       oldest.abort.abort();
+    }
+  }
+
+  #expireSuperseded(newest: number): void {
+    const afterMs = this.#options.supersededAfterMs;
+    if (afterMs === undefined) return;
+    for (const entry of this.#inflight) {
+      if (entry.groupId >= newest) continue;
+      const timer = setTimeout(() => {
+        if (!this.#inflight.includes(entry)) return; // finished meanwhile
+        this.#ctx.counters.groupsDropped++;
+        entry.abort.abort();
+      }, afterMs);
+      entry.abort.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
     }
   }
 

@@ -13,6 +13,11 @@ export interface LinkEstimate {
   bps: number | undefined;
   /** The highest recent delivery-rate sample (bursts such as keyframes show spare capacity). */
   peakBps: number | undefined;
+  /**
+   * What actually went out over the last second, unsmoothed: under congestion this is what the
+   * link carries (delivery-rate samples can still show bursts the bottleneck let through).
+   */
+  sentBps: number | undefined;
   rttMs: number | undefined;
   minRttMs: number | undefined;
   /** Packets lost over sent, over the last sampling window. */
@@ -25,7 +30,8 @@ const SMOOTHING = 0.3;
 const PEAK_WINDOW_MS = 5000;
 const LOSS_CONGESTED = 0.02;
 /** RTT above the floor by this much (and by this factor) means a standing queue. */
-const QUEUE_MS = 60;
+const QUEUE_MS = 40;
+const SENT_WINDOW_MS = 1000;
 const QUEUE_FACTOR = 2;
 
 /**
@@ -37,11 +43,13 @@ const QUEUE_FACTOR = 2;
 export class BandwidthEstimator {
   #bps: number | undefined;
   #peaks: Array<{ atMs: number; bps: number }> = [];
+  #sent: Array<{ atMs: number; bytes: number; elapsedMs: number }> = [];
   #minRttMs: number | undefined;
   #last: { atMs: number; stats: LinkStats } | undefined;
   #estimate: LinkEstimate = {
     bps: undefined,
     peakBps: undefined,
+    sentBps: undefined,
     rttMs: undefined,
     minRttMs: undefined,
     lossRatio: 0,
@@ -58,7 +66,12 @@ export class BandwidthEstimator {
     this.#last = { atMs: nowMs, stats };
     if (!last || nowMs <= last.atMs) return this.#estimate;
     const elapsedS = (nowMs - last.atMs) / 1000;
-    const throughputBps = ((stats.bytesSent - last.stats.bytesSent) * 8) / elapsedS;
+    const sentBytes = stats.bytesSent - last.stats.bytesSent;
+    const throughputBps = (sentBytes * 8) / elapsedS;
+    this.#sent.push({ atMs: nowMs, bytes: sentBytes, elapsedMs: nowMs - last.atMs });
+    this.#sent = this.#sent.filter((s) => nowMs - s.atMs < SENT_WINDOW_MS);
+    const windowMs = this.#sent.reduce((sum, s) => sum + s.elapsedMs, 0);
+    const sentBps = (this.#sent.reduce((sum, s) => sum + s.bytes, 0) * 8 * 1000) / windowMs;
     const deliveryBps = stats.deliveryRateBytesPerSec * 8;
     const sample = Math.max(throughputBps, deliveryBps);
     this.#bps = this.#bps === undefined ? sample : this.#bps + SMOOTHING * (sample - this.#bps);
@@ -70,13 +83,17 @@ export class BandwidthEstimator {
     const lossRatio = sent > 0 ? Math.max(0, lost) / sent : 0;
     const floor = this.#minRttMs ?? stats.rttMs;
     const queueing = stats.rttMs > floor * QUEUE_FACTOR && stats.rttMs > floor + QUEUE_MS;
+    const congested = queueing || lossRatio > LOSS_CONGESTED;
+    // Bursts seen before the link got worse say nothing about it now.
+    if (congested) this.#peaks = this.#peaks.slice(-1);
     this.#estimate = {
       bps: this.#bps,
       peakBps: Math.max(...this.#peaks.map((p) => p.bps)),
+      sentBps,
       rttMs: stats.rttMs,
       minRttMs: this.#minRttMs,
       lossRatio,
-      congested: queueing || lossRatio > LOSS_CONGESTED,
+      congested,
     };
     return this.#estimate;
   }

@@ -6,6 +6,7 @@ import { RenditionSelector } from './rendition-selector.js';
 const calm = (bps: number | undefined, peakBps = bps): LinkEstimate => ({
   bps,
   peakBps,
+  sentBps: bps,
   rttMs: 20,
   minRttMs: 20,
   lossRatio: 0,
@@ -35,9 +36,10 @@ describe('RenditionSelector', () => {
     selector.choose(calm(undefined), 0);
     assert.equal(selector.choose(calm(600_000), 1000).index, 2, 'held');
     assert.equal(selector.choose(congested(600_000), 3500).index, 2, 'not while congested');
-    const probe = selector.choose(calm(600_000), 4000);
+    assert.equal(selector.choose(calm(600_000), 4000).index, 2, 'a probe waits twice the hold');
+    const probe = selector.choose(calm(600_000), 6100);
     assert.deepEqual(probe, { index: 1, reason: 'probe' }, 'an application-limited flow is probed');
-    const shown = selector.choose(calm(6_000_000), 7100);
+    const shown = selector.choose(calm(6_000_000), 9200);
     assert.deepEqual(shown, { index: 0, reason: 'capacity' }, 'a burst showed the capacity');
   });
 

@@ -37,6 +37,8 @@ export class RenditionSelector {
   #rung: number | undefined;
   #changedAtMs = 0;
   #holdMs = new Map<number, number>();
+  /** Measured over announced bitrate (encoders overshoot their targets, audio rides along). */
+  #scale = 1;
 
   constructor(bitratesBps: readonly number[], options: SelectorOptions = {}) {
     this.#bitrates = bitratesBps;
@@ -47,6 +49,14 @@ export class RenditionSelector {
   /** The current choice (undefined before the first group). */
   get current(): number | undefined {
     return this.#rung === undefined ? undefined : this.#order[this.#rung];
+  }
+
+  /**
+   * How far the renditions' real rates run over their announced bitrates, from what was sent
+   * (clamped: one odd group cannot make the ladder look free or unaffordable).
+   */
+  set scale(ratio: number) {
+    this.#scale = Math.min(3, Math.max(0.5, ratio));
   }
 
   /** The rendition for the next group. */
@@ -67,7 +77,9 @@ export class RenditionSelector {
     const failedStep = nowMs - this.#changedAtMs < FAILED_STEP_MS;
     const held = this.#holdMs.get(from) ?? base;
     this.#holdMs.set(from, failedStep ? Math.min(this.#options.maxHoldMs, 2 * held) : base);
-    const fits = this.#fitting(estimate.bps);
+    // Under congestion what was sent is what the link carries; the smoothed figure lags.
+    const carried = Math.min(estimate.bps ?? Infinity, estimate.sentBps ?? Infinity);
+    const fits = this.#fitting(Number.isFinite(carried) ? carried : undefined);
     const target = Math.min(from - 1, fits ?? from - 1);
     return this.#set(Math.max(0, target), 'congestion', nowMs);
   }
@@ -81,7 +93,11 @@ export class RenditionSelector {
     if (nowMs - this.#changedAtMs < hold) return keep;
     const needed = this.#bitrate(this.#order[next] as number) / this.#options.headroom;
     const shown = Math.max(estimate.bps ?? 0, estimate.peakBps ?? 0);
-    return this.#set(next, shown >= needed ? 'capacity' : 'probe', nowMs);
+    if (shown >= needed) return this.#set(next, 'capacity', nowMs);
+    // Nothing showed the capacity: a probe, which costs a group of congestion when it fails,
+    // so it waits twice as long.
+    if (nowMs - this.#changedAtMs < 2 * hold) return keep;
+    return this.#set(next, 'probe', nowMs);
   }
 
   /** The highest rung whose bitrate the capacity carries with headroom. */
@@ -105,6 +121,6 @@ export class RenditionSelector {
   }
 
   #bitrate(index: number): number {
-    return this.#bitrates[index] ?? 0;
+    return (this.#bitrates[index] ?? 0) * this.#scale;
   }
 }

@@ -35,6 +35,8 @@ export interface SwitchingState {
   rendition: number | undefined;
   estimate: LinkEstimate;
   switches: RenditionSwitch[];
+  /** The renditions' measured rate over their announced bitrate (undefined until measured). */
+  overshoot: number | undefined;
 }
 
 export interface SwitchingTrackOptions {
@@ -67,16 +69,20 @@ export class SwitchingTrack {
   readonly #waiters = new Set<() => void>();
   #lastGroupId = -1;
   #ended = 0;
+  readonly #bitratesBps: readonly number[];
+  #lastBoundaryMs: number | undefined;
+  /** How long a group lasts, from the wall-clock gaps between group starts. */
+  #groupMs: number | undefined;
+  /** Measured over announced bitrate, smoothed across the groups sent. */
+  #overshoot: number | undefined;
 
   constructor(options: SwitchingTrackOptions) {
     const { broadcast, entries } = options;
     // Subscribing first: an unknown track throws here, and the subscription is refused.
     this.#sources = entries.map((entry) => broadcast.subscribe(entry.trackName, 'latest'));
     this.#groups = entries.map(() => new Map<number, GroupConsumer>());
-    this.#selector = new RenditionSelector(
-      entries.map((entry) => entry.bitrateBps),
-      options.selector,
-    );
+    this.#bitratesBps = entries.map((entry) => entry.bitrateBps);
+    this.#selector = new RenditionSelector(this.#bitratesBps, options.selector);
     this.#stats = options.stats;
     this.#now = options.now ?? Date.now;
     const first = entries[0] as SwitchingSetEntry;
@@ -93,6 +99,7 @@ export class SwitchingTrack {
       rendition: this.#selector.current,
       estimate: this.#estimator.estimate,
       switches: [...this.#switches],
+      overshoot: this.#overshoot,
     };
   }
 
@@ -134,7 +141,14 @@ export class SwitchingTrack {
     if (groupId <= this.#lastGroupId || this.#stop.signal.aborted) return;
     this.#lastGroupId = groupId;
     const from = this.#selector.current;
-    const choice = this.#selector.choose(this.#estimator.estimate, this.#now());
+    const now = this.#now();
+    if (this.#lastBoundaryMs !== undefined) {
+      const intervalMs = now - this.#lastBoundaryMs;
+      this.#groupMs =
+        this.#groupMs === undefined ? intervalMs : 0.8 * this.#groupMs + 0.2 * intervalMs;
+    }
+    this.#lastBoundaryMs = now;
+    const choice = this.#selector.choose(this.#estimator.estimate, now);
     void this.#forward(groupId, choice.index, from, choice.reason);
   }
 
@@ -183,6 +197,15 @@ export class SwitchingTrack {
     }
   }
 
+  /** A whole group went out: how its real rate compares with the rendition's announced one. */
+  #measured(index: number, bytes: number): void {
+    const announced = this.#bitratesBps[index] ?? 0;
+    if (this.#groupMs === undefined || this.#groupMs <= 0 || announced <= 0) return;
+    const ratio = (bytes * 8 * 1000) / this.#groupMs / announced;
+    this.#overshoot = this.#overshoot === undefined ? ratio : 0.7 * this.#overshoot + 0.3 * ratio;
+    this.#selector.scale = this.#overshoot;
+  }
+
   #withGroup(groupId: number, preferred: number | undefined): number | undefined {
     if (preferred !== undefined && this.#groups[preferred]?.has(groupId)) return preferred;
     const index = this.#groups.findIndex((kept) => kept.has(groupId));
@@ -191,13 +214,16 @@ export class SwitchingTrack {
 
   async #copy(source: GroupConsumer, out: GroupProducer, index: number): Promise<void> {
     const signal = this.#stop.signal;
+    let bytes = 0;
     try {
       for (let object = await source.readObject(signal); object;) {
         const tag = object.objectId === 0 ? [{ type: RENDITION_EXTENSION, value: index }] : [];
         out.write(object.payload, object.objectId, [...tag, ...(object.extensions ?? [])]);
+        bytes += object.payload.byteLength;
         object = await source.readObject(signal);
       }
       out.close();
+      this.#measured(index, bytes);
     } catch (error) {
       out.close(error instanceof Error ? error : new Error(String(error)));
     }
