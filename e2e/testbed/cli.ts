@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   for (const v of result.viewers) {
     console.log(
       `${v.mode.padEnd(8)} ${`${Math.round(v.capacityShare * 100)} %`.padStart(13)}  ` +
-        `${`${v.stalls} (${v.stallMs})`.padEnd(12)}  ${`${v.longestStallMs} ms`.padStart(11)}  ` +
+        `${`${v.stalls} (${v.stallMs})`.padEnd(12)}  ${`${v.longestGapMs} ms`.padStart(11)}  ` +
         `${v.switchesPerMin.toFixed(1).padStart(12)}  ` +
         `${`${v.latencyP50Ms ?? '–'} / ${v.latencyP95Ms ?? '–'} ms`.padStart(15)}  ${v.renditions.join(',')}`,
     );

@@ -14,6 +14,8 @@ export type ViewerMode = 'relay' | 'player' | 'fixed';
 
 export interface TimelineRow {
   atS: number;
+  /** Which step of the profile's link schedule (counters restart at each step). */
+  step: number;
   mode: ViewerMode;
   state: string;
   /** Why it is not playing (ended, failed), when it is not. */
@@ -27,7 +29,7 @@ export interface TimelineRow {
   latencyMs: number | undefined;
   stalls: number;
   stallMs: number;
-  /** Longest render gap since the run started. */
+  /** Longest render gap since this step began. */
   maxGapMs: number;
   skips: number;
 }
@@ -38,7 +40,8 @@ export interface ViewerSummary {
   capacityShare: number;
   stalls: number;
   stallMs: number;
-  longestStallMs: number;
+  /** The longest wall-clock gap between two rendered frames. */
+  longestGapMs: number;
   switchesPerMin: number;
   latencyP50Ms: number | undefined;
   latencyP95Ms: number | undefined;
@@ -158,6 +161,7 @@ async function runTimeline(
   const rows: TimelineRow[] = [];
   const startedAt = Date.now();
   let applied = shapeAt(profile, 0);
+  let step = 0;
   for (let atS = 1; atS <= profile.seconds; atS++) {
     const dueMs = startedAt + atS * 1000 - Date.now();
     if (dueMs > 0) await new Promise((resolve) => setTimeout(resolve, dueMs));
@@ -166,13 +170,17 @@ async function runTimeline(
     if (shape !== applied) {
       const next = netem ? shape : { rateKbit: shape.rateKbit };
       await Promise.all(lanes.map((lane) => lane.link.shape(next)));
+      // Counters restart, so each step's stalls and gaps read on their own.
+      await Promise.all(lanes.map((lane) => lane.viewer?.resetStats()));
       applied = shape;
+      step++;
     }
     const second: TimelineRow[] = [];
     for (const lane of lanes) {
       const s = await (lane.viewer as BrowserViewer).stats();
       second.push({
         atS,
+        step,
         mode: lane.mode,
         state: s.state,
         reason: s.reason,
@@ -197,7 +205,7 @@ async function runTimeline(
 
 function summarize(lane: Lane, all: TimelineRow[], profile: Profile): ViewerSummary {
   const rows = all.filter((r) => r.mode === lane.mode);
-  const last = rows.at(-1);
+  const stepEnds = rows.filter((r, i) => rows[i + 1]?.step !== r.step);
   const delivered = rows.reduce((sum, r) => sum + r.bitrateBps, 0);
   const capacity = rows.reduce((sum, r) => sum + r.linkKbit * 1000, 0);
   const latencies = rows.flatMap((r) => (r.latencyMs === undefined ? [] : [r.latencyMs]));
@@ -208,9 +216,9 @@ function summarize(lane: Lane, all: TimelineRow[], profile: Profile): ViewerSumm
   return {
     mode: lane.mode,
     capacityShare: capacity > 0 ? delivered / capacity : 0,
-    stalls: last?.stalls ?? 0,
-    stallMs: last?.stallMs ?? 0,
-    longestStallMs: last?.maxGapMs ?? 0,
+    stalls: stepEnds.reduce((n, r) => n + r.stalls, 0),
+    stallMs: stepEnds.reduce((n, r) => n + r.stallMs, 0),
+    longestGapMs: Math.max(0, ...stepEnds.map((r) => r.maxGapMs)),
     switchesPerMin: switches / (profile.seconds / 60),
     latencyP50Ms: percentile(latencies, 50),
     latencyP95Ms: percentile(latencies, 95),

@@ -6,7 +6,7 @@ import {
   type BroadcastProducer,
 } from '../moq/index.js';
 import { TransportServer, type AcceptedSession } from '../transport/index.js';
-import { SwitchingTrack } from './abr/index.js';
+import { LinkMonitor, SwitchingTrack } from './abr/index.js';
 import { Origin, OriginError } from './origin.js';
 import {
   DEFAULT_LIMITS,
@@ -120,6 +120,8 @@ export class Relay {
       path: request.url.pathname,
       protocol: accepted.session.protocol,
     };
+    // One view of this viewer's link, shared by its switching sets (server-side ABR).
+    const link = new LinkMonitor(() => accepted.stats());
     let session: MoqSession;
     try {
       session = await MoqSession.accept(accepted.session, {
@@ -132,7 +134,27 @@ export class Relay {
         onSubscribeNamespace: (prefix, signal) => this.origin.announcements(prefix, signal),
         // Server-side ABR: this viewer's own link figures choose its rendition per group.
         openSwitchingSet: ({ broadcast, entries }) =>
-          new SwitchingTrack({ broadcast, entries, stats: () => accepted.stats() }).consumer,
+          new SwitchingTrack({
+            broadcast,
+            entries,
+            link,
+            onSwitch: (change, estimate) =>
+              this.#log.info(
+                {
+                  ...where,
+                  broadcast: broadcast.namespace.join('/'),
+                  group: change.groupId,
+                  from: change.from === undefined ? null : entries[change.from]?.trackName,
+                  to: entries[change.to]?.trackName,
+                  reason: change.reason,
+                  estimateKbps: kbps(estimate.bps),
+                  sentKbps: kbps(estimate.sentBps),
+                  peakKbps: kbps(estimate.peakBps),
+                  rttMs: estimate.rttMs,
+                },
+                'rendition switch',
+              ),
+          }).consumer,
       });
     } catch (error) {
       this.#log.warn({ ...where, error: describe(error) }, 'session setup failed');
@@ -182,4 +204,8 @@ async function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<v
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function kbps(bps: number | undefined): number | null {
+  return bps === undefined ? null : Math.round(bps / 1000);
 }

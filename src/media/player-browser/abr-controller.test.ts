@@ -16,10 +16,12 @@ function run(abr: AbrController, current: string, sample: AbrSample, from: numbe
   return decision;
 }
 
-test('starts at the tallest rung the screen needs, never below the lowest', () => {
-  assert.equal(AbrController.initial(rungs, 800), '720p');
-  assert.equal(AbrController.initial(rungs, 2000), '1080p');
+test('starts small (360p at most, less for a smaller screen), never below the lowest', () => {
+  assert.equal(AbrController.initial(rungs, 800), '360p');
+  assert.equal(AbrController.initial(rungs, 2000), '360p');
   assert.equal(AbrController.initial(rungs, 100), '360p');
+  const low = [{ name: '240p', height: 240 }, ...rungs];
+  assert.equal(AbrController.initial(low, 250), '240p');
   assert.equal(AbrController.initial([{ name: 'only', height: 2160 }], 100), 'only');
 });
 
@@ -35,13 +37,13 @@ test('drops a rung on a stall or heavy drops over a few seconds, not at the bott
   assert.equal(run(new AbrController(rungs, 0), '720p', light, 1000, 5000), '720p');
 });
 
-test('steps up after ten seconds with few drops, and holds off a rung that just failed', () => {
+test('steps up after six seconds with few drops, and holds off a rung that just failed', () => {
   const abr = new AbrController(rungs, 0);
-  assert.equal(run(abr, '360p', healthy, 1000, 9000), '360p');
-  assert.equal(abr.decide('360p', healthy, 10_000), '720p');
-  assert.equal(abr.decide('720p', { ...healthy, stalled: true }, 11_000), '360p');
-  assert.equal(run(abr, '360p', healthy, 12_000, 40_000), '360p', '720p failed under 30 s ago');
-  assert.equal(abr.decide('360p', healthy, 42_000), '720p');
+  assert.equal(run(abr, '360p', healthy, 1000, 5000), '360p');
+  assert.equal(abr.decide('360p', healthy, 6000), '720p');
+  assert.equal(abr.decide('720p', { ...healthy, stalled: true }, 7000), '360p');
+  assert.equal(run(abr, '360p', healthy, 8000, 26_000), '360p', '720p failed under 20 s ago');
+  assert.equal(abr.decide('360p', healthy, 28_000), '720p');
 });
 
 test('a noisy stretch (over 10 % drops) does not step up', () => {
@@ -53,7 +55,7 @@ test('steps up only when the measured capacity carries the higher rung with head
   const slow = { ...healthy, throughputBps: 3_000_000 };
   assert.equal(run(new AbrController(rungs, 0), '360p', slow, 1000, 20_000), '360p');
   const fast = { ...healthy, throughputBps: 4_000_000 };
-  assert.equal(run(new AbrController(rungs, 0), '360p', fast, 1000, 10_000), '720p');
+  assert.equal(run(new AbrController(rungs, 0), '360p', fast, 1000, 6000), '720p');
 });
 
 test('a rung the device could not decode in real time (a skip) is left and not tried again for minutes', () => {

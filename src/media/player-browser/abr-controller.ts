@@ -27,8 +27,9 @@ export interface AbrRung {
   bitrate?: number;
 }
 
-const UP_AFTER_MS = 10_000;
-const HOLD_FAILED_MS = 30_000;
+const UP_AFTER_MS = 6000;
+const HOLD_FAILED_MS = 20_000;
+const START_HEIGHT = 360;
 /** A rung this device could not decode in real time is not tried again for this long. */
 const HOLD_TOO_HEAVY_MS = 300_000;
 /** Drops over the last DOWN_WINDOW samples that mean "this rung is too much". */
@@ -56,9 +57,14 @@ export class AbrController {
     this.#since = now;
   }
 
-  /** Where to start: the highest rung no taller than the screen needs, else the lowest. */
+  /**
+   * Where to start: small (at most START_HEIGHT, and no taller than the screen needs), since
+   * neither the link nor this device's decoder is known yet — a first rung too heavy for either
+   * costs seconds of latency, one too light costs a few seconds of lower quality.
+   */
   static initial(rungs: Array<AbrRung & { height?: number }>, screenHeight: number): string {
-    const fitting = rungs.filter((r) => (r.height ?? 0) <= Math.max(360, screenHeight));
+    const limit = Math.min(START_HEIGHT, Math.max(240, screenHeight));
+    const fitting = rungs.filter((r) => (r.height ?? 0) <= limit);
     return (fitting.at(-1) ?? rungs[0])?.name ?? '';
   }
 

@@ -392,7 +392,9 @@ export class Player {
     const target = this.#target;
     if (this.#choice !== 'auto' || !this.#abr || !target || !this.#current) return;
     if (this.#currentState() !== 'playing' && !sample.stalled) return;
-    if (target.switching) return this.#adaptForRelay(target, sample);
+    if (this.#abrSide === 'relay' && !this.#relayDeclined) {
+      return this.#adaptForRelay(target, sample);
+    }
     const next = this.#byName(this.#abr.decide(target.first.entry.name, sample));
     if (next) this.#switchTo(VideoFeed.single(next));
   }
@@ -402,16 +404,17 @@ export class Player {
    * unless the relay turned out not to choose (no rendition tags): then Auto becomes ours.
    */
   #adaptForRelay(target: VideoFeed, sample: Parameters<AbrController['decide']>[1]): void {
-    if (target.relayChooses === false) {
+    if (target.switching && target.relayChooses === false) {
       this.#relayDeclined = true;
       this.#switchTo(VideoFeed.single(this.#current ?? target.first));
       return;
     }
     const index = this.#videoTracks.findIndex((t) => t.entry.name === this.#current?.entry.name);
     const decode = { ...sample, skipped: sample.skipped ?? false };
-    if (!this.#capacity.observe(index, decode, performance.now())) return;
+    this.#capacity.observe(index, decode, performance.now());
+    // The offer follows the device's limit both ways: narrowed now, widened once it lifts.
     const feed = this.#feedFor(this.#current);
-    if (feed) this.#switchTo(feed);
+    if (feed && feed.key !== target.key) this.#switchTo(feed);
   }
 
   #byLabel(label: string): MediaTrack | undefined {

@@ -20,6 +20,12 @@ export interface LinkEstimate {
   sentBps: number | undefined;
   rttMs: number | undefined;
   minRttMs: number | undefined;
+  /**
+   * The highest RTT over the last seconds. Above the floor it shows a queue at the bottleneck
+   * even when the average looks calm: keyframe bursts queue on a link that is nearly full and
+   * pass straight through one with room — the sign that stepping up is safe.
+   */
+  recentMaxRttMs: number | undefined;
   /** Packets lost over sent, over the last sampling window. */
   lossRatio: number;
   /** A queue is building (RTT well above its floor) or packets are being lost. */
@@ -32,6 +38,7 @@ const LOSS_CONGESTED = 0.02;
 /** RTT above the floor by this much (and by this factor) means a standing queue. */
 const QUEUE_MS = 40;
 const SENT_WINDOW_MS = 1000;
+const RECENT_RTT_MS = 3000;
 const QUEUE_FACTOR = 2;
 
 /**
@@ -44,6 +51,7 @@ export class BandwidthEstimator {
   #bps: number | undefined;
   #peaks: Array<{ atMs: number; bps: number }> = [];
   #sent: Array<{ atMs: number; bytes: number; elapsedMs: number }> = [];
+  #rtts: Array<{ atMs: number; rttMs: number }> = [];
   #minRttMs: number | undefined;
   #last: { atMs: number; stats: LinkStats } | undefined;
   #estimate: LinkEstimate = {
@@ -52,6 +60,7 @@ export class BandwidthEstimator {
     sentBps: undefined,
     rttMs: undefined,
     minRttMs: undefined,
+    recentMaxRttMs: undefined,
     lossRatio: 0,
     congested: false,
   };
@@ -78,6 +87,8 @@ export class BandwidthEstimator {
     this.#peaks.push({ atMs: nowMs, bps: deliveryBps });
     this.#peaks = this.#peaks.filter((p) => nowMs - p.atMs <= PEAK_WINDOW_MS);
     if (stats.rttMs > 0) this.#minRttMs = Math.min(this.#minRttMs ?? Infinity, stats.rttMs);
+    this.#rtts.push({ atMs: nowMs, rttMs: stats.rttMs });
+    this.#rtts = this.#rtts.filter((r) => nowMs - r.atMs <= RECENT_RTT_MS);
     const sent = stats.packetsSent - last.stats.packetsSent;
     const lost = stats.packetsLost - last.stats.packetsLost;
     const lossRatio = sent > 0 ? Math.max(0, lost) / sent : 0;
@@ -92,6 +103,7 @@ export class BandwidthEstimator {
       sentBps,
       rttMs: stats.rttMs,
       minRttMs: this.#minRttMs,
+      recentMaxRttMs: Math.max(...this.#rtts.map((r) => r.rttMs)),
       lossRatio,
       congested,
     };

@@ -9,10 +9,16 @@ const calm = (bps: number | undefined, peakBps = bps): LinkEstimate => ({
   sentBps: bps,
   rttMs: 20,
   minRttMs: 20,
+  recentMaxRttMs: 20,
   lossRatio: 0,
   congested: false,
 });
-const congested = (bps: number): LinkEstimate => ({ ...calm(bps), rttMs: 200, congested: true });
+const congested = (bps: number): LinkEstimate => ({
+  ...calm(bps),
+  rttMs: 200,
+  recentMaxRttMs: 200,
+  congested: true,
+});
 
 // The ladder in the subscriber's order: top first, as a catalog lists it.
 const LADDER = [4_000_000, 1_500_000, 400_000];
@@ -58,5 +64,17 @@ describe('RenditionSelector', () => {
       upAfter[1]! > upAfter[0]! && upAfter[2]! > upAfter[1]!,
       `waits ${upAfter.join(', ')}`,
     );
+  });
+});
+
+describe('RenditionSelector stepping up', () => {
+  it('does not step up while bursts queue at the bottleneck, however high the bursts read', () => {
+    const selector = new RenditionSelector(LADDER, { upHoldMs: 1000 });
+    selector.choose(calm(undefined), 0);
+    const queuing = { ...calm(600_000, 20_000_000), recentMaxRttMs: 70 };
+    for (let now = 100; now < 10_000; now += 100) {
+      assert.equal(selector.choose(queuing, now).index, 2, `at ${now} ms`);
+    }
+    assert.equal(selector.choose(calm(600_000, 20_000_000), 10_100).reason, 'capacity');
   });
 });

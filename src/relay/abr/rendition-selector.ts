@@ -21,6 +21,8 @@ export interface Choice {
 const DEFAULTS = { headroom: 0.8, upHoldMs: 3000, maxHoldMs: 30_000 };
 /** Leaving a rung this soon after reaching it means the step up failed (a probe that hurt). */
 const FAILED_STEP_MS = 10_000;
+/** A recent RTT this far over the floor (or half the floor, if more) means no room to step up. */
+const UP_QUEUE_MS = 30;
 
 /**
  * Picks a rendition per group for one viewer: down at once on congestion (to what the measured
@@ -88,7 +90,7 @@ export class RenditionSelector {
     const rung = this.#rung as number;
     const keep: Choice = { index: this.#order[rung] as number, reason: 'capacity' };
     const next = rung + 1;
-    if (next >= this.#order.length || estimate.congested) return keep;
+    if (next >= this.#order.length || estimate.congested || queued(estimate)) return keep;
     const hold = this.#holdMs.get(next) ?? this.#options.upHoldMs;
     if (nowMs - this.#changedAtMs < hold) return keep;
     const needed = this.#bitrate(this.#order[next] as number) / this.#options.headroom;
@@ -123,4 +125,11 @@ export class RenditionSelector {
   #bitrate(index: number): number {
     return (this.#bitrates[index] ?? 0) * this.#scale;
   }
+}
+
+/** Whether bursts queued at the bottleneck lately: a link with no room to spare. */
+function queued(estimate: LinkEstimate): boolean {
+  const { minRttMs, recentMaxRttMs } = estimate;
+  if (minRttMs === undefined || recentMaxRttMs === undefined) return false;
+  return recentMaxRttMs > minRttMs + Math.max(UP_QUEUE_MS, minRttMs / 2);
 }

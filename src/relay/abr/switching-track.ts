@@ -7,15 +7,14 @@ import {
   type SwitchingSetEntry,
   type TrackConsumer,
 } from '../../moq/index.js';
-import { BandwidthEstimator, type LinkEstimate, type LinkStats } from './bandwidth-estimator.js';
+import type { LinkEstimate, LinkStats } from './bandwidth-estimator.js';
+import { LinkMonitor } from './link-monitor.js';
 import {
   RenditionSelector,
   type SelectorOptions,
   type SwitchReason,
 } from './rendition-selector.js';
 
-/** How often the viewer's transport figures are read. */
-const SAMPLE_MS = 200;
 /** Groups of each rendition kept while waiting to be chosen. */
 const KEEP_GROUPS = 4;
 /** How long a boundary waits for the chosen rendition's group before taking another's. */
@@ -42,10 +41,15 @@ export interface SwitchingState {
 export interface SwitchingTrackOptions {
   broadcast: BroadcastProducer;
   entries: readonly SwitchingSetEntry[];
-  /** The viewer's transport figures (undefined where the transport has none). */
-  stats: () => LinkStats | undefined;
+  /**
+   * The viewer's link: a session's monitor shared by its switching tracks, or the transport's
+   * figures (undefined where the transport has none) for a monitor of this track's own.
+   */
+  link: LinkMonitor | (() => LinkStats | undefined);
   selector?: SelectorOptions;
   now?: () => number;
+  /** Told of every switch, with the estimate it was made on (the relay logs it). */
+  onSwitch?: (change: RenditionSwitch, estimate: LinkEstimate) => void;
 }
 
 /**
@@ -60,9 +64,9 @@ export class SwitchingTrack {
   readonly #output: TrackProducer;
   readonly #sources: TrackConsumer[];
   readonly #groups: Array<Map<number, GroupConsumer>>;
-  readonly #estimator = new BandwidthEstimator();
+  readonly #link: LinkMonitor;
   readonly #selector: RenditionSelector;
-  readonly #stats: () => LinkStats | undefined;
+  readonly #onSwitch: SwitchingTrackOptions['onSwitch'];
   readonly #now: () => number;
   readonly #stop = new AbortController();
   readonly #switches: RenditionSwitch[] = [];
@@ -83,21 +87,23 @@ export class SwitchingTrack {
     this.#groups = entries.map(() => new Map<number, GroupConsumer>());
     this.#bitratesBps = entries.map((entry) => entry.bitrateBps);
     this.#selector = new RenditionSelector(this.#bitratesBps, options.selector);
-    this.#stats = options.stats;
+    this.#onSwitch = options.onSwitch;
     this.#now = options.now ?? Date.now;
+    this.#link =
+      options.link instanceof LinkMonitor ? options.link : new LinkMonitor(options.link, this.#now);
     const first = entries[0] as SwitchingSetEntry;
     this.#output = new TrackProducer(first.trackName, { cacheGroups: 2 });
     this.consumer = this.#output.consume('latest');
     this.#output.onIdle(() => this.close());
-    const timer = setInterval(() => this.#sample(), SAMPLE_MS);
-    this.#stop.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+    const release = this.#link.use();
+    this.#stop.signal.addEventListener('abort', release, { once: true });
     this.#sources.forEach((source, index) => void this.#read(source, index));
   }
 
   get state(): SwitchingState {
     return {
       rendition: this.#selector.current,
-      estimate: this.#estimator.estimate,
+      estimate: this.#link.estimate,
       switches: [...this.#switches],
       overshoot: this.#overshoot,
     };
@@ -109,10 +115,6 @@ export class SwitchingTrack {
     this.#stop.abort();
     for (const source of this.#sources) source.close();
     this.#output.close();
-  }
-
-  #sample(): void {
-    this.#estimator.observe(this.#stats(), this.#now());
   }
 
   async #read(source: TrackConsumer, index: number): Promise<void> {
@@ -148,7 +150,7 @@ export class SwitchingTrack {
         this.#groupMs === undefined ? intervalMs : 0.8 * this.#groupMs + 0.2 * intervalMs;
     }
     this.#lastBoundaryMs = now;
-    const choice = this.#selector.choose(this.#estimator.estimate, now);
+    const choice = this.#selector.choose(this.#link.estimate, now);
     void this.#forward(groupId, choice.index, from, choice.reason);
   }
 
@@ -165,8 +167,10 @@ export class SwitchingTrack {
     if (source === undefined || index === undefined || this.#stop.signal.aborted) return;
     if (index !== from) {
       const why = found ? reason : 'unaligned';
-      this.#switches.push({ atMs: this.#now(), groupId, from, to: index, reason: why });
+      const change: RenditionSwitch = { atMs: this.#now(), groupId, from, to: index, reason: why };
+      this.#switches.push(change);
       if (this.#switches.length > 100) this.#switches.shift();
+      this.#onSwitch?.(change, this.#link.estimate);
     }
     let out: GroupProducer;
     try {

@@ -1,0 +1,127 @@
+// Adaptive delivery as viewers meet it: headless Chromium on the relay's watch page, each in a
+// network namespace of its own behind a shaped link (e2e/testbed), the test pattern encoded by
+// ffmpeg into a ladder. `drop`: the link falls from 10 to 1 Mbit/s and comes back, with Auto run
+// by the relay and by the player side by side. `slow-device`: the browsers held to half a core
+// with the default ladder — latency must stay under a second (the player steps down or skips).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { chromiumAvailable } from './chromium.js';
+import { cpuLimitAvailable } from './testbed/cpu-limit.js';
+import { netnsAvailable } from './testbed/netns-link.js';
+import { profileNamed, type Profile } from './testbed/profiles.js';
+import {
+  runScenario,
+  type ScenarioResult,
+  type TimelineRow,
+  type ViewerSummary,
+} from './testbed/scenario.js';
+
+const skip = !(await netnsAvailable())
+  ? 'needs root and iproute2'
+  : !chromiumAvailable()
+    ? 'Chromium is not installed'
+    : false;
+
+const TOP = '720p';
+const DROP_AT_S = 20;
+const RECOVER_AT_S = 40;
+
+const DROP = profileNamed('drop') as Profile;
+
+function timeline(rows: TimelineRow[]): string {
+  return rows
+    .map(
+      (r) =>
+        `${r.atS}s ${r.linkKbit}k ${r.rendition}(${r.chosenBy})` +
+        `${r.decodeLimit ? ` device≤${r.decodeLimit}` : ''} gap ${r.maxGapMs} lat ${r.latencyMs}`,
+    )
+    .join('\n');
+}
+
+/** The relay's switch decisions, for the failure message. */
+const switchLog: string[] = [];
+const logger = {
+  info: (fields: object, message: string): void => {
+    if (message === 'rendition switch') switchLog.push(JSON.stringify(fields));
+  },
+  warn: (): void => undefined,
+};
+
+function checkDrop(result: ScenarioResult, mode: 'relay' | 'player'): void {
+  const rows = result.rows.filter((r) => r.mode === mode);
+  const explain = `\n${mode} timeline:\n${timeline(rows)}\nrelay:\n${switchLog.join('\n')}`;
+  assert.ok(
+    rows.some((r) => r.atS < DROP_AT_S && r.rendition === TOP),
+    `never reached ${TOP} before the drop${explain}`,
+  );
+  // One 1 s group to switch in, one second for the sample to show it.
+  const during = rows.filter((r) => r.atS >= DROP_AT_S + 3 && r.atS < RECOVER_AT_S);
+  const stillTop = during.filter((r) => r.rendition === TOP);
+  assert.equal(stillTop.length, 0, `still on ${TOP} after the drop${explain}`);
+  const dropStep = rows.filter((r) => r.atS > DROP_AT_S && r.atS <= RECOVER_AT_S).at(-1);
+  assert.ok(
+    (dropStep?.maxGapMs ?? Infinity) < 500,
+    `a freeze of ${dropStep?.maxGapMs} ms during the drop${explain}`,
+  );
+  const back = rows.find((r) => r.atS > RECOVER_AT_S && r.rendition === TOP);
+  assert.ok(
+    back && back.atS - RECOVER_AT_S <= 10,
+    `not back on ${TOP} within 10 s of the recovery${explain}`,
+  );
+  console.log(
+    `${mode}: ${TOP} before the drop, off it by ${DROP_AT_S + 3} s, longest freeze during ` +
+      `the drop ${dropStep?.maxGapMs} ms, back on ${TOP} ${back.atS - RECOVER_AT_S} s after ` +
+      `the recovery`,
+  );
+}
+
+describe('adaptive delivery in Chromium on emulated links', { skip, timeout: 600_000 }, () => {
+  // One browser at a time: two decoding side by side on this 2-core machine (beside the
+  // encoder) would measure the machine, not the link.
+  test('drop 10 → 1 → 10 Mbit/s, Auto (relay): down within a group, no freeze of 500 ms, back up within 10 s', async () => {
+    switchLog.length = 0;
+    const result = await runScenario({ profile: DROP, modes: ['relay'], logger });
+    console.log(JSON.stringify(result.viewers[0]));
+    const rows = result.rows.filter((r) => r.mode === 'relay');
+    assert.ok(
+      rows.some((r) => r.chosenBy === 'relay'),
+      'the relay chose the renditions',
+    );
+    checkDrop(result, 'relay');
+  });
+
+  test('drop 10 → 1 → 10 Mbit/s, Auto (player): the same', async () => {
+    switchLog.length = 0;
+    const result = await runScenario({ profile: DROP, modes: ['player'] });
+    console.log(JSON.stringify(result.viewers[0]));
+    checkDrop(result, 'player');
+  });
+
+  for (const mode of ['relay', 'player'] as const) {
+    test(
+      `slow device (half a core), default ladder, Auto (${mode}): latency p95 under 1 s`,
+      { skip: !cpuLimitAvailable() && 'needs a cgroup CPU controller' },
+      async () => {
+        switchLog.length = 0;
+        const profile = { ...(profileNamed('slow-device') as Profile), seconds: 30 };
+        const result = await runScenario({ profile, modes: [mode], logger });
+        const viewer = result.viewers[0] as ViewerSummary;
+        const rows = result.rows;
+        const explain = `\n${timeline(rows)}\nrelay:\n${switchLog.join('\n')}`;
+        console.log(
+          `${mode}: p50 ${viewer.latencyP50Ms} ms, p95 ${viewer.latencyP95Ms} ms, renditions ` +
+            `${viewer.renditions.join(',')}, longest freeze ${viewer.longestGapMs} ms, ` +
+            `device limit ${rows.at(-1)?.decodeLimit ?? 'none'}, skips ${rows.at(-1)?.skips}`,
+        );
+        assert.ok(
+          viewer.latencyP95Ms !== undefined && viewer.latencyP95Ms < 1000,
+          `latency p95 ${viewer.latencyP95Ms} ms${explain}`,
+        );
+        assert.ok(
+          rows.every((r) => r.state === 'playing' || r.state === 'buffering'),
+          `stopped playing${explain}`,
+        );
+      },
+    );
+  }
+});
