@@ -6,11 +6,16 @@ import {
   type MoqSession,
 } from '../moq/index.js';
 import {
-  DEFAULT_LADDER,
   Encoder,
   EncoderError,
+  chooseH264Encoder,
+  describeH264Choice,
+  describeLadderChoice,
+  findFfmpeg,
+  measureLadder,
   parseLadder,
   type EncoderSource,
+  type H264Encoder,
   type Rendition,
 } from '../media/encoder-node/index.js';
 import { MediaPackager, encodedTrackMeta, untilProducerEnds } from '../media/packager/index.js';
@@ -39,9 +44,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     return ExitCode.OK;
   }
   const { config } = command;
-  const ladder = ladderOf(config);
+  const typed = typedLadder(config);
+  const stopped = new AbortController();
+  void onStopSignal().then(() => stopped.abort(new CliError('MEDIA', 'interrupted')));
   // The source is checked (file, video stream, ffmpeg) before the relay is bothered.
-  const encoder = await startEncoder(config, ladder);
+  const ffmpegPath = await findFfmpeg({ signal: stopped.signal }).catch((error: unknown) => {
+    throw mediaError(error);
+  });
+  const videoEncoder = await chooseVideoEncoder(ffmpegPath, config, stopped.signal);
+  const ladder = typed ?? (await measuredLadder(ffmpegPath, videoEncoder, config, stopped.signal));
+  const encoder = await startEncoder(config, { ffmpegPath, videoEncoder, ladder });
   let opened;
   try {
     opened = await openRelaySession(config.url, config.transport);
@@ -57,8 +69,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function ladderOf(config: PubConfig): readonly Rendition[] {
-  if (config.ladder === undefined) return DEFAULT_LADDER;
+/** The ladder given with --ladder; undefined for `auto` (the default): then it is measured. */
+function typedLadder(config: PubConfig): readonly Rendition[] | undefined {
+  if (config.ladder === undefined || config.ladder.trim().toLowerCase() === 'auto')
+    return undefined;
   try {
     return parseLadder(config.ladder);
   } catch (error) {
@@ -66,11 +80,54 @@ function ladderOf(config: PubConfig): readonly Rendition[] {
   }
 }
 
-async function startEncoder(config: PubConfig, ladder: readonly Rendition[]): Promise<Encoder> {
+/** --encoder, or the first hardware encoder that works (each one tried is reported). */
+async function chooseVideoEncoder(
+  ffmpegPath: string,
+  config: PubConfig,
+  signal: AbortSignal,
+): Promise<H264Encoder> {
+  if (config.encoder !== 'auto') return config.encoder;
+  const choice = await chooseH264Encoder({ ffmpegPath, signal });
+  for (const line of describeH264Choice(choice)) process.stderr.write(`moq-pub: ${line}\n`);
+  return choice.encoder;
+}
+
+/** The richest default ladder this machine encodes in real time; none for a copied pipe. */
+async function measuredLadder(
+  ffmpegPath: string,
+  videoEncoder: H264Encoder,
+  config: PubConfig,
+  signal: AbortSignal,
+): Promise<readonly Rendition[] | undefined> {
+  if (config.source.kind === 'stdin' && !config.source.transcode) return undefined;
+  try {
+    const choice = await measureLadder({
+      ffmpegPath,
+      videoEncoder,
+      gopMs: config.gopMs,
+      ...(config.preset !== undefined ? { preset: config.preset } : {}),
+      signal,
+    });
+    process.stderr.write(`moq-pub: ladder measured: ${describeLadderChoice(choice)}\n`);
+    return choice.ladder;
+  } catch (error) {
+    throw mediaError(error);
+  }
+}
+
+interface EncoderChoice {
+  ffmpegPath: string;
+  videoEncoder: H264Encoder;
+  ladder: readonly Rendition[] | undefined;
+}
+
+async function startEncoder(config: PubConfig, choice: EncoderChoice): Promise<Encoder> {
   try {
     return await Encoder.start({
       source: encoderSource(config),
-      ladder,
+      ...(choice.ladder ? { ladder: choice.ladder } : {}),
+      ffmpegPath: choice.ffmpegPath,
+      videoEncoder: choice.videoEncoder,
       audio: config.audio,
       gopMs: config.gopMs,
       ...(config.preset !== undefined ? { preset: config.preset } : {}),

@@ -1,4 +1,9 @@
-import { X264_PRESETS, type X264Preset } from '../media/encoder-node/index.js';
+import {
+  H264_ENCODERS,
+  X264_PRESETS,
+  type H264Encoder,
+  type X264Preset,
+} from '../media/encoder-node/index.js';
 import type { TransportChoice } from '../client/index.js';
 import { parseChoice, parseCount, parseFlags } from './args.js';
 import { CliError } from './cli-error.js';
@@ -16,8 +21,10 @@ export interface PubConfig {
   url: URL;
   namespace: string[];
   source: PubSource;
-  /** The ladder as typed (`1080p,720p,360p`); undefined = the default ladder. */
+  /** The ladder as typed (`1080p,720p,360p`); undefined or `auto` = measured. */
   ladder: string | undefined;
+  /** The H.264 encoder; `auto` = the first hardware encoder that works, else libx264. */
+  encoder: H264Encoder | 'auto';
   audio: AudioChoice;
   gopMs: number;
   /** undefined = chosen by core count. */
@@ -47,7 +54,12 @@ Source (exactly one):
 Options:
   --url URL             the relay, e.g. http://127.0.0.1:4443/
   --name NAME           the broadcast name; '/' separates namespace parts
-  --ladder LIST         renditions, e.g. 1080p,720p,360p (the default); never upscales
+  --ladder LIST         renditions, e.g. 720p,360p; never upscales. Default auto: the
+                        richest of 1080p,720p,360p / 720p,360p / 360p this machine
+                        encodes at 1.1x real time, measured in a few seconds at start
+  --encoder NAME        H.264 encoder: auto (default: the first of h264_nvenc, h264_qsv,
+                        h264_vaapi, h264_videotoolbox, h264_amf that encodes a test
+                        picture, else libx264) or one of those names
   --audio CODEC         aac (default), opus or none
   --gop-ms MS           keyframe interval = group duration, in ms (default 2000)
   --preset NAME         x264 preset: ultrafast, superfast, veryfast, faster, fast, medium
@@ -71,6 +83,7 @@ const FLAGS = {
   loop: { type: 'boolean' },
   transcode: { type: 'boolean' },
   ladder: { type: 'string' },
+  encoder: { type: 'string' },
   audio: { type: 'string' },
   'gop-ms': { type: 'string' },
   preset: { type: 'string' },
@@ -81,6 +94,7 @@ const FLAGS = {
 } as const;
 
 const AUDIO: readonly AudioChoice[] = ['aac', 'opus', 'none'];
+const ENCODERS: readonly (H264Encoder | 'auto')[] = ['auto', ...H264_ENCODERS];
 
 /** Parses moq-pub's flags; a lone `-` means standard input. */
 export function parsePubArgs(argv: readonly string[]): PubCommand {
@@ -102,6 +116,7 @@ export function parsePubArgs(argv: readonly string[]): PubCommand {
       namespace: parseNamespace('name', flags.name),
       source: parseSource(stdin, flags),
       ladder: flags.ladder,
+      encoder: parseChoice('encoder', flags.encoder ?? 'auto', ENCODERS),
       audio: parseChoice('audio', flags.audio ?? 'aac', AUDIO),
       gopMs: parseCount('gop-ms', flags['gop-ms'] ?? '2000', 100, 60_000),
       preset:

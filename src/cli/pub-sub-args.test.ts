@@ -36,7 +36,14 @@ describe('moq-pub flags', () => {
     assert.equal(config.audio, 'aac');
     assert.equal(config.gopMs, 2000);
     assert.equal(config.preset, undefined);
+    assert.equal(config.encoder, 'auto');
     assert.equal(config.transport, 'auto');
+  });
+
+  test('--encoder names one H.264 encoder or auto', () => {
+    assert.equal(pub(['--test-pattern', '--encoder', 'h264_vaapi']).encoder, 'h264_vaapi');
+    assert.equal(pub(['--test-pattern', '--encoder', 'libx264']).encoder, 'libx264');
+    assert.throws(() => pub(['--test-pattern', '--encoder', 'h265']), /encoder/);
   });
 
   test('a looping file, a ladder, a duration', () => {

@@ -1,12 +1,16 @@
 import { access } from 'node:fs/promises';
 import {
+  chooseH264Encoder,
+  describeH264Choice,
   findFfmpeg,
   findFfprobe,
   parseLadder,
   type EncoderOptions,
   type EncoderSource,
+  type H264Encoder,
   type Rendition,
 } from '../media/encoder-node/index.js';
+import { isAutoLadder, type AutoLadder } from './auto-ladder.js';
 import { backoffMs, type Backoff } from './backoff.js';
 import type { MoqSession } from '../moq/index.js';
 import type { ChunkInput } from './chunk-input.js';
@@ -35,6 +39,14 @@ export interface RunDeps {
   firstChunkTimeoutMs: number;
   /** Each relay session the broadcast is announced on (the first, then after reconnects). */
   onSession?: (session: MoqSession, signal: AbortSignal) => void;
+  /** Measures (once) the ladder for the `auto` setting. */
+  autoLadder: AutoLadder;
+}
+
+interface Tools {
+  ffmpegPath: string;
+  ffprobePath: string | undefined;
+  videoEncoder: H264Encoder;
 }
 
 /** How a run ended on its own (not by Stop). */
@@ -82,10 +94,12 @@ export class GoLiveRun {
   /** Checking and starting; resolves when the first group is out, throws a StudioError. */
   async start(): Promise<void> {
     const { machine, settings } = this.#deps;
-    const ladder = checkLadder(settings.ladder);
+    const auto = isAutoLadder(settings.ladder);
+    const typed = auto ? undefined : checkLadder(settings.ladder);
     const url = await this.#relayUrl();
     const tools = await this.#findTools();
     await this.#checkSource();
+    const ladder = typed ?? (await this.#measuredLadder(tools));
     this.#connection = await this.#open(url);
     this.#url = url;
     machine.step('relay', 'done', url.origin);
@@ -215,8 +229,8 @@ export class GoLiveRun {
       : Promise.resolve(this.#url!);
   }
 
-  async #findTools(): Promise<{ ffmpegPath: string; ffprobePath: string | undefined }> {
-    const { env } = this.#deps;
+  async #findTools(): Promise<Tools> {
+    const { env, log } = this.#deps;
     let ffmpegPath: string;
     try {
       ffmpegPath = await findFfmpeg({ env, signal: this.signal });
@@ -224,7 +238,22 @@ export class GoLiveRun {
       throw ffmpegMissing(error);
     }
     const ffprobePath = await findFfprobe(ffmpegPath, { env, signal: this.signal });
-    return { ffmpegPath, ffprobePath };
+    const choice = await chooseH264Encoder({ ffmpegPath, signal: this.signal });
+    for (const line of describeH264Choice(choice)) log('info', line);
+    return { ffmpegPath, ffprobePath, videoEncoder: choice.encoder };
+  }
+
+  /** The `auto` ladder; a captured source is copied as it is, so it needs none. */
+  async #measuredLadder(tools: Tools): Promise<readonly Rendition[] | undefined> {
+    const { settings, log } = this.#deps;
+    if (settings.source.kind === 'camera' || settings.source.kind === 'screen') return undefined;
+    return this.#deps.autoLadder.choose({
+      ffmpegPath: tools.ffmpegPath,
+      videoEncoder: tools.videoEncoder,
+      gopMs: settings.gopMs,
+      log: (message) => log('info', message),
+      signal: this.signal,
+    });
   }
 
   async #checkSource(): Promise<void> {
@@ -264,16 +293,14 @@ export class GoLiveRun {
     return RelayConnection.open(url, this.signal);
   }
 
-  #encoderOptions(
-    ladder: readonly Rendition[],
-    tools: { ffmpegPath: string; ffprobePath: string | undefined },
-  ): EncoderOptions {
+  #encoderOptions(ladder: readonly Rendition[] | undefined, tools: Tools): EncoderOptions {
     const { settings } = this.#deps;
     return {
       source: this.#encoderSource(),
-      ladder,
+      ...(ladder ? { ladder } : {}),
       audio: settings.audio,
       gopMs: settings.gopMs,
+      videoEncoder: tools.videoEncoder,
       ffmpegPath: tools.ffmpegPath,
       ...(tools.ffprobePath ? { ffprobePath: tools.ffprobePath } : {}),
       signal: this.signal,

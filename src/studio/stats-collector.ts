@@ -25,6 +25,8 @@ interface Previous {
   objects: Map<string, number>;
   cpu: NodeJS.CpuUsage;
   ffmpegTicks: number | undefined;
+  /** The ffmpeg the ticks belong to (a replaced encoder is a new process). */
+  ffmpegPid: number | undefined;
 }
 
 /**
@@ -37,6 +39,7 @@ export class StatsCollector {
     objects: new Map(),
     cpu: process.cpuUsage(),
     ffmpegTicks: undefined,
+    ffmpegPid: undefined,
   };
 
   async sample(sources: StatsSources): Promise<StudioStats> {
@@ -46,17 +49,18 @@ export class StatsCollector {
     const cpuPercent =
       (cpu.user - this.#previous.cpu.user + cpu.system - this.#previous.cpu.system) / 1e4 / seconds;
     const renditions = this.#renditions(sources, seconds);
-    const ffmpegTicks = sources.publisher
-      ? await cpuTicks(sources.publisher.encoder?.pid ?? -1)
-      : undefined;
+    const ffmpegPid = sources.publisher?.encoder?.pid;
+    const ffmpegTicks = ffmpegPid !== undefined ? await cpuTicks(ffmpegPid) : undefined;
+    const samePid = ffmpegPid === this.#previous.ffmpegPid;
     const ffmpegCpu =
-      ffmpegTicks !== undefined && this.#previous.ffmpegTicks !== undefined
+      ffmpegTicks !== undefined && this.#previous.ffmpegTicks !== undefined && samePid
         ? ((ffmpegTicks - this.#previous.ffmpegTicks) / CLOCK_TICKS_PER_SECOND / seconds) * 100
         : null;
     this.#previous = {
       at,
       cpu,
       ffmpegTicks,
+      ffmpegPid,
       objects: new Map(renditions.map((r) => [r.name, objectsOf(sources, r.name)])),
     };
     return this.#assemble(sources, at, renditions, round(cpuPercent), ffmpegCpu);
@@ -105,7 +109,7 @@ export class StatsCollector {
       encoder: progress
         ? {
             fps: progress.fps,
-            speed: progress.speed,
+            speed: progress.recentSpeed,
             cpuPercent: ffmpegCpu === null ? null : round(ffmpegCpu),
           }
         : null,
@@ -120,6 +124,7 @@ export class StatsCollector {
         rttMs: rtt === undefined ? null : round(rtt),
       },
       latencyMs: null,
+      ladderDropped: [...(sources.publisher?.droppedRungs ?? [])],
       notes: notes(sources, rtt !== undefined),
     };
   }

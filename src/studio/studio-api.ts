@@ -50,7 +50,11 @@ export const BroadcastNameSchema = z
 
 export const StudioSettingsSchema = z.object({
   source: SourceSettingsSchema,
-  /** Renditions as typed, e.g. `720p,360p` (checked by the engine against what it can encode). */
+  /**
+   * Renditions as typed, e.g. `720p,360p` (checked by the engine against what it can encode), or
+   * `auto`: the richest of 1080p+720p+360p, 720p+360p, 360p this machine encodes in real time,
+   * measured once when going live.
+   */
   ladder: z.string().trim().min(1),
   audio: AudioCodecSchema,
   /** Keyframe interval = MoQ group duration. */
@@ -66,7 +70,7 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export const DEFAULT_SETTINGS: StudioSettings = {
   source: { kind: 'test-pattern' },
-  ladder: '1080p,720p,360p',
+  ladder: 'auto',
   audio: 'aac',
   gopMs: 2000,
   relay: { kind: 'embedded', port: 4443 },
@@ -172,7 +176,7 @@ export interface StudioStats {
   /** ffmpeg's own figures; null before its first report. */
   encoder: {
     fps: number;
-    /** Multiple of real time; below 1 the broadcast falls behind. */
+    /** Multiple of real time over the last two seconds; below 1 the broadcast falls behind. */
     speed: number;
     /** The ffmpeg process's CPU use, % of one core (Linux /proc); null elsewhere. */
     cpuPercent: number | null;
@@ -199,6 +203,11 @@ export interface StudioStats {
   };
   /** Glass-to-glass latency as a viewer measured it; null until one reports (not yet wired). */
   latencyMs: number | null;
+  /**
+   * Renditions this broadcast stopped encoding because the machine could not keep up (top rung
+   * first dropped first); they left the catalog too. Empty when none was dropped.
+   */
+  ladderDropped: string[];
   /** What the figures cannot show and why (e.g. viewer counts of a remote relay). */
   notes: string[];
 }

@@ -4,7 +4,8 @@ import { EmbeddedRelay, urlOf } from './embedded-relay.js';
 import { EventHub } from './event-hub.js';
 import { GoLiveMachine } from './go-live-machine.js';
 import { GoLiveRun } from './go-live-run.js';
-import { OverloadWatch } from './overload-watch.js';
+import { AutoLadder, isAutoLadder } from './auto-ladder.js';
+import { OverloadWatch, describeOverload, type Overload } from './overload-watch.js';
 import { SettingsStore } from './settings-store.js';
 import { StatsCollector } from './stats-collector.js';
 import { StudioChat } from './studio-chat.js';
@@ -79,6 +80,7 @@ class StudioEngine implements Studio {
   readonly #relay: EmbeddedRelay;
   readonly #stats = new StatsCollector();
   readonly #overload = new OverloadWatch();
+  readonly #autoLadder = new AutoLadder();
   readonly #chat = new StudioChat((message) => this.events.emit('chat', message));
   readonly #statsTimer: ReturnType<typeof setInterval>;
   #run: GoLiveRun | undefined;
@@ -152,6 +154,7 @@ class StudioEngine implements Studio {
       maxAttempts: this.options.maxReconnectAttempts ?? 25,
       firstChunkTimeoutMs: this.options.firstChunkTimeoutMs ?? 10_000,
       onSession: (session, signal) => this.#chat.follow(session, settings.broadcastName, signal),
+      autoLadder: this.#autoLadder,
     });
     this.#run = run;
     this.log('info', `going live as "${settings.broadcastName}"`);
@@ -298,13 +301,46 @@ class StudioEngine implements Studio {
         relay: this.#relay.relay,
       });
       this.events.emit('stats', stats);
-      const overloaded = this.#overload.observe(stats);
-      if (overloaded) this.log('warn', overloaded);
+      const overload = this.#overload.observe(stats);
+      if (overload) this.#onOverload(overload, stats.at);
     } catch (error) {
       this.log('warn', `stats failed: ${describeError(error)}`);
     } finally {
       this.#sampling = false;
     }
+  }
+
+  /**
+   * The encoder is below real time: drop the top rendition (viewers on it move down with the
+   * catalog) rather than let every viewer fall behind; with one rendition left, warn.
+   */
+  #onOverload(overload: Overload, at: number): void {
+    const run = this.#run;
+    const publisher = run?.publisher;
+    if (!run || !publisher) return;
+    if (!publisher.canDropRung()) {
+      const warning = this.#overload.warning(overload, at);
+      if (warning) this.log('warn', warning);
+      return;
+    }
+    this.#overload.restart(Date.now());
+    const why = describeOverload(overload);
+    publisher.dropTopRung(run.signal).then(
+      (drop) => {
+        this.#overload.restart(Date.now());
+        if (!drop) return;
+        this.log(
+          'warn',
+          `encoding overloaded: dropped ${drop.dropped}, now ${drop.ladder.join(',')} ` +
+            `(ffmpeg ran at ${why})`,
+        );
+      },
+      // The broadcast ends with the failure through the publisher; this says what was tried.
+      (error: unknown) => {
+        if (!run.signal.aborted)
+          this.log('error', `dropping a rendition failed: ${describeError(error)}`);
+      },
+    );
   }
 
   #shareHost(): string {
@@ -318,13 +354,14 @@ class StudioEngine implements Studio {
 }
 
 function checkLadder(text: string): void {
+  if (isAutoLadder(text)) return;
   try {
     parseLadder(text);
   } catch (error) {
     throw new StudioError(
       'BAD_SETTINGS',
       `ladder "${text}": ${describeError(error)}`,
-      'use renditions like 1080p,720p,360p',
+      'use renditions like 1080p,720p,360p, or auto',
     );
   }
 }

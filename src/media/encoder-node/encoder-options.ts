@@ -1,3 +1,4 @@
+import type { H264Encoder } from './h264-encoders.js';
 import type { Rendition } from './rendition.js';
 
 /** A synthetic picture (`testsrc2`) and a sine tone, paced in real time. */
@@ -40,6 +41,15 @@ export interface EncoderOptions {
   gopMs?: number;
   /** x264 speed/quality trade-off; default by core count (see defaultPreset). */
   preset?: X264Preset;
+  /** The H.264 encoder (default libx264); `chooseH264Encoder` finds a working hardware one. */
+  videoEncoder?: H264Encoder;
+  /**
+   * Where the output media timeline starts, for an encoder that takes over from another
+   * mid-broadcast: its timestamps continue instead of starting at 0 again. Default 0.
+   */
+  timestampOffsetMs?: number;
+  /** A file source starts this far in (an encoder taking over where another stopped). */
+  seekMs?: number;
   /**
    * Pace the input in real time (default true); false encodes as fast as possible. A pipe source
    * is never paced: it arrives at its producer's pace.

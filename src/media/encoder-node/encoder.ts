@@ -142,14 +142,16 @@ export class Encoder {
    * Stops encoding: ffmpeg finishes its outputs (on `q`, or end of input for a piped source),
    * then SIGTERM and SIGKILL if it lingers. The output streams end. Safe to call more than once;
    * resolves when ffmpeg has exited. An EncoderError as `reason` makes `closed` reject with it.
+   * `graceMs` overrides the time ffmpeg gets to finish (an encoder being replaced need not
+   * finish its last frames at leisure).
    */
-  async close(reason?: string | EncoderError): Promise<void> {
+  async close(reason?: string | EncoderError, options: { graceMs?: number } = {}): Promise<void> {
     if (reason instanceof EncoderError && !this.closeFailure && !this.exited)
       this.closeFailure = reason;
     if (!this.closeRequested && !this.exited) {
       this.closeRequested = true;
       this.askToFinish();
-      const graceMs = this.limits.closeGraceMs;
+      const graceMs = options.graceMs ?? this.limits.closeGraceMs;
       this.closeTimers.push(
         setTimeout(() => this.child.kill('SIGTERM'), graceMs),
         setTimeout(() => this.child.kill('SIGKILL'), graceMs * 2),

@@ -6,10 +6,16 @@ import {
   DEFAULT_GOP_MS,
   defaultPreset,
   type AudioCodec,
-  type X264Preset,
   type EncoderOptions,
   type EncoderSource,
 } from './encoder-options.js';
+import {
+  SOFTWARE_H264_ENCODER,
+  h264DeviceArgs,
+  h264EncodeArgs,
+  h264FilterTail,
+  type H264Encoder,
+} from './h264-encoders.js';
 import type { MediaProbe } from './media-probe.js';
 import { DEFAULT_LADDER, fitLadder, type Rendition } from './rendition.js';
 
@@ -38,8 +44,12 @@ const COPYABLE_VIDEO: ReadonlySet<string> = new Set(['h264', 'hevc', 'av1', 'vp9
 const TEST_PATTERN = { width: 1920, height: 1080, framerate: 30 };
 const TONE_HZ = 440;
 
-/** One fragment per frame, each with a wall-clock `prft`, written as soon as it is made. */
-function cmafMuxer(extraFlags = ''): string[] {
+/**
+ * One fragment per frame, each with a wall-clock `prft`, written as soon as it is made.
+ * `frag_discont` makes the muxer keep `-output_ts_offset` in each fragment's decode time instead
+ * of starting at 0, so an encoder restarted mid-broadcast continues the media timeline.
+ */
+export function cmafMuxer(extraFlags = ''): string[] {
   return [
     '-f',
     'mp4',
@@ -86,14 +96,22 @@ export function buildFfmpegArgs(options: EncoderOptions, probe: MediaProbe): Ffm
     throw new EncoderError('BAD_OPTIONS', `gopMs must be 100–20000, not ${gopMs}`);
   }
   const audioCodec: AudioCodec = options.audio ?? 'aac';
+  const videoEncoder = options.videoEncoder ?? SOFTWARE_H264_ENCODER;
   const inputs = inputArgs(options);
   const progressArgs = ['-progress', '', '-stats_period', '0.5'];
+  const offsetMs = options.timestampOffsetMs ?? 0;
+  if (!(offsetMs >= 0)) {
+    throw new EncoderError('BAD_OPTIONS', `timestampOffsetMs must be ≥ 0, not ${offsetMs}`);
+  }
+  const continued = offsetMs > 0 ? '+frag_discont' : '';
+  const offsetArgs = offsetMs > 0 ? ['-output_ts_offset', (offsetMs / 1000).toFixed(3)] : [];
   const args = [
     '-hide_banner',
     '-nostats',
     '-loglevel',
     'warning',
     ...progressArgs,
+    ...h264DeviceArgs(videoEncoder),
     ...inputs.args,
   ];
   const outputs: OutputPlan[] = [];
@@ -115,7 +133,7 @@ export function buildFfmpegArgs(options: EncoderOptions, probe: MediaProbe): Ffm
           probe.video.framerate,
         );
     if (ladder.length === 0) throw new EncoderError('BAD_LADDER', 'the ladder is empty');
-    args.push('-filter_complex', videoFilterGraph(inputs.videoLabel, ladder));
+    args.push('-filter_complex', videoFilterGraph(inputs.videoLabel, ladder, videoEncoder));
     ladder.forEach((rendition, i) => {
       const fd = nextFd();
       outputs.push({
@@ -125,8 +143,9 @@ export function buildFfmpegArgs(options: EncoderOptions, probe: MediaProbe): Ffm
         bitrateBps: rendition.bitrateBps,
         fd,
       });
-      const encode = x264Args(rendition, gopMs, preset);
-      args.push('-map', `[out${i}]`, ...encode, ...cmafMuxer(), `pipe:${fd}`);
+      const encode = h264EncodeArgs(videoEncoder, rendition, gopMs, preset);
+      args.push('-map', `[out${i}]`, ...encode, ...offsetArgs, ...cmafMuxer(continued));
+      args.push(`pipe:${fd}`);
     });
   }
 
@@ -144,7 +163,8 @@ export function buildFfmpegArgs(options: EncoderOptions, probe: MediaProbe): Ffm
     // Opus starts with a negative decode time (pre-skip), which an early moov cannot describe;
     // so may a copied stream.
     const delayMoov = audioCodec === 'opus' || copyAudio;
-    args.push(...cmafMuxer(delayMoov ? '+delay_moov' : ''), `pipe:${fd}`);
+    args.push(...offsetArgs, ...cmafMuxer(`${delayMoov ? '+delay_moov' : ''}${continued}`));
+    args.push(`pipe:${fd}`);
   }
 
   const progressFd = nextFd();
@@ -212,8 +232,10 @@ function inputArgs(options: EncoderOptions): InputArgs {
     }
     case 'file': {
       const loop = source.loop ? ['-stream_loop', '-1'] : [];
+      // A restarted encoder picks the file up where the previous one left it.
+      const seek = options.seekMs ? ['-ss', (options.seekMs / 1000).toFixed(3)] : [];
       return {
-        args: [...pace, ...loop, ...duration, '-i', source.path],
+        args: [...pace, ...loop, ...seek, ...duration, '-i', source.path],
         videoLabel: '0:v:0',
         audioInput: 0,
       };
@@ -237,52 +259,19 @@ function inputArgs(options: EncoderOptions): InputArgs {
  * which also fills any gap a looping input leaves at its restart. Bilinear scaling is enough
  * for downscaling a live ladder and a fraction of bicubic's cost.
  */
-function videoFilterGraph(input: string, ladder: Rendition[]): string {
+export function videoFilterGraph(
+  input: string,
+  ladder: readonly Rendition[],
+  encoder: H264Encoder,
+): string {
   const labels = ladder.map((_, i) => `[v${i}]`).join('');
+  const tail = h264FilterTail(encoder);
   const chains = ladder.map(
     (r, i) =>
-      `[v${i}]fps=${r.framerate},scale=${r.width}:${r.height}:flags=bilinear,setsar=1[out${i}]`,
+      `[v${i}]fps=${r.framerate},scale=${r.width}:${r.height}:flags=bilinear,setsar=1` +
+      `${tail ? `,${tail}` : ''}[out${i}]`,
   );
   return [`[${input}]format=yuv420p,split=${ladder.length}${labels}`, ...chains].join(';');
-}
-
-/**
- * x264 for live: no B-frames, no lookahead, no mb-tree (what `-tune zerolatency` sets), but two
- * frame threads instead of zerolatency's sliced threads: one frame (33 ms) more delay, and the
- * ladder's encoders overlap instead of taking turns (1.2× → 1.8× real time on two cores).
- */
-function x264Args(rendition: Rendition, gopMs: number, preset: X264Preset): string[] {
-  const gopFrames = Math.max(1, Math.round((gopMs / 1000) * rendition.framerate));
-  const kbps = `${Math.round(rendition.bitrateBps / 1000)}k`;
-  return [
-    '-c:v',
-    'libx264',
-    '-preset',
-    preset,
-    '-x264-params',
-    'rc-lookahead=0:sync-lookahead=0:mbtree=0:force-cfr=1:threads=2',
-    '-profile:v',
-    'high',
-    '-b:v',
-    kbps,
-    '-maxrate',
-    kbps,
-    '-bufsize',
-    kbps,
-    '-g',
-    String(gopFrames),
-    '-keyint_min',
-    String(gopFrames),
-    '-sc_threshold',
-    '0',
-    '-bf',
-    '0',
-    // Time-based keyframes land on the same timestamps in every rendition.
-    '-force_key_frames',
-    `expr:gte(t,n_forced*${gopMs / 1000})`,
-    '-pix_fmt',
-    'yuv420p',
-  ];
 }
 
 function audioArgs(codec: Exclude<AudioCodec, 'none'>): string[] {

@@ -46,6 +46,17 @@ describe('group planners', () => {
     ]);
   });
 
+  test('video: skipTo makes a replacing encoder resume every rendition on one group id', () => {
+    const planner = videoGroupPlanner();
+    groupsOf(planner, video.chunks.slice(0, 25));
+    assert.equal(planner.nextGroupId, 2);
+    planner.restart();
+    planner.skipTo(7);
+    planner.skipTo(5); // never backwards
+    assert.equal(groupsOf(planner, video.chunks.slice(0, 1))[0], 7);
+    assert.equal(planner.nextGroupId, 8);
+  });
+
   test('audio: groups by media time; a restart (time from 0 again) keeps ids growing', () => {
     const planner = audioGroupPlanner(audio.init.track.timescale, 500);
     const ids = groupsOf(planner, audio.chunks);

@@ -8,6 +8,13 @@ export interface GroupPlanner {
   plan(chunk: CmafChunk): GroupPlan;
   /** A new init segment (encoder restart): media time may start over, group ids must not. */
   restart(): void;
+  /** The id the next group would get. */
+  readonly nextGroupId: number;
+  /**
+   * Makes the next group's id at least `groupId`: renditions whose encoder was replaced resume
+   * on one common number, even if the old one ended one of them a keyframe earlier.
+   */
+  skipTo(groupId: number): void;
 }
 
 /**
@@ -28,6 +35,12 @@ export function videoGroupPlanner(): GroupPlanner {
     },
     restart() {
       open = false; // the next group must start at the new stream's first keyframe
+    },
+    get nextGroupId() {
+      return keyframes;
+    },
+    skipTo(groupId) {
+      keyframes = Math.max(keyframes, groupId);
     },
   };
 }
@@ -54,6 +67,12 @@ export function audioGroupPlanner(timescale: number, groupMs: number): GroupPlan
     },
     restart() {
       restarted = true;
+    },
+    get nextGroupId() {
+      return current === undefined ? 0 : current + 1;
+    },
+    skipTo() {
+      // Audio groups follow media time, which a replacing encoder continues.
     },
   };
 }

@@ -144,6 +144,18 @@ export class MediaPackager {
     return out;
   }
 
+  /**
+   * Gives every video track the same next group id, the largest among them. Called between
+   * two encoders of one broadcast (after the old one's last chunk was packaged, before the new
+   * one's first), so group N stays the same moment in every rendition.
+   */
+  alignVideoGroups(): number {
+    const video = [...this.#tracks.values()].filter((track) => track.meta.role === 'video');
+    const next = Math.max(0, ...video.map((track) => track.nextGroupId ?? 0));
+    for (const track of video) track.skipTo(next);
+    return next;
+  }
+
   /** Ends the catalog and every track, with the same reason; safe to call twice. */
   close(error?: Error): void {
     if (this.#closed) return;

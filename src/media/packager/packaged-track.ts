@@ -62,6 +62,16 @@ export class PackagedTrack {
     return this.#producer;
   }
 
+  /** The id the next group will get; undefined before the first init. */
+  get nextGroupId(): number | undefined {
+    return this.#planner?.nextGroupId;
+  }
+
+  /** The next group's id will be at least `groupId` (see GroupPlanner.skipTo). */
+  skipTo(groupId: number): void {
+    this.#planner?.skipTo(groupId);
+  }
+
   /** Takes an init segment; returns true when the catalog entry changed (publish it). */
   init(broadcast: BroadcastProducer, init: InitSegment): boolean {
     if (init.track.kind !== this.meta.role) {

@@ -121,7 +121,11 @@ export function MonitoringPanel({
           lines={[{ series: seriesOf(history, (s) => s.encoder?.speed), color: 'speed' }]}
           minMax={1.2}
           target={1}
-          footer="× real time; below 1 the broadcast falls behind"
+          footer={
+            now?.ladderDropped.length
+              ? `overloaded: dropped ${now.ladderDropped.join(', ')} to keep up`
+              : '× real time; below 1 the broadcast falls behind'
+          }
         />
         <MetricChart
           testId="chart-dropped"

@@ -8,7 +8,7 @@ import { Field } from './Field.js';
 import { useDraft } from './use-draft.js';
 import type { SettingsSaver } from './use-settings-saver.js';
 
-const LADDER_PRESETS = ['1080p,720p,360p', '720p,360p', '360p'];
+const LADDER_PRESETS = ['auto', '1080p,720p,360p', '720p,360p', '360p'];
 const AUDIO: Array<[StudioAudioCodec, string]> = [
   ['aac', 'AAC'],
   ['opus', 'Opus'],

@@ -24,6 +24,7 @@ function sample(at: number, bitrates: Record<string, number>): StudioStats {
     viewers: 0,
     relay: { kind: 'embedded', egressBps: 0, rttMs: null },
     latencyMs: null,
+    ladderDropped: [],
     notes: [],
   };
 }
