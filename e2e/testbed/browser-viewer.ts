@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PlayerStats } from '../../src/media/player-browser/index.js';
 import { CHROMIUM_PATH, launchChromium } from '../chromium.js';
-import type { CpuLimit } from './cpu-limit.js';
+import type { CpuQuota } from '../../src/studio/cpu-quota-test-kit.js';
 import type { NetnsLink } from './netns-link.js';
 
 export interface BrowserViewerOptions {
   /** The watch page, e.g. `http://10.64.0.1:4443/watch/show?abr=relay`. */
   url: string;
   link?: NetnsLink;
-  cpu?: CpuLimit;
+  /** Held to a CPU quota (a slow device). */
+  cpu?: CpuQuota;
   viewport?: { width: number; height: number };
 }
 
@@ -34,7 +35,7 @@ export class BrowserViewer {
     const dir = await mkdtemp(join(tmpdir(), 'moq-viewer-'));
     const wrapper = join(dir, 'chromium');
     const lines = ['#!/bin/sh'];
-    if (options.cpu) lines.push(`echo $$ > '${join(options.cpu.path, 'cgroup.procs')}'`);
+    if (options.cpu) lines.push(`echo $$ > '${options.cpu.procsFile}'`);
     const netns = options.link ? `ip netns exec '${options.link.namespace}' ` : '';
     lines.push(`exec ${netns}'${CHROMIUM_PATH}' "$@"`);
     await writeFile(wrapper, `${lines.join('\n')}\n`);

@@ -3,7 +3,7 @@
 // delivered bitrate, buffer, latency, stalls — then a summary per viewer. Needs root, iproute2
 // and Chromium; every namespace, qdisc and cgroup it made is removed, even on failure or Ctrl-C.
 import { parseArgs } from 'node:util';
-import { cpuLimitAvailable } from './cpu-limit.js';
+import { cpuQuotaUnavailable } from '../../src/studio/cpu-quota-test-kit.js';
 import { netnsAvailable } from './netns-link.js';
 import { PROFILES, profileNamed } from './profiles.js';
 import { runScenario, type TimelineRow, type ViewerMode } from './scenario.js';
@@ -53,7 +53,8 @@ async function main(): Promise<void> {
     if (!MODES.includes(mode as ViewerMode)) fail(`unknown viewer "${mode}"`);
   }
   if (!(await netnsAvailable())) fail('needs root, iproute2 (ip) and tc');
-  if (profile.viewerCores && !cpuLimitAvailable()) fail('needs a cgroup CPU controller');
+  const noQuota = profile.viewerCores ? await cpuQuotaUnavailable() : undefined;
+  if (noQuota) fail(noQuota);
 
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());

@@ -5,7 +5,7 @@ import { Relay, type RelayLogger } from '../../src/relay/index.js';
 import { publishTestPattern, type TestBroadcast } from '../watch-publisher.js';
 import { until } from '../../src/async/index.js';
 import { BrowserViewer } from './browser-viewer.js';
-import { CpuLimit } from './cpu-limit.js';
+import { CpuQuota } from '../../src/studio/cpu-quota-test-kit.js';
 import { NetnsLink, type LinkShape } from './netns-link.js';
 import { shapeAt, type Profile } from './profiles.js';
 
@@ -72,7 +72,7 @@ const JOIN_TIMEOUT_MS = 60_000;
 interface Lane {
   mode: ViewerMode;
   link: NetnsLink;
-  cpu: CpuLimit | undefined;
+  cpu: CpuQuota | undefined;
   viewer?: BrowserViewer;
   switchesAtStart: number;
 }
@@ -95,7 +95,9 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     for (const mode of modes) {
       const opened = await openLink(shapeAt(profile, 0), netem);
       netem = opened.netem;
-      const cpu = profile.viewerCores ? await CpuLimit.create(profile.viewerCores) : undefined;
+      const cpu = profile.viewerCores
+        ? await CpuQuota.create(profile.viewerCores * 100)
+        : undefined;
       lanes.push({ mode, link: opened.link, cpu, switchesAtStart: 0 });
     }
     for (const lane of lanes) {
@@ -125,7 +127,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     for (const lane of lanes) {
       await lane.viewer?.close();
       await lane.link.close();
-      await lane.cpu?.close();
+      await lane.cpu?.remove();
     }
     await broadcast?.close();
     await relay?.close();
@@ -171,7 +173,7 @@ async function runTimeline(
       const next = netem ? shape : { rateKbit: shape.rateKbit };
       await Promise.all(lanes.map((lane) => lane.link.shape(next)));
       // Counters restart, so each step's stalls and gaps read on their own.
-      await Promise.all(lanes.map((lane) => lane.viewer?.resetStats()));
+      await Promise.all(lanes.map((lane) => lane.viewer?.resetStats() ?? Promise.resolve()));
       applied = shape;
       step++;
     }

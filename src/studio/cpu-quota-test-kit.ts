@@ -6,6 +6,7 @@ import { until } from '../async/index.js';
 const V1_CPU = '/sys/fs/cgroup/cpu';
 const V2_ROOT = '/sys/fs/cgroup';
 const PERIOD_US = 100_000;
+let created = 0;
 
 /** Why a CPU quota cannot be made here, or undefined when it can. */
 export async function cpuQuotaUnavailable(): Promise<string | undefined> {
@@ -31,7 +32,8 @@ export class CpuQuota {
   static async create(percent: number): Promise<CpuQuota> {
     const v2 = !(await exists(join(V1_CPU, 'cpu.cfs_quota_us')));
     const root = v2 ? V2_ROOT : V1_CPU;
-    const dir = join(root, `moq-test-hog-${process.pid}-${Date.now()}`);
+    const dir = join(root, `moq-test-hog-${process.pid}-${Date.now()}-${created++}`);
+    if (v2) await enableCpuController();
     await mkdir(dir);
     const quota = new CpuQuota(dir, root, v2);
     const quotaUs = Math.round((PERIOD_US * percent) / 100);
@@ -47,6 +49,14 @@ export class CpuQuota {
       throw error;
     }
     return quota;
+  }
+
+  /**
+   * The group's `cgroup.procs`: a launcher script writes its own pid here before it execs the
+   * program, so every process the program starts is held too.
+   */
+  get procsFile(): string {
+    return join(this.#dir, 'cgroup.procs');
   }
 
   /** Moves a process (all its threads) into the group. */
@@ -80,6 +90,14 @@ export class CpuQuota {
 
   get v2(): boolean {
     return this.#v2;
+  }
+}
+
+/** cgroup v2 hands the cpu controller to child groups only when the parent enables it. */
+async function enableCpuController(): Promise<void> {
+  const control = await readFile(join(V2_ROOT, 'cgroup.subtree_control'), 'utf8');
+  if (!control.split(/\s+/).includes('cpu')) {
+    await writeFile(join(V2_ROOT, 'cgroup.subtree_control'), '+cpu');
   }
 }
 

@@ -100,6 +100,12 @@ export class AbrController {
     return up.name;
   }
 
+  /** A switch to `rung` could not be made (it never found its switch point): try it later. */
+  holdOff(rung: string, now = performance.now()): void {
+    this.#heldUntil.set(rung, now + HOLD_FAILED_MS);
+    this.#switched(now);
+  }
+
   #down(index: number, now: number, holdMs = HOLD_FAILED_MS): string {
     const current = this.#rungs[index] as AbrRung;
     this.#switched(now);

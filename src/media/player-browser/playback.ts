@@ -16,6 +16,8 @@ export interface PlaybackContext {
   onError: (error: PlayerError) => void;
   /** The video rendition now being decoded changed: a switch took effect, or the relay's. */
   onRendition: (track: MediaTrack, feed: VideoFeed) => void;
+  /** The switch to `abandoned` was given up (no switch point in time); `active` still plays. */
+  onSwitchAbandoned: (active: VideoFeed, abandoned: VideoFeed) => void;
   /** A capacity measurement from a video subscription's catch-up burst. */
   onThroughput: (bitsPerSecond: number) => void;
 }

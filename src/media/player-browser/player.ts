@@ -313,6 +313,10 @@ export class Player {
       onEnd: (error) => this.#end(error),
       onError: (error) => this.#fail(error),
       onRendition: (track, feed) => this.#onRendition(track, feed),
+      onSwitchAbandoned: (active, abandoned) => {
+        this.#target = active;
+        if (!abandoned.switching) this.#abr?.holdOff(abandoned.first.entry.name);
+      },
       onThroughput: (bps) => {
         // The newest burst counts most; one odd burst moves the estimate only part way.
         this.#throughputBps =

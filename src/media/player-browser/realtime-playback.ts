@@ -22,6 +22,13 @@ interface VideoSource {
 
 /** Closer than this to its due time, a switch point goes ahead without waiting for the old one. */
 const SWITCH_MARGIN_MS = 40;
+/**
+ * A switch point this far ahead of the screen is not waited for: the old rendition is that far
+ * behind (its link cannot carry it), so the switch skips ahead instead of playing the backlog.
+ */
+const FAR_AHEAD_MS = 800;
+/** A pending switch that has not happened after this long is abandoned. */
+const PENDING_MAX_MS = 4000;
 /** Without a render for this long while media is due, playback counts as stalled. */
 const STALL_MS = 500;
 
@@ -123,6 +130,14 @@ export class RealtimePlayback implements Playback {
     }
     this.#retire(this.#pending);
     this.#pending = source;
+    // A switch that found no switch point in time is given up: its download competes with the
+    // rendition playing, on a link that may already be short.
+    setTimeout(() => {
+      if (source.role !== 'pending' || this.#closed) return;
+      this.#retire(source);
+      if (this.#pending === source) this.#pending = undefined;
+      if (this.#active) this.#ctx.onSwitchAbandoned(this.#active.feed, source.feed);
+    }, PENDING_MAX_MS);
   }
 
   async #subscribeAudio(track: MediaTrack, signal: AbortSignal): Promise<void> {
@@ -189,7 +204,11 @@ export class RealtimePlayback implements Playback {
       source.frameMs = first.durationMs;
     }
     source.held.push(object);
-    if (this.#oldReached(source) || this.#switchDueSoon(source)) this.#commit(source);
+    if (this.#oldReached(source) || this.#switchDueSoon(source)) return this.#commit(source);
+    if (source.switchAtMs - this.#video.lastRenderedPtsMs > FAR_AHEAD_MS) {
+      this.#ctx.stats.skips++;
+      this.#commit(source);
+    }
   }
 
   /** A keyframe after what is on screen (if it arrives late, it is late in either rendition). */
