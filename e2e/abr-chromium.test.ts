@@ -55,9 +55,11 @@ function checkDrop(result: ScenarioResult, mode: 'relay'): void {
     rows.some((r) => r.atS < DROP_AT_S && r.rendition === TOP),
     `never reached ${TOP} before the drop${explain}`,
   );
-  // One 1 s group to switch in, one second for the sample to show it.
-  const during = rows.filter((r) => r.atS >= DROP_AT_S + 3 && r.atS < RECOVER_AT_S);
-  const stillTop = during.filter((r) => r.rendition === TOP);
+  // Down with the group after the one in flight; a second for the sample to show it. Later on
+  // the slow link the relay may probe the top again: what a probe costs is bounded below by
+  // the freeze limit, which holds for the whole drop.
+  const after = rows.filter((r) => r.atS >= DROP_AT_S + 3 && r.atS <= DROP_AT_S + 5);
+  const stillTop = after.filter((r) => r.rendition === TOP);
   assert.equal(stillTop.length, 0, `still on ${TOP} after the drop${explain}`);
   const dropStep = rows.filter((r) => r.atS > DROP_AT_S && r.atS <= RECOVER_AT_S).at(-1);
   assert.ok(
@@ -70,7 +72,9 @@ function checkDrop(result: ScenarioResult, mode: 'relay'): void {
     `not back on ${TOP} within 10 s of the recovery${explain}`,
   );
   console.log(
-    `${mode}: ${TOP} before the drop, off it by ${DROP_AT_S + 3} s, longest freeze during ` +
+    `${mode}: ${TOP} before the drop, off it by ${DROP_AT_S + 3} s, ` +
+      `${rows.filter((r) => r.atS > DROP_AT_S + 5 && r.atS < RECOVER_AT_S && r.rendition === TOP).length} s ` +
+      `on ${TOP} again while the link was slow (probes), longest freeze during ` +
       `the drop ${dropStep?.maxGapMs} ms, back on ${TOP} ${back.atS - RECOVER_AT_S} s after ` +
       `the recovery`,
   );

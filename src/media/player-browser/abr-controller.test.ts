@@ -85,3 +85,10 @@ test('media arriving slower than it plays steps down, once the switch has settle
   assert.equal(abr.decide('hi', slow, 4000), 'lo');
   assert.equal(abr.decide('hi', { ...slow, arrivalSpeed: 1 }, 5000), 'hi');
 });
+
+test('does not step up to a rung whose pixels would keep the decoder too busy', () => {
+  const busy = { ...healthy, decodeLoad: 0.3 }; // 720p has 4× the pixels of 360p: 1.2
+  assert.equal(run(new AbrController(rungs, 0), '360p', busy, 1000, 20_000), '360p');
+  const idle = { ...healthy, decodeLoad: 0.1 }; // 0.4 predicted at 720p
+  assert.equal(run(new AbrController(rungs, 0), '360p', idle, 1000, 6000), '720p');
+});

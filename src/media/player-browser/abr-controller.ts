@@ -19,12 +19,15 @@ export interface AbrSample {
   throughputBps?: number;
   /** Media time received per wall time lately (below 1: the link cannot carry this rung). */
   arrivalSpeed?: number;
+  /** Share of the time the video decoder was busy lately (see StatsRecorder.decodeLoad). */
+  decodeLoad?: number;
 }
 
 /** A rung of the ladder, lowest bitrate first. */
 export interface AbrRung {
   name: string;
   bitrate?: number;
+  height?: number;
 }
 
 const UP_AFTER_MS = 6000;
@@ -42,6 +45,8 @@ const UP_HEADROOM = 1.5;
 /** Media arriving this much slower than it plays means latency grows: step down. */
 const SLOW_ARRIVAL = 0.85;
 const ARRIVAL_SETTLE_MS = 3000;
+/** The decoder may be this busy on the rung above (predicted from its pixels) to step up to it. */
+const MAX_DECODE_LOAD = 0.7;
 const HISTORY = 10;
 
 export class AbrController {
@@ -92,6 +97,7 @@ export class AbrController {
       return current;
     }
     if (now < (this.#heldUntil.get(up.name) ?? -Infinity)) return current;
+    if (tooHeavyToDecode(this.#rungs[index] as AbrRung, up, sample.decodeLoad)) return current;
     const { throughputBps } = sample;
     if (throughputBps !== undefined && up.bitrate !== undefined) {
       if (throughputBps < up.bitrate * UP_HEADROOM) return current;
@@ -125,4 +131,10 @@ function dropRatio(samples: AbrSample[]): number {
   const dropped = samples.reduce((n, s) => n + s.dropped, 0);
   const frames = dropped + samples.reduce((n, s) => n + s.rendered, 0);
   return frames > 5 ? dropped / frames : 0;
+}
+
+/** Decoding cost grows with the pixels: would the rung above keep the decoder too busy? */
+function tooHeavyToDecode(current: AbrRung, up: AbrRung, load: number | undefined): boolean {
+  if (load === undefined || !current.height || !up.height) return false;
+  return load * (up.height / current.height) ** 2 > MAX_DECODE_LOAD;
 }

@@ -297,10 +297,14 @@ export class Player {
       .sort((a, b) => (a.entry.bitrate ?? 0) - (b.entry.bitrate ?? 0));
     this.#audio ??= audioTracks(catalog).map(mediaTrack)[0];
     this.#abr = new AbrController(
-      this.#videoTracks.map((t) => ({
-        name: t.entry.name,
-        ...(t.entry.bitrate === undefined ? {} : { bitrate: t.entry.bitrate }),
-      })),
+      this.#videoTracks.map((t) => {
+        const info = renditionInfo(t);
+        return {
+          name: t.entry.name,
+          ...optional('bitrate', info.bitrate),
+          ...optional('height', info.height),
+        };
+      }),
     );
   }
 
@@ -385,6 +389,7 @@ export class Player {
       stalled: this.#playback?.stalled() ?? false,
       bitrateBps: stats.bitrateBps(),
       ...optional('arrivalSpeed', stats.arrivalSpeed()),
+      ...optional('decodeLoad', stats.decodeLoad()),
       ...(this.#throughputBps === undefined ? {} : { throughputBps: this.#throughputBps }),
     };
     this.#abrLast = {

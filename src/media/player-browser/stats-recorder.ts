@@ -24,6 +24,7 @@ export class StatsRecorder {
   #lastRenderAt: number | undefined;
   #received: Array<{ at: number; bytes: number }> = [];
   #arrivals: Array<{ at: number; ptsMs: number }> = [];
+  #decodes: Array<{ at: number; serviceMs: number }> = [];
   readonly #startedAt: number;
 
   constructor(startedAt = performance.now()) {
@@ -56,6 +57,23 @@ export class StatsRecorder {
   received(bytes: number, at = performance.now()): void {
     this.#received.push({ at, bytes });
     while ((this.#received[0]?.at ?? at) < at - BITRATE_WINDOW_MS) this.#received.shift();
+  }
+
+  /** A video frame left the decoder after `serviceMs` of decoding. */
+  decoded(serviceMs: number, at = performance.now()): void {
+    this.#decodes.push({ at, serviceMs: Math.max(0, serviceMs) });
+    while ((this.#decodes[0]?.at ?? at) < at - ARRIVAL_WINDOW_MS) this.#decodes.shift();
+  }
+
+  /**
+   * Share of the last seconds the video decoder was busy (0..1+): 0.3 leaves room for a
+   * rendition of about twice the pixels; near 1 this device decodes no more than it shows.
+   */
+  decodeLoad(at = performance.now()): number | undefined {
+    const first = this.#decodes[0];
+    if (!first || this.#decodes.length < 10) return undefined;
+    const spanMs = Math.max(1000, at - first.at);
+    return this.#decodes.reduce((sum, d) => sum + d.serviceMs, 0) / spanMs;
   }
 
   /** A video object arrived carrying media from `ptsMs` on. */

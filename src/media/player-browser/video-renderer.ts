@@ -34,6 +34,9 @@ export class VideoRenderer {
   readonly #cutoffs = new WeakMap<VideoDecoder, number>();
   #queue: QueuedFrame[] = [];
   #producerTimes = new Map<number, number | undefined>();
+  /** When each queued chunk went into the decoder, and when the last frame came out. */
+  #decodeStartedAt = new Map<number, number>();
+  #lastOutputAt = -Infinity;
   #needKeyframe = true;
   #config: VideoDecoderConfig | undefined;
   #backlogSinceMs: number | undefined;
@@ -128,6 +131,11 @@ export class VideoRenderer {
         if (!oldest.done) this.#producerTimes.delete(oldest.value);
       }
       this.#lastQueuedPtsMs = Math.max(this.#lastQueuedPtsMs, ptsMs);
+      this.#decodeStartedAt.set(timestamp, performance.now());
+      if (this.#decodeStartedAt.size > MAX_PENDING_TIMES) {
+        const oldest = this.#decodeStartedAt.keys().next();
+        if (!oldest.done) this.#decodeStartedAt.delete(oldest.value);
+      }
       this.#decoder.decode(
         new EncodedVideoChunk({
           type: sample.keyframe ? 'key' : 'delta',
@@ -188,7 +196,23 @@ export class VideoRenderer {
     return decoder;
   }
 
+  /**
+   * The decoder works a queue: a frame's service time is from when it could start (queued, and
+   * the one before it out) to when it came out. Their sum over time is how busy decoding keeps
+   * this device — what the ABR asks before a heavier rendition.
+   */
+  #measureDecode(timestamp: number): void {
+    const now = performance.now();
+    const startedAt = this.#decodeStartedAt.get(timestamp);
+    this.#decodeStartedAt.delete(timestamp);
+    if (startedAt !== undefined) {
+      this.#stats.decoded(now - Math.max(startedAt, this.#lastOutputAt), now);
+    }
+    this.#lastOutputAt = now;
+  }
+
   #onFrame(frame: VideoFrame): void {
+    this.#measureDecode(frame.timestamp);
     if (this.#closed) {
       frame.close();
       return;
