@@ -78,3 +78,15 @@ describe('RenditionSelector stepping up', () => {
     assert.equal(selector.choose(calm(600_000, 20_000_000), 10_100).reason, 'capacity');
   });
 });
+
+describe('RenditionSelector hysteresis', () => {
+  it('does not hold off a rung that was only passed through on the way down', () => {
+    const selector = new RenditionSelector(LADDER, { upHoldMs: 1000 });
+    selector.choose(calm(10_000_000), 0); // top
+    selector.choose(congested(3_000_000), 100); // down to the middle rung
+    selector.choose(congested(300_000), 200); // and on to the bottom
+    let now = 200;
+    while (selector.choose(calm(2_500_000, 2_500_000), (now += 100)).index !== 1) continue;
+    assert.ok(now - 200 <= 1200, `back on the middle rung after ${now - 200} ms`);
+  });
+});

@@ -38,6 +38,8 @@ export class RenditionSelector {
   readonly #order: number[];
   #rung: number | undefined;
   #changedAtMs = 0;
+  /** Whether the current rung was reached by stepping up (only a step up can fail). */
+  #steppedUp = false;
   #holdMs = new Map<number, number>();
   /** Measured over announced bitrate (encoders overshoot their targets, audio rides along). */
   #scale = 1;
@@ -76,7 +78,8 @@ export class RenditionSelector {
   #down(estimate: LinkEstimate, nowMs: number): Choice {
     const from = this.#rung as number;
     const base = this.#options.upHoldMs;
-    const failedStep = nowMs - this.#changedAtMs < FAILED_STEP_MS;
+    // A rung reached on the way down and left again says nothing against it.
+    const failedStep = this.#steppedUp && nowMs - this.#changedAtMs < FAILED_STEP_MS;
     const held = this.#holdMs.get(from) ?? base;
     this.#holdMs.set(from, failedStep ? Math.min(this.#options.maxHoldMs, 2 * held) : base);
     // Under congestion what was sent is what the link carries; the smoothed figure lags.
@@ -117,7 +120,10 @@ export class RenditionSelector {
   }
 
   #set(rung: number, reason: SwitchReason, nowMs: number): Choice {
-    if (rung !== this.#rung) this.#changedAtMs = nowMs;
+    if (rung !== this.#rung) {
+      this.#steppedUp = this.#rung !== undefined && rung > this.#rung;
+      this.#changedAtMs = nowMs;
+    }
     this.#rung = rung;
     return { index: this.#order[rung] as number, reason };
   }
