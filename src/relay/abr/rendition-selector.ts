@@ -18,7 +18,7 @@ export interface Choice {
   reason: SwitchReason;
 }
 
-const DEFAULTS = { headroom: 0.8, upHoldMs: 3000, maxHoldMs: 30_000 };
+const DEFAULTS = { headroom: 0.8, upHoldMs: 2000, maxHoldMs: 30_000 };
 /** Leaving a rung this soon after reaching it means the step up failed (a probe that hurt). */
 const FAILED_STEP_MS = 10_000;
 /** A recent RTT this far over the floor (or half the floor, if more) means no room to step up. */
