@@ -127,7 +127,8 @@ export class AbrController {
   }
 }
 
-function dropRatio(samples: AbrSample[]): number {
+/** Frames dropped over frames seen; 0 while too few frames were seen to tell. */
+export function dropRatio(samples: ReadonlyArray<{ dropped: number; rendered: number }>): number {
   const dropped = samples.reduce((n, s) => n + s.dropped, 0);
   const frames = dropped + samples.reduce((n, s) => n + s.rendered, 0);
   return frames > 5 ? dropped / frames : 0;

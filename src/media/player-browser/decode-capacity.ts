@@ -1,3 +1,5 @@
+import { dropRatio } from './abr-controller.js';
+
 /**
  * The highest rendition this device decodes in real time, learnt while playing. The relay
  * chooses from the network alone; it cannot see a viewer's CPU, so with Auto (relay) the player
@@ -49,7 +51,7 @@ export class DecodeCapacity {
     this.#window.push(sample);
     if (this.#window.length > WINDOW) this.#window.shift();
     if (index === 0 || nowMs - this.#stalledAtMs < AFTER_STALL_MS) return false;
-    const tooHeavy = sample.skipped || this.#dropRatio() > DROP_RATIO;
+    const tooHeavy = sample.skipped || dropRatio(this.#window) > DROP_RATIO;
     if (!tooHeavy) return false;
     const base = sample.skipped ? HOLD_SKIPPED_MS : HOLD_DROPPING_MS;
     const holdMs = Math.min(MAX_HOLD_MS, (this.#holdMs.get(index) ?? base / 2) * 2);
@@ -58,11 +60,5 @@ export class DecodeCapacity {
     this.#until = nowMs + holdMs;
     this.#window = [];
     return true;
-  }
-
-  #dropRatio(): number {
-    const dropped = this.#window.reduce((n, s) => n + s.dropped, 0);
-    const frames = dropped + this.#window.reduce((n, s) => n + s.rendered, 0);
-    return frames > 5 ? dropped / frames : 0;
   }
 }
