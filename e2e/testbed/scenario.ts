@@ -74,7 +74,6 @@ interface Lane {
   link: NetnsLink;
   cpu: CpuQuota | undefined;
   viewer?: BrowserViewer;
-  switchesAtStart: number;
 }
 
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
@@ -98,7 +97,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       const cpu = profile.viewerCores
         ? await CpuQuota.create(profile.viewerCores * 100)
         : undefined;
-      lanes.push({ mode, link: opened.link, cpu, switchesAtStart: 0 });
+      lanes.push({ mode, link: opened.link, cpu });
     }
     for (const lane of lanes) {
       const query = lane.mode === 'fixed' ? `rendition=${top}` : `abr=${lane.mode}`;
@@ -119,7 +118,6 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     );
     for (const lane of lanes) {
       await lane.viewer?.resetStats();
-      lane.switchesAtStart = (await (lane.viewer as BrowserViewer).stats()).switches;
     }
     const rows = await runTimeline(profile, lanes, netem, options.onRows, signal);
     return { profile, netem, rows, viewers: lanes.map((l) => summarize(l, rows, profile)) };

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { until } from '../async/index.js';
 import { readCatalogs, type Catalog } from '../media/catalog/index.js';
 import { GroupConsumer } from '../moq/index.js';
 import { CpuQuota, cpuQuotaUnavailable } from './cpu-quota-test-kit.js';
 import type { StudioLogEntry } from './studio-api.js';
-import { nextEvent, tempStudio, viewerSession } from './studio-test-kit.js';
+import { ffmpegChild, nextEvent, tempStudio, viewerSession } from './studio-test-kit.js';
 
 /** The drop must come within 10 s of the overload starting; the rest is margin for a busy CI. */
 const DROP_WITHIN_MS = 10_000;
@@ -101,19 +99,3 @@ describe('studio: an overloaded encoder drops its top rendition', { timeout: 120
     },
   );
 });
-
-/** The ffmpeg this test process's studio is running (its only ffmpeg child once live). */
-async function ffmpegChild(): Promise<number> {
-  const { stdout } = await promisify(execFile)('ps', [
-    '-o',
-    'pid=,comm=',
-    '--ppid',
-    `${process.pid}`,
-  ]);
-  const line = stdout
-    .split('\n')
-    .map((row) => row.trim().split(/\s+/))
-    .find(([, comm]) => comm === 'ffmpeg');
-  assert.ok(line?.[0], `an ffmpeg child in:\n${stdout}`);
-  return Number(line[0]);
-}

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { MoqSession } from '../moq/index.js';
 import { connectRelay } from '../client/index.js';
 import { nodeDialers } from '../transport/index.js';
@@ -53,4 +55,20 @@ export const inState =
 export async function viewerSession(url: string): Promise<MoqSession> {
   const connection = await connectRelay(url, nodeDialers, { transport: 'quic' });
   return connection.session;
+}
+
+/** The pid of the ffmpeg this test process's studio runs (its only ffmpeg child once live). */
+export async function ffmpegChild(): Promise<number> {
+  const { stdout } = await promisify(execFile)('ps', [
+    '-o',
+    'pid=,comm=',
+    '--ppid',
+    `${process.pid}`,
+  ]);
+  const line = stdout
+    .split('\n')
+    .map((row) => row.trim().split(/\s+/))
+    .find(([, comm]) => comm === 'ffmpeg');
+  if (!line?.[0]) throw new Error(`no ffmpeg child in:\n${stdout}`);
+  return Number(line[0]);
 }

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { GroupConsumer, type MoqSession, type TrackConsumer } from '../moq/index.js';
 import { readCatalogs } from '../media/catalog/index.js';
 import type { Studio } from './studio.js';
-import { nextEvent, tempStudio, viewerSession } from './studio-test-kit.js';
+import { ffmpegChild, nextEvent, tempStudio, viewerSession } from './studio-test-kit.js';
 
 describe('studio: go live on the embedded relay with the test pattern', { timeout: 90_000 }, () => {
   let studio: Studio;
@@ -154,19 +154,9 @@ describe('studio: ffmpeg dies while live', { timeout: 60_000 }, () => {
       });
       assert.equal((await studio.goLive()).state, 'live');
       // Our own child: the ffmpeg this test process's studio started.
-      const { stdout } = await promisify(execFile)('ps', [
-        '-o',
-        'pid=,comm=',
-        '--ppid',
-        `${process.pid}`,
-      ]);
-      const ffmpeg = stdout
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/))
-        .find(([, comm]) => comm === 'ffmpeg');
-      assert.ok(ffmpeg?.[0], `an ffmpeg child in:\n${stdout}`);
+      const ffmpeg = await ffmpegChild();
       const idle = nextEvent(studio, 'status', (s) => s.state === 'idle');
-      process.kill(Number(ffmpeg[0]), 'SIGKILL');
+      process.kill(ffmpeg, 'SIGKILL');
       const ended = await idle;
       assert.equal(ended.error?.code, 'ENCODER_DIED', JSON.stringify(ended.error));
       assert.match(ended.reason, /^the broadcast failed: the encoder stopped/);

@@ -35,6 +35,8 @@ interface GroupStream {
   groupId: number;
   writer: StreamWriter | undefined;
   abort: AbortController;
+  /** A newer group started: this one is reset if still sending after the delivery timeout. */
+  expiring?: boolean;
 }
 
 /**
@@ -210,7 +212,8 @@ export class SubscriptionSender {
     const afterMs = this.#options.supersededAfterMs;
     if (afterMs === undefined) return;
     for (const entry of this.#inflight) {
-      if (entry.groupId >= newest) continue;
+      if (entry.groupId >= newest || entry.expiring) continue;
+      entry.expiring = true;
       const timer = setTimeout(() => {
         if (!this.#inflight.includes(entry)) return; // finished meanwhile
         this.#ctx.counters.groupsDropped++;
