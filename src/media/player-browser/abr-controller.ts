@@ -135,7 +135,12 @@ export function dropRatio(samples: ReadonlyArray<{ dropped: number; rendered: nu
 }
 
 /** Decoding cost grows with the pixels: would the rung above keep the decoder too busy? */
-function tooHeavyToDecode(current: AbrRung, up: AbrRung, load: number | undefined): boolean {
+export function tooHeavyToDecode(
+  current: AbrRung,
+  up: AbrRung,
+  load: number | undefined,
+  maxLoad = MAX_DECODE_LOAD,
+): boolean {
   if (load === undefined || !current.height || !up.height) return false;
-  return load * (up.height / current.height) ** 2 > MAX_DECODE_LOAD;
+  return load * (up.height / current.height) ** 2 > maxLoad;
 }

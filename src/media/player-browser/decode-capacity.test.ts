@@ -3,9 +3,21 @@ import { test } from 'node:test';
 import { DecodeCapacity } from './decode-capacity.js';
 
 const calm = { dropped: 0, rendered: 30, skipped: false, stalled: false };
+const LADDER = [
+  { name: '360p', height: 360 },
+  { name: '720p', height: 720 },
+  { name: '1080p', height: 1080 },
+];
+
+/** A capacity that starts with every rung in reach (the failure rules alone). */
+function reaching(): DecodeCapacity {
+  const capacity = new DecodeCapacity();
+  capacity.setRungs(LADDER, 2);
+  return capacity;
+}
 
 test('a skip ahead caps the offer below the rendition that caused it, for minutes', () => {
-  const capacity = new DecodeCapacity();
+  const capacity = reaching();
   assert.equal(capacity.observe(2, { ...calm, skipped: true }, 0), false, 'the join is let off');
   assert.equal(capacity.limit(0), undefined);
   assert.equal(capacity.observe(2, { ...calm, skipped: true }, 6000), true);
@@ -15,7 +27,7 @@ test('a skip ahead caps the offer below the rendition that caused it, for minute
 });
 
 test('many drops cap for half a minute; failing again holds twice as long', () => {
-  const capacity = new DecodeCapacity();
+  const capacity = reaching();
   const dropping = { dropped: 25, rendered: 5, skipped: false, stalled: false };
   capacity.observe(1, calm, -10_000);
   assert.equal(capacity.observe(1, dropping, 0), true);
@@ -27,7 +39,7 @@ test('many drops cap for half a minute; failing again holds twice as long', () =
 });
 
 test('drops and skips during and just after a network stall say nothing about the decoder', () => {
-  const capacity = new DecodeCapacity();
+  const capacity = reaching();
   const stalled = { dropped: 20, rendered: 5, skipped: false, stalled: true };
   assert.equal(capacity.observe(2, stalled, 0), false);
   assert.equal(capacity.observe(2, { ...calm, skipped: true }, 4000), false, 'catching up');
@@ -36,7 +48,42 @@ test('drops and skips during and just after a network stall say nothing about th
 });
 
 test('the lowest rendition is never capped', () => {
-  const capacity = new DecodeCapacity();
+  const capacity = reaching();
   assert.equal(capacity.observe(0, { ...calm, skipped: true }, 0), false);
+  assert.equal(capacity.limit(0), undefined);
+});
+
+test('the offer starts at the start rung and widens as far as the measured decoder load allows', () => {
+  const capacity = new DecodeCapacity();
+  capacity.setRungs(LADDER, 0);
+  assert.equal(capacity.limit(0), 0, 'only 360p before anything is measured');
+  // 360p keeps the decoder 10 % busy: 720p (4× the pixels) fits at 40 %, 1080p (9×) does not.
+  assert.equal(
+    capacity.observe(0, { ...calm, decodeLoad: 0.1 }, 0),
+    false,
+    'one sample is not enough',
+  );
+  assert.equal(capacity.observe(0, { ...calm, decodeLoad: 0.1 }, 1000), true);
+  assert.equal(capacity.limit(1000), 1);
+  // At 720p the decoder is 40 % busy: 1080p would need 90 %.
+  assert.equal(capacity.observe(1, { ...calm, decodeLoad: 0.4 }, 2000), false);
+  assert.equal(capacity.observe(1, { ...calm, decodeLoad: 0.4 }, 3000), false);
+  assert.equal(capacity.limit(3000), 1);
+});
+
+test('a fast decoder is offered the whole ladder at once; a stall or an unmeasured load widens nothing', () => {
+  const capacity = new DecodeCapacity();
+  capacity.setRungs(LADDER, 0);
+  capacity.observe(0, { ...calm, decodeLoad: 0.05 }, 0);
+  assert.equal(capacity.observe(0, { ...calm, stalled: true, decodeLoad: 0.05 }, 1000), false);
+  assert.equal(capacity.observe(0, calm, 2000), false);
+  capacity.observe(0, { ...calm, decodeLoad: 0.05 }, 3000);
+  assert.equal(capacity.observe(0, { ...calm, decodeLoad: 0.05 }, 4000), true);
+  assert.equal(capacity.limit(4000), undefined, 'every rung offered');
+});
+
+test('without sizes in the catalog nothing can be predicted: every rung is offered', () => {
+  const capacity = new DecodeCapacity();
+  capacity.setRungs([{ name: 'a' }, { name: 'b' }], 0);
   assert.equal(capacity.limit(0), undefined);
 });

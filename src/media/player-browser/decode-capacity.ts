@@ -1,11 +1,14 @@
-import { dropRatio } from './abr-controller.js';
+import { dropRatio, tooHeavyToDecode, type AbrRung } from './abr-controller.js';
 
 /**
  * The highest rendition this device decodes in real time, learnt while playing. The relay
  * chooses from the network alone; it cannot see a viewer's CPU, so with Auto (relay) the player
- * narrows the switching set it offers to what it can decode. A rendition that made the decoder
- * fall behind (playback skipped ahead) is held off for minutes; one that dropped many frames
- * for half a minute, doubling each time it fails again.
+ * offers only the renditions it can decode. The offer starts at the small rungs (as Auto
+ * (player) starts) and widens to a taller rung once the decoder's measured busy time, scaled by
+ * the pixels, says it fits — a relay on a fast link would otherwise climb straight to a rung the
+ * device cannot decode and the latency would grow before the drops showed it. A rendition that
+ * made the decoder fall behind (playback skipped ahead) is held off for minutes; one that
+ * dropped many frames for half a minute, doubling each time it fails again.
  */
 
 export interface DecodeSample {
@@ -16,6 +19,8 @@ export interface DecodeSample {
   skipped: boolean;
   /** Playback waited for media (a network matter, not the decoder's): drops then say nothing. */
   stalled: boolean;
+  /** Share of the time the video decoder was busy lately, when measured. */
+  decodeLoad?: number;
 }
 
 const HOLD_SKIPPED_MS = 300_000;
@@ -26,19 +31,46 @@ const WINDOW = 3;
 const DROP_RATIO = 0.25;
 /** After the network stalled, the catch-up burst makes drops and skips of its own for a while. */
 const AFTER_STALL_MS = 5000;
+/** Samples in a row whose decoder load says a taller rung fits before the offer widens to it. */
+const WIDEN_AFTER = 2;
+/**
+ * The decoder load predicted for a rung it widens to. Stricter than Auto (player)'s step up: the
+ * relay then moves on the network alone, with no drop feedback of its own, and the browser's
+ * other per-pixel work (scaling, compositing) shares the same CPU.
+ */
+const WIDEN_MAX_LOAD = 0.5;
 
 export class DecodeCapacity {
-  /** Highest decodable index (lowest bitrate = 0); undefined = no limit known. */
+  #rungs: AbrRung[] = [];
+  /** Highest index the device has shown it can decode (lowest bitrate = 0). */
+  #reach = Infinity;
+  #fitting = 0;
+  /** Highest decodable index after a failure; undefined = none held off. */
   #limit: number | undefined;
   #until = -Infinity;
   #holdMs = new Map<number, number>();
   #window: DecodeSample[] = [];
   #stalledAtMs = -Infinity;
 
-  /** The current limit, lifted once its hold ran out (the device may have been busy then). */
+  /**
+   * The ladder, lowest first, and where the offer starts (`startIndex`). Called again when the
+   * catalog changes: what was learnt is kept.
+   */
+  setRungs(rungs: AbrRung[], startIndex: number): void {
+    const first = this.#rungs.length === 0;
+    this.#rungs = rungs;
+    const unknownSizes = rungs.some((r) => !r.height);
+    if (first) this.#reach = unknownSizes ? Infinity : Math.max(0, startIndex);
+  }
+
+  /**
+   * The highest index to offer, or undefined when every rung is: a failure's hold (lifted once
+   * it ran out — the device may have been busy then) or the reach not yet shown.
+   */
   limit(nowMs: number): number | undefined {
     if (this.#limit !== undefined && nowMs >= this.#until) this.#limit = undefined;
-    return this.#limit;
+    const limit = Math.min(this.#limit ?? Infinity, this.#reach);
+    return limit >= this.#rungs.length - 1 ? undefined : limit;
   }
 
   /**
@@ -50,6 +82,8 @@ export class DecodeCapacity {
     if (sample.stalled || this.#stalledAtMs === -Infinity) this.#stalledAtMs = nowMs;
     this.#window.push(sample);
     if (this.#window.length > WINDOW) this.#window.shift();
+    // A catch-up burst only makes the decoder look busier, never lighter: widening needs no grace.
+    if (this.#widen(index, sample)) return true;
     if (index === 0 || nowMs - this.#stalledAtMs < AFTER_STALL_MS) return false;
     const tooHeavy = sample.skipped || dropRatio(this.#window) > DROP_RATIO;
     if (!tooHeavy) return false;
@@ -59,6 +93,24 @@ export class DecodeCapacity {
     this.#limit = index - 1;
     this.#until = nowMs + holdMs;
     this.#window = [];
+    return true;
+  }
+
+  /** Widens the reach to the tallest rung the measured load says fits, after a few samples. */
+  #widen(index: number, sample: DecodeSample): boolean {
+    const current = this.#rungs[index];
+    if (!current || this.#reach >= this.#rungs.length - 1) return false;
+    let fits = this.#reach;
+    for (let up = fits + 1; up < this.#rungs.length; up++) {
+      if (sample.decodeLoad === undefined || sample.stalled) break;
+      if (tooHeavyToDecode(current, this.#rungs[up] as AbrRung, sample.decodeLoad, WIDEN_MAX_LOAD))
+        break;
+      fits = up;
+    }
+    this.#fitting = fits > this.#reach ? this.#fitting + 1 : 0;
+    if (this.#fitting < WIDEN_AFTER) return false;
+    this.#reach = fits;
+    this.#fitting = 0;
     return true;
   }
 }

@@ -224,7 +224,7 @@ export class Player {
     const initial = this.#byName(
       AbrController.initial(
         this.#videoTracks.map((t) => renditionInfo(t)),
-        this.#options.stage.clientHeight * devicePixelRatio * 2,
+        this.#screenHeight(),
       ),
     );
     const start = this.#feedFor(initial);
@@ -296,16 +296,25 @@ export class Player {
       .map(mediaTrack)
       .sort((a, b) => (a.entry.bitrate ?? 0) - (b.entry.bitrate ?? 0));
     this.#audio ??= audioTracks(catalog).map(mediaTrack)[0];
-    this.#abr = new AbrController(
-      this.#videoTracks.map((t) => {
-        const info = renditionInfo(t);
-        return {
-          name: t.entry.name,
-          ...optional('bitrate', info.bitrate),
-          ...optional('height', info.height),
-        };
-      }),
+    const rungs = this.#videoTracks.map((t) => {
+      const info = renditionInfo(t);
+      return {
+        name: t.entry.name,
+        ...optional('bitrate', info.bitrate),
+        ...optional('height', info.height),
+      };
+    });
+    this.#abr = new AbrController(rungs);
+    const start = AbrController.initial(rungs, this.#screenHeight());
+    this.#capacity.setRungs(
+      rungs,
+      rungs.findIndex((r) => r.name === start),
     );
+  }
+
+  /** Device pixels the stage may show, with room for a fullscreen view. */
+  #screenHeight(): number {
+    return this.#options.stage.clientHeight * devicePixelRatio * 2;
   }
 
   async #play(video: VideoFeed): Promise<void> {
