@@ -1,3 +1,4 @@
+import { settleWithin } from '../../async/index.js';
 import { MoqError } from '../error/index.js';
 import {
   ControlMessageDecoder,
@@ -38,6 +39,8 @@ export class ControlStream {
    * ending at all is a protocol violation (it lives as long as the session).
    */
   async *messages(signal?: AbortSignal): AsyncGenerator<ControlMessage> {
+    // What arrived with the setup message (a pipelined SUBSCRIBE) is handled at once.
+    for (let message = this.#next(); message; message = this.#next()) yield message;
     for await (const chunk of readChunks(this.#readable, signal)) {
       this.#decoder.push(chunk);
       for (let message = this.#next(); message; message = this.#next()) yield message;
@@ -59,10 +62,7 @@ export class ControlStream {
 
   /** Resolves once every queued message is written, or after `timeoutMs`, whichever is first. */
   async flushed(timeoutMs: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([this.#sending.catch(() => undefined), late]);
-    clearTimeout(timer);
+    await settleWithin(this.#sending, timeoutMs);
   }
 
   close(): void {
