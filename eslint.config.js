@@ -67,6 +67,7 @@ function layering() {
       [
         'src/media/catalog/**',
         'src/media/cmaf/**',
+        'src/media/legacy/**',
         'src/media/packager/**',
         'src/media/player-browser/**',
       ],

@@ -15,7 +15,7 @@ interface Issue {
 }
 
 /** zod/mini carries no message texts: say what was expected, or which check failed. */
-function describeIssues(error: { issues: readonly Issue[] }): string {
+export function describeIssues(error: { issues: readonly Issue[] }): string {
   return error.issues
     .map((i) => {
       const where = i.path.map(String).join('.') || '(root)';

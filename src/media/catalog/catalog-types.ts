@@ -7,16 +7,28 @@ export const CATALOG_TRACK = 'catalog';
 
 export type TrackRole = 'video' | 'audio';
 
+/**
+ * How a track's objects carry media: `cmaf` (CMSF: one `moof mdat` chunk per object) for every
+ * track we publish; `legacy` for hang broadcasts (`@moq/publish`, moq-dev's CLI): each object is a
+ * QUIC varint timestamp in microseconds, then one raw codec frame, and each group starts at a
+ * keyframe.
+ */
+export type TrackPackaging = 'cmaf' | 'legacy';
+
 /** One track entry (MSF §Track Object Fields). Unknown fields are ignored when parsing. */
 export interface CatalogTrack {
   name: string;
-  /** `cmaf` (CMSF) for every media track we publish. */
-  packaging: 'cmaf';
+  packaging: TrackPackaging;
   isLive: boolean;
   role: TrackRole;
   codec: string;
-  /** Base64 of the track's CMAF header (ftyp + moov). */
+  /** Base64 of the track's CMAF header (ftyp + moov); empty for `legacy` tracks. */
   initData: string;
+  /**
+   * `legacy` tracks: the decoder configuration record (avcC, hvcC, AudioSpecificConfig…) as hex,
+   * when the publisher gave one (H.264 without it is Annex-B with SPS/PPS in band).
+   */
+  description?: string;
   renderGroup?: number;
   /** Tracks sharing an altGroup are one switching set (the video ladder). */
   altGroup?: number;

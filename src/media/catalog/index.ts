@@ -1,7 +1,13 @@
 export * from './catalog-types.js';
 export { CatalogError, type CatalogErrorCode } from './catalog-error.js';
 export { decodeCatalog, encodeCatalog } from './catalog-codec.js';
-export { readCatalogs } from './catalog-reader.js';
+export { readCatalogs, type CatalogFormat } from './catalog-reader.js';
+export {
+  HANG_CATALOG_TRACK,
+  applyMergePatch,
+  decodeHangCatalog,
+  encodeHangCatalog,
+} from './hang-catalog.js';
 export {
   audioTracks,
   catalogTrack,

@@ -1,6 +1,12 @@
 import type { BroadcastProducer, TrackProducer } from '../../moq/index.js';
 import { splitFmp4 } from '../cmaf/index.js';
-import { CATALOG_TRACK, encodeCatalog, type Catalog } from '../catalog/index.js';
+import {
+  CATALOG_TRACK,
+  HANG_CATALOG_TRACK,
+  encodeCatalog,
+  encodeHangCatalog,
+  type Catalog,
+} from '../catalog/index.js';
 import { PackagedTrack, type PackagerTrackMeta, type TrackStats } from './packaged-track.js';
 import { ProducerClock } from './producer-clock.js';
 import { PackagerError } from './packager-error.js';
@@ -60,6 +66,8 @@ export class MediaPackager {
   readonly #running = new Map<string, Deferred>();
   readonly #stop = new AbortController();
   readonly #catalogTrack: TrackProducer;
+  /** The same catalog in hang's format, so moq-dev's players (`@moq/watch`) play us as they are. */
+  readonly #hangCatalogTrack: TrackProducer;
   #catalog: Catalog | undefined;
   #closed = false;
   #closeError: Error | undefined;
@@ -71,6 +79,10 @@ export class MediaPackager {
     this.#clock = options.producerClock === 'anchored' ? new ProducerClock() : undefined;
     // Made up front so viewers can subscribe before the first rendition is ready.
     this.#catalogTrack = broadcast.createTrack(CATALOG_TRACK, {
+      priority: CATALOG_PRIORITY,
+      cacheGroups: CATALOG_CACHE_GROUPS,
+    });
+    this.#hangCatalogTrack = broadcast.createTrack(HANG_CATALOG_TRACK, {
       priority: CATALOG_PRIORITY,
       cacheGroups: CATALOG_CACHE_GROUPS,
     });
@@ -164,6 +176,7 @@ export class MediaPackager {
     this.#stop.abort(error ?? new PackagerError('CLOSED', 'packager closed'));
     for (const track of this.#tracks.values()) track.close(error);
     this.#catalogTrack.close(error);
+    this.#hangCatalogTrack.close(error);
   }
 
   async #run(
@@ -194,9 +207,14 @@ export class MediaPackager {
   #publishCatalog(): void {
     const tracks = [...this.#tracks.values()].flatMap((t) => (t.entry ? [t.entry] : []));
     const catalog: Catalog = { version: 1, generatedAt: Date.now(), tracks };
-    const group = this.#catalogTrack.createGroup();
-    group.write(encodeCatalog(catalog));
-    group.close();
+    for (const [track, bytes] of [
+      [this.#catalogTrack, encodeCatalog(catalog)],
+      [this.#hangCatalogTrack, encodeHangCatalog(catalog)],
+    ] as const) {
+      const group = track.createGroup();
+      group.write(bytes);
+      group.close();
+    }
     this.#catalog = catalog;
   }
 }

@@ -171,7 +171,7 @@ export class BufferedPlayback implements Playback {
       this.#useInit(lane, track);
       this.#ctx.onRendition(track, lane.feed);
     }
-    const fragment = parseChunk(track, object.payload);
+    const fragment = parseChunk(track, object.payload, object.objectId);
     const samples = timedSamples(track, fragment);
     if (lane === this.#audio) {
       for (const sample of samples) this.#audioPts.push(sample.ptsMs / 1000);
@@ -191,7 +191,7 @@ export class BufferedPlayback implements Playback {
     if (object.objectId !== 0) return false;
     const track = pending.feed.trackOf(object);
     pending.track = track;
-    const first = timedSamples(track, parseChunk(track, object.payload))[0];
+    const first = timedSamples(track, parseChunk(track, object.payload, object.objectId))[0];
     if (!first?.sample.keyframe) return false;
     return first.ptsMs / 1000 > this.#element.currentTime + SWITCH_AHEAD_S;
   }

@@ -2,6 +2,7 @@ import type { CatalogTrack } from '../catalog/catalog-types.js';
 import { decodeInitData } from '../catalog/index.js';
 import type { FragmentSample, ParsedFragment, TrackInfo } from '../cmaf/cmaf-types.js';
 import { parseFragment, parseInit } from '../cmaf/index.js';
+import { readLegacyFrame } from '../legacy/index.js';
 import type { RenditionInfo } from './player-types.js';
 
 /** A catalog track with its init segment read: what a decoder or a SourceBuffer needs. */
@@ -13,8 +14,45 @@ export interface MediaTrack {
 }
 
 export function mediaTrack(entry: CatalogTrack): MediaTrack {
+  const label = entry.label ?? entry.name;
+  if (entry.packaging === 'legacy')
+    return { entry, init: new Uint8Array(0), info: legacyInfo(entry), label };
   const init = decodeInitData(entry);
-  return { entry, init, info: parseInit(init), label: entry.label ?? entry.name };
+  return { entry, init, info: parseInit(init), label };
+}
+
+/** Microseconds: the legacy container's timestamps. */
+const LEGACY_TIMESCALE = 1_000_000;
+
+/** What a decoder needs of a legacy track, from its catalog entry alone (there is no init). */
+function legacyInfo(entry: CatalogTrack): TrackInfo {
+  return {
+    trackId: 0,
+    kind: entry.role,
+    codec: entry.codec,
+    timescale: LEGACY_TIMESCALE,
+    ...(entry.width ? { width: entry.width } : {}),
+    ...(entry.height ? { height: entry.height } : {}),
+    ...(entry.samplerate ? { sampleRate: entry.samplerate } : {}),
+    ...(entry.channelConfig ? { channelCount: Number(entry.channelConfig) } : {}),
+    ...(entry.description ? { description: fromHex(entry.description) } : {}),
+  };
+}
+
+function fromHex(hex: string): Uint8Array {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
+
+/** The playing time of one legacy frame, which the container does not carry. */
+function legacyDurationUs(track: MediaTrack): number {
+  const { entry } = track;
+  if (entry.role === 'video') return LEGACY_TIMESCALE / (entry.framerate ?? 30);
+  // Opus frames are 20 ms as browsers and moq-dev publish them; AAC frames 1024 samples.
+  if (entry.codec.startsWith('mp4a'))
+    return (1024 * LEGACY_TIMESCALE) / (entry.samplerate ?? 48_000);
+  return 20_000;
 }
 
 export function renditionInfo(track: MediaTrack): RenditionInfo {
@@ -35,8 +73,29 @@ export interface TimedSample {
   durationMs: number;
 }
 
-export function parseChunk(track: MediaTrack, payload: Uint8Array): ParsedFragment {
-  return parseFragment(payload, track.info.sampleDefaults);
+/**
+ * The samples of one object: a CMAF chunk, or one legacy frame (a keyframe when it opens its
+ * group, as hang starts a group at each keyframe).
+ */
+export function parseChunk(
+  track: MediaTrack,
+  payload: Uint8Array,
+  objectId: number,
+): ParsedFragment {
+  if (track.entry.packaging !== 'legacy') return parseFragment(payload, track.info.sampleDefaults);
+  const frame = readLegacyFrame(payload);
+  const samples: FragmentSample[] = frame
+    ? [
+        {
+          data: frame.payload,
+          decodeTime: frame.timestampUs,
+          compositionOffset: 0,
+          duration: legacyDurationUs(track),
+          keyframe: objectId === 0 || track.entry.role === 'audio',
+        },
+      ]
+    : [];
+  return { trackId: 0, baseDecodeTime: frame?.timestampUs ?? 0, samples };
 }
 
 export function timedSamples(track: MediaTrack, fragment: ParsedFragment): TimedSample[] {

@@ -1,6 +1,14 @@
 import { MoqError, type MoqSession, type TrackConsumer } from '../../moq/index.js';
-import { CATALOG_TRACK, type Catalog } from '../catalog/catalog-types.js';
-import { audioTracks, CatalogError, readCatalogs, videoRenditions } from '../catalog/index.js';
+import {
+  audioTracks,
+  CATALOG_TRACK,
+  CatalogError,
+  HANG_CATALOG_TRACK,
+  readCatalogs,
+  videoRenditions,
+  type Catalog,
+  type CatalogFormat,
+} from '../catalog/index.js';
 import { AbrController } from './abr-controller.js';
 import { BufferedPlayback } from './buffered-playback.js';
 import { connectRelay } from './connect-relay.js';
@@ -27,6 +35,11 @@ const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 5000;
 /** A catalog track that has said nothing for this long is named as the problem. */
 const CATALOG_SILENCE_MS = 4000;
+/** The catalog tracks a broadcast may carry, in the order they are tried. */
+const CATALOG_TRACKS: ReadonlyArray<readonly [string, CatalogFormat]> = [
+  [CATALOG_TRACK, 'msf'],
+  [HANG_CATALOG_TRACK, 'hang'],
+];
 
 /**
  * Watches one broadcast from a relay: connects (WebTransport, else WebSocket), reads the
@@ -196,8 +209,8 @@ export class Player {
       () => this.#end(undefined),
       (error: unknown) => this.#end(error instanceof Error ? error : new Error(String(error))),
     );
-    const consumer = await this.#subscribeCatalog(this.#session, signal);
-    const updates = readCatalogs(consumer, signal);
+    const { consumer, format } = await this.#subscribeCatalog(this.#session, signal);
+    const updates = readCatalogs(consumer, signal, format);
     const silence = setTimeout(
       () => this.#waiting('NO_CATALOG', 'no MSF catalog on this broadcast yet'),
       CATALOG_SILENCE_MS,
@@ -207,7 +220,8 @@ export class Player {
       for (;;) {
         const next = await updates.next().catch((error: unknown) => {
           if (!(error instanceof CatalogError)) throw error;
-          throw new PlayerError('NO_CATALOG', `no readable MSF catalog: ${error.message}`, {
+          const kind = format === 'hang' ? 'hang' : 'MSF';
+          throw new PlayerError('NO_CATALOG', `no readable ${kind} catalog: ${error.message}`, {
             cause: error,
           });
         });
@@ -236,19 +250,25 @@ export class Player {
    * The catalog subscription; a broadcast that is not live yet is waited for (its announcement,
    * or a retry every few seconds), so a viewer may open the page before the stream starts.
    */
-  async #subscribeCatalog(session: MoqSession, signal: AbortSignal): Promise<TrackConsumer> {
+  async #subscribeCatalog(
+    session: MoqSession,
+    signal: AbortSignal,
+  ): Promise<{ consumer: TrackConsumer; format: CatalogFormat }> {
     let announced = false;
     for (;;) {
-      try {
-        const consumer = await session.subscribe(this.#namespace, CATALOG_TRACK);
-        this.#waiting(undefined, undefined);
-        return consumer;
-      } catch (error) {
-        if (!(error instanceof MoqError) || error.scope !== 'request' || signal.aborted)
-          throw error;
+      // MSF first (ours, and other MSF publishers), then hang's (moq-dev's publishers).
+      for (const [track, format] of CATALOG_TRACKS) {
+        try {
+          const consumer = await session.subscribe(this.#namespace, track);
+          this.#waiting(undefined, undefined);
+          return { consumer, format };
+        } catch (error) {
+          if (!(error instanceof MoqError) || error.scope !== 'request' || signal.aborted)
+            throw error;
+        }
       }
       // Announced, yet its catalog track refused: a broadcast in some other format.
-      if (announced) this.#waiting('NO_CATALOG', 'no MSF catalog on this broadcast');
+      if (announced) this.#waiting('NO_CATALOG', 'no MSF (or hang) catalog on this broadcast');
       else this.#waiting('NOT_LIVE', 'not live: waiting for the broadcast to start');
       announced = await this.#whenAnnounced(session, signal);
     }
@@ -336,8 +356,10 @@ export class Player {
           this.#throughputBps === undefined ? bps : 0.5 * this.#throughputBps + 0.5 * bps;
       },
     };
+    // Legacy (hang) frames carry no init segment for a SourceBuffer: WebCodecs plays them.
+    const legacy = this.#videoTracks.some((t) => t.entry.packaging === 'legacy');
     const playback =
-      this.#mode === 'realtime'
+      this.#mode === 'realtime' || legacy
         ? new RealtimePlayback(ctx, this.#audioContext)
         : new BufferedPlayback(ctx);
     playback.muted = this.#muted;

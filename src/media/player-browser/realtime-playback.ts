@@ -154,7 +154,7 @@ export class RealtimePlayback implements Playback {
     this.#audioReader = new TrackReader(consumer, {
       onObject: (object) => {
         this.#ctx.stats.received(object.payload.byteLength);
-        const samples = timedSamples(track, parseChunk(track, object.payload));
+        const samples = timedSamples(track, parseChunk(track, object.payload, object.objectId));
         const first = samples[0];
         if (first) this.#clock.observe(first.ptsMs, object.arrivalMs, 'audio');
         audio.decode(samples);
@@ -174,7 +174,7 @@ export class RealtimePlayback implements Playback {
 
   #decodeVideo(source: VideoSource, object: ReceivedObject): void {
     const track = source.feed.trackOf(object);
-    const fragment = parseChunk(track, object.payload);
+    const fragment = parseChunk(track, object.payload, object.objectId);
     const samples = timedSamples(track, fragment);
     const first = samples[0];
     if (!first) return;
@@ -197,7 +197,7 @@ export class RealtimePlayback implements Playback {
     if (source.held.length === 0) {
       if (object.objectId !== 0) return;
       const track = source.feed.trackOf(object);
-      const first = timedSamples(track, parseChunk(track, object.payload))[0];
+      const first = timedSamples(track, parseChunk(track, object.payload, object.objectId))[0];
       if (!first?.sample.keyframe || !this.#canSwitchAt(first.ptsMs)) return;
       source.track = track;
       source.switchAtMs = first.ptsMs;

@@ -1,0 +1,1 @@
+export { LegacyFrameError, readLegacyFrame, type LegacyFrame } from './legacy-frame.js';
