@@ -209,25 +209,22 @@ export class Player {
       () => this.#end(undefined),
       (error: unknown) => this.#end(error instanceof Error ? error : new Error(String(error))),
     );
-    const { consumer, format } = await this.#subscribeCatalog(this.#session, signal);
-    const updates = readCatalogs(consumer, signal, format);
     const silence = setTimeout(
       () => this.#waiting('NO_CATALOG', 'no MSF catalog on this broadcast yet'),
       CATALOG_SILENCE_MS,
     );
+    let updates: AsyncGenerator<Catalog>;
     try {
+      const opened = await this.#openCatalog(this.#session, signal);
+      updates = opened.updates;
+      this.#useCatalog(opened.first);
       // A broadcast that is still starting lists its tracks one by one: wait for a video track.
-      for (;;) {
+      while (this.#videoTracks.length === 0) {
         const next = await updates.next().catch((error: unknown) => {
-          if (!(error instanceof CatalogError)) throw error;
-          const kind = format === 'hang' ? 'hang' : 'MSF';
-          throw new PlayerError('NO_CATALOG', `no readable ${kind} catalog: ${error.message}`, {
-            cause: error,
-          });
+          throw unreadableCatalog(error, opened.format);
         });
         if (next.done) throw new PlayerError('NO_CATALOG', `${this.#options.name} has no catalog`);
         this.#useCatalog(next.value);
-        if (this.#videoTracks.length > 0) break;
       }
     } finally {
       clearTimeout(silence);
@@ -247,30 +244,61 @@ export class Player {
   }
 
   /**
-   * The catalog subscription; a broadcast that is not live yet is waited for (its announcement,
-   * or a retry every few seconds), so a viewer may open the page before the stream starts.
+   * The catalog: MSF's `catalog` and hang's `catalog.json` are asked for at once and the first
+   * to deliver a catalog wins (a hang publisher may accept the MSF subscription and end it at
+   * once). A broadcast that is not live yet is waited for (its announcement, or a retry every
+   * few seconds), so a viewer may open the page before the stream starts.
    */
-  async #subscribeCatalog(
-    session: MoqSession,
-    signal: AbortSignal,
-  ): Promise<{ consumer: TrackConsumer; format: CatalogFormat }> {
+  async #openCatalog(session: MoqSession, signal: AbortSignal): Promise<OpenedCatalog> {
     let announced = false;
     for (;;) {
-      // MSF first (ours, and other MSF publishers), then hang's (moq-dev's publishers).
-      for (const [track, format] of CATALOG_TRACKS) {
-        try {
-          const consumer = await session.subscribe(this.#namespace, track);
-          this.#waiting(undefined, undefined);
-          return { consumer, format };
-        } catch (error) {
-          if (!(error instanceof MoqError) || error.scope !== 'request' || signal.aborted)
-            throw error;
+      const attempts = CATALOG_TRACKS.map(([track, format]) =>
+        this.#tryCatalog(session, track, format, signal),
+      );
+      try {
+        const winner = await Promise.any(attempts);
+        for (const attempt of attempts) {
+          attempt.then(
+            (other) => other !== winner && other.consumer.close(),
+            () => undefined,
+          );
+        }
+        this.#waiting(undefined, undefined);
+        return winner;
+      } catch (error) {
+        const failures = error instanceof AggregateError ? (error.errors as unknown[]) : [error];
+        if (signal.aborted) throw new PlayerError('ABORTED', 'the player was closed');
+        if (!failures.every(refusedRequest)) {
+          const readable = failures.find((f) => !(f instanceof MoqError)) ?? failures[0];
+          throw readable instanceof Error ? readable : new Error(String(readable));
         }
       }
-      // Announced, yet its catalog track refused: a broadcast in some other format.
-      if (announced) this.#waiting('NO_CATALOG', 'no MSF (or hang) catalog on this broadcast');
+      // Announced, yet its catalog tracks refused: a broadcast in some other format.
+      if (announced)
+        this.#waiting('NO_CATALOG', 'no MSF catalog (nor a hang catalog.json) on this broadcast');
       else this.#waiting('NOT_LIVE', 'not live: waiting for the broadcast to start');
       announced = await this.#whenAnnounced(session, signal);
+    }
+  }
+
+  /** One catalog track up to its first catalog; rejects when refused, ended or unreadable. */
+  async #tryCatalog(
+    session: MoqSession,
+    track: string,
+    format: CatalogFormat,
+    signal: AbortSignal,
+  ): Promise<OpenedCatalog> {
+    const consumer = await session.subscribe(this.#namespace, track);
+    const updates = readCatalogs(consumer, signal, format);
+    try {
+      const next = await updates.next().catch((error: unknown) => {
+        throw unreadableCatalog(error, format);
+      });
+      if (next.done) throw new PlayerError('NO_CATALOG', `${this.#options.name} has no ${track}`);
+      return { consumer, updates, first: next.value, format };
+    } catch (error) {
+      consumer.close();
+      throw error;
     }
   }
 
@@ -497,4 +525,24 @@ export class Player {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+interface OpenedCatalog {
+  consumer: TrackConsumer;
+  updates: AsyncGenerator<Catalog>;
+  first: Catalog;
+  format: CatalogFormat;
+}
+
+/** The subscription was refused at the request level (the track is not there, yet). */
+function refusedRequest(error: unknown): boolean {
+  return error instanceof MoqError && error.scope === 'request';
+}
+
+function unreadableCatalog(error: unknown, format: CatalogFormat): unknown {
+  if (!(error instanceof CatalogError)) return error;
+  const kind = format === 'hang' ? 'hang' : 'MSF';
+  return new PlayerError('NO_CATALOG', `no readable ${kind} catalog: ${error.message}`, {
+    cause: error,
+  });
 }

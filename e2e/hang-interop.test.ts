@@ -1,0 +1,129 @@
+/**
+ * moq-dev's browser packages and our relay, both directions, in headless Chromium:
+ * - `@moq/watch` (hang catalog by default) plays our test-pattern broadcast given only `url`
+ *   and `name` — it reads the `catalog.json` our packager publishes beside the MSF catalog;
+ * - `@moq/publish` (Chromium's fake camera and microphone; hang catalog, legacy container,
+ *   WebCodecs H.264) publishes through our relay, and our watch page renders its frames.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { Relay } from '../src/relay/index.js';
+import { chromiumAvailable, launchChromium, servePage } from './chromium.js';
+import { playerStats, until } from './studio-server.js';
+import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
+
+const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
+
+/** One third-party custom element, bundled for the page as its users' bundlers would. */
+async function bundle(module: string): Promise<string> {
+  const result = await build({
+    stdin: { contents: `import '${module}';`, resolveDir: process.cwd(), loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]?.text ?? '';
+}
+
+/** A PNG of the element: its size says whether it shows a picture, two differ if it moves. */
+async function snapshot(page: Page, selector: string): Promise<Buffer> {
+  return (await page.$(selector))?.screenshot() ?? Buffer.alloc(0);
+}
+
+describe('moq-dev browser packages through our relay (hang catalogs)', { skip }, () => {
+  let relay: Relay;
+  let browser: Browser;
+  const sites: Array<{ close: () => Promise<void> }> = [];
+
+  before(async () => {
+    relay = await Relay.start({ port: 0, host: '127.0.0.1' });
+    browser = await launchChromium([
+      '--autoplay-policy=no-user-gesture-required',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+    ]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    for (const site of sites) await site.close();
+    await relay?.close();
+  });
+
+  test('@moq/watch with only url and name renders our broadcast', async () => {
+    let broadcast: TestBroadcast | undefined;
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    try {
+      broadcast = await publishTestPattern(relay, 'interop/ours', '360p');
+      const script = await bundle('@moq/watch/element');
+      const url = `http://127.0.0.1:${relay.port}/`;
+      const site = await servePage(
+        `<!doctype html><title>watch</title><script type="module">${script}</script>` +
+          `<moq-watch url="${url}" name="interop/ours"><canvas style="width:640px;height:360px"></canvas></moq-watch>`,
+      );
+      sites.push(site);
+      await page.goto(site.url);
+      // The test pattern moves: two pictures a second apart differ, and neither is blank.
+      const moving = await until(
+        '@moq/watch to render moving frames',
+        async () => {
+          const first = await snapshot(page, 'canvas');
+          await page.waitForTimeout(1000);
+          const second = await snapshot(page, 'canvas');
+          return first.length > 5000 && !first.equals(second) ? second.length : undefined;
+        },
+        60_000,
+        500,
+      );
+      console.log(`@moq/watch canvas PNG ${moving} bytes and moving`);
+    } finally {
+      await page.close();
+      await broadcast?.close();
+    }
+  });
+
+  test('@moq/publish (fake camera) → our relay → our watch page renders its frames', async () => {
+    const publisherPage = await browser.newPage();
+    const viewer = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      const script = await bundle('@moq/publish/element');
+      const url = `http://127.0.0.1:${relay.port}/`;
+      const site = await servePage(
+        `<!doctype html><title>publish</title><script type="module">${script}</script>` +
+          `<moq-publish url="${url}" name="interop/theirs" source="camera"><video muted autoplay></video></moq-publish>`,
+      );
+      sites.push(site);
+      await publisherPage.goto(site.url);
+      await until(
+        'the @moq/publish broadcast announced at the relay',
+        () =>
+          Promise.resolve(
+            relay.origin.broadcasts.some((b) => b.path === 'interop/theirs') ? true : undefined,
+          ),
+        30_000,
+      );
+      await viewer.goto(`http://127.0.0.1:${relay.port}/watch/interop/theirs`);
+      const stats = await until(
+        'our player to render the @moq/publish broadcast',
+        async () => {
+          const s = await playerStats(viewer).catch(() => undefined);
+          return s && s.framesRendered > 60 ? s : undefined;
+        },
+        60_000,
+      );
+      assert.equal(stats.state, 'playing');
+      console.log(
+        `our player on @moq/publish: ${stats.framesRendered} frames, rendition ` +
+          `${stats.rendition ?? '?'}, dropped ${stats.framesDropped}`,
+      );
+    } finally {
+      await viewer.close();
+      await publisherPage.close();
+    }
+  });
+});
