@@ -446,7 +446,7 @@ const CLOSE_REASON_WAIT_MS = 1000;
 async function peerCloseReason(transport: WebTransport, error: unknown): Promise<MoqError> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<undefined>(
-    (resolve) => (timer = setTimeout(resolve, CLOSE_REASON_WAIT_MS)),
+    (resolve) => (timer = setTimeout(() => resolve(undefined), CLOSE_REASON_WAIT_MS)),
   );
   const closed = transport.closed.then(
     (info) => (info.closeCode ? transportError(info) : undefined),

@@ -46,7 +46,7 @@ export function publicHalf(jwk: RelayJwk): RelayJwk {
   const copy: Record<string, unknown> = { ...jwk };
   for (const field of PRIVATE_FIELDS) delete copy[field];
   if (Array.isArray(jwk.key_ops)) copy.key_ops = ['verify'];
-  return copy as RelayJwk;
+  return copy;
 }
 
 /** Imports the key material only: `key_ops` and our own fields would upset WebCrypto's import. */
