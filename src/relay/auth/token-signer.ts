@@ -44,7 +44,12 @@ export async function signToken(
   const key = await importKey(jwk, alg);
   const nowS = Math.floor((options.nowMs ?? Date.now()) / 1000);
   const payload = { ...claims } as Record<string, unknown>;
-  if (payload.cluster === false) delete payload.cluster;
+  // As moq-token writes them: claims that grant nothing are left out.
+  for (const [name, value] of Object.entries(payload)) {
+    const empty = value === '' || value === false || (Array.isArray(value) && value.length === 0);
+    if (empty && name !== 'put' && name !== 'get') delete payload[name];
+    if (Array.isArray(value) && value.length === 0) delete payload[name];
+  }
   const jwt = new SignJWT(payload)
     .setProtectedHeader({ alg, typ: 'JWT', ...(jwk.kid ? { kid: jwk.kid } : {}) })
     .setIssuedAt(claims.iat ?? nowS);
