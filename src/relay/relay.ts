@@ -74,6 +74,11 @@ export class Relay {
     return this.#server.certificates.current().sha256Hex;
   }
 
+  /** The access policy: its `denials` count refusals by code. */
+  get auth(): Authorizer {
+    return this.#auth;
+  }
+
   get sessionCount(): number {
     return this.#sessions.size;
   }
