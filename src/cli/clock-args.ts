@@ -1,7 +1,13 @@
 import type { TransportChoice } from '../client/index.js';
 import { parseChoice, parseFlags } from './args.js';
 import { CliError } from './cli-error.js';
-import { parseNamespace, parseRelayUrl, TRANSPORTS } from './common-args.js';
+import {
+  parseNamespace,
+  parseRelayUrl,
+  TOKEN_FILE_USAGE,
+  TRANSPORTS,
+  withTokenFile,
+} from './common-args.js';
 
 export interface ClockConfig {
   url: URL;
@@ -29,6 +35,7 @@ Options:
                         MoQ clocks send) is printed as base + seconds
   --namespace NAME      track namespace, '/' separates its parts (default clock)
   --track NAME          track name (default seconds)
+${TOKEN_FILE_USAGE}
   --transport KIND      auto (QUIC, falling back to WebSocket), quic or websocket (default auto)
   -h, --help            show this help
   -V, --version         show the version
@@ -40,6 +47,7 @@ Exit codes: 0 ok, 2 bad flags, 3 relay unreachable, 4 announce or subscription r
 
 const FLAGS = {
   url: { type: 'string' },
+  'token-file': { type: 'string' },
   publish: { type: 'boolean' },
   subscribe: { type: 'boolean' },
   namespace: { type: 'string' },
@@ -63,7 +71,7 @@ export function parseClockArgs(argv: readonly string[]): ClockCommand {
   return {
     kind: 'run',
     config: {
-      url: parseRelayUrl(flags.url),
+      url: withTokenFile(parseRelayUrl(flags.url), flags['token-file']),
       mode: flags.publish ? 'publish' : 'subscribe',
       namespace,
       track,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { TransportChoice } from '../client/index.js';
 import { CliError } from './cli-error.js';
 
@@ -25,4 +26,23 @@ export function parseNamespace(flag: string, text: string): string[] {
     throw new CliError('USAGE', `--${flag} has an empty part: '${text}'`);
   }
   return parts;
+}
+
+/** The usage line every client CLI shares for --token-file. */
+export const TOKEN_FILE_USAGE = `  --token-file FILE     a relay token (moq-token sign) sent as ?jwt= (or put ?jwt= in --url)`;
+
+/** The relay URL with the token from `--token-file` as `?jwt=` (a file's token wins). */
+export function withTokenFile(url: URL, path: string | undefined): URL {
+  if (path === undefined) return url;
+  let token: string;
+  try {
+    token = readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new CliError('CONFIG', `--token-file ${path}: cannot read it (${code})`);
+  }
+  if (token === '') throw new CliError('CONFIG', `--token-file ${path} is empty`);
+  const withToken = new URL(url);
+  withToken.searchParams.set('jwt', token);
+  return withToken;
 }

@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { DEFAULT_HOSTNAMES } from '../transport/cert/index.js';
-import { Relay } from '../relay/index.js';
+import { AuthError, Authorizer, KeySet, Relay } from '../relay/index.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
 import { RELAY_USAGE, checkTlsFiles, parseRelayArgs, type RelayConfig } from './relay-args.js';
 import { isEntryPoint, packageVersion, runCli } from './run.js';
@@ -21,7 +21,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { config } = command;
   checkTlsFiles(config.tls);
   const log = pino({ name: 'moq-relay', level: config.logLevel });
-  const relay = await startRelay(config, log);
+  const auth = await loadAuth(config, log);
+  const relay = await startRelay(config, log, auth);
   log.info(
     {
       url: publicUrl(config, relay.port),
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       certificateSha256: relay.certificateSha256,
       certificate: config.tls ? 'files' : 'generated',
       limits: relay.limits,
+      auth: auth.enabled ? { keys: config.authKeyPaths, public: config.publicPrefixes } : 'open',
     },
     'relay listening',
   );
@@ -38,9 +40,27 @@ export async function main(argv: readonly string[]): Promise<number> {
   return ExitCode.OK;
 }
 
-async function startRelay(config: RelayConfig, log: Logger): Promise<Relay> {
+/** The key files, read before anything binds: a bad one is one clear line and exit 2. */
+async function loadAuth(config: RelayConfig, log: Logger): Promise<Authorizer> {
+  if (config.authKeyPaths.length === 0) return new Authorizer();
+  let keys: KeySet;
+  try {
+    keys = await KeySet.load(config.authKeyPaths);
+  } catch (error) {
+    if (error instanceof AuthError) throw new CliError('CONFIG', `--auth-key ${error.message}`);
+    throw error;
+  }
+  return new Authorizer({
+    keys,
+    publicPrefixes: config.publicPrefixes,
+    onDenied: (denial) => log.info(denial, 'access denied'),
+  });
+}
+
+async function startRelay(config: RelayConfig, log: Logger, auth: Authorizer): Promise<Relay> {
   try {
     return await Relay.start({
+      auth,
       host: config.host,
       port: config.port,
       certificates: config.tls ?? { hostnames: extraHostnames(config.host) },

@@ -7,7 +7,13 @@ import {
 import type { TransportChoice } from '../client/index.js';
 import { parseChoice, parseCount, parseFlags } from './args.js';
 import { CliError } from './cli-error.js';
-import { parseNamespace, parseRelayUrl, TRANSPORTS } from './common-args.js';
+import {
+  parseNamespace,
+  parseRelayUrl,
+  TOKEN_FILE_USAGE,
+  TRANSPORTS,
+  withTokenFile,
+} from './common-args.js';
 
 /** Where moq-pub's media comes from. */
 export type PubSource =
@@ -66,6 +72,7 @@ Options:
                         (default veryfast; superfast on machines with two cores or fewer)
   --duration SECONDS    stop after this long (default: until the source ends or Ctrl-C)
   --transcode           with '-': encode standard input through the ladder
+${TOKEN_FILE_USAGE}
   --transport KIND      auto (QUIC, falling back to WebSocket), quic or websocket (default auto)
   -h, --help            show this help
   -V, --version         show the version
@@ -77,6 +84,7 @@ Exit codes: 0 ok, 2 bad flags, 3 relay unreachable, 4 name taken or refused, 5 s
 
 const FLAGS = {
   url: { type: 'string' },
+  'token-file': { type: 'string' },
   name: { type: 'string' },
   'test-pattern': { type: 'boolean' },
   input: { type: 'string' },
@@ -112,7 +120,7 @@ export function parsePubArgs(argv: readonly string[]): PubCommand {
   return {
     kind: 'run',
     config: {
-      url: parseRelayUrl(flags.url),
+      url: withTokenFile(parseRelayUrl(flags.url), flags['token-file']),
       namespace: parseNamespace('name', flags.name),
       source: parseSource(stdin, flags),
       ladder: flags.ladder,

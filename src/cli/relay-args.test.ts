@@ -30,7 +30,25 @@ test('defaults: [::]:4443, generated certificate, no limit overrides, info logs'
     tls: undefined,
     limits: {},
     logLevel: 'info',
+    authKeyPaths: [],
+    publicPrefixes: [],
   });
+});
+
+test('--auth-key and --public repeat; --public needs a key', () => {
+  const parsed = config([
+    '--auth-key',
+    'a.jwk',
+    '--auth-key',
+    'b.jwks',
+    '--public',
+    'anon',
+    '--public',
+    'open',
+  ]);
+  assert.deepEqual(parsed.authKeyPaths, ['a.jwk', 'b.jwks']);
+  assert.deepEqual(parsed.publicPrefixes, ['anon', 'open']);
+  assert.throws(() => config(['--public', 'anon']), /--public needs --auth-key/);
 });
 
 test('--bind takes HOST:PORT and bracketed IPv6', () => {

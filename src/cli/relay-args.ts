@@ -15,6 +15,10 @@ export interface RelayConfig {
   tls: { certPath: string; keyPath: string } | undefined;
   limits: Partial<RelayLimits>;
   logLevel: LogLevel;
+  /** JWK / JWKS files tokens are verified with (`--auth-key`); none = an open relay. */
+  authKeyPaths: string[];
+  /** Prefixes anyone may publish and subscribe under without a token (`--public`). */
+  publicPrefixes: string[];
 }
 
 export type RelayCommand =
@@ -35,6 +39,11 @@ Options:
   --cache-bytes SIZE               bytes kept per track, e.g. 64MiB (default 64MiB)
   --max-inflight-groups N          groups per subscription in flight before dropping (default 3)
   --max-object-bytes SIZE          largest object accepted, e.g. 16MiB (default 16MiB)
+  --auth-key FILE                  verify tokens (?jwt=) with this JWK or JWK set file; repeat
+                                   for rotation (the token's kid picks the key). Without it
+                                   anyone may publish and subscribe anything
+  --public PREFIX                  with --auth-key: anyone may publish and subscribe under
+                                   PREFIX without a token (repeatable; '' = everything)
   --log-level LEVEL                ${LOG_LEVELS.join(', ')} (default info)
   -h, --help                       show this help
   -V, --version                    show the version
@@ -54,6 +63,8 @@ const FLAGS = {
   'max-inflight-groups': { type: 'string' },
   'max-object-bytes': { type: 'string' },
   'log-level': { type: 'string' },
+  'auth-key': { type: 'string', multiple: true },
+  public: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -72,6 +83,8 @@ export function parseRelayArgs(argv: readonly string[]): RelayCommand {
       tls: parseTls(flags['tls-cert'], flags['tls-key']),
       limits: parseLimits(flags),
       logLevel: parseChoice('log-level', flags['log-level'] ?? 'info', LOG_LEVELS),
+      authKeyPaths: flags['auth-key'] ?? [],
+      publicPrefixes: parsePublic(flags['auth-key'], flags.public),
     },
   };
 }
@@ -88,6 +101,14 @@ export function parseBind(text: string): { host: string; port: number } {
   return { host, port };
 }
 
+function parsePublic(keys: string[] | undefined, prefixes: string[] | undefined): string[] {
+  if (prefixes === undefined) return [];
+  if (keys === undefined) {
+    throw new CliError('USAGE', '--public needs --auth-key (without keys everything is public)');
+  }
+  return prefixes;
+}
+
 function parseTls(certPath: string | undefined, keyPath: string | undefined): RelayConfig['tls'] {
   if (certPath === undefined && keyPath === undefined) return undefined;
   if (certPath === undefined || keyPath === undefined) {
@@ -97,7 +118,7 @@ function parseTls(certPath: string | undefined, keyPath: string | undefined): Re
   return { certPath, keyPath };
 }
 
-type LimitFlags = Partial<Record<keyof typeof FLAGS, string | boolean>>;
+type LimitFlags = Partial<Record<keyof typeof FLAGS, string | boolean | string[]>>;
 
 function parseLimits(flags: LimitFlags): Partial<RelayLimits> {
   const limits: Partial<RelayLimits> = {};

@@ -1,7 +1,13 @@
 import type { TransportChoice } from '../client/index.js';
 import { parseChoice, parseCount, parseFlags } from './args.js';
 import { CliError } from './cli-error.js';
-import { parseNamespace, parseRelayUrl, TRANSPORTS } from './common-args.js';
+import {
+  parseNamespace,
+  parseRelayUrl,
+  TOKEN_FILE_USAGE,
+  TRANSPORTS,
+  withTokenFile,
+} from './common-args.js';
 
 export interface SubConfig {
   url: URL;
@@ -38,6 +44,7 @@ Options:
   --duration SECONDS    stop after this long (default: until the broadcast ends or Ctrl-C)
   --wait SECONDS        fail when no media has arrived after this long (default 10)
   --keep-timestamps     keep the publisher's timestamps (default: the file starts at 0)
+${TOKEN_FILE_USAGE}
   --transport KIND      auto (QUIC, falling back to WebSocket), quic or websocket (default auto)
   -h, --help            show this help
   -V, --version         show the version
@@ -48,6 +55,7 @@ arrived (within --wait, or before the broadcast ended).`;
 
 const FLAGS = {
   url: { type: 'string' },
+  'token-file': { type: 'string' },
   name: { type: 'string' },
   rendition: { type: 'string' },
   'no-audio': { type: 'boolean' },
@@ -71,7 +79,7 @@ export function parseSubArgs(argv: readonly string[]): SubCommand {
   return {
     kind: 'run',
     config: {
-      url: parseRelayUrl(flags.url),
+      url: withTokenFile(parseRelayUrl(flags.url), flags['token-file']),
       namespace: parseNamespace('name', flags.name),
       rendition: flags.rendition,
       audio: flags['no-audio'] !== true,

@@ -8,3 +8,4 @@ export {
   type RelayOptions,
 } from './relay-options.js';
 export { hasPrefix, namespaceKey, namespacePath, type Namespace } from './namespace.js';
+export * from './auth/index.js';

@@ -1,4 +1,5 @@
 import type { CertificateStore, CertificateStoreOptions } from '../transport/index.js';
+import type { Authorizer } from './auth/index.js';
 
 export interface RelayLimits {
   /** Sessions open at once; more are refused at the transport (503). */
@@ -36,6 +37,8 @@ export interface RelayOptions {
   certificates?: CertificateStore | CertificateStoreOptions;
   limits?: Partial<RelayLimits>;
   logger?: RelayLogger;
+  /** Who may publish and subscribe what (path-scoped JWTs); without it the relay is open. */
+  auth?: Authorizer;
 }
 
 /** WebTransport protocols the relay accepts, preferred first; each means draft-14 setup. */

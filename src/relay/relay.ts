@@ -7,6 +7,7 @@ import {
 } from '../moq/index.js';
 import { TransportServer, type AcceptedSession } from '../transport/index.js';
 import { LinkMonitor, SwitchingTrack } from './abr/index.js';
+import { Authorizer, SessionAccess } from './auth/index.js';
 import { Origin, OriginError } from './origin.js';
 import {
   DEFAULT_LIMITS,
@@ -31,14 +32,21 @@ export class Relay {
   readonly limits: RelayLimits;
   readonly #server: TransportServer;
   readonly #log: RelayLogger;
+  readonly #auth: Authorizer;
   readonly #sessions = new Set<MoqSession>();
   #nextSessionId = 1;
   #closing = false;
 
-  private constructor(server: TransportServer, limits: RelayLimits, log: RelayLogger) {
+  private constructor(
+    server: TransportServer,
+    limits: RelayLimits,
+    log: RelayLogger,
+    auth: Authorizer,
+  ) {
     this.#server = server;
     this.limits = limits;
     this.#log = log;
+    this.#auth = auth;
     server.addRoute('GET', '/healthz', (_req, res) => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(this.health()));
@@ -55,7 +63,7 @@ export class Relay {
       certificates: options.certificates,
       protocols: RELAY_PROTOCOLS,
     });
-    return new Relay(server, limits, options.logger ?? silent);
+    return new Relay(server, limits, options.logger ?? silent, options.auth ?? new Authorizer());
   }
 
   get port(): number {
@@ -64,6 +72,11 @@ export class Relay {
 
   get certificateSha256(): string {
     return this.#server.certificates.current().sha256Hex;
+  }
+
+  /** The access policy: its `denials` count refusals by code. */
+  get auth(): Authorizer {
+    return this.#auth;
   }
 
   get sessionCount(): number {
@@ -122,16 +135,26 @@ export class Relay {
     };
     // One view of this viewer's link, shared by its switching sets (server-side ABR).
     const link = new LinkMonitor(() => accepted.stats());
+    // Who may do what: decided at CLIENT_SETUP from ?jwt= or the setup's token.
+    const access = new SessionAccess(this.#auth);
     let session: MoqSession;
     try {
       session = await MoqSession.accept(accepted.session, {
+        onClientSetup: (setup) => access.admit(request.url, setup.authorizationTokens),
         maxRequests: this.limits.maxRequestsPerSession,
         maxInflightGroups: this.limits.maxInflightGroups,
         maxObjectBytes: this.limits.maxObjectBytes,
         trackOptions: { cacheGroups: this.limits.cacheGroups, cacheBytes: this.limits.cacheBytes },
-        resolveBroadcast: (namespace) => this.origin.route(namespace),
-        onPublishNamespace: (broadcast) => this.#publish(broadcast, id),
-        onSubscribeNamespace: (prefix, signal) => this.origin.announcements(prefix, signal),
+        resolveBroadcast: (namespace) => {
+          access.checkSubscribe(namespace);
+          return this.origin.route(namespace);
+        },
+        onPublishNamespace: (broadcast) => {
+          access.checkPublish(broadcast.namespace);
+          this.#publish(broadcast, id);
+        },
+        onSubscribeNamespace: (prefix, signal) =>
+          access.announcements(prefix, () => this.origin.announcements(prefix, signal)),
         // Server-side ABR: this viewer's own link figures choose its rendition per group.
         openSwitchingSet: ({ broadcast, entries }) =>
           new SwitchingTrack({
@@ -161,7 +184,11 @@ export class Relay {
       return;
     }
     this.#sessions.add(session);
-    this.#log.info({ ...where, peer: session.peerImplementation }, 'session open');
+    access.expire(session);
+    this.#log.info(
+      { ...where, peer: session.peerImplementation, access: access.grant.source },
+      'session open',
+    );
     try {
       await session.closed;
       this.#log.info(where, 'session closed');

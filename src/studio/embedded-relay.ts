@@ -1,4 +1,5 @@
 import { Relay } from '../relay/index.js';
+import { StudioRelayAuth, relayAccessFor, type RelayAccess } from './relay-access.js';
 import { StudioError, describeError } from './studio-error.js';
 
 /**
@@ -8,8 +9,32 @@ import { StudioError, describeError } from './studio-error.js';
 export class EmbeddedRelay {
   #relay: Relay | undefined;
   #starting: Promise<Relay> | undefined;
+  #auth: StudioRelayAuth | undefined;
+  #chatFor: string | undefined;
 
-  constructor(private readonly host: string) {}
+  /** `dataDir` keeps the relay key when the relay listens beyond loopback. */
+  constructor(
+    private readonly host: string,
+    private readonly dataDir?: string,
+  ) {}
+
+  /** Beyond loopback (with a settings folder), only the studio's own token may publish. */
+  get access(): RelayAccess {
+    return this.dataDir === undefined ? 'loopback' : relayAccessFor(this.host);
+  }
+
+  /** The URL the studio publishes to: `url`, with the studio's own token when protected. */
+  async publishUrl(): Promise<string | undefined> {
+    const url = this.url;
+    if (url === undefined || !this.#auth) return url;
+    return this.#auth.publishUrl(url);
+  }
+
+  /** Lets viewers publish chat for this broadcast (the only anonymous publishing allowed). */
+  allowViewerChat(broadcastName: string): void {
+    this.#chatFor = broadcastName;
+    this.#auth?.allowViewerChat(broadcastName);
+  }
 
   get relay(): Relay | undefined {
     return this.#relay;
@@ -38,11 +63,23 @@ export class EmbeddedRelay {
   async #restart(port: number): Promise<Relay> {
     await this.close();
     try {
-      this.#relay = await Relay.start({ host: this.host, port });
+      this.#auth = await this.#openAuth();
+      this.#relay = await Relay.start({
+        host: this.host,
+        port,
+        ...(this.#auth ? { auth: this.#auth.authorizer } : {}),
+      });
     } catch (error) {
       throw bindError(this.host, port, error);
     }
     return this.#relay;
+  }
+
+  async #openAuth(): Promise<StudioRelayAuth | undefined> {
+    if (this.access === 'loopback' || this.dataDir === undefined) return undefined;
+    const auth = await StudioRelayAuth.open(this.dataDir);
+    if (this.#chatFor !== undefined) auth.allowViewerChat(this.#chatFor);
+    return auth;
   }
 }
 

@@ -215,7 +215,7 @@ export class GoLiveRun {
     const target = settings.relay;
     if (target.kind === 'embedded') {
       const running = await relay.ensure(target.port);
-      return new URL(relay.url ?? `http://127.0.0.1:${running.port}/`);
+      return new URL((await relay.publishUrl()) ?? `http://127.0.0.1:${running.port}/`);
     }
     const url = parseRelayUrl(target.url);
     if (target.token) url.searchParams.set('jwt', target.token);

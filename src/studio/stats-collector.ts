@@ -12,6 +12,7 @@ export interface StatsSources {
   state: StudioState;
   liveSince: number | undefined;
   relayKind: 'embedded' | 'remote';
+  relayAccess?: 'loopback' | 'publish-protected';
   publisher: StudioPublisher | undefined;
   connection: RelayConnection | undefined;
   /** Groups the publishing sessions dropped (undefined when not publishing). */
@@ -122,6 +123,7 @@ export class StatsCollector {
           ? renditions.reduce((sum, r) => sum + r.bitrateBps * (r.viewers ?? 0), 0)
           : null,
         rttMs: rtt === undefined ? null : round(rtt),
+        ...(embedded && sources.relayAccess ? { access: sources.relayAccess } : {}),
       },
       latencyMs: null,
       ladderDropped: [...(sources.publisher?.droppedRungs ?? [])],

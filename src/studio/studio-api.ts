@@ -200,6 +200,8 @@ export interface StudioStats {
     egressBps: number | null;
     /** Smoothed round-trip time of the publishing session; null when the transport hides it. */
     rttMs: number | null;
+    /** The embedded relay's publishing rule (see RelayInfo); absent for a remote relay. */
+    access?: 'loopback' | 'publish-protected';
   };
   /** Glass-to-glass latency as a viewer measured it; null until one reports (not yet wired). */
   latencyMs: number | null;
@@ -256,6 +258,11 @@ export interface RelayInfo {
   port?: number;
   /** Hex SHA-256 of the embedded relay's certificate, for `serverCertificateHashes`. */
   certificateSha256?: string;
+  /**
+   * The embedded relay's publishing rule: `loopback` (it listens on this machine only) or
+   * `publish-protected` (it listens beyond: only the studio publishes, viewers watch and chat).
+   */
+  relayAccess?: 'loopback' | 'publish-protected';
 }
 
 export interface StudioCommands {

@@ -99,7 +99,7 @@ class StudioEngine implements Studio {
   ) {
     this.closed = new Promise((resolve) => (this.#settleClosed = resolve));
     this.#machine = new GoLiveMachine((status) => this.#onStatus(status));
-    this.#relay = new EmbeddedRelay(options.relayHost ?? '127.0.0.1');
+    this.#relay = new EmbeddedRelay(options.relayHost ?? '127.0.0.1', options.dataDir);
     this.#statsTimer = setInterval(() => void this.#sample(), options.statsIntervalMs ?? 1000);
     this.#statsTimer.unref();
   }
@@ -157,6 +157,7 @@ class StudioEngine implements Studio {
       autoLadder: this.#autoLadder,
     });
     this.#run = run;
+    this.#relay.allowViewerChat(settings.broadcastName);
     this.log('info', `going live as "${settings.broadcastName}"`);
     try {
       await run.start();
@@ -226,6 +227,7 @@ class StudioEngine implements Studio {
       running: true,
       port: relay.port,
       certificateSha256: relay.certificateSha256,
+      relayAccess: this.#relay.access,
     };
   }
 
@@ -295,6 +297,7 @@ class StudioEngine implements Studio {
         state,
         liveSince: status.liveSince,
         relayKind: this.store.current.relay.kind,
+        relayAccess: this.#relay.access,
         publisher: this.#run?.publisher,
         connection: this.#run?.connection,
         groupsDropped: this.#run?.groupsDropped,

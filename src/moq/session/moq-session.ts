@@ -90,7 +90,12 @@ export class MoqSession {
   ): Promise<MoqSession> {
     await transport.ready;
     const setup = await withSetupErrors(transport, () =>
-      setupClient(transport, maxRequestIdFor(true, options), options.signal),
+      setupClient(
+        transport,
+        maxRequestIdFor(true, options),
+        options.signal,
+        options.authorizationToken,
+      ),
     );
     return new MoqSession(transport, setup, true, options);
   }
@@ -101,7 +106,12 @@ export class MoqSession {
     options: MoqSessionOptions = {},
   ): Promise<MoqSession> {
     const setup = await withSetupErrors(transport, () =>
-      setupServer(transport, maxRequestIdFor(false, options), options.signal),
+      setupServer(
+        transport,
+        maxRequestIdFor(false, options),
+        options.signal,
+        options.onClientSetup,
+      ),
     );
     return new MoqSession(transport, setup, false, options);
   }
@@ -416,7 +426,7 @@ async function withSetupErrors(
   try {
     return await run();
   } catch (error) {
-    const moq = error instanceof MoqError ? error : transportError(error);
+    const moq = error instanceof MoqError ? error : await peerCloseReason(transport, error);
     try {
       transport.close({ closeCode: moq.code, reason: moq.reason.slice(0, 1024) });
     } catch {
@@ -424,6 +434,27 @@ async function withSetupErrors(
     }
     throw moq;
   }
+}
+
+/** How long a failed setup waits for the peer's session close to learn its code. */
+const CLOSE_REASON_WAIT_MS = 1000;
+
+/**
+ * A refused setup often shows first as a reset control stream; the peer's code and reason
+ * (e.g. UNAUTHORIZED, "the token has expired") arrive with the session close just after.
+ */
+async function peerCloseReason(transport: WebTransport, error: unknown): Promise<MoqError> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>(
+    (resolve) => (timer = setTimeout(() => resolve(undefined), CLOSE_REASON_WAIT_MS)),
+  );
+  const closed = transport.closed.then(
+    (info) => (info.closeCode ? transportError(info) : undefined),
+    (closeError: unknown) => transportError(closeError),
+  );
+  const found = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  return found ?? transportError(error);
 }
 
 /** The transport ended under us: its close code (if the peer sent one) becomes ours. */

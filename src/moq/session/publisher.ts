@@ -185,7 +185,19 @@ export class Publisher {
 
   onTrackStatus(message: TrackStatus): void {
     this.#ctx.requestFinished();
-    const broadcast = this.#resolve(message.trackNamespace);
+    let broadcast: BroadcastProducer | undefined;
+    try {
+      broadcast = this.#resolve(message.trackNamespace);
+    } catch (error) {
+      // A refusal (e.g. UNAUTHORIZED) answers this request only.
+      this.#ctx.send(
+        new TrackStatusError({
+          requestId: message.requestId,
+          ...errorFields(error, TrackStatusErrorCode.INTERNAL_ERROR),
+        }),
+      );
+      return;
+    }
     const track = broadcast?.track(message.trackName);
     if (!track) {
       this.#ctx.send(

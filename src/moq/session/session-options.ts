@@ -1,4 +1,4 @@
-import type { SwitchingSetEntry } from '../message/index.js';
+import type { AuthToken, SwitchingSetEntry } from '../message/index.js';
 import type { BroadcastProducer, TrackConsumer, TrackOptions } from '../model/index.js';
 
 /** A subscriber asking for a switching set; the set has been decoded and checked. */
@@ -14,7 +14,22 @@ export interface Announcement {
   active: boolean;
 }
 
+/** What a client said in CLIENT_SETUP that a server may check before answering. */
+export interface ClientSetupInfo {
+  /** PATH (native QUIC only; over WebTransport the path is the request's). */
+  path: string | undefined;
+  /** AUTHORIZATION TOKEN parameters (§AUTHORIZATION TOKEN), decoded. */
+  authorizationTokens: AuthToken[];
+}
+
 export interface MoqSessionOptions {
+  /**
+   * Server side: runs after CLIENT_SETUP, before SERVER_SETUP. Throw a session-scope MoqError
+   * to refuse the session with its code (e.g. UNAUTHORIZED).
+   */
+  onClientSetup?: (setup: ClientSetupInfo) => void | Promise<void>;
+  /** Client side: sent in CLIENT_SETUP as an AUTHORIZATION TOKEN (USE_VALUE, type 0). */
+  authorizationToken?: string;
   /** Requests the peer may have open at once (MAX_REQUEST_ID grows as they finish). */
   maxRequests?: number;
   /**

@@ -1,6 +1,13 @@
 import { MoqError, SessionCloseCode } from '../error/index.js';
-import { ClientSetup, ServerSetup, SetupParameters, Version } from '../message/index.js';
+import {
+  AuthTokenAliasType,
+  ClientSetup,
+  ServerSetup,
+  SetupParameters,
+  Version,
+} from '../message/index.js';
 import { ControlStream } from './control-stream.js';
+import type { ClientSetupInfo } from './session-options.js';
 
 /** Versions we speak, preferred first. Draft-16/18 join here as they are added. */
 export const SUPPORTED_VERSIONS: readonly number[] = [Version.DRAFT_14];
@@ -25,10 +32,26 @@ export async function setupClient(
   transport: WebTransport,
   maxRequestId: number,
   signal?: AbortSignal,
+  authorizationToken?: string,
 ): Promise<SetupResult> {
   const stream = await transport.createBidirectionalStream();
   const control = new ControlStream(stream, Version.DRAFT_14);
-  const parameters = SetupParameters.from({ maxRequestId, implementation: IMPLEMENTATION });
+  // Token type 0: "negotiated out-of-band" (§AUTHORIZATION TOKEN); ours is a JWT.
+  const authorizationTokens =
+    authorizationToken === undefined
+      ? []
+      : [
+          {
+            aliasType: AuthTokenAliasType.UseValue,
+            tokenType: 0,
+            tokenValue: new TextEncoder().encode(authorizationToken),
+          },
+        ];
+  const parameters = SetupParameters.from({
+    maxRequestId,
+    implementation: IMPLEMENTATION,
+    authorizationTokens,
+  });
   await control.send(new ClientSetup({ supportedVersions: SUPPORTED_VERSIONS, parameters }));
   const reply = await control.nextMessage(signal);
   if (reply.kind !== 'server_setup') {
@@ -55,6 +78,7 @@ export async function setupServer(
   transport: WebTransport,
   maxRequestId: number,
   signal?: AbortSignal,
+  onClientSetup?: (setup: ClientSetupInfo) => void | Promise<void>,
 ): Promise<SetupResult> {
   const reader = transport.incomingBidirectionalStreams.getReader();
   const first = await reader.read();
@@ -76,6 +100,10 @@ export async function setupServer(
       `no common version (offered ${offered || 'none'})`,
     );
   }
+  await onClientSetup?.({
+    path: hello.parameters.path,
+    authorizationTokens: hello.parameters.authorizationTokens,
+  });
   const parameters = SetupParameters.from({ maxRequestId, implementation: IMPLEMENTATION });
   await control.send(new ServerSetup({ selectedVersion: version, parameters }));
   control.setVersion(version);

@@ -187,7 +187,9 @@ export function MonitoringPanel({
           footer={
             now?.relay.kind === 'remote'
               ? 'not reported by a remote relay'
-              : 'embedded relay → viewers'
+              : now?.relay.access === 'publish-protected'
+                ? 'embedded relay → viewers (only the studio may publish)'
+                : 'embedded relay → viewers'
           }
         />
         <MetricChart
