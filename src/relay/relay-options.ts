@@ -1,4 +1,5 @@
 import type { CertificateStore, CertificateStoreOptions } from '../transport/index.js';
+import type { RelayMetricsOptions } from './metrics/index.js';
 
 export interface RelayLimits {
   /** Sessions open at once; more are refused at the transport (503). */
@@ -28,6 +29,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
 export interface RelayLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
+  /** A logger whose lines all carry `bindings` (pino's child loggers); optional. */
+  child?(bindings: Record<string, unknown>): RelayLogger;
 }
 
 export interface RelayOptions {
@@ -36,6 +39,8 @@ export interface RelayOptions {
   certificates?: CertificateStore | CertificateStoreOptions;
   limits?: Partial<RelayLimits>;
   logger?: RelayLogger;
+  /** Label bounds for /metrics. */
+  metrics?: RelayMetricsOptions;
 }
 
 /** WebTransport protocols the relay accepts, preferred first; each means draft-14 setup. */

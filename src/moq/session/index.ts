@@ -3,3 +3,5 @@ export { DRAFT_14_PROTOCOLS, SUPPORTED_VERSIONS } from './setup.js';
 export type { Announcement, MoqSessionOptions, SwitchingSetRequest } from './session-options.js';
 export type { SubscribeOptions } from './subscriber.js';
 export type { FetchedObject } from './fetch-client.js';
+export type { GroupDropReason, SessionCounters } from './session-context.js';
+export type { ServedSubscription } from './publisher.js';
