@@ -8,3 +8,9 @@ export {
   type RelayOptions,
 } from './relay-options.js';
 export { hasPrefix, namespaceKey, namespacePath, type Namespace } from './namespace.js';
+export {
+  RelayMetrics,
+  STATS_TRACK,
+  type BroadcastViewerStats,
+  type RelayMetricsOptions,
+} from './metrics/index.js';
