@@ -9,6 +9,7 @@ import { parsePrometheusText } from './prometheus-text.js';
 import type { BroadcastViewerStats } from './broadcast-viewer-stats.js';
 import { OTHER_LABEL } from './label-cap.js';
 import { STATS_TRACK } from './viewings.js';
+import { LADDER, publishLadder, readGroups } from '../abr/abr-test-kit.js';
 
 const WAIT = { timeoutMs: 20_000, intervalMs: 100 };
 
@@ -97,6 +98,31 @@ describe('/metrics on a real relay', () => {
     const families = await scrape(relay);
     assert.equal(valueOf(families, 'moq_relay_auth_denials_total', { reason: 'expired' }), 2);
     assert.equal(valueOf(families, 'moq_relay_cluster_links'), 3);
+  });
+});
+
+describe('server-side ABR viewers on /metrics', () => {
+  test('a switching-set viewer counts once, under the rendition it is on', async () => {
+    const relay = await Relay.start({ port: 0, host: '127.0.0.1' });
+    const ladder = new BroadcastProducer(['abr', 'metrics']);
+    relay.origin.publish(ladder);
+    const stop = publishLadder(ladder, LADDER, { groupMs: 300, objectsPerGroup: 5 });
+    try {
+      const viewer = await join(relay);
+      const consumer = await viewer.subscribe(['abr', 'metrics'], 'hi', { switchingSet: LADDER });
+      await readGroups(consumer, (g) => g.length >= 2, AbortSignal.timeout(20_000));
+      const families = await scrape(relay);
+      assert.equal(valueOf(families, 'moq_relay_subscribers', { broadcast: 'abr/metrics' }), 1);
+      const renditions = labelValues(families, 'moq_relay_subscribers', 'rendition');
+      assert.equal(renditions.size, 1);
+      const names = LADDER.map((e) => e.trackName);
+      assert.ok(names.includes([...renditions][0] ?? ''), [...renditions].join());
+      consumer.close();
+      viewer.close();
+    } finally {
+      stop();
+      await relay.close();
+    }
   });
 });
 
