@@ -101,9 +101,11 @@ function parseLabels(text: string, at: number): Record<string, string> {
 }
 
 function parseValue(text: string, at: number): number {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  // Prometheus reads values with Go's ParseFloat: NaN and Inf in any letter case.
+  const lower = text.toLowerCase();
+  if (lower === '+inf' || lower === 'inf') return Infinity;
+  if (lower === '-inf') return -Infinity;
+  if (lower === 'nan') return NaN;
   const value = Number(text);
   if (!Number.isFinite(value) || !/^[-+]?[0-9.eE+-]+$/.test(text)) {
     throw new PrometheusTextError(at, `bad value ${text}`);
