@@ -9,3 +9,9 @@ export {
 } from './relay-options.js';
 export { hasPrefix, namespaceKey, namespacePath, type Namespace } from './namespace.js';
 export * from './auth/index.js';
+export {
+  RelayMetrics,
+  STATS_TRACK,
+  type BroadcastViewerStats,
+  type RelayMetricsOptions,
+} from './metrics/index.js';

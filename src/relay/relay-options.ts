@@ -1,5 +1,6 @@
 import type { CertificateStore, CertificateStoreOptions } from '../transport/index.js';
 import type { Authorizer } from './auth/index.js';
+import type { RelayMetricsOptions } from './metrics/index.js';
 
 export interface RelayLimits {
   /** Sessions open at once; more are refused at the transport (503). */
@@ -29,6 +30,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
 export interface RelayLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
+  /** A logger whose lines all carry `bindings` (pino's child loggers); optional. */
+  child?(bindings: Record<string, unknown>): RelayLogger;
 }
 
 export interface RelayOptions {
@@ -39,6 +42,8 @@ export interface RelayOptions {
   logger?: RelayLogger;
   /** Who may publish and subscribe what (path-scoped JWTs); without it the relay is open. */
   auth?: Authorizer;
+  /** Label bounds for /metrics. */
+  metrics?: RelayMetricsOptions;
 }
 
 /** WebTransport protocols the relay accepts, preferred first; each means draft-14 setup. */

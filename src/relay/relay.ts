@@ -8,6 +8,14 @@ import {
 import { TransportServer, type AcceptedSession } from '../transport/index.js';
 import { LinkMonitor, SwitchingTrack } from './abr/index.js';
 import { Authorizer, SessionAccess } from './auth/index.js';
+import {
+  QualitySampler,
+  RelayMetrics,
+  SessionRecord,
+  currentViewings,
+  trackSwitching,
+  type SwitchingViewing,
+} from './metrics/index.js';
 import { Origin, OriginError } from './origin.js';
 import {
   DEFAULT_LIMITS,
@@ -16,6 +24,7 @@ import {
   type RelayLogger,
   type RelayOptions,
 } from './relay-options.js';
+import { sessionLogger } from './session-logger.js';
 import { serveWatch } from './watch/index.js';
 
 /** How long clients get after GOAWAY before the relay closes their sessions. */
@@ -34,22 +43,58 @@ export class Relay {
   readonly #log: RelayLogger;
   readonly #auth: Authorizer;
   readonly #sessions = new Set<MoqSession>();
+  /** What the metrics know of each open session. */
+  readonly #records = new Map<MoqSession, SessionRecord>();
+  /** Prometheus figures (/metrics); `authDenied` and `clusterLinks` are for auth and cluster. */
+  readonly metrics: RelayMetrics;
+  readonly #sampler: QualitySampler;
   #nextSessionId = 1;
   #closing = false;
 
-  private constructor(
-    server: TransportServer,
-    limits: RelayLimits,
-    log: RelayLogger,
-    auth: Authorizer,
-  ) {
+  private constructor(server: TransportServer, options: RelayOptions, limits: RelayLimits) {
     this.#server = server;
     this.limits = limits;
-    this.#log = log;
-    this.#auth = auth;
+    this.#log = options.logger ?? silent;
+    this.#auth = options.auth ?? new Authorizer();
+    const viewings = () => currentViewings(this.#records.values(), (n) => this.origin.route(n));
+    this.metrics = new RelayMetrics(
+      {
+        sessions: () => this.#records.values(),
+        broadcastCount: () => this.origin.broadcasts.length,
+        cacheBytes: () => cacheBytes(this.origin.broadcasts),
+        viewings,
+        viewerStats: () => this.#sampler.latest,
+      },
+      options.metrics,
+    );
+    this.#sampler = new QualitySampler({
+      sessions: () => this.#records.values(),
+      broadcasts: () => this.origin.broadcasts,
+      viewings,
+      metrics: this.metrics,
+    });
+    this.#auth.listen((denial) => this.metrics.authDenied(denial.code));
     server.addRoute('GET', '/healthz', (_req, res) => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(this.health()));
+    });
+    // Ready = accepting sessions; a draining relay says 503 so load balancers move on.
+    server.addRoute('GET', '/readyz', (_req, res) => {
+      res.statusCode = this.#closing ? 503 : 200;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: this.#closing ? 'closing' : 'ready' }));
+    });
+    server.addRoute('GET', '/metrics', (_req, res) => {
+      this.metrics.render().then(
+        ({ contentType, body }) => {
+          res.setHeader('content-type', contentType);
+          res.end(body);
+        },
+        (error: unknown) => {
+          res.statusCode = 500;
+          res.end(describe(error));
+        },
+      );
     });
     serveWatch(server, this.origin);
     void this.#acceptLoop();
@@ -63,7 +108,7 @@ export class Relay {
       certificates: options.certificates,
       protocols: RELAY_PROTOCOLS,
     });
-    return new Relay(server, limits, options.logger ?? silent, options.auth ?? new Authorizer());
+    return new Relay(server, options, limits);
   }
 
   get port(): number {
@@ -104,6 +149,7 @@ export class Relay {
     }
     await withTimeout(Promise.all(closing), GOAWAY_GRACE_MS);
     for (const broadcast of this.origin.broadcasts) broadcast.close();
+    this.#sampler.close();
     await this.#server.close();
   }
 
@@ -133,10 +179,14 @@ export class Relay {
       path: request.url.pathname,
       protocol: accepted.session.protocol,
     };
+    // Every line about this session carries its id (pino child logger).
+    const log = sessionLogger(this.#log, where);
     // One view of this viewer's link, shared by its switching sets (server-side ABR).
     const link = new LinkMonitor(() => accepted.stats());
     // Who may do what: decided at CLIENT_SETUP from ?jwt= or the setup's token.
     const access = new SessionAccess(this.#auth);
+    // This session's switching sets, for its viewer figures (opened once the session runs).
+    const switching = new Set<SwitchingViewing>();
     let session: MoqSession;
     try {
       session = await MoqSession.accept(accepted.session, {
@@ -151,20 +201,19 @@ export class Relay {
         },
         onPublishNamespace: (broadcast) => {
           access.checkPublish(broadcast.namespace);
-          this.#publish(broadcast, id);
+          this.#publish(broadcast, log);
         },
         onSubscribeNamespace: (prefix, signal) =>
           access.announcements(prefix, () => this.origin.announcements(prefix, signal)),
         // Server-side ABR: this viewer's own link figures choose its rendition per group.
-        openSwitchingSet: ({ broadcast, entries }) =>
-          new SwitchingTrack({
+        openSwitchingSet: ({ broadcast, entries }) => {
+          const track = new SwitchingTrack({
             broadcast,
             entries,
             link,
             onSwitch: (change, estimate) =>
-              this.#log.info(
+              log.info(
                 {
-                  ...where,
                   broadcast: broadcast.namespace.join('/'),
                   group: change.groupId,
                   from: change.from === undefined ? null : entries[change.from]?.trackName,
@@ -177,29 +226,44 @@ export class Relay {
                 },
                 'rendition switch',
               ),
-          }).consumer,
+          });
+          trackSwitching(switching, { broadcast, entries, track });
+          return track.consumer;
+        },
       });
     } catch (error) {
-      this.#log.warn({ ...where, error: describe(error) }, 'session setup failed');
+      log.warn({ error: describe(error) }, 'session setup failed');
       return;
     }
+    const record = new SessionRecord({
+      id,
+      transport: request.transport,
+      protocol: accepted.session.protocol,
+      session,
+      stats: () => accepted.stats(),
+      switching,
+    });
     this.#sessions.add(session);
     access.expire(session);
-    this.#log.info(
-      { ...where, peer: session.peerImplementation, access: access.grant.source },
+    this.#records.set(session, record);
+    this.metrics.sessionOpened(record);
+    log.info(
+      { peer: session.peerImplementation, version: session.version, access: access.grant.source },
       'session open',
     );
     try {
       await session.closed;
-      this.#log.info(where, 'session closed');
+      log.info({}, 'session closed');
     } catch (error) {
-      this.#log.info({ ...where, error: describe(error) }, 'session closed with error');
+      log.info({ error: describe(error) }, 'session closed with error');
     } finally {
       this.#sessions.delete(session);
+      this.#records.delete(session);
+      this.metrics.sessionClosed(record);
     }
   }
 
-  #publish(broadcast: BroadcastProducer, sessionId: number): void {
+  #publish(broadcast: BroadcastProducer, log: RelayLogger): void {
     try {
       this.origin.publish(broadcast);
     } catch (error) {
@@ -208,11 +272,11 @@ export class Relay {
       }
       throw error;
     }
-    this.#log.info({ session: sessionId, broadcast: broadcast.path }, 'broadcast announced');
+    this.#sampler.attach(broadcast);
+    log.info({ broadcast: broadcast.path }, 'broadcast announced');
     broadcast.onClose((error) => {
-      this.#log.info(
+      log.info(
         {
-          session: sessionId,
           broadcast: broadcast.path,
           error: error ? describe(error) : undefined,
         },
@@ -231,6 +295,17 @@ async function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<v
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Bytes held in the group caches of every broadcast's tracks. */
+function cacheBytes(broadcasts: readonly BroadcastProducer[]): number {
+  let total = 0;
+  for (const broadcast of broadcasts) {
+    for (const name of broadcast.trackNames) {
+      for (const group of broadcast.liveTrack(name)?.cachedGroups ?? []) total += group.sizeBytes;
+    }
+  }
+  return total;
 }
 
 function kbps(bps: number | undefined): number | null {

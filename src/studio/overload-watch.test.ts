@@ -25,6 +25,7 @@ function sample(at: number, speed: number, state: StudioStats['state'] = 'live')
     cpuPercent: 5,
     viewers: 0,
     relay: { kind: 'embedded', egressBps: 0, rttMs: 0 },
+    viewerQuality: null,
     latencyMs: null,
     ladderDropped: [],
     notes: [],

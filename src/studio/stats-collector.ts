@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Relay } from '../relay/index.js';
-import type { RenditionStats, StudioState, StudioStats } from './studio-api.js';
+import type { RenditionStats, StudioState, StudioStats, ViewerQuality } from './studio-api.js';
 import type { RelayConnection } from './relay-connection.js';
 import type { StudioPublisher } from './studio-publisher.js';
 
@@ -19,6 +19,8 @@ export interface StatsSources {
   groupsDropped: number | undefined;
   /** The embedded relay, whose tracks know their subscribers. */
   relay: Relay | undefined;
+  /** The relay's `.stats` figures for the broadcast (any relay of ours), if it sent any. */
+  viewerQuality: ViewerQuality | undefined;
 }
 
 interface Previous {
@@ -102,6 +104,8 @@ export class StatsCollector {
     const embedded = sources.relayKind === 'embedded';
     const video = renditions.filter((r) => r.role === 'video');
     const rtt = sources.connection?.stats()?.rttMs;
+    const quality = sources.viewerQuality;
+    const videoViewers = video.reduce((sum, r) => sum + (r.viewers ?? 0), 0);
     return {
       at,
       state: sources.state,
@@ -116,7 +120,7 @@ export class StatsCollector {
         : null,
       dropped: { encoder: progress?.dropFrames ?? 0, network: sources.groupsDropped ?? null },
       cpuPercent,
-      viewers: embedded ? video.reduce((sum, r) => sum + (r.viewers ?? 0), 0) : null,
+      viewers: embedded ? videoViewers : (quality?.viewers ?? null),
       relay: {
         kind: sources.relayKind,
         egressBps: embedded
@@ -125,6 +129,7 @@ export class StatsCollector {
         rttMs: rtt === undefined ? null : round(rtt),
         ...(embedded && sources.relayAccess ? { access: sources.relayAccess } : {}),
       },
+      viewerQuality: quality ?? null,
       latencyMs: null,
       ladderDropped: [...(sources.publisher?.droppedRungs ?? [])],
       notes: notes(sources, rtt !== undefined),
@@ -134,16 +139,21 @@ export class StatsCollector {
 
 function notes(sources: StatsSources, hasRtt: boolean): string[] {
   const out = ['glass-to-glass latency is measured by viewers (watch window), not by the studio'];
-  if (sources.relayKind === 'remote') {
+  if (sources.relayKind === 'remote' && !sources.viewerQuality) {
     out.push('a remote relay does not tell publishers how many viewers it serves or its egress');
   }
   if (sources.connection && !hasRtt) out.push('RTT is unknown over the WebSocket fallback');
   return out;
 }
 
-/** Subscribers of one track on the embedded relay (the relay fans out one upstream copy). */
+/**
+ * Subscribers of one track: the embedded relay's own count (it fans out one upstream copy), or
+ * what a remote relay reports on `.stats`.
+ */
 function viewersOf(sources: StatsSources, track: string): number | null {
-  if (sources.relayKind !== 'embedded') return null;
+  if (sources.relayKind !== 'embedded') {
+    return sources.viewerQuality ? (sources.viewerQuality.renditions[track] ?? 0) : null;
+  }
   const broadcast =
     sources.publisher && sources.relay?.origin.route(sources.publisher.broadcast.namespace);
   if (!broadcast || broadcast === sources.publisher?.broadcast) return 0;

@@ -167,6 +167,26 @@ export interface RenditionStats {
   viewers: number | null;
 }
 
+/**
+ * What the broadcast's viewers get, as the relay reports it on the broadcast's `.stats` track
+ * (any relay of ours, embedded or remote; docs/operations.md has the shape).
+ */
+export interface ViewerQuality {
+  /** When the relay took the sample, ms since the epoch. */
+  at: number;
+  viewers: number;
+  /** Subscribers per track (a server-side ABR viewer counts under its current rendition). */
+  renditions: Record<string, number>;
+  rttMs: { p50: number; p95: number } | null;
+  lossRatio: { mean: number; max: number } | null;
+  deliveryRateBps: { p50: number; min: number } | null;
+  sentBps: number;
+  /** Groups the relay dropped for these viewers (slow links). */
+  groupsDropped: number;
+  /** Playback stalls; null while no relay can know them. */
+  stalls: number | null;
+}
+
 export interface StudioStats {
   at: number;
   state: StudioState;
@@ -203,6 +223,8 @@ export interface StudioStats {
     /** The embedded relay's publishing rule (see RelayInfo); absent for a remote relay. */
     access?: 'loopback' | 'publish-protected';
   };
+  /** Viewers' quality from the relay's `.stats` track; null until (or unless) it reports. */
+  viewerQuality: ViewerQuality | null;
   /** Glass-to-glass latency as a viewer measured it; null until one reports (not yet wired). */
   latencyMs: number | null;
   /**

@@ -8,6 +8,7 @@ import { AutoLadder, isAutoLadder } from './auto-ladder.js';
 import { OverloadWatch, describeOverload, type Overload } from './overload-watch.js';
 import { SettingsStore } from './settings-store.js';
 import { StatsCollector } from './stats-collector.js';
+import { ViewerQualityWatch } from './viewer-quality-watch.js';
 import { StudioChat } from './studio-chat.js';
 import type {
   LogLevel,
@@ -79,6 +80,7 @@ class StudioEngine implements Studio {
   readonly #machine: GoLiveMachine;
   readonly #relay: EmbeddedRelay;
   readonly #stats = new StatsCollector();
+  readonly #viewerQuality = new ViewerQualityWatch();
   readonly #overload = new OverloadWatch();
   readonly #autoLadder = new AutoLadder();
   readonly #chat = new StudioChat((message) => this.events.emit('chat', message));
@@ -153,7 +155,10 @@ class StudioEngine implements Studio {
       backoff: this.options.backoff ?? BACKOFF,
       maxAttempts: this.options.maxReconnectAttempts ?? 25,
       firstChunkTimeoutMs: this.options.firstChunkTimeoutMs ?? 10_000,
-      onSession: (session, signal) => this.#chat.follow(session, settings.broadcastName, signal),
+      onSession: (session, signal) => {
+        this.#chat.follow(session, settings.broadcastName, signal);
+        this.#viewerQuality.follow(session, settings.broadcastName, signal);
+      },
       autoLadder: this.#autoLadder,
     });
     this.#run = run;
@@ -302,6 +307,7 @@ class StudioEngine implements Studio {
         connection: this.#run?.connection,
         groupsDropped: this.#run?.groupsDropped,
         relay: this.#relay.relay,
+        viewerQuality: this.#viewerQuality.current(),
       });
       this.events.emit('stats', stats);
       const overload = this.#overload.observe(stats);

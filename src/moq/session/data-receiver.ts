@@ -62,6 +62,9 @@ export class DataReceiver {
     let group: GroupProducer | undefined;
     let fetchId: number | undefined;
     let fetchSink: ((object: FetchedObject) => void) | undefined;
+    // Counted per stream, not per object: the session's totals are touched once per stream.
+    let bytes = 0;
+    let objects = 0;
     try {
       for await (const chunk of readChunks(readable, signal, DataStreamResetCode.CANCELLED)) {
         decoder.push(chunk);
@@ -75,6 +78,8 @@ export class DataReceiver {
           } else if (event.kind === 'object' && group) {
             if (event.status === ObjectStatus.Normal) {
               group.write(event.payload, event.objectId, event.extensions);
+              bytes += event.payload.byteLength;
+              objects++;
             }
           } else if (event.kind === 'fetch_header') {
             fetchId = event.requestId;
@@ -101,6 +106,9 @@ export class DataReceiver {
       group?.close(streamFailure(error));
       if (fetchId !== undefined) this.#fetches.streamEnded(fetchId, streamFailure(error));
       if (error instanceof MoqError && error.scope === 'session') this.#ctx.fail(error);
+    } finally {
+      this.#ctx.counters.bytesReceived += bytes;
+      this.#ctx.counters.objectsReceived += objects;
     }
   }
 
@@ -158,6 +166,8 @@ export class DataReceiver {
     }
     if (datagram.objectId >= group.nextObjectId) {
       group.write(datagram.payload, datagram.objectId, datagram.extensions);
+      this.#ctx.counters.bytesReceived += datagram.payload.byteLength;
+      this.#ctx.counters.objectsReceived++;
     }
   }
 }

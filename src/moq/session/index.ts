@@ -8,3 +8,5 @@ export type {
 } from './session-options.js';
 export type { SubscribeOptions } from './subscriber.js';
 export type { FetchedObject } from './fetch-client.js';
+export type { GroupDropReason, SessionCounters } from './session-context.js';
+export type { ServedSubscription } from './publisher.js';

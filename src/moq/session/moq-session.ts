@@ -11,9 +11,13 @@ import type { BroadcastProducer, TrackConsumer, TrackProducer } from '../model/i
 import type { ControlStream } from './control-stream.js';
 import { DataReceiver } from './data-receiver.js';
 import { FetchClient, type FetchedObject } from './fetch-client.js';
-import { Publisher } from './publisher.js';
+import { Publisher, type ServedSubscription } from './publisher.js';
 import { PeerRequestIds, RequestIdAllocator } from './request-ids.js';
-import type { SessionContext } from './session-context.js';
+import {
+  newSessionCounters,
+  type SessionContext,
+  type SessionCounters,
+} from './session-context.js';
 import {
   DEFAULT_MAX_REQUESTS,
   type Announcement,
@@ -43,7 +47,7 @@ export class MoqSession {
   readonly #subscriber: Subscriber;
   readonly #fetches: FetchClient;
   readonly #openPeerRequests = { count: 0 };
-  readonly #counters = { groupsDropped: 0 };
+  readonly #counters = newSessionCounters();
   readonly #requestIds: RequestIdAllocator;
   #settleClosed!: (error?: MoqError) => void;
   #onGoaway!: (uri: string) => void;
@@ -127,6 +131,17 @@ export class MoqSession {
 
   get subscriptionsServed(): number {
     return this.#publisher.subscriptionCount;
+  }
+
+  /** Running totals (bytes, objects, dropped groups by reason): a copy, read at any time. */
+  get counters(): SessionCounters {
+    const c = this.#counters;
+    return { ...c, groupsDroppedBy: { ...c.groupsDroppedBy } };
+  }
+
+  /** The peer's subscriptions this session serves now (for metrics and viewer figures). */
+  get servedSubscriptions(): ServedSubscription[] {
+    return this.#publisher.subscriptions;
   }
 
   /** Announces a broadcast to the peer; its tracks are served on request. */

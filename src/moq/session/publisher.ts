@@ -43,6 +43,14 @@ import { DEFAULT_MAX_INFLIGHT_GROUPS } from './session-options.js';
 import { FetchResponder, errorReply, type FetchRange } from './fetch-responder.js';
 import { SubscriptionSender } from './subscription-sender.js';
 
+/** A subscription of the peer's that this session serves. */
+export interface ServedSubscription {
+  namespace: readonly string[];
+  trackName: string;
+  /** A switching set (server-side ABR): the track sent is chosen among several. */
+  switchingSet: boolean;
+}
+
 interface PendingPublish {
   broadcast: BroadcastProducer;
   resolve: () => void;
@@ -73,6 +81,7 @@ export class Publisher {
   readonly #published = new Map<string, BroadcastProducer>();
   readonly #pendingPublish = new Map<number, PendingPublish>();
   readonly #senders = new Map<number, SubscriptionSender>();
+  readonly #served = new Map<number, ServedSubscription>();
   readonly #activeTracks = new Set<string>();
   readonly #fetches: FetchResponder;
   readonly #namespaceWatches = new Map<string, AbortController>();
@@ -86,6 +95,10 @@ export class Publisher {
 
   get subscriptionCount(): number {
     return this.#senders.size;
+  }
+
+  get subscriptions(): ServedSubscription[] {
+    return [...this.#served.values()];
   }
 
   /** Announces a broadcast; resolves on PUBLISH_NAMESPACE_OK, rejects with the peer's error. */
@@ -139,17 +152,20 @@ export class Publisher {
       );
     }
     let sender: SubscriptionSender;
+    let served: ServedSubscription;
     try {
-      sender = this.#startSubscription(message);
+      ({ sender, served } = this.#startSubscription(message));
     } catch (error) {
       this.#ctx.requestFinished();
       this.#ctx.send(subscribeError(message.requestId, error));
       return;
     }
     this.#senders.set(message.requestId, sender);
+    this.#served.set(message.requestId, served);
     this.#activeTracks.add(trackKey);
     void sender.finished.then(() => {
       this.#senders.delete(message.requestId);
+      this.#served.delete(message.requestId);
       this.#activeTracks.delete(trackKey);
       this.#ctx.requestFinished();
     });
@@ -282,7 +298,10 @@ export class Publisher {
     this.#pendingPublish.clear();
   }
 
-  #startSubscription(message: Subscribe): SubscriptionSender {
+  #startSubscription(message: Subscribe): {
+    sender: SubscriptionSender;
+    served: ServedSubscription;
+  } {
     const broadcast = this.#resolve(message.trackNamespace);
     if (!broadcast) {
       throw new MoqError(
@@ -291,9 +310,10 @@ export class Publisher {
         'request',
       );
     }
-    const consumer = this.#consumerFor(broadcast, message);
+    const { consumer, switchingSet } = this.#consumerFor(broadcast, message);
     const trackAlias = this.#nextAlias++;
-    return new SubscriptionSender(this.#ctx, {
+    const served = { namespace: message.trackNamespace, trackName: consumer.name, switchingSet };
+    const sender = new SubscriptionSender(this.#ctx, {
       requestId: message.requestId,
       trackAlias,
       consumer,
@@ -314,6 +334,7 @@ export class Publisher {
           }),
         ),
     });
+    return { sender, served };
   }
 
   /**
@@ -321,9 +342,17 @@ export class Publisher {
    * more tracks — what the session's switching-set handler (the relay's ABR) chooses. A set of one
    * is a plain subscription to that track.
    */
-  #consumerFor(broadcast: BroadcastProducer, message: Subscribe): TrackConsumer {
+  #consumerFor(
+    broadcast: BroadcastProducer,
+    message: Subscribe,
+  ): { consumer: TrackConsumer; switchingSet: boolean } {
     const raw = message.parameters.switchingSet;
-    if (raw === undefined) return broadcast.subscribe(message.trackName, startOf(message));
+    if (raw === undefined) {
+      return {
+        consumer: broadcast.subscribe(message.trackName, startOf(message)),
+        switchingSet: false,
+      };
+    }
     let entries: SwitchingSetEntry[];
     try {
       entries = decodeSwitchingSet(raw);
@@ -336,12 +365,17 @@ export class Publisher {
       );
     }
     const [only] = entries;
-    if (entries.length === 1 && only) return broadcast.subscribe(only.trackName, startOf(message));
+    if (entries.length === 1 && only) {
+      return {
+        consumer: broadcast.subscribe(only.trackName, startOf(message)),
+        switchingSet: false,
+      };
+    }
     const open = this.#ctx.options.openSwitchingSet;
     if (!open) {
       throw new MoqError(SubscribeErrorCode.NOT_SUPPORTED, 'no switching sets here', 'request');
     }
-    return open({ broadcast, entries });
+    return { consumer: open({ broadcast, entries }), switchingSet: true };
   }
 
   #resolve(namespace: readonly string[]): BroadcastProducer | undefined {

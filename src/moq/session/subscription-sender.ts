@@ -8,7 +8,7 @@ import { encodeSubgroupHeader, encodeSubgroupObject } from '../data/index.js';
 import { PublishDone, SubscribeError, type Location } from '../message/index.js';
 import { Lagged, type GroupConsumer, type TrackConsumer } from '../model/index.js';
 import type { JoinableSubscription } from './fetch-responder.js';
-import type { SessionContext } from './session-context.js';
+import { countDropped, type SessionContext } from './session-context.js';
 import { StreamWriter } from './stream-io.js';
 
 /** Subgroup 0, extensions present, FIN ends the group (§Subgroup Header, type 0x19). */
@@ -120,7 +120,7 @@ export class SubscriptionSender {
         const next = await consumer.nextGroup(signal);
         if (next === undefined) break;
         if (next instanceof Lagged) {
-          this.#ctx.counters.groupsDropped += next.toGroup - next.fromGroup + 1;
+          countDropped(this.#ctx.counters, 'lagged', next.toGroup - next.fromGroup + 1);
           continue;
         }
         if (endGroup !== undefined && next.groupId > endGroup) break;
@@ -177,15 +177,25 @@ export class SubscriptionSender {
       }),
     );
     let previous: number | undefined;
-    for (
-      let object = await group.readObject(signal);
-      object;
-      object = await group.readObject(signal)
-    ) {
-      await writer.write(encodeSubgroupObject(object, SUBGROUP_TYPE, previous));
-      previous = object.objectId;
+    // Counted per group, not per object: the session's totals are touched once per stream.
+    let bytes = 0;
+    let objects = 0;
+    try {
+      for (
+        let object = await group.readObject(signal);
+        object;
+        object = await group.readObject(signal)
+      ) {
+        await writer.write(encodeSubgroupObject(object, SUBGROUP_TYPE, previous));
+        previous = object.objectId;
+        bytes += object.payload.byteLength;
+        objects++;
+      }
+      await writer.close();
+    } finally {
+      this.#ctx.counters.bytesSent += bytes;
+      this.#ctx.counters.objectsSent += objects;
     }
-    await writer.close();
   }
 
   /**
@@ -203,7 +213,7 @@ export class SubscriptionSender {
       const oldest = this.#inflight.shift();
       if (!oldest) break;
       // Entries leave #inflight when they finish, so anything shifted here is cut short.
-      this.#ctx.counters.groupsDropped++;
+      countDropped(this.#ctx.counters, 'congestion');
       oldest.abort.abort();
     }
   }
@@ -216,7 +226,7 @@ export class SubscriptionSender {
       entry.expiring = true;
       const timer = setTimeout(() => {
         if (!this.#inflight.includes(entry)) return; // finished meanwhile
-        this.#ctx.counters.groupsDropped++;
+        countDropped(this.#ctx.counters, 'delivery_timeout');
         entry.abort.abort();
       }, afterMs);
       entry.abort.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });

@@ -40,6 +40,7 @@ export class Authorizer {
   readonly #public: Permissions;
   readonly #options: AuthorizerOptions;
   readonly #denials = new Map<AuthErrorCode, number>();
+  readonly #listeners = new Set<(denial: Denial) => void>();
 
   constructor(options: AuthorizerOptions = {}) {
     this.#options = options;
@@ -94,10 +95,18 @@ export class Authorizer {
     }
   }
 
-  /** Counts a refusal and tells `onDenied`. */
+  /** Counts a refusal and tells `onDenied` and the listeners. */
   noteDenied(action: DeniedAction, code: AuthErrorCode, path: string, reason: string): void {
     this.#denials.set(code, (this.#denials.get(code) ?? 0) + 1);
-    this.#options.onDenied?.({ action, code, path, reason });
+    const denial = { action, code, path, reason };
+    this.#options.onDenied?.(denial);
+    for (const listener of this.#listeners) listener(denial);
+  }
+
+  /** Hears every refusal from now on (the relay's metrics); returns the way to stop. */
+  listen(listener: (denial: Denial) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   #anonymous(path: string): AccessGrant {

@@ -43,6 +43,24 @@ function Legend({ items }: { items: Array<[string, string]> }): JSX.Element {
   );
 }
 
+/** Viewers' RTT as the relay reports it on `.stats`: p50 · p95. */
+function viewerRtt(stats: StudioStats | undefined): string {
+  const rtt = stats?.viewerQuality?.rttMs;
+  return rtt ? `${formatNumber(rtt.p50, 0)} · ${formatNumber(rtt.p95, 0, ' ms')}` : '—';
+}
+
+/** Loss, groups dropped for viewers and the renditions they are on, or why nothing shows. */
+function viewerQualityFooter(stats: StudioStats | undefined): string {
+  const quality = stats?.viewerQuality;
+  if (!quality) return 'p50 · p95 from the relay (.stats); none reported yet';
+  const loss = quality.lossRatio ? `${(quality.lossRatio.mean * 100).toFixed(1)} % loss` : 'loss —';
+  const on = Object.entries(quality.renditions)
+    .filter(([name]) => name !== 'catalog')
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
+  return `p50 · p95 · ${loss} · ${quality.groupsDropped} groups dropped${on ? ` · ${on}` : ''}`;
+}
+
 /** Dropped frames as a share of frames made over the minute shown (OBS shows n/N %). */
 function dropPercent(history: StudioStats[]): number | null {
   const dropped = deltas(seriesOf(history, (s) => s.dropped.encoder));
@@ -176,6 +194,18 @@ export function MonitoringPanel({
           lines={video.map((r) => lineOf(r.name, (x) => x.viewers))}
           minMax={2}
           footer={now?.viewers === null ? 'a remote relay does not report viewers' : legend(video)}
+        />
+        <MetricChart
+          testId="chart-viewer-quality"
+          title="Viewers' RTT"
+          value={viewerRtt(now)}
+          health={ceilingHealth(now?.viewerQuality?.rttMs?.p95 ?? null, 150, 400)}
+          lines={[
+            { series: seriesOf(history, (s) => s.viewerQuality?.rttMs?.p50), color: 'rtt' },
+            { series: seriesOf(history, (s) => s.viewerQuality?.rttMs?.p95), color: 'warn' },
+          ]}
+          minMax={20}
+          footer={viewerQualityFooter(now)}
         />
         <MetricChart
           testId="chart-egress"

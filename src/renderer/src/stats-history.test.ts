@@ -23,6 +23,7 @@ function sample(at: number, bitrates: Record<string, number>): StudioStats {
     cpuPercent: 0,
     viewers: 0,
     relay: { kind: 'embedded', egressBps: 0, rttMs: null },
+    viewerQuality: null,
     latencyMs: null,
     ladderDropped: [],
     notes: [],
