@@ -13,6 +13,8 @@ export type TrackRequestHandler = (name: string) => TrackProducer | undefined;
 export class BroadcastProducer extends Closable {
   readonly namespace: readonly string[];
   readonly #tracks = new Map<string, TrackProducer>();
+  /** Tracks that only accompany the broadcast (a relay's `.stats`): they end when it drains. */
+  readonly #companions = new Set<TrackProducer>();
   #onRequest: TrackRequestHandler | undefined;
   #draining = false;
 
@@ -36,6 +38,17 @@ export class BroadcastProducer extends Closable {
     }
     const track = new TrackProducer(name, options);
     this.#adopt(track);
+    return track;
+  }
+
+  /**
+   * A track that accompanies the broadcast without keeping it alive: it ends as soon as the
+   * broadcast drains, so a publisher's end is not held up by it (the relay's `.stats`).
+   */
+  createCompanionTrack(name: string, options?: TrackOptions): TrackProducer {
+    const track = this.createTrack(name, options);
+    this.#companions.add(track);
+    track.onClose(() => this.#companions.delete(track));
     return track;
   }
 
@@ -70,6 +83,7 @@ export class BroadcastProducer extends Closable {
   drain(): void {
     if (this.isClosed) return;
     this.#draining = true;
+    for (const companion of [...this.#companions]) companion.close();
     if (this.#tracks.size === 0) this.close();
   }
 

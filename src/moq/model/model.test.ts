@@ -168,3 +168,23 @@ describe('broadcasts', () => {
     assert.throws(() => broadcast.createTrack('x'), /closed/);
   });
 });
+
+describe('companion tracks', () => {
+  test('a companion ends when its broadcast drains and does not hold it open', () => {
+    const broadcast = new BroadcastProducer(['live', 'show']);
+    const media = broadcast.createTrack('video');
+    const stats = broadcast.createCompanionTrack('.stats');
+    broadcast.drain();
+    assert.ok(stats.isClosed, 'the companion ended with the drain');
+    assert.ok(!broadcast.isClosed, 'the media track still runs');
+    media.close();
+    assert.ok(broadcast.isClosed, 'closed once the last real track ended');
+  });
+
+  test('a broadcast with only a companion closes at once when drained', () => {
+    const broadcast = new BroadcastProducer(['live', 'idle']);
+    broadcast.createCompanionTrack('.stats');
+    broadcast.drain();
+    assert.ok(broadcast.isClosed);
+  });
+});

@@ -7,15 +7,13 @@ const encoder = new TextEncoder();
 /**
  * The `.stats` track the relay serves beside a broadcast: one group a second, one object in it,
  * the broadcast's viewer figures as JSON. It lives in the broadcast's own track table, so a
- * SUBSCRIBE for it is answered by the relay and never forwarded to the publisher; it ends with
- * the broadcast.
+ * SUBSCRIBE for it is answered by the relay and never forwarded to the publisher; it ends as
+ * soon as the broadcast drains (a companion track), so the name is free again at once.
  */
 export class StatsTrack {
-  readonly #broadcast: BroadcastProducer;
   readonly #track: TrackProducer | undefined;
 
   constructor(broadcast: BroadcastProducer) {
-    this.#broadcast = broadcast;
     this.#track = create(broadcast);
   }
 
@@ -23,11 +21,6 @@ export class StatsTrack {
   write(stats: BroadcastViewerStats): void {
     const track = this.#track;
     if (!track || track.isClosed) return;
-    // A draining broadcast closes once its last track ends: this one must not hold it open.
-    if (this.#broadcast.isDraining) {
-      track.close();
-      return;
-    }
     const group = track.createGroup();
     group.write(encoder.encode(JSON.stringify(stats)));
     group.close();
@@ -41,7 +34,7 @@ export class StatsTrack {
 function create(broadcast: BroadcastProducer): TrackProducer | undefined {
   try {
     // The publisher's own `.stats` (if it had one) is shadowed: the name is the relay's.
-    return broadcast.createTrack(STATS_TRACK, { cacheGroups: 1, priority: 255 });
+    return broadcast.createCompanionTrack(STATS_TRACK, { cacheGroups: 1, priority: 255 });
   } catch {
     return undefined; // the broadcast is already closing
   }
