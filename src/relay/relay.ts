@@ -7,6 +7,7 @@ import {
 } from '../moq/index.js';
 import { TransportServer, type AcceptedSession } from '../transport/index.js';
 import { LinkMonitor, SwitchingTrack } from './abr/index.js';
+import { ClusterError, RelayCluster } from './cluster/index.js';
 import { Origin, OriginError } from './origin.js';
 import {
   DEFAULT_LIMITS,
@@ -29,14 +30,23 @@ const silent: RelayLogger = { info: () => undefined, warn: () => undefined };
 export class Relay {
   readonly origin = new Origin();
   readonly limits: RelayLimits;
+  /** Set when the relay joined a cluster. */
+  cluster: RelayCluster | undefined;
   readonly #server: TransportServer;
+  readonly #peerServer: TransportServer | undefined;
   readonly #log: RelayLogger;
   readonly #sessions = new Set<MoqSession>();
   #nextSessionId = 1;
   #closing = false;
 
-  private constructor(server: TransportServer, limits: RelayLimits, log: RelayLogger) {
+  private constructor(
+    server: TransportServer,
+    limits: RelayLimits,
+    log: RelayLogger,
+    peerServer?: TransportServer,
+  ) {
     this.#server = server;
+    this.#peerServer = peerServer;
     this.limits = limits;
     this.#log = log;
     server.addRoute('GET', '/healthz', (_req, res) => {
@@ -44,7 +54,8 @@ export class Relay {
       res.end(JSON.stringify(this.health()));
     });
     serveWatch(server, this.origin);
-    void this.#acceptLoop();
+    void this.#acceptLoop(server);
+    if (peerServer) void this.#acceptLoop(peerServer);
   }
 
   static async start(options: RelayOptions): Promise<Relay> {
@@ -54,8 +65,49 @@ export class Relay {
       port: options.port,
       certificates: options.certificates,
       protocols: RELAY_PROTOCOLS,
+      reusePort: options.reusePort,
     });
-    return new Relay(server, limits, options.logger ?? silent);
+    const peerServer = options.peerBind
+      ? await TransportServer.listen({
+          ...options.peerBind,
+          certificates: server.certificates,
+          protocols: RELAY_PROTOCOLS,
+        }).catch(async (error: unknown) => {
+          await server.close();
+          throw error;
+        })
+      : undefined;
+    const relay = new Relay(server, limits, options.logger ?? silent, peerServer);
+    try {
+      if (options.cluster) relay.#joinCluster(options.cluster, options.peerBind?.host, peerServer);
+    } catch (error) {
+      await relay.close();
+      throw error;
+    }
+    return relay;
+  }
+
+  /** The port of the relay-to-relay listener (`peerBind`), if any. */
+  get peerPort(): number | undefined {
+    return this.#peerServer?.port;
+  }
+
+  #joinCluster(
+    options: NonNullable<RelayOptions['cluster']>,
+    peerHost?: string,
+    peer?: TransportServer,
+  ): void {
+    const host = peerHost === undefined || peerHost === '0.0.0.0' ? '127.0.0.1' : peerHost;
+    const node = options.node ?? (peer ? `http://${host}:${peer.port}/` : undefined);
+    if (!node) throw new ClusterError('BAD_OPTIONS', 'a cluster needs the URL peers reach us by');
+    this.cluster = new RelayCluster(
+      this.origin,
+      { ...options, node },
+      {
+        trackOptions: { cacheGroups: this.limits.cacheGroups, cacheBytes: this.limits.cacheBytes },
+        logger: this.#log,
+      },
+    );
   }
 
   get port(): number {
@@ -82,6 +134,8 @@ export class Relay {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    // Peers learn first that our broadcasts are leaving, so their viewers' tracks can move.
+    await this.cluster?.close();
     for (const session of this.#sessions) session.sendGoaway('');
     if (this.#sessions.size > 0)
       await new Promise((resolve) => setTimeout(resolve, GOAWAY_GRACE_MS));
@@ -92,14 +146,11 @@ export class Relay {
     await withTimeout(Promise.all(closing), GOAWAY_GRACE_MS);
     for (const broadcast of this.origin.broadcasts) broadcast.close();
     await this.#server.close();
+    await this.#peerServer?.close();
   }
 
-  async #acceptLoop(): Promise<void> {
-    for (
-      let accepted = await this.#server.accept();
-      accepted;
-      accepted = await this.#server.accept()
-    ) {
+  async #acceptLoop(server: TransportServer): Promise<void> {
+    for (let accepted = await server.accept(); accepted; accepted = await server.accept()) {
       if (this.#closing || this.#sessions.size >= this.limits.maxSessions) {
         accepted.session.close({
           closeCode: SessionCloseCode.TOO_MANY_REQUESTS,
