@@ -1,8 +1,10 @@
 import { pino, type Logger } from 'pino';
 import { DEFAULT_HOSTNAMES } from '../transport/cert/index.js';
 import { Relay } from '../relay/index.js';
+import { RedisRegistry } from '../relay/cluster/index.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
 import { RELAY_USAGE, checkTlsFiles, parseRelayArgs, type RelayConfig } from './relay-args.js';
+import { RelayWorkers, isWorker, runWorker } from './relay-workers.js';
 import { isEntryPoint, packageVersion, runCli } from './run.js';
 
 export const usage = RELAY_USAGE;
@@ -21,14 +23,21 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { config } = command;
   checkTlsFiles(config.tls);
   const log = pino({ name: 'moq-relay', level: config.logLevel });
-  const relay = await startRelay(config, log);
+  if (isWorker()) {
+    await runWorker(config, log);
+    return ExitCode.OK;
+  }
+  const relay =
+    config.workers > 1 ? await startWorkers(config, log) : await startRelay(config, log);
   log.info(
     {
       url: publicUrl(config, relay.port),
       bind: formatHostPort(config.host, relay.port),
       certificateSha256: relay.certificateSha256,
       certificate: config.tls ? 'files' : 'generated',
-      limits: relay.limits,
+      limits: relay instanceof Relay ? relay.limits : config.limits,
+      workers: config.workers,
+      cluster: config.cluster?.node,
     },
     'relay listening',
   );
@@ -39,6 +48,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function startRelay(config: RelayConfig, log: Logger): Promise<Relay> {
+  const registry = config.cluster?.redis
+    ? await RedisRegistry.connect({ url: config.cluster.redis, logger: log }).catch(
+        (error: unknown) => {
+          throw new CliError('CONFIG', `--cluster-redis: ${describeError(error)}`);
+        },
+      )
+    : undefined;
   try {
     return await Relay.start({
       host: config.host,
@@ -46,7 +62,22 @@ async function startRelay(config: RelayConfig, log: Logger): Promise<Relay> {
       certificates: config.tls ?? { hostnames: extraHostnames(config.host) },
       limits: config.limits,
       logger: log,
+      cluster: registry && { ...config.cluster, registry },
     });
+  } catch (error) {
+    await registry?.close();
+    throw startError(config, error);
+  }
+}
+
+/** `--workers N`: the primary; the relays run in the workers. */
+async function startWorkers(config: RelayConfig, log: Logger): Promise<RelayWorkers> {
+  try {
+    return await RelayWorkers.start(
+      config,
+      log,
+      config.tls ?? { hostnames: extraHostnames(config.host) },
+    );
   } catch (error) {
     throw startError(config, error);
   }

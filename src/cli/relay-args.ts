@@ -2,6 +2,13 @@ import { accessSync, constants, statSync } from 'node:fs';
 import type { RelayLimits } from '../relay/index.js';
 import { parseChoice, parseCount, parseFlags, parseSize } from './args.js';
 import { CliError } from './cli-error.js';
+import {
+  CLUSTER_FLAGS,
+  CLUSTER_USAGE,
+  parseClusterArgs,
+  parseWorkers,
+  type ClusterConfig,
+} from './cluster-args.js';
 
 export const DEFAULT_BIND = '[::]:4443';
 
@@ -15,6 +22,10 @@ export interface RelayConfig {
   tls: { certPath: string; keyPath: string } | undefined;
   limits: Partial<RelayLimits>;
   logLevel: LogLevel;
+  /** Set with --cluster-redis. */
+  cluster: ClusterConfig | undefined;
+  /** Relay processes on the port (1 = one process, as before clustering). */
+  workers: number;
 }
 
 export type RelayCommand =
@@ -36,6 +47,7 @@ Options:
   --max-inflight-groups N          groups per subscription in flight before dropping (default 3)
   --max-object-bytes SIZE          largest object accepted, e.g. 16MiB (default 16MiB)
   --log-level LEVEL                ${LOG_LEVELS.join(', ')} (default info)
+${CLUSTER_USAGE}
   -h, --help                       show this help
   -V, --version                    show the version
 
@@ -54,6 +66,7 @@ const FLAGS = {
   'max-inflight-groups': { type: 'string' },
   'max-object-bytes': { type: 'string' },
   'log-level': { type: 'string' },
+  ...CLUSTER_FLAGS,
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -72,6 +85,8 @@ export function parseRelayArgs(argv: readonly string[]): RelayCommand {
       tls: parseTls(flags['tls-cert'], flags['tls-key']),
       limits: parseLimits(flags),
       logLevel: parseChoice('log-level', flags['log-level'] ?? 'info', LOG_LEVELS),
+      cluster: parseClusterArgs(flags),
+      workers: parseWorkers(flags.workers, flags['cluster-redis'] !== undefined),
     },
   };
 }

@@ -17,3 +17,9 @@ export {
   type RedisRegistryOptions,
 } from './redis-registry.js';
 export { RelayCluster } from './relay-cluster.js';
+export {
+  IpcRegistry,
+  serveRegistry,
+  type RegistryRequest,
+  type RegistryUpdate,
+} from './ipc-registry.js';
