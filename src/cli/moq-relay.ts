@@ -1,8 +1,11 @@
 import { pino, type Logger } from 'pino';
 import { DEFAULT_HOSTNAMES } from '../transport/cert/index.js';
-import { AuthError, Authorizer, KeySet, Relay } from '../relay/index.js';
+import { Relay, type Authorizer } from '../relay/index.js';
+import { RedisRegistry } from '../relay/cluster/index.js';
+import { loadAuth } from './relay-auth.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
 import { RELAY_USAGE, checkTlsFiles, parseRelayArgs, type RelayConfig } from './relay-args.js';
+import { RelayWorkers, isWorker, runWorker } from './relay-workers.js';
 import { isEntryPoint, packageVersion, runCli } from './run.js';
 
 export const usage = RELAY_USAGE;
@@ -21,16 +24,27 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { config } = command;
   checkTlsFiles(config.tls);
   const log = pino({ name: 'moq-relay', level: config.logLevel });
-  const auth = await loadAuth(config, log);
-  const relay = await startRelay(config, log, auth);
+  if (isWorker()) {
+    await runWorker(config, log);
+    return ExitCode.OK;
+  }
+  const relay =
+    config.workers > 1
+      ? await startWorkers(config, log)
+      : await startRelay(config, log, await loadAuth(config, log));
   log.info(
     {
       url: publicUrl(config, relay.port),
       bind: formatHostPort(config.host, relay.port),
       certificateSha256: relay.certificateSha256,
       certificate: config.tls ? 'files' : 'generated',
-      limits: relay.limits,
-      auth: auth.enabled ? { keys: config.authKeyPaths, public: config.publicPrefixes } : 'open',
+      limits: relay instanceof Relay ? relay.limits : config.limits,
+      workers: config.workers,
+      cluster: config.cluster?.node,
+      auth:
+        config.authKeyPaths.length > 0
+          ? { keys: config.authKeyPaths, public: config.publicPrefixes }
+          : 'open',
     },
     'relay listening',
   );
@@ -40,24 +54,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   return ExitCode.OK;
 }
 
-/** The key files, read before anything binds: a bad one is one clear line and exit 2. */
-async function loadAuth(config: RelayConfig, log: Logger): Promise<Authorizer> {
-  if (config.authKeyPaths.length === 0) return new Authorizer();
-  let keys: KeySet;
-  try {
-    keys = await KeySet.load(config.authKeyPaths);
-  } catch (error) {
-    if (error instanceof AuthError) throw new CliError('CONFIG', `--auth-key ${error.message}`);
-    throw error;
-  }
-  return new Authorizer({
-    keys,
-    publicPrefixes: config.publicPrefixes,
-    onDenied: (denial) => log.info(denial, 'access denied'),
-  });
-}
-
 async function startRelay(config: RelayConfig, log: Logger, auth: Authorizer): Promise<Relay> {
+  const registry = config.cluster?.redis
+    ? await RedisRegistry.connect({ url: config.cluster.redis, logger: log }).catch(
+        (error: unknown) => {
+          throw new CliError('CONFIG', `--cluster-redis: ${describeError(error)}`);
+        },
+      )
+    : undefined;
   try {
     return await Relay.start({
       auth,
@@ -66,7 +70,22 @@ async function startRelay(config: RelayConfig, log: Logger, auth: Authorizer): P
       certificates: config.tls ?? { hostnames: extraHostnames(config.host) },
       limits: config.limits,
       logger: log,
+      cluster: registry && { ...config.cluster, registry },
     });
+  } catch (error) {
+    await registry?.close();
+    throw startError(config, error);
+  }
+}
+
+/** `--workers N`: the primary; the relays run in the workers. */
+async function startWorkers(config: RelayConfig, log: Logger): Promise<RelayWorkers> {
+  try {
+    return await RelayWorkers.start(
+      config,
+      log,
+      config.tls ?? { hostnames: extraHostnames(config.host) },
+    );
   } catch (error) {
     throw startError(config, error);
   }

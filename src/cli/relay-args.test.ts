@@ -32,6 +32,8 @@ test('defaults: [::]:4443, generated certificate, no limit overrides, info logs'
     logLevel: 'info',
     authKeyPaths: [],
     publicPrefixes: [],
+    cluster: undefined,
+    workers: 1,
   });
 });
 
@@ -145,4 +147,23 @@ test('certificate files that are missing or not files are named (exit 2)', () =>
   assert.equal(new CliError('CONFIG', 'x').exitCode, ExitCode.USAGE);
   checkTlsFiles({ certPath: cert, keyPath: cert });
   checkTlsFiles(undefined);
+});
+
+test('cluster flags: Redis needs the node URL; workers default to 1 alone, a count when given', () => {
+  const clustered = config([
+    '--cluster-redis',
+    'redis://127.0.0.1:6379',
+    '--cluster-node',
+    'http://10.0.0.1:4443/',
+  ]);
+  assert.equal(clustered.cluster?.node, 'http://10.0.0.1:4443/');
+  assert.equal(config(['--workers', '3']).workers, 3);
+  throwsCli(() => config(['--cluster-redis', 'redis://127.0.0.1:6379']), 'USAGE', /--cluster-node/);
+  throwsCli(() => config(['--cluster-node', 'http://a:1/']), 'USAGE', /--cluster-redis/);
+  throwsCli(
+    () => config(['--cluster-redis', 'http://x/', '--cluster-node', 'http://a:1/']),
+    'USAGE',
+    /redis:/,
+  );
+  throwsCli(() => config(['--workers', '0']), 'USAGE', /workers/);
 });

@@ -2,6 +2,13 @@ import { accessSync, constants, statSync } from 'node:fs';
 import type { RelayLimits } from '../relay/index.js';
 import { parseChoice, parseCount, parseFlags, parseSize } from './args.js';
 import { CliError } from './cli-error.js';
+import {
+  CLUSTER_FLAGS,
+  CLUSTER_USAGE,
+  parseClusterArgs,
+  parseWorkers,
+  type ClusterConfig,
+} from './cluster-args.js';
 
 export const DEFAULT_BIND = '[::]:4443';
 
@@ -19,6 +26,10 @@ export interface RelayConfig {
   authKeyPaths: string[];
   /** Prefixes anyone may publish and subscribe under without a token (`--public`). */
   publicPrefixes: string[];
+  /** Set with --cluster-redis. */
+  cluster: ClusterConfig | undefined;
+  /** Relay processes on the port (1 = one process, as before clustering). */
+  workers: number;
 }
 
 export type RelayCommand =
@@ -45,6 +56,7 @@ Options:
   --public PREFIX                  with --auth-key: anyone may publish and subscribe under
                                    PREFIX without a token (repeatable; '' = everything)
   --log-level LEVEL                ${LOG_LEVELS.join(', ')} (default info)
+${CLUSTER_USAGE}
   -h, --help                       show this help
   -V, --version                    show the version
 
@@ -65,6 +77,7 @@ const FLAGS = {
   'log-level': { type: 'string' },
   'auth-key': { type: 'string', multiple: true },
   public: { type: 'string', multiple: true },
+  ...CLUSTER_FLAGS,
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -85,6 +98,8 @@ export function parseRelayArgs(argv: readonly string[]): RelayCommand {
       logLevel: parseChoice('log-level', flags['log-level'] ?? 'info', LOG_LEVELS),
       authKeyPaths: flags['auth-key'] ?? [],
       publicPrefixes: parsePublic(flags['auth-key'], flags.public),
+      cluster: parseClusterArgs(flags),
+      workers: parseWorkers(flags.workers, flags['cluster-redis'] !== undefined),
     },
   };
 }

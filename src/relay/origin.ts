@@ -26,6 +26,8 @@ export class Origin {
   readonly #broadcasts = new Map<string, BroadcastProducer>();
   readonly #log: Announcement[] = [];
   readonly #changed = new ChangeSignal();
+  /** Broadcasts served from a cluster peer: a local publisher of the same name displaces them. */
+  readonly #standby = new WeakSet<BroadcastProducer>();
   #logStart = 0;
 
   /** Live broadcasts (for /watch listings and metrics). */
@@ -36,6 +38,12 @@ export class Origin {
   /** Registers a broadcast until it closes; a namespace is served by one publisher at a time. */
   publish(broadcast: BroadcastProducer): void {
     const key = namespaceKey(broadcast.namespace);
+    const standing = this.#broadcasts.get(key);
+    if (standing && this.#standby.has(standing)) {
+      // Its tracks run on until their own end (viewers keep reading); new ones come from here.
+      this.#broadcasts.delete(key);
+      standing.drain();
+    }
     if (this.#broadcasts.has(key)) {
       throw new OriginError(
         'NAMESPACE_TAKEN',
@@ -49,6 +57,17 @@ export class Origin {
       this.#broadcasts.delete(key);
       this.#announce({ namespace: broadcast.namespace, active: false });
     });
+  }
+
+  /** Registers a broadcast that lives on a cluster peer; a local publish of its name wins. */
+  publishStandby(broadcast: BroadcastProducer): void {
+    this.publish(broadcast);
+    this.#standby.add(broadcast);
+  }
+
+  /** Whether `broadcast` was registered as a cluster peer's (see publishStandby). */
+  isStandby(broadcast: BroadcastProducer): boolean {
+    return this.#standby.has(broadcast);
   }
 
   /** The broadcast whose namespace is the longest prefix of `namespace`. */

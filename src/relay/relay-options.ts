@@ -1,6 +1,7 @@
 import type { CertificateStore, CertificateStoreOptions } from '../transport/index.js';
 import type { Authorizer } from './auth/index.js';
 import type { RelayMetricsOptions } from './metrics/index.js';
+import type { ClusterOptions } from './cluster/index.js';
 
 export interface RelayLimits {
   /** Sessions open at once; more are refused at the transport (503). */
@@ -44,6 +45,12 @@ export interface RelayOptions {
   auth?: Authorizer;
   /** Label bounds for /metrics. */
   metrics?: RelayMetricsOptions;
+  /** SO_REUSEPORT on the port: `moq-relay --workers N` runs N relays on one port. */
+  reusePort?: boolean;
+  /** Also listen here for relay-to-relay sessions (each worker's own address for its peers). */
+  peerBind?: { host: string; port: number };
+  /** Join a cluster; `node` defaults to the `peerBind` listener's http:// URL. */
+  cluster?: Omit<ClusterOptions, 'node'> & { node?: string };
 }
 
 /** WebTransport protocols the relay accepts, preferred first; each means draft-14 setup. */

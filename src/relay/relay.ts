@@ -16,6 +16,7 @@ import {
   trackSwitching,
   type SwitchingViewing,
 } from './metrics/index.js';
+import { ClusterError, RelayCluster } from './cluster/index.js';
 import { Origin, OriginError } from './origin.js';
 import {
   DEFAULT_LIMITS,
@@ -39,7 +40,10 @@ const silent: RelayLogger = { info: () => undefined, warn: () => undefined };
 export class Relay {
   readonly origin = new Origin();
   readonly limits: RelayLimits;
+  /** Set when the relay joined a cluster. */
+  cluster: RelayCluster | undefined;
   readonly #server: TransportServer;
+  readonly #peerServer: TransportServer | undefined;
   readonly #log: RelayLogger;
   readonly #auth: Authorizer;
   readonly #sessions = new Set<MoqSession>();
@@ -51,8 +55,14 @@ export class Relay {
   #nextSessionId = 1;
   #closing = false;
 
-  private constructor(server: TransportServer, options: RelayOptions, limits: RelayLimits) {
+  private constructor(
+    server: TransportServer,
+    options: RelayOptions,
+    limits: RelayLimits,
+    peerServer?: TransportServer,
+  ) {
     this.#server = server;
+    this.#peerServer = peerServer;
     this.limits = limits;
     this.#log = options.logger ?? silent;
     this.#auth = options.auth ?? new Authorizer();
@@ -85,6 +95,7 @@ export class Relay {
       res.end(JSON.stringify({ status: this.#closing ? 'closing' : 'ready' }));
     });
     server.addRoute('GET', '/metrics', (_req, res) => {
+      this.metrics.clusterLinks.set(this.cluster?.peers.length ?? 0);
       this.metrics.render().then(
         ({ contentType, body }) => {
           res.setHeader('content-type', contentType);
@@ -97,7 +108,8 @@ export class Relay {
       );
     });
     serveWatch(server, this.origin);
-    void this.#acceptLoop();
+    void this.#acceptLoop(server);
+    if (peerServer) void this.#acceptLoop(peerServer);
   }
 
   static async start(options: RelayOptions): Promise<Relay> {
@@ -107,8 +119,49 @@ export class Relay {
       port: options.port,
       certificates: options.certificates,
       protocols: RELAY_PROTOCOLS,
+      reusePort: options.reusePort,
     });
-    return new Relay(server, options, limits);
+    const peerServer = options.peerBind
+      ? await TransportServer.listen({
+          ...options.peerBind,
+          certificates: server.certificates,
+          protocols: RELAY_PROTOCOLS,
+        }).catch(async (error: unknown) => {
+          await server.close();
+          throw error;
+        })
+      : undefined;
+    const relay = new Relay(server, options, limits, peerServer);
+    try {
+      if (options.cluster) relay.#joinCluster(options.cluster, options.peerBind?.host, peerServer);
+    } catch (error) {
+      await relay.close();
+      throw error;
+    }
+    return relay;
+  }
+
+  /** The port of the relay-to-relay listener (`peerBind`), if any. */
+  get peerPort(): number | undefined {
+    return this.#peerServer?.port;
+  }
+
+  #joinCluster(
+    options: NonNullable<RelayOptions['cluster']>,
+    peerHost?: string,
+    peer?: TransportServer,
+  ): void {
+    const host = peerHost === undefined || peerHost === '0.0.0.0' ? '127.0.0.1' : peerHost;
+    const node = options.node ?? (peer ? `http://${host}:${peer.port}/` : undefined);
+    if (!node) throw new ClusterError('BAD_OPTIONS', 'a cluster needs the URL peers reach us by');
+    this.cluster = new RelayCluster(
+      this.origin,
+      { ...options, node },
+      {
+        trackOptions: { cacheGroups: this.limits.cacheGroups, cacheBytes: this.limits.cacheBytes },
+        logger: this.#log,
+      },
+    );
   }
 
   get port(): number {
@@ -140,6 +193,8 @@ export class Relay {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    // Peers learn first that our broadcasts are leaving, so their viewers' tracks can move.
+    await this.cluster?.close();
     for (const session of this.#sessions) session.sendGoaway('');
     if (this.#sessions.size > 0)
       await new Promise((resolve) => setTimeout(resolve, GOAWAY_GRACE_MS));
@@ -151,14 +206,11 @@ export class Relay {
     for (const broadcast of this.origin.broadcasts) broadcast.close();
     this.#sampler.close();
     await this.#server.close();
+    await this.#peerServer?.close();
   }
 
-  async #acceptLoop(): Promise<void> {
-    for (
-      let accepted = await this.#server.accept();
-      accepted;
-      accepted = await this.#server.accept()
-    ) {
+  async #acceptLoop(server: TransportServer): Promise<void> {
+    for (let accepted = await server.accept(); accepted; accepted = await server.accept()) {
       if (this.#closing || this.#sessions.size >= this.limits.maxSessions) {
         accepted.session.close({
           closeCode: SessionCloseCode.TOO_MANY_REQUESTS,

@@ -27,7 +27,12 @@ export {
   installWebTransportPolyfill,
 } from './webtransport/index.js';
 export { connectQmux, type ConnectQmuxOptions } from './qmux/index.js';
-export { CertificateStore, generateCertificate, loadCertificate } from './cert/index.js';
+export {
+  CertificateStore,
+  certificateFromPem,
+  generateCertificate,
+  loadCertificate,
+} from './cert/index.js';
 export type { CertificateMaterial, CertificateStoreOptions } from './cert/index.js';
 export type { CongestionControl } from './quic/index.js';
 export { FailsComponentsServer } from './fails-components/index.js';

@@ -15,6 +15,11 @@ export interface TransportServerOptions {
   protocols?: readonly string[];
   policy?: SessionPolicy;
   congestionControl?: CongestionControl;
+  /**
+   * SO_REUSEPORT on both sockets: several processes serve one port (the kernel spreads QUIC
+   * connections by address and TCP connections as they come; each stays with one process).
+   */
+  reusePort?: boolean;
 }
 
 const PORT_ATTEMPTS = 8;
@@ -105,6 +110,7 @@ async function bindBoth(
       port: options.port,
       tls: () => store.current(),
       policy,
+      reusePort: options.reusePort,
       quic: { congestionControl: options.congestionControl },
     });
     try {
@@ -114,6 +120,7 @@ async function bindBoth(
         certificates: store,
         tls: store.source === 'files',
         policy,
+        reusePort: options.reusePort,
       });
       return { quic, http };
     } catch (error) {

@@ -7,5 +7,5 @@ export {
   generateCertificate,
   type GenerateCertificateOptions,
 } from './generate.js';
-export { loadCertificate } from './load.js';
+export { certificateFromPem, loadCertificate } from './load.js';
 export { CertificateStore, type CertificateSource, type CertificateStoreOptions } from './store.js';

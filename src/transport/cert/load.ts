@@ -29,6 +29,20 @@ export async function loadCertificate(
   return describeCertificate(certPem, new Uint8Array(leaf.raw), keyPem);
 }
 
+/** The same checks as `loadCertificate`, on PEM text already in memory (sent by a parent). */
+export function certificateFromPem(certPem: string, keyPem: string): CertificateMaterial {
+  const chain = parseChain(certPem, 'the certificate');
+  const key = parseKey(keyPem, 'the key');
+  const leaf = chain[0] as X509Certificate;
+  if (!leaf.checkPrivateKey(key)) {
+    throw new CertificateError(
+      'KEY_MISMATCH',
+      'the private key does not belong to the certificate',
+    );
+  }
+  return describeCertificate(certPem, new Uint8Array(leaf.raw), keyPem);
+}
+
 async function readText(
   path: string,
   missingCode: CertificateErrorCode,

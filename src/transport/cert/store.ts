@@ -65,6 +65,19 @@ export class CertificateStore {
     return store;
   }
 
+  /**
+   * A store holding certificates made elsewhere (the primary of `moq-relay --workers N`): it never
+   * rotates by itself; the owner hands it each new certificate with `replace`.
+   */
+  static shared(material: CertificateMaterial, source: CertificateSource): CertificateStore {
+    return new CertificateStore(source, {}, 0, material);
+  }
+
+  /** Installs a certificate made elsewhere (see `shared`); listeners hear of it if it changed. */
+  replace(material: CertificateMaterial): void {
+    this.#install(material);
+  }
+
   current(): CertificateMaterial {
     return this.#current;
   }

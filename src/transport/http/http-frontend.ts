@@ -22,6 +22,8 @@ export interface HttpFrontendOptions {
   policy?: SessionPolicy;
   /** For the default policy: the application protocols this server speaks. */
   supportedProtocols?: string[];
+  /** SO_REUSEPORT on the TCP socket (`moq-relay --workers N`). */
+  reusePort?: boolean;
   /** Aborting it stops listening; after `listen` resolves, it closes the frontend. */
   signal?: AbortSignal;
 }
@@ -167,7 +169,7 @@ function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 }
 
 function listenOn(server: Server, options: HttpFrontendOptions): Promise<void> {
-  const { host, port, signal } = options;
+  const { host, port, signal, reusePort } = options;
   const where = `${host ?? '*'}:${port}`;
   return new Promise<void>((resolve, reject) => {
     const onError = (cause: Error): void => {
@@ -190,7 +192,7 @@ function listenOn(server: Server, options: HttpFrontendOptions): Promise<void> {
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
     server.once('error', onError);
-    server.listen({ host, port }, () => {
+    server.listen({ host, port, reusePort }, () => {
       server.off('error', onError);
       signal?.removeEventListener('abort', onAbort);
       // Later server errors (e.g. EMFILE on accept) must not crash the process.

@@ -24,6 +24,8 @@ export interface QuicListenOptions {
   config: () => Config;
   onConnection: (connection: QuicConnection, remote: HostPort) => void;
   maxConnections?: number;
+  /** SO_REUSEPORT: several processes share the port, each QUIC connection stays with one. */
+  reusePort?: boolean;
 }
 
 /** Connection IDs as map keys: latin1 maps each byte to one char, cheaper than hex. */
@@ -31,8 +33,9 @@ function cidKey(cid: Uint8Array): string {
   return Buffer.from(cid.buffer, cid.byteOffset, cid.length).toString('latin1');
 }
 
-function bindSocket(host: string, port: number): Promise<Socket> {
-  const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
+function bindSocket(host: string, port: number, reusePort = false): Promise<Socket> {
+  const type = isIPv6(host) ? 'udp6' : 'udp4';
+  const socket = createSocket({ type, reuseAddr: false, reusePort });
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(port, host, () => {
@@ -82,7 +85,7 @@ export class QuicServerEndpoint {
   }
 
   static async listen(options: QuicListenOptions): Promise<QuicServerEndpoint> {
-    const socket = await bindSocket(options.host ?? '127.0.0.1', options.port);
+    const socket = await bindSocket(options.host ?? '127.0.0.1', options.port, options.reusePort);
     return new QuicServerEndpoint(socket, options);
   }
 

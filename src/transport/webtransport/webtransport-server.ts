@@ -19,6 +19,8 @@ export interface WebTransportServerOptions {
   policy?: SessionPolicy;
   quic?: Omit<QuicOptions, 'alpn'>;
   maxConnections?: number;
+  /** SO_REUSEPORT on the UDP socket (`moq-relay --workers N`). */
+  reusePort?: boolean;
 }
 
 /** WebTransport over HTTP/3 on a UDP port: accepts sessions from browsers and Node clients. */
@@ -41,6 +43,7 @@ export class WebTransportServer {
       host: options.host,
       port: options.port,
       maxConnections: options.maxConnections,
+      reusePort: options.reusePort,
       config: () => createQuicheConfig(quic, options.tls(), false),
       onConnection: (connection, remote) => {
         new H3ServerConnection(connection, remote.host, policy, (s) => offerSession(sessions, s));
