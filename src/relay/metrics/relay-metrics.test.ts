@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { until } from '../../async/index.js';
 import { BroadcastProducer, GroupConsumer, type TrackConsumer } from '../../moq/index.js';
+import { Authorizer, KeySet, generateKey } from '../auth/index.js';
 import { Relay } from '../relay.js';
 import { decode, join, publisher, writeGroups } from '../relay-test-kit.js';
 import { labelValues, scrape, valueOf } from './metrics-test-kit.js';
@@ -91,13 +92,24 @@ describe('/metrics on a real relay', () => {
     await Promise.allSettled(draining);
   });
 
-  test('auth denials and cluster links are there for the auth and cluster code to feed', async () => {
-    relay.metrics.authDenied('expired');
-    relay.metrics.authDenied('expired');
-    relay.metrics.clusterLinks.set(3);
-    const families = await scrape(relay);
-    assert.equal(valueOf(families, 'moq_relay_auth_denials_total', { reason: 'expired' }), 2);
-    assert.equal(valueOf(families, 'moq_relay_cluster_links'), 3);
+  test('a refused session is counted as an auth denial, by code', async () => {
+    const key = await generateKey('HS256', 'k');
+    const guarded = await Relay.start({
+      port: 0,
+      host: '127.0.0.1',
+      auth: new Authorizer({ keys: await KeySet.fromJwks([key.publicJwk]) }),
+    });
+    try {
+      await assert.rejects(join(guarded), 'no token: refused');
+      const families = await until('the denial on /metrics', async () => {
+        const scraped = await scrape(guarded);
+        const value = valueOf(scraped, 'moq_relay_auth_denials_total', { reason: 'NO_TOKEN' });
+        return value === 1 ? scraped : undefined;
+      });
+      assert.equal(valueOf(families, 'moq_relay_cluster_links'), 0, 'alone: no cluster links');
+    } finally {
+      await guarded.close();
+    }
   });
 });
 
