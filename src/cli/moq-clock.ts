@@ -14,6 +14,7 @@ import {
   type TrackConsumer,
   type TrackProducer,
 } from '../moq/index.js';
+import { displayUrl } from '../client/index.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
 import { CLOCK_USAGE, parseClockArgs, type ClockConfig } from './clock-args.js';
 import { isEntryPoint, packageVersion, runCli } from './run.js';
@@ -111,7 +112,7 @@ async function publishClock(
     },
     { once: true },
   );
-  process.stderr.write(`moq-clock: publishing ${trackPath(config)} to ${config.url.href}\n`);
+  process.stderr.write(`moq-clock: publishing ${trackPath(config)} to ${displayUrl(config.url)}\n`);
   while (!signal.aborted) {
     current.group = tick(track, current.group, new Date());
     try {

@@ -1,4 +1,5 @@
 import {
+  displayUrl,
   connectRelay,
   RelayClientError,
   type RelayConnection,
@@ -32,7 +33,7 @@ function cliErrorFor(url: URL, error: unknown): CliError {
   if (!(error instanceof RelayClientError)) {
     return new CliError(
       'UNREACHABLE',
-      `cannot reach the relay at ${url.href}: ${describeError(error)}`,
+      `cannot reach the relay at ${displayUrl(url)}: ${describeError(error)}`,
       {
         cause: error,
       },

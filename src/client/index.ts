@@ -16,4 +16,4 @@ export type { Dial, DialInit, Dialers, TransportChoice, TransportKind } from './
 export { OFFERED_PROTOCOLS } from './protocols.js';
 export { RelayClientError, type RelayClientErrorCode } from './relay-client-error.js';
 export { RelayConnection } from './relay-connection.js';
-export { parseRelayUrl } from './relay-url.js';
+export { displayUrl, parseRelayUrl } from './relay-url.js';

@@ -31,3 +31,10 @@ export function webSocketUrl(target: URL): URL {
   socket.protocol = target.protocol === 'https:' ? 'wss:' : 'ws:';
   return socket;
 }
+
+/** The URL for logs and messages: a `?jwt=` token is a credential and never printed. */
+export function displayUrl(url: string | URL): string {
+  const shown = new URL(url);
+  if (shown.searchParams.has('jwt')) shown.searchParams.set('jwt', '…');
+  return shown.href;
+}
