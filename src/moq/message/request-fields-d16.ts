@@ -102,7 +102,7 @@ export function lowerFromParameters(params: Parameters): LoweredFields {
   const largestBytes = bytes(D16Parameter.LargestObject);
   return {
     subscriberPriority: priority,
-    groupOrder: order as GroupOrder | undefined,
+    groupOrder: order,
     forward: forward === undefined ? undefined : forward === 1,
     filter: filterBytes && exactly(filterBytes, readSubscriptionFilter, 'SUBSCRIPTION_FILTER'),
     expiresMs: varint(D16Parameter.Expires),
