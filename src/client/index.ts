@@ -13,7 +13,7 @@ export {
   type DialedRelay,
 } from './dial-relay.js';
 export type { Dial, DialInit, Dialers, TransportChoice, TransportKind } from './dialers.js';
-export { OFFERED_PROTOCOLS } from './protocols.js';
+export { OFFERED_PROTOCOLS, protocolsForDraft } from './protocols.js';
 export { RelayClientError, type RelayClientErrorCode } from './relay-client-error.js';
 export { RelayConnection } from './relay-connection.js';
 export { displayUrl, parseRelayUrl } from './relay-url.js';

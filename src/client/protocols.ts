@@ -1,7 +1,24 @@
-import { DRAFT_14_PROTOCOLS } from '../moq/index.js';
+import { DRAFT_14_PROTOCOLS, protocolsOfVersion, Version } from '../moq/index.js';
 
 /**
  * The application protocols every client offers, preferred first. One place, so a new draft is
  * offered everywhere at once (the relay accepts the same list).
+ *
+ * Draft-14 first, then `moqt-16`: our relay (and any server that follows the client's order)
+ * keeps every client on draft-14, where all our features run (draft-16's SUBSCRIBE_NAMESPACE
+ * on a stream of its own, which chat and discovery need, is not built yet); a relay that speaks
+ * only draft-16 (`moqt-16`) still finds a protocol in common. Over QMux the bare `qmux-00`
+ * offered after them falls back to a draft-14 SETUP. `protocolsForDraft(16)` pins draft-16.
  */
-export const OFFERED_PROTOCOLS: readonly string[] = DRAFT_14_PROTOCOLS;
+export const OFFERED_PROTOCOLS: readonly string[] = [
+  ...DRAFT_14_PROTOCOLS,
+  ...protocolsOfVersion(Version.DRAFT_16),
+];
+
+/** The protocols that pin one draft (for `--draft 16` and tests). */
+export function protocolsForDraft(draft: number): readonly string[] {
+  const version = 0xff000000 + draft;
+  const protocols = protocolsOfVersion(version);
+  if (protocols.length === 0) throw new RangeError(`draft ${draft} is not one we speak (14, 16)`);
+  return protocols;
+}

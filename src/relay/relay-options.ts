@@ -53,5 +53,8 @@ export interface RelayOptions {
   cluster?: Omit<ClusterOptions, 'node'> & { node?: string };
 }
 
-/** WebTransport protocols the relay accepts, preferred first; each means draft-14 setup. */
-export const RELAY_PROTOCOLS = ['moq-00', 'moql'];
+/**
+ * WebTransport / QMux protocols the relay accepts: `moqt-16` is draft-16; `moq-00` and `moql`
+ * (and a bare QMux offer) mean a draft-14 SETUP. The client's order decides among them.
+ */
+export const RELAY_PROTOCOLS = ['moqt-16', 'moq-00', 'moql'];

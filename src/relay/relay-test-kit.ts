@@ -10,10 +10,18 @@ import { connectRelay, type TransportChoice } from '../client/index.js';
 import { nodeDialers } from '../transport/index.js';
 import type { Relay } from './relay.js';
 
-/** Opens a MoQ session to the relay the way any client would (URL convention, draft-14). */
-export async function join(relay: Relay, transport: TransportChoice = 'quic'): Promise<MoqSession> {
+/**
+ * Opens a MoQ session to the relay the way any client would (URL convention; draft-14 unless
+ * `protocols` pins another, e.g. `protocolsForDraft(16)`).
+ */
+export async function join(
+  relay: Relay,
+  transport: TransportChoice = 'quic',
+  protocols?: readonly string[],
+): Promise<MoqSession> {
   const connection = await connectRelay(`http://127.0.0.1:${relay.port}/`, nodeDialers, {
     transport,
+    ...(protocols ? { protocols } : {}),
   });
   return connection.session;
 }
@@ -60,8 +68,9 @@ export async function publisher(
   namespace: string[],
   trackName: string,
   transport: TransportChoice = 'quic',
+  protocols?: readonly string[],
 ): Promise<{ session: MoqSession; broadcast: BroadcastProducer; track: TrackProducer }> {
-  const session = await join(relay, transport);
+  const session = await join(relay, transport, protocols);
   const broadcast = new BroadcastProducer(namespace);
   const track = broadcast.createTrack(trackName);
   await session.publish(broadcast);

@@ -76,7 +76,8 @@ export function chooseProtocol(
   supported: readonly string[],
 ): string | undefined {
   if (offered.length === 0) return '';
-  return offered.find((p) => supported.includes(p));
+  // '' in an offer (QMux: a bare `qmux-00` beside `qmux-00.moqt-16`) accepts "no protocol".
+  return offered.find((p) => supported.includes(p)) ?? (offered.includes('') ? '' : undefined);
 }
 
 /**

@@ -167,9 +167,9 @@ function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
 }
 
-test('subgroup header types: the 12 draft-14 values and their bits', () => {
-  const valid = Array.from({ length: 0x40 }, (_, t) => t).filter(isSubgroupHeaderType);
-  assert.deepEqual(valid, [...SUBGROUP_TYPES]);
+test('subgroup header types: the 12 draft-14 values, their DEFAULT_PRIORITY twins, and bits', () => {
+  const valid = Array.from({ length: 0x80 }, (_, t) => t).filter(isSubgroupHeaderType);
+  assert.deepEqual(valid, [...SUBGROUP_TYPES, ...SUBGROUP_TYPES.map((t) => t | 0x20)]);
   assert.deepEqual(subgroupHeaderFlags(0x10), {
     subgroupIdMode: 'zero',
     extensionsPresent: false,
@@ -287,7 +287,7 @@ test('peekDataStreamType tells subgroup from fetch streams', () => {
   assert.deepEqual(peekDataStreamType(Uint8Array.of(0x1d)), { kind: 'subgroup', type: 0x1d });
   assert.equal(peekDataStreamType(Uint8Array.of(0x40)), undefined);
   assert.equal(peekDataStreamType(new Uint8Array(0)), undefined);
-  for (const bad of [0x00, 0x16, 0x17, 0x1e, 0x30]) {
+  for (const bad of [0x00, 0x16, 0x17, 0x1e, 0x36, 0x3f]) {
     assert.throws(() => peekDataStreamType(Uint8Array.of(bad)), MoqError);
   }
 });

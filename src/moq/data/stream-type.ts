@@ -6,6 +6,8 @@ export const DataStreamType = {
   FetchHeader: 0x05,
   SubgroupHeaderMin: 0x10,
   SubgroupHeaderMax: 0x1d,
+  /** Draft-16 §Subgroup Header: DEFAULT_PRIORITY (0x20) set = no Publisher Priority field. */
+  DefaultPriorityBit: 0x20,
 } as const;
 
 /** What a uni stream carries, from its first varint. */
@@ -24,8 +26,14 @@ export function peekDataStreamType(
   throw MoqError.protocolViolation(`unknown data stream type 0x${type.toString(16)}`);
 }
 
-/** The 12 SUBGROUP_HEADER types: 0x10-0x15 and 0x18-0x1D (0x16/0x17 are not defined). */
-export function isSubgroupHeaderType(type: number): boolean {
+/**
+ * SUBGROUP_HEADER types: 0x10-0x15 and 0x18-0x1D (subgroup-id mode 0b11 is reserved), and the
+ * same with DEFAULT_PRIORITY (0x30-0x35, 0x38-0x3D, draft-15 on; peers send them on draft-14
+ * sessions too, and reading them costs nothing).
+ */
+export function isSubgroupHeaderType(value: number): boolean {
+  const type = value & ~DataStreamType.DefaultPriorityBit;
+  if (value > 0x3f || (value & 0xc0) !== 0) return false;
   if (type < DataStreamType.SubgroupHeaderMin || type > DataStreamType.SubgroupHeaderMax) {
     return false;
   }

@@ -22,8 +22,9 @@ const FIRST_OBJECT_ID_BIT = 0x02;
 const EXPLICIT_BIT = 0x04;
 const END_OF_GROUP_BIT = 0x08;
 
-export function subgroupHeaderFlags(type: number): SubgroupHeaderFlags {
-  if (!isSubgroupHeaderType(type)) {
+export function subgroupHeaderFlags(value: number): SubgroupHeaderFlags {
+  const type = value & ~DEFAULT_PRIORITY_BIT;
+  if (!isSubgroupHeaderType(value)) {
     throw MoqError.protocolViolation(`not a SUBGROUP_HEADER type: 0x${type.toString(16)}`);
   }
   let subgroupIdMode: SubgroupIdMode = 'zero';
@@ -80,6 +81,10 @@ export function encodeSubgroupHeader(header: SubgroupHeader): Uint8Array {
   return w.finish();
 }
 
+/** Draft-16: a header without Publisher Priority inherits the track's; 128 when none was given. */
+export const DEFAULT_PUBLISHER_PRIORITY = 128;
+const DEFAULT_PRIORITY_BIT = 0x20;
+
 /** Reads a SUBGROUP_HEADER including its type varint. */
 export function readSubgroupHeader(r: Reader): SubgroupHeader {
   const type = r.varint();
@@ -89,6 +94,7 @@ export function readSubgroupHeader(r: Reader): SubgroupHeader {
   let subgroupId: number | undefined = 0;
   if (flags.subgroupIdMode === 'explicit') subgroupId = r.varint();
   if (flags.subgroupIdMode === 'first_object_id') subgroupId = undefined;
-  const publisherPriority = r.u8();
-  return { type, trackAlias, groupId, subgroupId, publisherPriority };
+  const publisherPriority = type & DEFAULT_PRIORITY_BIT ? DEFAULT_PUBLISHER_PRIORITY : r.u8();
+  // In memory the header is the type with the priority field, so relays re-send it as such.
+  return { type: type & ~DEFAULT_PRIORITY_BIT, trackAlias, groupId, subgroupId, publisherPriority };
 }

@@ -2,7 +2,7 @@ import type { Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { MessageType } from './message-type.js';
 import { SetupParameters } from './setup-parameters.js';
-import { requireSupportedVersion } from './version.js';
+import { isDraft16 } from './version.js';
 
 export interface ClientSetupFields {
   /** Offered versions, most preferred first (32-bit values, §Versions). */
@@ -23,14 +23,20 @@ export class ClientSetup implements ClientSetupFields {
   }
 
   encodePayload(w: Writer, version: number): void {
-    requireSupportedVersion(version);
+    // Draft-16 §CLIENT_SETUP: the protocol (ALPN) carries the version; only parameters remain.
+    if (isDraft16(version)) return this.parameters.encode(w, 'delta');
     w.varint(this.supportedVersions.length);
     for (const v of this.supportedVersions) w.varint(checkVersion(v));
     this.parameters.encode(w);
   }
 
   static decodePayload(r: Reader, version: number): ClientSetup {
-    requireSupportedVersion(version);
+    if (isDraft16(version)) {
+      return new ClientSetup({
+        supportedVersions: [version],
+        parameters: SetupParameters.decode(r, 'delta'),
+      });
+    }
     const count = r.varint();
     const supportedVersions: number[] = [];
     for (let i = 0; i < count; i++) supportedVersions.push(checkVersion(r.varint()));

@@ -468,9 +468,9 @@ test('encode: a payload over 65535 bytes is refused', () => {
   );
 });
 
-test('versions other than draft-14 are refused for now', () => {
+test('versions other than draft-14 and draft-16 are refused', () => {
   assert.throws(
-    () => encodeControlMessage(new Unsubscribe({ requestId: 0 }), Version.DRAFT_16),
+    () => encodeControlMessage(new Unsubscribe({ requestId: 0 }), Version.DRAFT_18),
     isMoqError,
   );
   assert.throws(() => new ControlMessageDecoder().setVersion(Version.DRAFT_18), isMoqError);

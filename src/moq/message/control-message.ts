@@ -16,6 +16,8 @@ import { PublishNamespaceOk } from './publish-namespace-ok.js';
 import { PublishNamespace } from './publish-namespace.js';
 import { PublishOk } from './publish-ok.js';
 import { Publish } from './publish.js';
+import { RequestError } from './request-error.js';
+import { RequestOk } from './request-ok.js';
 import { RequestsBlocked } from './requests-blocked.js';
 import { ServerSetup } from './server-setup.js';
 import { SubscribeError } from './subscribe-error.js';
@@ -30,10 +32,15 @@ import { TrackStatusOk } from './track-status-ok.js';
 import { TrackStatus } from './track-status.js';
 import { UnsubscribeNamespace } from './unsubscribe-namespace.js';
 import { Unsubscribe } from './unsubscribe.js';
-import { Version, requireSupportedVersion } from './version.js';
+import { Version, isDraft16, requireSupportedVersion } from './version.js';
 
-/** Every draft-14 control message. Switch on `kind`. */
+/**
+ * Every control message. Switch on `kind`. REQUEST_OK / REQUEST_ERROR (draft-16) only come out
+ * of the decoder: the session maps them to the draft-14 answer of the request they refer to.
+ */
 export type ControlMessage =
+  | RequestOk
+  | RequestError
   | ClientSetup
   | ServerSetup
   | GoAway
@@ -105,14 +112,62 @@ const CLASSES: readonly MessageClass[] = [
 
 const BY_TYPE: ReadonlyMap<number, MessageClass> = new Map(CLASSES.map((c) => [c.type, c]));
 
+/**
+ * Draft-16's table (§Control Messages): REQUEST_OK (0x7) and REQUEST_ERROR (0x5) take the places
+ * of PUBLISH_NAMESPACE_OK and SUBSCRIBE_ERROR; the other per-request answers are gone, and
+ * SUBSCRIBE_NAMESPACE moved to a stream of its own (not on the control stream).
+ */
+const REMOVED_IN_D16: ReadonlySet<number> = new Set([
+  PublishNamespaceError.type,
+  TrackStatusOk.type,
+  TrackStatusError.type,
+  SubscribeNamespace.type,
+  SubscribeNamespaceOk.type,
+  SubscribeNamespaceError.type,
+  UnsubscribeNamespace.type,
+  FetchError.type,
+  PublishError.type,
+]);
+const BY_TYPE_D16: ReadonlyMap<number, MessageClass> = new Map([
+  ...CLASSES.filter((c) => !REMOVED_IN_D16.has(c.type)).map((c) => [c.type, c] as const),
+  [RequestError.type, RequestError],
+  [RequestOk.type, RequestOk],
+]);
+
+function classesOf(version: number): ReadonlyMap<number, MessageClass> {
+  return isDraft16(version) ? BY_TYPE_D16 : BY_TYPE;
+}
+
+/** Draft-16 sends these draft-14 answers as REQUEST_ERROR / REQUEST_OK. */
+const SENT_AS_REQUEST_ERROR: ReadonlySet<string> = new Set([
+  'subscribe_error',
+  'fetch_error',
+  'publish_error',
+  'publish_namespace_error',
+  'track_status_error',
+  'subscribe_namespace_error',
+]);
+const SENT_AS_REQUEST_OK: ReadonlySet<string> = new Set([
+  'publish_namespace_ok',
+  'track_status_ok',
+  'subscribe_namespace_ok',
+]);
+
 /** §Control Messages: Message Length is 16 bits. */
 export const MAX_CONTROL_PAYLOAD_BYTES = 0xffff;
 /** Type varint (at most 8 bytes) + 16-bit length. */
 const MAX_CONTROL_HEADER_BYTES = 10;
 export const MAX_CONTROL_MESSAGE_BYTES = MAX_CONTROL_HEADER_BYTES + MAX_CONTROL_PAYLOAD_BYTES;
 
-/** The wire type of a message object. */
-export function controlMessageType(message: ControlMessage): number {
+/** The wire type of a message object in a version. */
+export function controlMessageType(
+  message: ControlMessage,
+  version: number = Version.DRAFT_14,
+): number {
+  if (isDraft16(version)) {
+    if (SENT_AS_REQUEST_ERROR.has(message.kind)) return RequestError.type;
+    if (SENT_AS_REQUEST_OK.has(message.kind)) return RequestOk.type;
+  }
   return (message.constructor as unknown as MessageClass).type;
 }
 
@@ -130,7 +185,7 @@ export function encodeControlMessage(
     );
   }
   return new Writer(payload.length + MAX_CONTROL_HEADER_BYTES)
-    .varint(controlMessageType(message))
+    .varint(controlMessageType(message, version))
     .u16(payload.length)
     .bytes(payload.finish())
     .finish();
@@ -142,7 +197,7 @@ export function decodeControlPayload(
   payload: Uint8Array,
   version: number = Version.DRAFT_14,
 ): ControlMessage {
-  const cls = BY_TYPE.get(type);
+  const cls = classesOf(version).get(type);
   // §Control Messages: an unknown message type closes the session.
   if (!cls) throw MoqError.protocolViolation(`unknown control message type 0x${type.toString(16)}`);
   try {
@@ -216,7 +271,7 @@ export class ControlMessageDecoder {
     const head = this.#queue.peek(MAX_CONTROL_HEADER_BYTES);
     const type = readVarint(head);
     if (!type) return undefined;
-    if (!BY_TYPE.has(type.value)) {
+    if (!classesOf(this.#version).has(type.value)) {
       throw MoqError.protocolViolation(`unknown control message type 0x${type.value.toString(16)}`);
     }
     if (head.length < type.size + 2) return undefined;

@@ -1,10 +1,11 @@
 import type { Reader, Writer } from '../../coding/index.js';
 import { readFlag, writeFlag } from './fields.js';
-import { type GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
+import { GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
+import { readKeyValuePairsToEnd } from './key-value-pair.js';
 import { type Location, readLocation, writeLocation } from './location.js';
 import { MessageType } from './message-type.js';
 import { Parameters } from './parameters.js';
-import { requireSupportedVersion } from './version.js';
+import { isDraft16, requireSupportedVersion } from './version.js';
 
 export interface FetchOkFields {
   readonly requestId: number;
@@ -36,6 +37,14 @@ export class FetchOk implements FetchOkFields {
   }
 
   encodePayload(w: Writer, version: number): void {
+    if (isDraft16(version)) {
+      // Draft-16 §FETCH_OK: no Group Order field; Track Extensions (none from us) end it.
+      w.varint(this.requestId);
+      writeFlag(w, this.endOfTrack);
+      writeLocation(w, this.endLocation);
+      this.parameters.encode(w, 'delta');
+      return;
+    }
     requireSupportedVersion(version);
     w.varint(this.requestId);
     writeGroupOrder(w, this.groupOrder, false);
@@ -45,6 +54,16 @@ export class FetchOk implements FetchOkFields {
   }
 
   static decodePayload(r: Reader, version: number): FetchOk {
+    if (isDraft16(version)) {
+      const requestId = r.varint();
+      const endOfTrack = readFlag(r, 'End Of Track');
+      const endLocation = readLocation(r);
+      const parameters = Parameters.decode(r, { keys: 'delta' });
+      readKeyValuePairsToEnd(r, 'delta');
+      // The order is the one the FETCH asked for; Ascending unless it said otherwise.
+      const groupOrder = GroupOrder.Ascending;
+      return new FetchOk({ requestId, groupOrder, endOfTrack, endLocation, parameters });
+    }
     requireSupportedVersion(version);
     const requestId = r.varint();
     const groupOrder = readGroupOrder(r, false);

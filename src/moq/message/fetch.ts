@@ -1,12 +1,17 @@
 import type { Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { writeU8 } from './fields.js';
-import { type GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
+import { GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
 import { type Location, readLocation, writeLocation } from './location.js';
 import { MessageType } from './message-type.js';
 import { Parameters } from './parameters.js';
 import { type TrackNamespace, readFullTrackName, writeFullTrackName } from './track-name.js';
-import { requireSupportedVersion } from './version.js';
+import {
+  D16_DEFAULT_SUBSCRIBER_PRIORITY,
+  liftIntoParameters,
+  lowerFromParameters,
+} from './request-fields-d16.js';
+import { isDraft16, requireSupportedVersion } from './version.js';
 
 /** §FETCH Fetch Type. */
 export const FetchType = {
@@ -67,6 +72,13 @@ export class Fetch implements FetchFields {
   }
 
   encodePayload(w: Writer, version: number): void {
+    if (isDraft16(version)) {
+      // Draft-16 §FETCH: priority and group order moved into the parameters.
+      w.varint(this.requestId);
+      writeTarget(w, this.target);
+      liftIntoParameters(this, this.parameters).encode(w, 'delta');
+      return;
+    }
     requireSupportedVersion(version);
     w.varint(this.requestId);
     writeU8(w, this.subscriberPriority, 'subscriber priority');
@@ -76,6 +88,20 @@ export class Fetch implements FetchFields {
   }
 
   static decodePayload(r: Reader, version: number): Fetch {
+    if (isDraft16(version)) {
+      const requestId = r.varint();
+      const target = readTarget(r);
+      const params = Parameters.decode(r, { authorization: true, keys: 'delta' });
+      const lifted = lowerFromParameters(params);
+      return new Fetch({
+        requestId,
+        subscriberPriority: lifted.subscriberPriority ?? D16_DEFAULT_SUBSCRIBER_PRIORITY,
+        // §GROUP ORDER: "If omitted from FETCH, the receiver uses Ascending".
+        groupOrder: lifted.groupOrder ?? GroupOrder.Ascending,
+        target,
+        parameters: lifted.rest,
+      });
+    }
     requireSupportedVersion(version);
     const requestId = r.varint();
     const subscriberPriority = r.u8();

@@ -1,6 +1,7 @@
 import type { Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import {
+  type KeyEncoding,
   type KeyValuePair,
   checkKeyValuePair,
   readKeyValueList,
@@ -30,12 +31,12 @@ export abstract class KeyValueList {
     return this.entries.length;
   }
 
-  encode(w: Writer): void {
-    writeKeyValueList(w, this.entries);
+  encode(w: Writer, keys: KeyEncoding = 'absolute'): void {
+    writeKeyValueList(w, this.entries, keys);
   }
 
-  protected static readEntries(r: Reader): KeyValuePair[] {
-    return readKeyValueList(r);
+  protected static readEntries(r: Reader, keys: KeyEncoding = 'absolute'): KeyValuePair[] {
+    return readKeyValueList(r, keys);
   }
 
   protected varintOf(type: number): number | undefined {

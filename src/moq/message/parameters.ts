@@ -2,7 +2,7 @@ import type { Reader } from '../../coding/index.js';
 import { type AuthToken, decodeAuthToken, encodeAuthToken } from './auth-token.js';
 import { KeyValueList } from './key-value-list.js';
 import { SWITCHING_SET_PARAMETER } from './switching-set.js';
-import type { KeyValuePair } from './key-value-pair.js';
+import type { KeyEncoding, KeyValuePair } from './key-value-pair.js';
 
 /** Version-specific (non-setup) parameter types of draft-14 (§Version Specific Parameters). */
 export const ParameterType = {
@@ -50,8 +50,11 @@ export class Parameters extends KeyValueList {
    * AUTHORIZATION TOKEN, whose Token structure is then checked at once (a malformed one is
    * KEY_VALUE_FORMATTING_ERROR); elsewhere the parameter is ignored, as §Parameters asks.
    */
-  static decode(r: Reader, options: { authorization?: boolean } = {}): Parameters {
-    const params = new Parameters(KeyValueList.readEntries(r));
+  static decode(
+    r: Reader,
+    options: { authorization?: boolean; keys?: KeyEncoding } = {},
+  ): Parameters {
+    const params = new Parameters(KeyValueList.readEntries(r, options.keys));
     if (options.authorization) params.validateAuthorizationTokens();
     return params;
   }

@@ -2,7 +2,7 @@ import type { Reader, Writer } from '../../coding/index.js';
 import { MessageType } from './message-type.js';
 import { Parameters } from './parameters.js';
 import { type TrackNamespace, readTrackNamespace, writeTrackNamespace } from './track-name.js';
-import { requireSupportedVersion } from './version.js';
+import { keyEncodingOf, requireSupportedVersion } from './version.js';
 
 export interface PublishNamespaceFields {
   readonly requestId: number;
@@ -28,14 +28,17 @@ export class PublishNamespace implements PublishNamespaceFields {
     requireSupportedVersion(version);
     w.varint(this.requestId);
     writeTrackNamespace(w, this.trackNamespace);
-    this.parameters.encode(w);
+    this.parameters.encode(w, keyEncodingOf(version));
   }
 
   static decodePayload(r: Reader, version: number): PublishNamespace {
     requireSupportedVersion(version);
     const requestId = r.varint();
     const trackNamespace = readTrackNamespace(r);
-    const parameters = Parameters.decode(r, { authorization: true });
+    const parameters = Parameters.decode(r, {
+      authorization: true,
+      keys: keyEncodingOf(version),
+    });
     return new PublishNamespace({ requestId, trackNamespace, parameters });
   }
 }

@@ -5,10 +5,16 @@ import {
   readSubscriptionFilter,
   writeSubscriptionFilter,
 } from './filter-type.js';
-import { type GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
+import { GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
 import { MessageType } from './message-type.js';
 import { Parameters } from './parameters.js';
-import { requireSupportedVersion } from './version.js';
+import {
+  D16_DEFAULT_SUBSCRIBER_PRIORITY,
+  D16_UNFILTERED,
+  liftIntoParameters,
+  lowerFromParameters,
+} from './request-fields-d16.js';
+import { isDraft16, requireSupportedVersion } from './version.js';
 
 export interface PublishOkFields {
   readonly requestId: number;
@@ -41,6 +47,12 @@ export class PublishOk implements PublishOkFields {
   }
 
   encodePayload(w: Writer, version: number): void {
+    if (isDraft16(version)) {
+      // Draft-16 §PUBLISH_OK: every field but the Request ID is a parameter.
+      w.varint(this.requestId);
+      liftIntoParameters(this, this.parameters).encode(w, 'delta');
+      return;
+    }
     requireSupportedVersion(version);
     w.varint(this.requestId);
     writeFlag(w, this.forward);
@@ -51,6 +63,18 @@ export class PublishOk implements PublishOkFields {
   }
 
   static decodePayload(r: Reader, version: number): PublishOk {
+    if (isDraft16(version)) {
+      const requestId = r.varint();
+      const lifted = lowerFromParameters(Parameters.decode(r, { keys: 'delta' }));
+      return new PublishOk({
+        requestId,
+        forward: lifted.forward ?? true,
+        subscriberPriority: lifted.subscriberPriority ?? D16_DEFAULT_SUBSCRIBER_PRIORITY,
+        groupOrder: lifted.groupOrder ?? GroupOrder.Ascending,
+        filter: lifted.filter ?? D16_UNFILTERED,
+        parameters: lifted.rest,
+      });
+    }
     requireSupportedVersion(version);
     const requestId = r.varint();
     const forward = readFlag(r, 'Forward');

@@ -1,11 +1,17 @@
 import type { Reader, Writer } from '../../coding/index.js';
 import { readFlag, writeFlag } from './fields.js';
-import { type GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
+import { GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
+import { readKeyValuePairsToEnd, writeKeyValuePairs } from './key-value-pair.js';
 import { type Location, readLocation, writeLocation } from './location.js';
 import { MessageType } from './message-type.js';
 import { Parameters } from './parameters.js';
 import { type TrackNamespace, readFullTrackName, writeFullTrackName } from './track-name.js';
-import { requireSupportedVersion } from './version.js';
+import {
+  D16TrackExtension,
+  liftIntoParameters,
+  lowerFromParameters,
+} from './request-fields-d16.js';
+import { isDraft16, requireSupportedVersion } from './version.js';
 
 export interface PublishFields {
   readonly requestId: number;
@@ -45,6 +51,16 @@ export class Publish implements PublishFields {
   }
 
   encodePayload(w: Writer, version: number): void {
+    if (isDraft16(version)) {
+      // Draft-16 §PUBLISH: forward and largest are parameters, group order a Track Extension.
+      w.varint(this.requestId);
+      writeFullTrackName(w, this.trackNamespace, this.trackName);
+      w.varint(this.trackAlias);
+      liftIntoParameters(this, this.parameters).encode(w, 'delta');
+      const order = { type: D16TrackExtension.DefaultPublisherGroupOrder, value: this.groupOrder };
+      writeKeyValuePairs(w, [order], 'delta');
+      return;
+    }
     requireSupportedVersion(version);
     w.varint(this.requestId);
     writeFullTrackName(w, this.trackNamespace, this.trackName);
@@ -61,6 +77,23 @@ export class Publish implements PublishFields {
     const requestId = r.varint();
     const { trackNamespace, trackName } = readFullTrackName(r);
     const trackAlias = r.varint();
+    if (isDraft16(version)) {
+      const params = Parameters.decode(r, { authorization: true, keys: 'delta' });
+      const lifted = lowerFromParameters(params);
+      const extensions = readKeyValuePairsToEnd(r, 'delta');
+      const order = extensions.find((e) => e.type === D16TrackExtension.DefaultPublisherGroupOrder);
+      return new Publish({
+        requestId,
+        trackNamespace,
+        trackName,
+        trackAlias,
+        groupOrder:
+          order?.value === GroupOrder.Descending ? GroupOrder.Descending : GroupOrder.Ascending,
+        largestLocation: lifted.largestLocation,
+        forward: lifted.forward ?? true,
+        parameters: lifted.rest,
+      });
+    }
     const groupOrder = readGroupOrder(r, false);
     const largestLocation = readFlag(r, 'Content Exists') ? readLocation(r) : undefined;
     const forward = readFlag(r, 'Forward');

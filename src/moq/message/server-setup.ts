@@ -2,7 +2,7 @@ import type { Reader, Writer } from '../../coding/index.js';
 import { checkVersion } from './client-setup.js';
 import { MessageType } from './message-type.js';
 import { SetupParameters } from './setup-parameters.js';
-import { requireSupportedVersion } from './version.js';
+import { isDraft16 } from './version.js';
 
 export interface ServerSetupFields {
   /** One of the versions the client offered. */
@@ -23,13 +23,19 @@ export class ServerSetup implements ServerSetupFields {
   }
 
   encodePayload(w: Writer, version: number): void {
-    requireSupportedVersion(version);
+    // Draft-16 §SERVER_SETUP: no Selected Version; the protocol already chose it.
+    if (isDraft16(version)) return this.parameters.encode(w, 'delta');
     w.varint(checkVersion(this.selectedVersion));
     this.parameters.encode(w);
   }
 
   static decodePayload(r: Reader, version: number): ServerSetup {
-    requireSupportedVersion(version);
+    if (isDraft16(version)) {
+      return new ServerSetup({
+        selectedVersion: version,
+        parameters: SetupParameters.decode(r, 'delta'),
+      });
+    }
     const selectedVersion = checkVersion(r.varint());
     return new ServerSetup({ selectedVersion, parameters: SetupParameters.decode(r) });
   }

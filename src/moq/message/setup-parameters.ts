@@ -2,7 +2,7 @@ import { type Reader, CodingError, decodeUtf8 } from '../../coding/index.js';
 import { MoqError, SessionCloseCode } from '../error/index.js';
 import { type AuthToken, decodeAuthToken, encodeAuthToken } from './auth-token.js';
 import { KeyValueList } from './key-value-list.js';
-import type { KeyValuePair } from './key-value-pair.js';
+import type { KeyEncoding, KeyValuePair } from './key-value-pair.js';
 
 /**
  * Setup parameter types (§Setup Parameters). The draft-14 text gives MOQT IMPLEMENTATION the
@@ -63,8 +63,8 @@ export class SetupParameters extends KeyValueList {
   }
 
   /** Reads and validates: PATH/AUTHORITY must be UTF-8, tokens must parse. */
-  static decode(r: Reader): SetupParameters {
-    const params = new SetupParameters(KeyValueList.readEntries(r));
+  static decode(r: Reader, keys: KeyEncoding = 'absolute'): SetupParameters {
+    const params = new SetupParameters(KeyValueList.readEntries(r, keys));
     params.#text(SetupParameterType.Path, SessionCloseCode.MALFORMED_PATH);
     params.#text(SetupParameterType.Authority, SessionCloseCode.MALFORMED_AUTHORITY);
     for (const bytes of params.allBytesOf(SetupParameterType.AuthorizationToken)) {

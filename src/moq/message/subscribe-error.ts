@@ -1,7 +1,8 @@
 import type { Reader, Writer } from '../../coding/index.js';
 import { MessageType } from './message-type.js';
 import { readReasonPhrase, writeReasonPhrase } from './reason-phrase.js';
-import { requireSupportedVersion } from './version.js';
+import { writeAsRequestError } from './request-error.js';
+import { isDraft16, requireSupportedVersion } from './version.js';
 
 export interface SubscribeErrorFields {
   readonly requestId: number;
@@ -25,6 +26,8 @@ export class SubscribeError implements SubscribeErrorFields {
   }
 
   encodePayload(w: Writer, version: number): void {
+    // Draft-16 §REQUEST_ERROR replaces the per-request error messages.
+    if (isDraft16(version)) return writeAsRequestError(w, 'subscribe', this);
     requireSupportedVersion(version);
     w.varint(this.requestId).varint(this.errorCode);
     writeReasonPhrase(w, this.reasonPhrase);

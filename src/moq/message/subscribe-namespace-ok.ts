@@ -1,6 +1,7 @@
 import type { Reader, Writer } from '../../coding/index.js';
 import { MessageType } from './message-type.js';
-import { requireSupportedVersion } from './version.js';
+import { RequestOk } from './request-ok.js';
+import { isDraft16, requireSupportedVersion } from './version.js';
 
 export interface SubscribeNamespaceOkFields {
   /** The Request ID of the SUBSCRIBE_NAMESPACE. */
@@ -18,6 +19,10 @@ export class SubscribeNamespaceOk implements SubscribeNamespaceOkFields {
   }
 
   encodePayload(w: Writer, version: number): void {
+    // Draft-16 §REQUEST_OK replaces the per-request OK messages.
+    if (isDraft16(version)) {
+      return new RequestOk({ requestId: this.requestId }).encodePayload(w, version);
+    }
     requireSupportedVersion(version);
     w.varint(this.requestId);
   }

@@ -2,7 +2,7 @@ import type { Reader, Writer } from '../../coding/index.js';
 import { MessageType } from './message-type.js';
 import { Parameters } from './parameters.js';
 import { type TrackNamespace, readNamespacePrefix, writeNamespacePrefix } from './track-name.js';
-import { requireSupportedVersion } from './version.js';
+import { keyEncodingOf, requireSupportedVersion } from './version.js';
 
 export interface SubscribeNamespaceFields {
   readonly requestId: number;
@@ -29,14 +29,17 @@ export class SubscribeNamespace implements SubscribeNamespaceFields {
     requireSupportedVersion(version);
     w.varint(this.requestId);
     writeNamespacePrefix(w, this.trackNamespacePrefix);
-    this.parameters.encode(w);
+    this.parameters.encode(w, keyEncodingOf(version));
   }
 
   static decodePayload(r: Reader, version: number): SubscribeNamespace {
     requireSupportedVersion(version);
     const requestId = r.varint();
     const trackNamespacePrefix = readNamespacePrefix(r);
-    const parameters = Parameters.decode(r, { authorization: true });
+    const parameters = Parameters.decode(r, {
+      authorization: true,
+      keys: keyEncodingOf(version),
+    });
     return new SubscribeNamespace({ requestId, trackNamespacePrefix, parameters });
   }
 }

@@ -1,10 +1,16 @@
 import type { Reader, Writer } from '../../coding/index.js';
 import { readFlag, writeFlag } from './fields.js';
-import { type GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
+import { GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
+import { readKeyValuePairsToEnd, writeKeyValuePairs } from './key-value-pair.js';
 import { type Location, readLocation, writeLocation } from './location.js';
 import { MessageType } from './message-type.js';
 import { Parameters } from './parameters.js';
-import { requireSupportedVersion } from './version.js';
+import {
+  D16TrackExtension,
+  liftIntoParameters,
+  lowerFromParameters,
+} from './request-fields-d16.js';
+import { Version, isDraft16, requireSupportedVersion } from './version.js';
 
 export interface SubscribeOkFields {
   readonly requestId: number;
@@ -23,7 +29,16 @@ type Body = Omit<Required<SubscribeOkFields>, 'largestLocation'> & {
 };
 
 /** The SUBSCRIBE_OK layout, shared with TRACK_STATUS_OK (§TRACK_STATUS_OK: "identical"). */
-export function writeSubscribeOkBody(w: Writer, m: Body): void {
+export function writeSubscribeOkBody(w: Writer, m: Body, version: number = Version.DRAFT_14): void {
+  if (isDraft16(version)) {
+    // Draft-16 §SUBSCRIBE_OK: EXPIRES and LARGEST_OBJECT are parameters; the group order is the
+    // DEFAULT_PUBLISHER_GROUP_ORDER Track Extension that ends the message.
+    w.varint(m.requestId).varint(m.trackAlias);
+    liftIntoParameters(m, m.parameters).encode(w, 'delta');
+    const order = { type: D16TrackExtension.DefaultPublisherGroupOrder, value: m.groupOrder };
+    writeKeyValuePairs(w, [order], 'delta');
+    return;
+  }
   w.varint(m.requestId).varint(m.trackAlias).varint(m.expiresMs);
   writeGroupOrder(w, m.groupOrder, false);
   writeFlag(w, m.largestLocation !== undefined);
@@ -31,9 +46,24 @@ export function writeSubscribeOkBody(w: Writer, m: Body): void {
   m.parameters.encode(w);
 }
 
-export function readSubscribeOkBody(r: Reader): Body {
+export function readSubscribeOkBody(r: Reader, version: number = Version.DRAFT_14): Body {
   const requestId = r.varint();
   const trackAlias = r.varint();
+  if (isDraft16(version)) {
+    const lifted = lowerFromParameters(Parameters.decode(r, { keys: 'delta' }));
+    const extensions = readKeyValuePairsToEnd(r, 'delta');
+    const order = extensions.find((e) => e.type === D16TrackExtension.DefaultPublisherGroupOrder);
+    return {
+      requestId,
+      trackAlias,
+      expiresMs: lifted.expiresMs ?? 0,
+      // §DEFAULT PUBLISHER GROUP ORDER: absent means Ascending.
+      groupOrder:
+        order?.value === GroupOrder.Descending ? GroupOrder.Descending : GroupOrder.Ascending,
+      largestLocation: lifted.largestLocation,
+      parameters: lifted.rest,
+    };
+  }
   const expiresMs = r.varint();
   const groupOrder = readGroupOrder(r, false);
   const largestLocation = readFlag(r, 'Content Exists') ? readLocation(r) : undefined;
@@ -63,11 +93,11 @@ export class SubscribeOk implements SubscribeOkFields {
 
   encodePayload(w: Writer, version: number): void {
     requireSupportedVersion(version);
-    writeSubscribeOkBody(w, this);
+    writeSubscribeOkBody(w, this, version);
   }
 
   static decodePayload(r: Reader, version: number): SubscribeOk {
     requireSupportedVersion(version);
-    return new SubscribeOk(readSubscribeOkBody(r));
+    return new SubscribeOk(readSubscribeOkBody(r, version));
   }
 }

@@ -4,7 +4,13 @@ import { readFlag, writeFlag, writeU8 } from './fields.js';
 import { type Location, readLocation, writeLocation } from './location.js';
 import { MessageType } from './message-type.js';
 import { Parameters } from './parameters.js';
-import { requireSupportedVersion } from './version.js';
+import { FilterType, type SubscriptionFilter } from './filter-type.js';
+import {
+  D16_DEFAULT_SUBSCRIBER_PRIORITY,
+  liftIntoParameters,
+  lowerFromParameters,
+} from './request-fields-d16.js';
+import { isDraft16, requireSupportedVersion } from './version.js';
 
 export interface SubscribeUpdateFields {
   readonly requestId: number;
@@ -44,6 +50,16 @@ export class SubscribeUpdate implements SubscribeUpdateFields {
   }
 
   encodePayload(w: Writer, version: number): void {
+    if (isDraft16(version)) {
+      // Draft-16 §REQUEST_UPDATE: the new range is an AbsoluteStart/AbsoluteRange filter.
+      w.varint(this.requestId).varint(this.subscriptionRequestId);
+      const filter: SubscriptionFilter =
+        this.endGroup === undefined
+          ? { type: FilterType.AbsoluteStart, start: this.start }
+          : { type: FilterType.AbsoluteRange, start: this.start, endGroup: this.endGroup };
+      liftIntoParameters({ ...this, filter }, this.parameters).encode(w, 'delta');
+      return;
+    }
     requireSupportedVersion(version);
     w.varint(this.requestId).varint(this.subscriptionRequestId);
     writeLocation(w, this.start);
@@ -54,6 +70,7 @@ export class SubscribeUpdate implements SubscribeUpdateFields {
   }
 
   static decodePayload(r: Reader, version: number): SubscribeUpdate {
+    if (isDraft16(version)) return decodeRequestUpdate(r);
     requireSupportedVersion(version);
     const requestId = r.varint();
     const subscriptionRequestId = r.varint();
@@ -72,6 +89,28 @@ export class SubscribeUpdate implements SubscribeUpdateFields {
       parameters,
     });
   }
+}
+
+/**
+ * Draft-16 REQUEST_UPDATE: what it leaves out stays as it was. Our publisher takes the update
+ * whole, so absent fields become "no narrowing": start {0,0}, open end, priority 128, forward.
+ */
+function decodeRequestUpdate(r: Reader): SubscribeUpdate {
+  const requestId = r.varint();
+  const subscriptionRequestId = r.varint();
+  const lifted = lowerFromParameters(Parameters.decode(r, { authorization: true, keys: 'delta' }));
+  const filter = lifted.filter;
+  const hasStart =
+    filter?.type === FilterType.AbsoluteStart || filter?.type === FilterType.AbsoluteRange;
+  return new SubscribeUpdate({
+    requestId,
+    subscriptionRequestId,
+    start: hasStart ? filter.start : { group: 0, object: 0 },
+    endGroup: filter?.type === FilterType.AbsoluteRange ? filter.endGroup : undefined,
+    subscriberPriority: lifted.subscriberPriority ?? D16_DEFAULT_SUBSCRIBER_PRIORITY,
+    forward: lifted.forward ?? true,
+    parameters: lifted.rest,
+  });
 }
 
 function encodeEndGroup(endGroup: number | undefined): number {

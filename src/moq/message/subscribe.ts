@@ -5,11 +5,17 @@ import {
   readSubscriptionFilter,
   writeSubscriptionFilter,
 } from './filter-type.js';
-import { type GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
+import { GroupOrder, readGroupOrder, writeGroupOrder } from './group-order.js';
 import { MessageType } from './message-type.js';
 import { Parameters } from './parameters.js';
 import { type TrackNamespace, readFullTrackName, writeFullTrackName } from './track-name.js';
-import { requireSupportedVersion } from './version.js';
+import {
+  D16_DEFAULT_SUBSCRIBER_PRIORITY,
+  D16_UNFILTERED,
+  liftIntoParameters,
+  lowerFromParameters,
+} from './request-fields-d16.js';
+import { Version, isDraft16, requireSupportedVersion } from './version.js';
 
 export interface SubscribeFields {
   readonly requestId: number;
@@ -25,8 +31,18 @@ export interface SubscribeFields {
 }
 
 /** The SUBSCRIBE layout, shared with TRACK_STATUS (§TRACK_STATUS: "identical"). */
-export function writeSubscribeBody(w: Writer, m: Required<SubscribeFields>): void {
+export function writeSubscribeBody(
+  w: Writer,
+  m: Required<SubscribeFields>,
+  version: number = Version.DRAFT_14,
+): void {
   w.varint(m.requestId);
+  if (isDraft16(version)) {
+    // Draft-16 §SUBSCRIBE: name, then parameters; priority, order, forward, filter among them.
+    writeFullTrackName(w, m.trackNamespace, m.trackName);
+    liftIntoParameters(m, m.parameters).encode(w, 'delta');
+    return;
+  }
   writeFullTrackName(w, m.trackNamespace, m.trackName);
   writeU8(w, m.subscriberPriority, 'subscriber priority');
   writeGroupOrder(w, m.groupOrder, true);
@@ -35,9 +51,26 @@ export function writeSubscribeBody(w: Writer, m: Required<SubscribeFields>): voi
   m.parameters.encode(w);
 }
 
-export function readSubscribeBody(r: Reader): Required<SubscribeFields> {
+export function readSubscribeBody(
+  r: Reader,
+  version: number = Version.DRAFT_14,
+): Required<SubscribeFields> {
   const requestId = r.varint();
   const { trackNamespace, trackName } = readFullTrackName(r);
+  if (isDraft16(version)) {
+    const params = Parameters.decode(r, { authorization: true, keys: 'delta' });
+    const lifted = lowerFromParameters(params);
+    return {
+      requestId,
+      trackNamespace,
+      trackName,
+      subscriberPriority: lifted.subscriberPriority ?? D16_DEFAULT_SUBSCRIBER_PRIORITY,
+      groupOrder: lifted.groupOrder ?? GroupOrder.Publisher,
+      forward: lifted.forward ?? true,
+      filter: lifted.filter ?? D16_UNFILTERED,
+      parameters: lifted.rest,
+    };
+  }
   const subscriberPriority = r.u8();
   const groupOrder = readGroupOrder(r, true);
   const forward = readFlag(r, 'Forward');
@@ -81,11 +114,11 @@ export class Subscribe implements SubscribeFields {
 
   encodePayload(w: Writer, version: number): void {
     requireSupportedVersion(version);
-    writeSubscribeBody(w, this);
+    writeSubscribeBody(w, this, version);
   }
 
   static decodePayload(r: Reader, version: number): Subscribe {
     requireSupportedVersion(version);
-    return new Subscribe(readSubscribeBody(r));
+    return new Subscribe(readSubscribeBody(r, version));
   }
 }

@@ -8,7 +8,9 @@ import {
   readSubscribeOkBody,
   writeSubscribeOkBody,
 } from './subscribe-ok.js';
-import { requireSupportedVersion } from './version.js';
+import { liftIntoParameters } from './request-fields-d16.js';
+import { RequestOk } from './request-ok.js';
+import { isDraft16, requireSupportedVersion } from './version.js';
 
 /** Track Alias is sent as 0 (§TRACK_STATUS_OK). */
 export type TrackStatusOkFields = SubscribeOkFields;
@@ -34,6 +36,11 @@ export class TrackStatusOk implements TrackStatusOkFields {
   }
 
   encodePayload(w: Writer, version: number): void {
+    if (isDraft16(version)) {
+      // Draft-16 §TRACK_STATUS: the answer is REQUEST_OK carrying LARGEST_OBJECT (and EXPIRES).
+      const parameters = liftIntoParameters(this, this.parameters);
+      return new RequestOk({ requestId: this.requestId, parameters }).encodePayload(w, version);
+    }
     requireSupportedVersion(version);
     writeSubscribeOkBody(w, this);
   }

@@ -35,11 +35,11 @@ export class TrackStatus implements TrackStatusFields {
 
   encodePayload(w: Writer, version: number): void {
     requireSupportedVersion(version);
-    writeSubscribeBody(w, this);
+    writeSubscribeBody(w, this, version);
   }
 
   static decodePayload(r: Reader, version: number): TrackStatus {
     requireSupportedVersion(version);
-    return new TrackStatus(readSubscribeBody(r));
+    return new TrackStatus(readSubscribeBody(r, version));
   }
 }

@@ -8,11 +8,32 @@ export const Version = {
 } as const;
 export type Version = (typeof Version)[keyof typeof Version];
 
-/** The codecs here speak draft-14 only; the `version` parameters exist for later drafts. */
+/** The versions the codecs speak. Draft-18 (uni control streams, request streams) is not one. */
+export const CODEC_VERSIONS: readonly number[] = [Version.DRAFT_14, Version.DRAFT_16];
+
 export function requireSupportedVersion(version: number): void {
-  if (version === Version.DRAFT_14) return;
+  if (CODEC_VERSIONS.includes(version)) return;
   throw new MoqError(
     SessionCloseCode.VERSION_NEGOTIATION_FAILED,
     `unsupported MoQ Transport version 0x${version.toString(16)}`,
   );
+}
+
+/**
+ * Draft-16 wire shapes (from draft-15 on): REQUEST_OK / REQUEST_ERROR, request fields carried as
+ * parameters, delta-encoded key-value types, SETUP without a version list.
+ */
+export function isDraft16(version: number): boolean {
+  requireSupportedVersion(version);
+  return version === Version.DRAFT_16;
+}
+
+/** The draft number, for messages and logs (`0xff000010` → 16). */
+export function draftNumber(version: number): number {
+  return version - 0xff000000;
+}
+
+/** How key-value types are written in this version (§Key-Value-Pair Structure). */
+export function keyEncodingOf(version: number): 'absolute' | 'delta' {
+  return isDraft16(version) ? 'delta' : 'absolute';
 }

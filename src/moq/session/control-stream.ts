@@ -3,8 +3,10 @@ import { MoqError } from '../error/index.js';
 import {
   ControlMessageDecoder,
   encodeControlMessage,
+  isDraft16,
   type ControlMessage,
 } from '../message/index.js';
+import { RequestTable } from './request-table.js';
 import { readChunks, StreamWriter } from './stream-io.js';
 
 /** The bidirectional stream both peers exchange control messages on (§3.3). */
@@ -12,6 +14,7 @@ export class ControlStream {
   readonly #readable: ReadableStream<Uint8Array>;
   readonly #writer: StreamWriter;
   readonly #decoder = new ControlMessageDecoder();
+  readonly #requests = new RequestTable();
   #version: number;
   #sending: Promise<void> = Promise.resolve();
 
@@ -29,7 +32,8 @@ export class ControlStream {
 
   /** Queues a message; messages go out in call order. Rejects if the stream failed. */
   send(message: ControlMessage): Promise<void> {
-    const bytes = encodeControlMessage(message, this.#version);
+    const wire = isDraft16(this.#version) ? this.#requests.outgoing(message) : message;
+    const bytes = encodeControlMessage(wire, this.#version);
     this.#sending = this.#sending.then(() => this.#writer.write(bytes));
     return this.#sending;
   }
@@ -70,6 +74,16 @@ export class ControlStream {
   }
 
   #next(): ControlMessage | undefined {
+    for (;;) {
+      const message = this.#decode();
+      if (!message || !isDraft16(this.#version)) return message;
+      // Draft-16 answers become draft-14's; one that answers nothing we track is dropped.
+      const translated = this.#requests.incoming(message);
+      if (translated) return translated;
+    }
+  }
+
+  #decode(): ControlMessage | undefined {
     try {
       return this.#decoder.next();
     } catch (error) {

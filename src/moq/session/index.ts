@@ -1,5 +1,11 @@
 export { MoqSession } from './moq-session.js';
-export { DRAFT_14_PROTOCOLS, SUPPORTED_VERSIONS } from './setup.js';
+export {
+  DRAFT_14_PROTOCOLS,
+  PROTOCOL_VERSIONS,
+  SUPPORTED_VERSIONS,
+  protocolsOfVersion,
+  versionOfProtocol,
+} from './setup.js';
 export type {
   Announcement,
   ClientSetupInfo,

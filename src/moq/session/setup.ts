@@ -5,15 +5,37 @@ import {
   ServerSetup,
   SetupParameters,
   Version,
+  draftNumber,
 } from '../message/index.js';
 import { ControlStream } from './control-stream.js';
 import type { ClientSetupInfo } from './session-options.js';
 
-/** Versions we speak, preferred first. Draft-16/18 join here as they are added. */
-export const SUPPORTED_VERSIONS: readonly number[] = [Version.DRAFT_14];
+/** Versions we speak, preferred first. */
+export const SUPPORTED_VERSIONS: readonly number[] = [Version.DRAFT_16, Version.DRAFT_14];
 
 /** WebTransport protocols / ALPNs that mean "draft-14 setup follows" (moq-00 is draft-14's). */
 export const DRAFT_14_PROTOCOLS: readonly string[] = ['moq-00', 'moql'];
+
+/**
+ * From draft-15 on the protocol is the version (draft-16 §Session establishment: `moqt-16`), and
+ * SETUP carries no version list. Draft-18 moves SETUP to unidirectional streams and requests to
+ * streams of their own; that session shape is not built, so `moqt-18` is not ours to accept.
+ */
+export const PROTOCOL_VERSIONS: ReadonlyMap<string, number> = new Map([
+  ['moqt-16', Version.DRAFT_16],
+]);
+
+/** What the negotiated protocol says about the version: fixed, by SETUP, or unknown. */
+export function versionOfProtocol(protocol: string | undefined): number | 'setup' | undefined {
+  if (!protocol || DRAFT_14_PROTOCOLS.includes(protocol)) return 'setup';
+  return PROTOCOL_VERSIONS.get(protocol);
+}
+
+/** The protocol name of a version we speak, for offers (`moqt-16`); draft-14 has several. */
+export function protocolsOfVersion(version: number): readonly string[] {
+  if (version === Version.DRAFT_14) return DRAFT_14_PROTOCOLS;
+  return [...PROTOCOL_VERSIONS].filter(([, v]) => v === version).map(([name]) => name);
+}
 
 export interface SetupResult {
   control: ControlStream;
@@ -27,15 +49,20 @@ export interface SetupResult {
 
 const IMPLEMENTATION = 'moq-studio';
 
-/** Client side (§3.3): open the control stream, offer our versions, read the server's pick. */
+/**
+ * Client side (§3.3): open the control stream, send CLIENT_SETUP, read the server's answer. On
+ * `moqt-16` the protocol already chose the version; otherwise draft-14's list picks it.
+ */
 export async function setupClient(
   transport: WebTransport,
   maxRequestId: number,
   signal?: AbortSignal,
   authorizationToken?: string,
 ): Promise<SetupResult> {
+  const version = requireKnownProtocol(negotiatedProtocol(transport));
   const stream = await transport.createBidirectionalStream();
-  const control = new ControlStream(stream, Version.DRAFT_14);
+  const wireVersion = version === 'setup' ? Version.DRAFT_14 : version;
+  const control = new ControlStream(stream, wireVersion);
   // Token type 0: "negotiated out-of-band" (§AUTHORIZATION TOKEN); ours is a JWT.
   const authorizationTokens =
     authorizationToken === undefined
@@ -52,61 +79,52 @@ export async function setupClient(
     implementation: IMPLEMENTATION,
     authorizationTokens,
   });
-  await control.send(new ClientSetup({ supportedVersions: SUPPORTED_VERSIONS, parameters }));
+  await control.send(new ClientSetup({ supportedVersions: [Version.DRAFT_14], parameters }));
   const reply = await control.nextMessage(signal);
   if (reply.kind !== 'server_setup') {
     throw MoqError.protocolViolation(`expected SERVER_SETUP, got ${reply.kind}`);
   }
-  if (!SUPPORTED_VERSIONS.includes(reply.selectedVersion)) {
+  if (reply.selectedVersion !== wireVersion) {
     throw new MoqError(
       SessionCloseCode.VERSION_NEGOTIATION_FAILED,
       `server chose version 0x${reply.selectedVersion.toString(16)}, which we did not offer`,
     );
   }
-  control.setVersion(reply.selectedVersion);
   return {
     control,
-    version: reply.selectedVersion,
+    version: wireVersion,
     peerMaxRequestId: reply.parameters.maxRequestId ?? 0,
     path: undefined,
     peerImplementation: reply.parameters.implementation,
   };
 }
 
-/** Server side: the first bidi stream is the control stream; pick the best common version. */
+/** Server side: the first bidi stream is the control stream; the protocol or SETUP picks. */
 export async function setupServer(
   transport: WebTransport,
   maxRequestId: number,
   signal?: AbortSignal,
   onClientSetup?: (setup: ClientSetupInfo) => void | Promise<void>,
 ): Promise<SetupResult> {
+  const byProtocol = requireKnownProtocol(negotiatedProtocol(transport));
   const reader = transport.incomingBidirectionalStreams.getReader();
   const first = await reader.read();
   reader.releaseLock();
   if (first.done) throw MoqError.protocolViolation('session ended before CLIENT_SETUP');
-  const control = new ControlStream(
-    first.value as WebTransportBidirectionalStream,
-    Version.DRAFT_14,
-  );
+  const wireVersion = byProtocol === 'setup' ? Version.DRAFT_14 : byProtocol;
+  const control = new ControlStream(first.value as WebTransportBidirectionalStream, wireVersion);
   const hello = await control.nextMessage(signal);
   if (hello.kind !== 'client_setup') {
     throw MoqError.protocolViolation(`expected CLIENT_SETUP, got ${hello.kind}`);
   }
-  const version = SUPPORTED_VERSIONS.find((v) => hello.supportedVersions.includes(v));
-  if (version === undefined) {
-    const offered = hello.supportedVersions.map((v) => `0x${v.toString(16)}`).join(', ');
-    throw new MoqError(
-      SessionCloseCode.VERSION_NEGOTIATION_FAILED,
-      `no common version (offered ${offered || 'none'})`,
-    );
-  }
+  const version =
+    byProtocol === 'setup' ? pickFromList(hello) : checkNoVersionList(hello, byProtocol);
   await onClientSetup?.({
     path: hello.parameters.path,
     authorizationTokens: hello.parameters.authorizationTokens,
   });
   const parameters = SetupParameters.from({ maxRequestId, implementation: IMPLEMENTATION });
   await control.send(new ServerSetup({ selectedVersion: version, parameters }));
-  control.setVersion(version);
   return {
     control,
     version,
@@ -114,4 +132,50 @@ export async function setupServer(
     path: hello.parameters.path,
     peerImplementation: hello.parameters.implementation,
   };
+}
+
+/** The W3C `protocol` attribute (not yet in TypeScript's DOM types); '' when none was chosen. */
+function negotiatedProtocol(transport: WebTransport): string | undefined {
+  return (transport as { readonly protocol?: string }).protocol;
+}
+
+function requireKnownProtocol(protocol: string | undefined): number | 'setup' {
+  const version = versionOfProtocol(protocol);
+  if (version !== undefined) return version;
+  throw new MoqError(
+    SessionCloseCode.VERSION_NEGOTIATION_FAILED,
+    `protocol ${JSON.stringify(protocol)} is not a MoQ Transport version we speak`,
+  );
+}
+
+/** Draft-14: the only version of the list that the `moq-00`/`moql` setup can carry. */
+function pickFromList(hello: ClientSetup): number {
+  if (hello.supportedVersions.includes(Version.DRAFT_14)) return Version.DRAFT_14;
+  const offered = hello.supportedVersions.map((v) => `0x${v.toString(16)}`).join(', ');
+  const later = hello.supportedVersions.find((v) =>
+    PROTOCOL_VERSIONS.has(`moqt-${draftNumber(v)}`),
+  );
+  const hint = later
+    ? `; draft-${draftNumber(later)} is negotiated as moqt-${draftNumber(later)}`
+    : '';
+  throw new MoqError(
+    SessionCloseCode.VERSION_NEGOTIATION_FAILED,
+    `no common version (offered ${offered || 'none'})${hint}`,
+  );
+}
+
+/**
+ * Draft-16 CLIENT_SETUP has parameters only. A draft-14 CLIENT_SETUP read that way shows its
+ * version list as parameter types of 0xff0000NN: the client set up for another version than
+ * the protocol it negotiated.
+ */
+function checkNoVersionList(hello: ClientSetup, version: number): number {
+  const first = hello.parameters.entries[0]?.type ?? 0;
+  if (first >= 0xff000000 && first <= 0xff0000ff) {
+    throw new MoqError(
+      SessionCloseCode.VERSION_NEGOTIATION_FAILED,
+      `CLIENT_SETUP carries a version list, but the protocol is moqt-${draftNumber(version)}`,
+    );
+  }
+  return version;
 }

@@ -65,7 +65,11 @@ export class QmuxUpgrade {
     }
     const offers = qmuxOffers(splitProtocolHeader(req.headers['sec-websocket-protocol']));
     if (offers.length === 0) return rejectUpgrade(socket, 400, 'no QMux sub-protocol offered');
-    const request = buildSessionRequest(req, this.options.scheme, offeredAppProtocols(offers));
+    // A bare version among the offers means "no application protocol" is acceptable too.
+    const bare = offers.some((offer) => offer.appProtocol === '');
+    const appProtocols = offeredAppProtocols(offers);
+    const offered = bare && appProtocols.length > 0 ? [...appProtocols, ''] : appProtocols;
+    const request = buildSessionRequest(req, this.options.scheme, offered);
     if (!request) return rejectUpgrade(socket, 400, 'bad request target or Host header');
     const decision = decide(this.options.policy, request);
     if (!decision.accept) return rejectUpgrade(socket, decision.status, 'session refused');

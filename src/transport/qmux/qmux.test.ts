@@ -41,7 +41,8 @@ describe('QMux over WebSocket: @moq/qmux client ↔ HttpFrontend', () => {
     assert.ok(accepted);
     assert.equal(accepted.session.protocol, 'echo');
     assert.equal(accepted.request.transport, 'qmux');
-    assert.deepEqual(accepted.request.offeredProtocols, ['moq-test-1', 'echo']);
+    // The bare versions offered too show as '': no application protocol is acceptable as well.
+    assert.deepEqual(accepted.request.offeredProtocols, ['moq-test-1', 'echo', '']);
     assert.equal(accepted.request.url.pathname, '/moq');
     assert.equal(accepted.request.url.host, `127.0.0.1:${server.frontend.port}`);
     assert.equal(accepted.request.remoteAddress, '127.0.0.1');
