@@ -3,14 +3,20 @@
  * - `@moq/watch` (hang catalog by default) plays our test-pattern broadcast given only `url`
  *   and `name` — it reads the `catalog.json` our packager publishes beside the MSF catalog;
  * - `@moq/publish` (Chromium's fake camera and microphone; hang catalog, legacy container,
- *   WebCodecs H.264) publishes through our relay, and our watch page renders its frames.
+ *   WebCodecs H.264) publishes through our relay, our watch page renders its frames and moq-sub
+ *   records it into a file ffprobe reads.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { Relay } from '../src/relay/index.js';
 import { chromiumAvailable, launchChromium, servePage } from './chromium.js';
+import { Cli } from './cli-process.js';
+import { probe } from './media-probe.js';
 import { playerStats, until } from './studio-server.js';
 import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
 
@@ -87,7 +93,7 @@ describe('moq-dev browser packages through our relay (hang catalogs)', { skip },
     }
   });
 
-  test('@moq/publish (fake camera) → our relay → our watch page renders its frames', async () => {
+  test('@moq/publish (fake camera) → our relay → our watch page renders its frames; moq-sub records it', async () => {
     const publisherPage = await browser.newPage();
     const viewer = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
@@ -121,6 +127,26 @@ describe('moq-dev browser packages through our relay (hang catalogs)', { skip },
         `our player on @moq/publish: ${stats.framesRendered} frames, rendition ` +
           `${stats.rendition ?? '?'}, dropped ${stats.framesDropped}`,
       );
+      const dir = mkdtempSync(join(tmpdir(), 'moq-hang-'));
+      try {
+        const file = join(dir, 'theirs.mp4');
+        const sub = new Cli(
+          'moq-sub',
+          ['--url', url, '--name', 'interop/theirs', '--duration', '4'],
+          { stdoutFile: file },
+        );
+        const exit = await sub.exit(40_000);
+        assert.equal(exit.code, 0, sub.dump());
+        const { streams, packets } = await probe(file);
+        assert.equal(streams[0]?.codecName, 'h264');
+        assert.ok(
+          packets.length > 20,
+          `${packets.length} frames in 4 s (${statSync(file).size} bytes)`,
+        );
+        console.log(`moq-sub on @moq/publish: ${packets.length} H.264 frames in 4 s`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     } finally {
       await viewer.close();
       await publisherPage.close();

@@ -10,13 +10,16 @@ import {
 } from '../moq/index.js';
 import {
   CATALOG_TRACK,
+  HANG_CATALOG_TRACK,
   audioTracks,
   decodeInitData,
   readCatalogs,
   videoRenditions,
   type Catalog,
+  type CatalogFormat,
   type CatalogTrack,
 } from '../media/catalog/index.js';
+import { LegacyFrameError, LegacyVideoRemuxer } from '../media/legacy/index.js';
 import { muxInits, setTrackId } from '../media/cmaf/index.js';
 import { readMedia } from '../media/packager/index.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
@@ -111,6 +114,9 @@ async function subscribe(
     return ExitCode.OK;
   }
   const tracks = chooseTracks(catalog, config);
+  if (tracks[0]?.packaging === 'legacy') {
+    return recordLegacy(session, config, tracks[0], progress, signal);
+  }
   const inits = tracks.map((track) => decodeInitData(track));
   await write(muxInits(inits));
   const consumers = await subscribeAligned(session, config, tracks);
@@ -138,32 +144,131 @@ async function subscribe(
   return ExitCode.OK;
 }
 
+/**
+ * The broadcast's catalog: MSF's `catalog` and hang's `catalog.json` (moq-dev's publishers) are
+ * asked for at once, the first to deliver one wins (a hang publisher accepts the MSF
+ * subscription and then sends nothing on it).
+ */
 async function firstCatalog(
   session: MoqSession,
   config: SubConfig,
   signal: AbortSignal,
 ): Promise<Catalog> {
   const name = config.namespace.join('/');
+  const timeout = AbortSignal.any([signal, AbortSignal.timeout(CATALOG_TIMEOUT_MS)]);
+  const done = new AbortController();
+  const reading = AbortSignal.any([timeout, done.signal]);
+  const attempts = CATALOG_FORMATS.map(([track, format]) =>
+    catalogFrom(session, config, track, format, reading),
+  );
+  try {
+    return await Promise.any(attempts);
+  } catch (error) {
+    const failures = error instanceof AggregateError ? (error.errors as CatalogFailure[]) : [];
+    const refused = failures.every((f) => f instanceof CatalogFailure && f.refused);
+    const why = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
+    const what = refused ? `no broadcast ${name} on the relay` : `no catalog for ${name}`;
+    const within = timeout.aborted ? ` (none within ${CATALOG_TIMEOUT_MS / 1000} s)` : '';
+    throw new CliError('REFUSED', `${what}: ${why}${within}`, { cause: error });
+  } finally {
+    done.abort();
+  }
+}
+
+const CATALOG_FORMATS = [
+  [CATALOG_TRACK, 'msf'],
+  [HANG_CATALOG_TRACK, 'hang'],
+] as const;
+
+class CatalogFailure extends Error {
+  constructor(
+    message: string,
+    readonly refused: boolean,
+  ) {
+    super(message);
+  }
+}
+
+async function catalogFrom(
+  session: MoqSession,
+  config: SubConfig,
+  track: string,
+  format: CatalogFormat,
+  signal: AbortSignal,
+): Promise<Catalog> {
   let consumer: TrackConsumer;
   try {
-    consumer = await session.subscribe(config.namespace, CATALOG_TRACK, { priority: 0 });
+    consumer = await session.subscribe(config.namespace, track, { priority: 0 });
   } catch (error) {
-    const text = moqErrorText(error, SubscribeErrorCode);
-    throw new CliError('REFUSED', `no broadcast ${name} on the relay: ${text}`, { cause: error });
+    throw new CatalogFailure(`${track}: ${moqErrorText(error, SubscribeErrorCode)}`, true);
   }
-  const timeout = AbortSignal.any([signal, AbortSignal.timeout(CATALOG_TIMEOUT_MS)]);
   try {
-    const first = await readCatalogs(consumer, timeout).next();
-    if (first.done) throw new Error('the catalog track ended before any catalog');
-    return first.value;
+    return await readFirstCatalog(consumer, format, signal);
   } catch (error) {
-    const why = timeout.aborted
-      ? `none within ${CATALOG_TIMEOUT_MS / 1000} s`
-      : describeError(error);
-    throw new CliError('REFUSED', `no catalog for ${name}: ${why}`, { cause: error });
+    throw new CatalogFailure(`${track}: ${describeError(error)}`, false);
   } finally {
     consumer.close();
   }
+}
+
+async function readFirstCatalog(
+  consumer: TrackConsumer,
+  format: CatalogFormat,
+  signal: AbortSignal,
+): Promise<Catalog> {
+  const first = await readCatalogs(consumer, signal, format).next();
+  if (first.done) throw new Error('the catalog track ended before any catalog');
+  return first.value;
+}
+
+/**
+ * A hang broadcast's legacy H.264 (timestamp + raw frame) recorded as fragmented MP4: the init
+ * segment is written at the first keyframe (its SPS/PPS make the avcC). Legacy audio is left out.
+ */
+async function recordLegacy(
+  session: MoqSession,
+  config: SubConfig,
+  video: CatalogTrack,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<number> {
+  let remuxer: LegacyVideoRemuxer;
+  try {
+    remuxer = new LegacyVideoRemuxer(video);
+  } catch (error) {
+    throw new CliError('REFUSED', describeError(error), { cause: error });
+  }
+  const consumer = await subscribeTrack(session, config, video, 'latest');
+  process.stderr.write(
+    `moq-sub: receiving ${config.namespace.join('/')}: ${video.name} (hang legacy H.264` +
+      `${config.audio ? '; its audio is not recorded' : ''})\n`,
+  );
+  signal.addEventListener('abort', () => consumer.close(), { once: true });
+  const timeline = new RecordingTimeline(config.keepTimestamps);
+  let track: RecordingTrack | undefined;
+  try {
+    for await (const object of readMedia(consumer, signal)) {
+      const out = remuxer.push(object.objectId, object.payload);
+      if (out.init) {
+        await write(muxInits([out.init]));
+        track = timeline.track(out.init, true);
+      }
+      const placed = out.chunk && track ? await track.place(out.chunk, signal) : undefined;
+      if (!placed) continue;
+      await write(setTrackId(placed, 1));
+      progress.mediaObjects += 1;
+    }
+  } catch (error) {
+    if (signal.aborted) return ExitCode.OK;
+    if (error instanceof LegacyFrameError) {
+      throw new CliError('SESSION_ERROR', `unreadable legacy frame: ${error.message}`, {
+        cause: error,
+      });
+    }
+    return broadcastEnded(error);
+  }
+  process.stderr.write('moq-sub: the broadcast ended\n');
+  return ExitCode.OK;
 }
 
 /** The chosen video rendition(s), then audio unless left out. */

@@ -2,7 +2,7 @@ import type { CatalogTrack } from '../catalog/catalog-types.js';
 import { decodeInitData } from '../catalog/index.js';
 import type { FragmentSample, ParsedFragment, TrackInfo } from '../cmaf/cmaf-types.js';
 import { parseFragment, parseInit } from '../cmaf/index.js';
-import { readLegacyFrame } from '../legacy/index.js';
+import { fromHex, readLegacyFrame } from '../legacy/index.js';
 import type { RenditionInfo } from './player-types.js';
 
 /** A catalog track with its init segment read: what a decoder or a SourceBuffer needs. */
@@ -37,12 +37,6 @@ function legacyInfo(entry: CatalogTrack): TrackInfo {
     ...(entry.channelConfig ? { channelCount: Number(entry.channelConfig) } : {}),
     ...(entry.description ? { description: fromHex(entry.description) } : {}),
   };
-}
-
-function fromHex(hex: string): Uint8Array {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
 }
 
 /** The playing time of one legacy frame, which the container does not carry. */
