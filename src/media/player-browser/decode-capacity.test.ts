@@ -53,25 +53,21 @@ test('the lowest rendition is never capped', () => {
   assert.equal(capacity.limit(0), undefined);
 });
 
-test('the offer starts at the start rung and widens as far as the measured decoder load allows', () => {
+test('the offer starts one rung above the start and widens as far as the measured decoder load allows', () => {
   const capacity = new DecodeCapacity();
   capacity.setRungs(LADDER, 0);
-  assert.equal(capacity.limit(0), 0, 'only 360p before anything is measured');
-  // 360p keeps the decoder 10 % busy: 720p (4× the pixels) fits at 40 %, 1080p (9×) does not.
-  assert.equal(
-    capacity.observe(0, { ...calm, decodeLoad: 0.1 }, 0),
-    false,
-    'one sample is not enough',
-  );
-  assert.equal(capacity.observe(0, { ...calm, decodeLoad: 0.1 }, 1000), true);
+  assert.equal(capacity.limit(0), 1, '360p and 720p before anything is measured');
+  // 720p keeps the decoder 40 % busy: 1080p (2.25× the pixels) would need 90 %.
+  assert.equal(capacity.observe(1, { ...calm, decodeLoad: 0.4 }, 0), false);
+  assert.equal(capacity.observe(1, { ...calm, decodeLoad: 0.4 }, 1000), false);
   assert.equal(capacity.limit(1000), 1);
-  // At 720p the decoder is 40 % busy: 1080p would need 90 %.
-  assert.equal(capacity.observe(1, { ...calm, decodeLoad: 0.4 }, 2000), false);
-  assert.equal(capacity.observe(1, { ...calm, decodeLoad: 0.4 }, 3000), false);
-  assert.equal(capacity.limit(3000), 1);
+  // At 20 % it fits (45 %), after two samples in a row.
+  assert.equal(capacity.observe(1, { ...calm, decodeLoad: 0.2 }, 2000), false, 'one is not enough');
+  assert.equal(capacity.observe(1, { ...calm, decodeLoad: 0.2 }, 3000), true);
+  assert.equal(capacity.limit(3000), undefined, 'every rung offered');
 });
 
-test('a fast decoder is offered the whole ladder at once; a stall or an unmeasured load widens nothing', () => {
+test('a stall or an unmeasured load widens nothing; from 360p a light load reaches the top at once', () => {
   const capacity = new DecodeCapacity();
   capacity.setRungs(LADDER, 0);
   capacity.observe(0, { ...calm, decodeLoad: 0.05 }, 0);

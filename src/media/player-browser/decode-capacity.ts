@@ -3,8 +3,8 @@ import { dropRatio, tooHeavyToDecode, type AbrRung } from './abr-controller.js';
 /**
  * The highest rendition this device decodes in real time, learnt while playing. The relay
  * chooses from the network alone; it cannot see a viewer's CPU, so with Auto (relay) the player
- * offers only the renditions it can decode. The offer starts at the small rungs (as Auto
- * (player) starts) and widens to a taller rung once the decoder's measured busy time, scaled by
+ * offers only the renditions it can decode. The offer starts at the small rungs (up to one above
+ * where Auto (player) starts) and widens to a taller rung once the decoder's measured busy time, scaled by
  * the pixels, says it fits — a relay on a fast link would otherwise climb straight to a rung the
  * device cannot decode and the latency would grow before the drops showed it. A rendition that
  * made the decoder fall behind (playback skipped ahead) is held off for minutes; one that
@@ -60,7 +60,9 @@ export class DecodeCapacity {
     const first = this.#rungs.length === 0;
     this.#rungs = rungs;
     const unknownSizes = rungs.some((r) => !r.height);
-    if (first) this.#reach = unknownSizes ? Infinity : Math.max(0, startIndex);
+    // One rung above the start: the relay has a choice from the first group (a set of one would
+    // be the player's pick, and widening it later costs a new subscription).
+    if (first) this.#reach = unknownSizes ? Infinity : Math.max(0, startIndex) + 1;
   }
 
   /**
