@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { GroupConsumer } from '../src/moq/index.js';
 import { Relay, type RelayLogger } from '../src/relay/index.js';
 import { join, publisher, until, writeGroups } from '../src/relay/relay-test-kit.js';
-import { chromiumAvailable, launchChromium, servePage } from './chromium.js';
+import { bundleForPage, chromiumAvailable, launchChromium, servePage } from './chromium.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 
@@ -22,18 +21,10 @@ const expected = (groups: number, objects: number): Received =>
     objects: Array.from({ length: objects }, (_, o) => `${g}:${o}`),
   }));
 
-async function bundleLite(): Promise<string> {
-  const entry = fileURLToPath(new URL('./pages/moq-lite-entry.ts', import.meta.url));
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'silent',
+function bundleLite(): Promise<string> {
+  return bundleForPage({
+    file: fileURLToPath(new URL('./pages/moq-lite-entry.ts', import.meta.url)),
   });
-  return result.outputFiles[0]?.text ?? '';
 }
 
 describe('@moq/lite in Chromium (native WebTransport) through our relay', { skip }, () => {

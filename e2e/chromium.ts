@@ -68,3 +68,24 @@ export async function openPage(browser: Browser, url: string, script?: string): 
   }
   return page;
 }
+
+/** Bundles browser code for a test page as a user's bundler would: a file, or a few lines. */
+export async function bundleForPage(
+  source: { file: string } | { contents: string },
+): Promise<string> {
+  const { build } = await import('esbuild');
+  const input =
+    'file' in source
+      ? { entryPoints: [source.file] }
+      : { stdin: { contents: source.contents, resolveDir: process.cwd(), loader: 'js' as const } };
+  const result = await build({
+    ...input,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]?.text ?? '';
+}

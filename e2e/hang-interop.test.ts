@@ -11,10 +11,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { Relay } from '../src/relay/index.js';
-import { chromiumAvailable, launchChromium, servePage } from './chromium.js';
+import { bundleForPage, chromiumAvailable, launchChromium, servePage } from './chromium.js';
 import { Cli } from './cli-process.js';
 import { probe } from './media-probe.js';
 import { playerStats, until } from './studio-server.js';
@@ -23,17 +22,8 @@ import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 
 /** One third-party custom element, bundled for the page as its users' bundlers would. */
-async function bundle(module: string): Promise<string> {
-  const result = await build({
-    stdin: { contents: `import '${module}';`, resolveDir: process.cwd(), loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]?.text ?? '';
+function bundle(module: string): Promise<string> {
+  return bundleForPage({ contents: `import '${module}';` });
 }
 
 /** A PNG of the element: its size says whether it shows a picture, two differ if it moves. */

@@ -13,3 +13,4 @@ export { muxInits, setTrackId } from './init-muxer.js';
 export { rewritePrft } from './prft-writer.js';
 export { shiftDecodeTime } from './decode-time.js';
 export { withoutTopLevelBoxes } from './box-filter.js';
+export { concatBytes } from './box-reader.js';

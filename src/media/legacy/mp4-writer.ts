@@ -1,3 +1,5 @@
+import { concatBytes } from '../cmaf/index.js';
+
 /**
  * The few ISO BMFF boxes (ISO/IEC 14496-12) a one-track fragmented MP4 of H.264 needs: enough
  * for moq-sub to record a hang broadcast's legacy frames as CMAF, which the rest of its path
@@ -132,7 +134,7 @@ export function videoInit(o: VideoInitOptions): Uint8Array {
   const trak = box('trak', tkhd, box('mdia', mdhd, hdlr, minf));
   const mvex = box('mvex', fullBox('trex', 0, 0, u32(TRACK_ID), u32(1), u32(0), u32(0), u32(0)));
   const moov = box('moov', mvhd, trak, mvex);
-  return concat(ftyp, moov);
+  return concatBytes([ftyp, moov]);
 }
 
 /** moof + mdat of one sample (a CMAF chunk of one frame). */
@@ -165,15 +167,5 @@ export function fragment(
       ),
     );
   const size = moofOf(0).length;
-  return concat(moofOf(size + 8), box('mdat', sample));
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes([moofOf(size + 8), box('mdat', sample)]);
 }
