@@ -37,6 +37,19 @@ describe('RenditionSelector', () => {
     assert.deepEqual(down, { index: 2, reason: 'congestion' });
   });
 
+  it('goes down when the link carries well under the rung while it queues, the RTT rule quiet', () => {
+    const selector = new RenditionSelector(LADDER);
+    selector.choose(calm(10_000_000), 0);
+    // A congestion-window-limited sender: RTT a little up (queued), not past the congestion rule.
+    const starved = { ...calm(10_000_000), sentBps: 1_000_000, rttMs: 40, recentMaxRttMs: 60 };
+    assert.equal(selector.choose(starved, 1000).index, 0, 'not before a full window at the rung');
+    assert.deepEqual(selector.choose(starved, 2500), { index: 2, reason: 'congestion' });
+    const quiet = new RenditionSelector(LADDER);
+    quiet.choose(calm(10_000_000), 0);
+    const idle = { ...calm(10_000_000), sentBps: 1_000_000 };
+    assert.equal(quiet.choose(idle, 2500).index, 0, 'a quiet scene sends less: no queue, no loss');
+  });
+
   it('steps up one rung at a time, only after the hold, and only when calm', () => {
     const selector = new RenditionSelector(LADDER, { upHoldMs: 3000 });
     selector.choose(calm(undefined), 0);

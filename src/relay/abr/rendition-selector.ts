@@ -23,6 +23,14 @@ const DEFAULTS = { headroom: 0.8, upHoldMs: 2000, maxHoldMs: 30_000 };
 const FAILED_STEP_MS = 10_000;
 /** A recent RTT this far over the floor (or half the floor, if more) means no room to step up. */
 const UP_QUEUE_MS = 30;
+/**
+ * Sending this far below the rung's (measured) rate, with queueing or loss on the link, means
+ * the link cannot carry it even when the RTT signal stays quiet: a congestion-window-limited
+ * sender queues in its own buffers, not in the network.
+ */
+const STARVED_RATIO = 0.7;
+/** A full measuring window at the rung before its send rate counts. */
+const STARVED_AFTER_MS = 2000;
 
 /**
  * Picks a rendition per group for one viewer: down at once on congestion (to what the measured
@@ -68,6 +76,7 @@ export class RenditionSelector {
     if (this.#rung === undefined)
       return this.#set(this.#fitting(estimate.bps) ?? 0, 'start', nowMs);
     if (estimate.congested && this.#rung > 0) return this.#down(estimate, nowMs);
+    if (this.#rung > 0 && this.#starved(estimate, nowMs)) return this.#down(estimate, nowMs);
     const fits = this.#fitting(estimate.bps);
     if (fits !== undefined && fits < this.#rung && !this.#justChanged(nowMs)) {
       return this.#set(fits, 'capacity', nowMs);
@@ -103,6 +112,13 @@ export class RenditionSelector {
     // so it waits twice as long.
     if (nowMs - this.#changedAtMs < 2 * hold) return keep;
     return this.#set(next, 'probe', nowMs);
+  }
+
+  #starved(estimate: LinkEstimate, nowMs: number): boolean {
+    const { sentBps } = estimate;
+    if (sentBps === undefined || nowMs - this.#changedAtMs < STARVED_AFTER_MS) return false;
+    if (!queued(estimate) && estimate.lossRatio <= 0) return false;
+    return sentBps < STARVED_RATIO * this.#bitrate(this.#order[this.#rung as number] as number);
   }
 
   /** The highest rung whose bitrate the capacity carries with headroom. */
