@@ -1,12 +1,19 @@
 import { CodingError } from './coding-error.js';
 import { readVarint } from './varint.js';
+import { readVi64 } from './vi64.js';
+
+/** Which varint the fields use: QUIC's (RFC 9000 §16, MoQT ≤ 16) or MoQT draft-18's vi64. */
+export type VarintEncoding = 'quic' | 'vi64';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** A cursor over a complete message. Every read past the end throws `CodingError('SHORT_BUFFER')`. */
 export class Reader {
   #offset = 0;
-  constructor(readonly source: Uint8Array) {}
+  constructor(
+    readonly source: Uint8Array,
+    readonly encoding: VarintEncoding = 'quic',
+  ) {}
 
   get offset(): number {
     return this.#offset;
@@ -17,7 +24,8 @@ export class Reader {
   }
 
   varint(): number {
-    const decoded = readVarint(this.source, this.#offset);
+    const read = this.encoding === 'vi64' ? readVi64 : readVarint;
+    const decoded = read(this.source, this.#offset);
     if (!decoded) throw new CodingError('SHORT_BUFFER', `varint truncated at ${this.#offset}`);
     this.#offset += decoded.size;
     return decoded.value;
@@ -45,6 +53,7 @@ export class Reader {
 
   /** A varint as a bigint: for the few fields that may legitimately hold up to 2^62 - 1. */
   varintBig(): bigint {
+    if (this.encoding === 'vi64') return BigInt(this.varint());
     this.#need(1);
     const first = this.source[this.#offset] as number;
     const size = 1 << (first >> 6);

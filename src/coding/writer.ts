@@ -1,5 +1,7 @@
 import { CodingError } from './coding-error.js';
+import type { VarintEncoding } from './reader.js';
 import { varintSize, writeVarint } from './varint.js';
+import { vi64Size, writeVi64 } from './vi64.js';
 
 const utf8 = new TextEncoder();
 const VARINT_BIG_MAX = (1n << 62n) - 1n;
@@ -9,11 +11,19 @@ export class Writer {
   #buffer: Uint8Array;
   #length = 0;
 
-  constructor(initialSizeBytes = 64) {
+  constructor(
+    initialSizeBytes = 64,
+    readonly encoding: VarintEncoding = 'quic',
+  ) {
     this.#buffer = new Uint8Array(initialSizeBytes);
   }
 
   varint(value: number): this {
+    if (this.encoding === 'vi64') {
+      this.#reserve(vi64Size(value));
+      this.#length = writeVi64(this.#buffer, this.#length, value);
+      return this;
+    }
     this.#reserve(varintSize(value));
     this.#length = writeVarint(this.#buffer, this.#length, value);
     return this;
@@ -48,6 +58,7 @@ export class Writer {
       throw new CodingError('VARINT_RANGE', `varint out of range: ${value}`);
     }
     if (value <= BigInt(Number.MAX_SAFE_INTEGER)) return this.varint(Number(value));
+    if (this.encoding === 'vi64') throw new CodingError('VARINT_RANGE', `beyond 2^53: ${value}`);
     this.#reserve(8);
     for (let shift = 56n; shift >= 0n; shift -= 8n) {
       this.#buffer[this.#length++] = Number((value >> shift) & 0xffn) | (shift === 56n ? 0xc0 : 0);

@@ -1,4 +1,4 @@
-import { ByteQueue, CodingError, Reader } from '../../coding/index.js';
+import { ByteQueue, CodingError, Reader, type VarintEncoding } from '../../coding/index.js';
 import { DataStreamResetCode, MoqError } from '../error/index.js';
 import type { KeyValuePair } from '../message/index.js';
 import { decodeExtensionHeaders } from './extension-headers.js';
@@ -41,6 +41,8 @@ export type DataStreamEvent = SubgroupHeaderEvent | FetchHeaderEvent | ObjectEve
 
 export interface DataStreamDecoderOptions {
   readonly maxObjectBytes?: number;
+  /** Draft-18 streams use its vi64 integers; earlier drafts QUIC's. */
+  readonly encoding?: VarintEncoding;
 }
 
 type ObjectHead = Omit<ObjectEvent, 'kind' | 'payload'> & { readonly payloadBytes: number };
@@ -68,12 +70,14 @@ const MAX_OBJECT_SUFFIX_BYTES = 16;
 export class DataStreamDecoder {
   readonly #queue = new ByteQueue();
   readonly #maxObjectBytes: number;
+  readonly #encoding: VarintEncoding;
   #stream: SubgroupState | { readonly kind: 'fetch' } | undefined;
   #pending: ObjectHead | undefined;
   #failure: MoqError | undefined;
 
   constructor(options: DataStreamDecoderOptions = {}) {
     this.#maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+    this.#encoding = options.encoding ?? 'quic';
   }
 
   get bufferedBytes(): number {
@@ -118,7 +122,7 @@ export class DataStreamDecoder {
   }
 
   #readStreamHeader(): DataStreamEvent | undefined {
-    const type = peekDataStreamType(this.#queue.peek(8));
+    const type = peekDataStreamType(this.#queue.peek(9), this.#encoding);
     if (!type) return undefined;
     if (type.kind === 'fetch') {
       const parsed = this.#tryParse(MAX_STREAM_HEADER_BYTES, (r) => {
@@ -239,7 +243,7 @@ export class DataStreamDecoder {
    */
   #tryParse<T>(maxBytes: number, parse: (r: Reader) => T, consume = true): T | undefined {
     const head = this.#queue.peek(maxBytes + MAX_OBJECT_SUFFIX_BYTES);
-    const r = new Reader(head);
+    const r = new Reader(head, this.#encoding);
     try {
       const value = parse(r);
       if (consume) this.#queue.skip(r.offset);

@@ -1,4 +1,4 @@
-import { readVarint } from '../../coding/index.js';
+import { type VarintEncoding, readVarint, readVi64 } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 
 /** §Data Streams: the first varint of a unidirectional stream. */
@@ -16,10 +16,12 @@ export type DataStreamKind = 'subgroup' | 'fetch';
 /** The kind of stream and its type value, or undefined until the first varint is complete. */
 export function peekDataStreamType(
   bytes: Uint8Array,
+  encoding: VarintEncoding = 'quic',
 ): { readonly kind: DataStreamKind; readonly type: number } | undefined {
-  const decoded = readVarintOrViolation(bytes);
+  const decoded = readVarintOrViolation(bytes, encoding);
   if (!decoded) return undefined;
-  const type = decoded.value;
+  // Draft-18 §Subgroup Header: FIRST_OBJECT (0x40) says nothing about the fields that follow.
+  const type = encoding === 'vi64' ? decoded.value & ~FIRST_OBJECT_BIT_D18 : decoded.value;
   if (type === DataStreamType.FetchHeader) return { kind: 'fetch', type };
   if (isSubgroupHeaderType(type)) return { kind: 'subgroup', type };
   // §Data Streams: an unknown stream type closes the session.
@@ -40,9 +42,15 @@ export function isSubgroupHeaderType(value: number): boolean {
   return (type & 0x06) !== 0x06;
 }
 
-function readVarintOrViolation(bytes: Uint8Array): ReturnType<typeof readVarint> {
+/** Draft-18's FIRST_OBJECT bit of SUBGROUP_HEADER types (0x50-0x7D). */
+export const FIRST_OBJECT_BIT_D18 = 0x40;
+
+function readVarintOrViolation(
+  bytes: Uint8Array,
+  encoding: VarintEncoding,
+): ReturnType<typeof readVarint> {
   try {
-    return readVarint(bytes);
+    return encoding === 'vi64' ? readVi64(bytes) : readVarint(bytes);
   } catch (e) {
     throw MoqError.fromDecode(e);
   }

@@ -1,6 +1,6 @@
 import { type Reader, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
-import { isSubgroupHeaderType } from './stream-type.js';
+import { FIRST_OBJECT_BIT_D18, isSubgroupHeaderType } from './stream-type.js';
 
 /**
  * Where a subgroup's id comes from (§Subgroup Header type table): absent and 0, absent and
@@ -87,7 +87,8 @@ const DEFAULT_PRIORITY_BIT = 0x20;
 
 /** Reads a SUBGROUP_HEADER including its type varint. */
 export function readSubgroupHeader(r: Reader): SubgroupHeader {
-  const type = r.varint();
+  const wire = r.varint();
+  const type = r.encoding === 'vi64' ? wire & ~FIRST_OBJECT_BIT_D18 : wire;
   const flags = subgroupHeaderFlags(type);
   const trackAlias = r.varint();
   const groupId = r.varint();

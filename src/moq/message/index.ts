@@ -54,3 +54,12 @@ export {
   encodeSwitchingSet,
   type SwitchingSetEntry,
 } from './switching-set.js';
+export {
+  D18MessageDecoder,
+  D18MessageType,
+  D18_REQUEST_TYPES,
+  decodeD18Payload,
+  encodeD18Message,
+  type D18DecodeContext,
+} from './control-message-d18.js';
+export { D18Parameter, decodeD18Filter, encodeD18Filter } from './parameters-d18.js';
