@@ -1,9 +1,11 @@
 import {
+  MemoryBudget,
   MoqError,
   MoqSession,
   PublishNamespaceErrorCode,
   SessionCloseCode,
   type BroadcastProducer,
+  type BudgetAccount,
 } from '../moq/index.js';
 import { TransportServer, type AcceptedSession } from '../transport/index.js';
 import { LinkMonitor, SwitchingTrack } from './abr/index.js';
@@ -15,6 +17,7 @@ import {
   type RelayLogger,
   type RelayOptions,
 } from './relay-options.js';
+import { SessionQuotas, type QuotaTicket } from './session-quotas.js';
 import { serveWatch } from './watch/index.js';
 
 /** How long clients get after GOAWAY before the relay closes their sessions. */
@@ -29,6 +32,11 @@ const silent: RelayLogger = { info: () => undefined, warn: () => undefined };
 export class Relay {
   readonly origin = new Origin();
   readonly limits: RelayLimits;
+  /** Every partial object and track cache of every session draws from this. */
+  readonly memory: MemoryBudget;
+  readonly #quotas: SessionQuotas;
+  /** Sessions accepted whose MoQ setup has not finished: they count against maxSessions. */
+  #pendingSetups = 0;
   readonly #server: TransportServer;
   readonly #log: RelayLogger;
   readonly #sessions = new Set<MoqSession>();
@@ -38,6 +46,8 @@ export class Relay {
   private constructor(server: TransportServer, limits: RelayLimits, log: RelayLogger) {
     this.#server = server;
     this.limits = limits;
+    this.memory = new MemoryBudget(limits.memoryBudgetBytes);
+    this.#quotas = new SessionQuotas(limits);
     this.#log = log;
     server.addRoute('GET', '/healthz', (_req, res) => {
       res.setHeader('content-type', 'application/json');
@@ -54,6 +64,7 @@ export class Relay {
       port: options.port,
       certificates: options.certificates,
       protocols: RELAY_PROTOCOLS,
+      ...(options.connectionTimeouts ? { connectionTimeouts: options.connectionTimeouts } : {}),
     });
     return new Relay(server, limits, options.logger ?? silent);
   }
@@ -100,18 +111,67 @@ export class Relay {
       accepted;
       accepted = await this.#server.accept()
     ) {
-      if (this.#closing || this.#sessions.size >= this.limits.maxSessions) {
+      const open = this.#sessions.size + this.#pendingSetups;
+      const admission = this.#closing
+        ? { ok: false as const, reason: 'relay closing' }
+        : open >= this.limits.maxSessions
+          ? { ok: false as const, reason: 'relay full' }
+          : this.#quotas.admit(accepted.request.remoteAddress, accepted.request.url);
+      if (!admission.ok) {
         accepted.session.close({
           closeCode: SessionCloseCode.TOO_MANY_REQUESTS,
-          reason: 'relay full',
+          reason: admission.reason,
         });
         continue;
       }
-      void this.#serve(accepted, this.#nextSessionId++);
+      void this.#serve(accepted, this.#nextSessionId++, admission.ticket);
     }
   }
 
-  async #serve(accepted: AcceptedSession, id: number): Promise<void> {
+  async #serve(accepted: AcceptedSession, id: number, ticket: QuotaTicket): Promise<void> {
+    this.#pendingSetups++;
+    // Whoever the session turns out to be, it holds its quota place until the transport ends.
+    accepted.session.closed.then(ticket.release, ticket.release);
+    let session: MoqSession | undefined;
+    const budget = this.memory.account(`session ${id}`, (reason) =>
+      session?.close(new MoqError(SessionCloseCode.INTERNAL_ERROR, reason)),
+    );
+    const setupTimer = setTimeout(() => {
+      accepted.session.close({
+        closeCode: SessionCloseCode.CONTROL_MESSAGE_TIMEOUT,
+        reason: `no CLIENT_SETUP within ${this.limits.setupTimeoutMs} ms`,
+      });
+    }, this.limits.setupTimeoutMs);
+    try {
+      session = await this.#setup(accepted, id, budget);
+    } finally {
+      clearTimeout(setupTimer);
+      this.#pendingSetups--;
+    }
+    if (!session) {
+      budget.close();
+      return;
+    }
+    this.#sessions.add(session);
+    const where = { session: id, remote: accepted.request.remoteAddress };
+    this.#log.info({ ...where, peer: session.peerImplementation }, 'session open');
+    try {
+      await session.closed;
+      this.#log.info(where, 'session closed');
+    } catch (error) {
+      this.#log.info({ ...where, error: describe(error) }, 'session closed with error');
+    } finally {
+      this.#sessions.delete(session);
+      budget.close();
+    }
+  }
+
+  /** Runs the MoQ setup; undefined (logged) when it fails or times out. */
+  async #setup(
+    accepted: AcceptedSession,
+    id: number,
+    budget: BudgetAccount,
+  ): Promise<MoqSession | undefined> {
     const { request } = accepted;
     const where = {
       session: id,
@@ -122,15 +182,21 @@ export class Relay {
     };
     // One view of this viewer's link, shared by its switching sets (server-side ABR).
     const link = new LinkMonitor(() => accepted.stats());
-    let session: MoqSession;
+    const announced = { count: 0 };
     try {
-      session = await MoqSession.accept(accepted.session, {
+      return await MoqSession.accept(accepted.session, {
         maxRequests: this.limits.maxRequestsPerSession,
         maxInflightGroups: this.limits.maxInflightGroups,
         maxObjectBytes: this.limits.maxObjectBytes,
-        trackOptions: { cacheGroups: this.limits.cacheGroups, cacheBytes: this.limits.cacheBytes },
+        objectStallMs: this.limits.objectStallMs,
+        budget,
+        trackOptions: {
+          cacheGroups: this.limits.cacheGroups,
+          cacheBytes: this.limits.cacheBytes,
+          budget,
+        },
         resolveBroadcast: (namespace) => this.origin.route(namespace),
-        onPublishNamespace: (broadcast) => this.#publish(broadcast, id),
+        onPublishNamespace: (broadcast) => this.#publish(broadcast, id, announced),
         onSubscribeNamespace: (prefix, signal) => this.origin.announcements(prefix, signal),
         // Server-side ABR: this viewer's own link figures choose its rendition per group.
         openSwitchingSet: ({ broadcast, entries }) =>
@@ -158,21 +224,18 @@ export class Relay {
       });
     } catch (error) {
       this.#log.warn({ ...where, error: describe(error) }, 'session setup failed');
-      return;
-    }
-    this.#sessions.add(session);
-    this.#log.info({ ...where, peer: session.peerImplementation }, 'session open');
-    try {
-      await session.closed;
-      this.#log.info(where, 'session closed');
-    } catch (error) {
-      this.#log.info({ ...where, error: describe(error) }, 'session closed with error');
-    } finally {
-      this.#sessions.delete(session);
+      return undefined;
     }
   }
 
-  #publish(broadcast: BroadcastProducer, sessionId: number): void {
+  #publish(broadcast: BroadcastProducer, sessionId: number, announced: { count: number }): void {
+    if (!this.#quotas.mayAnnounce(announced.count)) {
+      throw new MoqError(
+        PublishNamespaceErrorCode.UNAUTHORIZED,
+        `announce quota: at most ${this.limits.maxAnnouncesPerSession} namespaces per session`,
+        'request',
+      );
+    }
     try {
       this.origin.publish(broadcast);
     } catch (error) {
@@ -182,7 +245,9 @@ export class Relay {
       throw error;
     }
     this.#log.info({ session: sessionId, broadcast: broadcast.path }, 'broadcast announced');
+    announced.count++;
     broadcast.onClose((error) => {
+      announced.count--;
       this.#log.info(
         {
           session: sessionId,

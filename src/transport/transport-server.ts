@@ -1,6 +1,6 @@
 import { AcceptQueue, MAX_PENDING_SESSIONS, offerSession } from './accept-queue.js';
 import { CertificateStore, type CertificateStoreOptions } from './cert/index.js';
-import { HttpFrontend, type RouteHandler } from './http/index.js';
+import { HttpFrontend, type ConnectionTimeouts, type RouteHandler } from './http/index.js';
 import type { CongestionControl, EndpointStats } from './quic/index.js';
 import { defaultPolicy, type AcceptedSession, type SessionPolicy } from './session.js';
 import { WebTransportServer } from './webtransport/index.js';
@@ -15,6 +15,8 @@ export interface TransportServerOptions {
   protocols?: readonly string[];
   policy?: SessionPolicy;
   congestionControl?: CongestionControl;
+  /** TCP side: how long a connection may hang idle or half-sent. */
+  connectionTimeouts?: Partial<ConnectionTimeouts>;
 }
 
 const PORT_ATTEMPTS = 8;
@@ -114,6 +116,7 @@ async function bindBoth(
         certificates: store,
         tls: store.source === 'files',
         policy,
+        ...(options.connectionTimeouts ? { timeouts: options.connectionTimeouts } : {}),
       });
       return { quic, http };
     } catch (error) {
