@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -76,8 +76,38 @@ describe('moq-studio arguments', () => {
         relayHost: '0.0.0.0',
         shareHost: undefined,
         token: undefined,
+        tokenSource: undefined,
       },
     });
     assert.deepEqual(parseStudioArgs(['serve', '--help']), { kind: 'help' });
+  });
+
+  it('takes the token from a file or the environment, and says where it came from', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'moq-studio-token-'));
+    try {
+      const file = join(dir, 'token');
+      await writeFile(file, 'from-a-file-0123\nignored\n', { mode: 0o600 });
+      const fromFile = parseStudioArgs(['serve', '--token-file', file], {});
+      assert.equal(fromFile.kind === 'serve' && fromFile.config.token, 'from-a-file-0123');
+      assert.equal(fromFile.kind === 'serve' && fromFile.config.tokenSource, 'file');
+      const fromEnv = parseStudioArgs(['serve'], { MOQ_STUDIO_TOKEN: 'from-the-env-0123' });
+      assert.equal(fromEnv.kind === 'serve' && fromEnv.config.token, 'from-the-env-0123');
+      assert.equal(fromEnv.kind === 'serve' && fromEnv.config.tokenSource, 'env');
+      const fromFlag = parseStudioArgs(['serve', '--token', 'from-the-flag-0123'], {});
+      assert.equal(fromFlag.kind === 'serve' && fromFlag.config.tokenSource, 'flag');
+      assert.throws(() => parseStudioArgs(['serve', '--token-file', join(dir, 'none')], {}), {
+        code: 'USAGE',
+        message: /cannot read/,
+      });
+      assert.throws(
+        () => parseStudioArgs(['serve', '--token', 'abcdefgh1', '--token-file', file], {}),
+        { code: 'USAGE' },
+      );
+      assert.throws(() => parseStudioArgs(['serve'], { MOQ_STUDIO_TOKEN: 'short' }), {
+        code: 'USAGE',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

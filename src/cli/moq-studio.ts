@@ -37,6 +37,12 @@ async function serve(config: StudioServeConfig): Promise<number> {
     process.stderr.write(`moq-studio: ${entry.level}: ${entry.message}\n`),
   );
   studio.on('status', (s) => process.stderr.write(`moq-studio: ${s.state} (${s.reason})\n`));
+  if (config.tokenSource === 'flag') {
+    process.stderr.write(
+      'moq-studio: warning: --token is visible to every user in the process list; ' +
+        'use --token-file FILE or MOQ_STUDIO_TOKEN instead\n',
+    );
+  }
   const token = config.token ?? randomBytes(18).toString('base64url');
   let server: StudioHttpServer;
   try {
@@ -46,6 +52,7 @@ async function serve(config: StudioServeConfig): Promise<number> {
       port: config.port,
       token,
       rendererDir: RENDERER_DIR,
+      allowedHosts: [config.host, ...(config.shareHost !== undefined ? [config.shareHost] : [])],
     });
   } catch (error) {
     await studio.close();

@@ -91,6 +91,35 @@ test('limit flags map onto RelayLimits; sizes take suffixes', () => {
   });
 });
 
+test('abuse limits: memory budget in MiB (or a size), timeouts, quotas', () => {
+  assert.deepEqual(
+    config([
+      '--memory-budget',
+      '256',
+      '--setup-timeout-ms',
+      '5000',
+      '--object-stall-ms',
+      '3000',
+      '--max-sessions-per-address',
+      '20',
+      '--max-sessions-per-token',
+      '0',
+      '--max-announces-per-session',
+      '10',
+    ]).limits,
+    {
+      memoryBudgetBytes: 256 * 2 ** 20,
+      setupTimeoutMs: 5000,
+      objectStallMs: 3000,
+      maxSessionsPerAddress: 20,
+      maxSessionsPerToken: 0,
+      maxAnnouncesPerSession: 10,
+    },
+  );
+  assert.equal(config(['--memory-budget', '2GiB']).limits.memoryBudgetBytes, 2 * 2 ** 30);
+  throwsCli(() => config(['--memory-budget', 'lots']), 'USAGE', /memory-budget/);
+});
+
 test('sizes: plain bytes, decimal and binary units, case-insensitive', () => {
   assert.equal(parseSize('x', '65536'), 65536);
   assert.equal(parseSize('x', '512KiB'), 512 * 1024);

@@ -55,6 +55,14 @@ Options:
                                    anyone may publish and subscribe anything
   --public PREFIX                  with --auth-key: anyone may publish and subscribe under
                                    PREFIX without a token (repeatable; '' = everything)
+  --memory-budget MIB              one cap (MiB, or a SIZE like 2GiB) over partial objects and all
+                                   track caches; over it the oldest cached groups go, then the
+                                   session holding most is closed (default 512)
+  --setup-timeout-ms N             transport accept to CLIENT_SETUP (default 10000)
+  --object-stall-ms N              a data stream silent this long mid-object is cancelled (10000)
+  --max-sessions-per-address N     sessions at once from one IP address (default 0 = no limit)
+  --max-sessions-per-token N       sessions at once with one ?jwt= token (default 0 = no limit)
+  --max-announces-per-session N    namespaces one session may announce (default 100; 0 = no limit)
   --log-level LEVEL                ${LOG_LEVELS.join(', ')} (default info)
 ${CLUSTER_USAGE}
   -h, --help                       show this help
@@ -74,6 +82,12 @@ const FLAGS = {
   'cache-bytes': { type: 'string' },
   'max-inflight-groups': { type: 'string' },
   'max-object-bytes': { type: 'string' },
+  'memory-budget': { type: 'string' },
+  'setup-timeout-ms': { type: 'string' },
+  'object-stall-ms': { type: 'string' },
+  'max-sessions-per-address': { type: 'string' },
+  'max-sessions-per-token': { type: 'string' },
+  'max-announces-per-session': { type: 'string' },
   'log-level': { type: 'string' },
   'auth-key': { type: 'string', multiple: true },
   public: { type: 'string', multiple: true },
@@ -155,6 +169,21 @@ function parseLimits(flags: LimitFlags): Partial<RelayLimits> {
   size('cache-bytes', 'cacheBytes');
   count('max-inflight-groups', 'maxInflightGroups');
   size('max-object-bytes', 'maxObjectBytes');
+  const budget = text('memory-budget');
+  if (budget !== undefined) {
+    limits.memoryBudgetBytes = /^\s*\d+\s*$/.test(budget)
+      ? parseCount('memory-budget', budget) * 2 ** 20
+      : parseSize('memory-budget', budget);
+  }
+  count('setup-timeout-ms', 'setupTimeoutMs');
+  count('object-stall-ms', 'objectStallMs');
+  const quota = (flag: keyof typeof FLAGS, key: keyof RelayLimits): void => {
+    const value = text(flag);
+    if (value !== undefined) limits[key] = parseCount(flag, value, 0);
+  };
+  quota('max-sessions-per-address', 'maxSessionsPerAddress');
+  quota('max-sessions-per-token', 'maxSessionsPerToken');
+  quota('max-announces-per-session', 'maxAnnouncesPerSession');
   return limits;
 }
 

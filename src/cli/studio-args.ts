@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCount, parseFlags } from './args.js';
@@ -18,7 +19,12 @@ export interface StudioServeConfig {
   shareHost: string | undefined;
   /** A fixed API token (default: a random one per start). */
   token: string | undefined;
+  /** Where the token came from: `flag` shows it in the process list, so the CLI warns. */
+  tokenSource: 'flag' | 'file' | 'env' | undefined;
 }
+
+/** The environment variable that may carry the API token (kept out of the process list). */
+export const STUDIO_TOKEN_ENV = 'MOQ_STUDIO_TOKEN';
 
 export type StudioCommand =
   { kind: 'help' } | { kind: 'version' } | { kind: 'serve'; config: StudioServeConfig };
@@ -39,7 +45,9 @@ Options:
   --relay-host HOST    address the studio's relay binds (default: the --bind host)
   --share-host HOST    host name viewers reach the relay by, for share links (default: the
                        relay host; 127.0.0.1 when that is 0.0.0.0 or ::)
-  --token TOKEN        use this API token instead of a random one
+  --token-file FILE    read the API token from FILE (its first line) instead of a random one
+  --token TOKEN        the same, but visible to every user in the process list: prefer
+                       --token-file or the MOQ_STUDIO_TOKEN environment variable
   -h, --help           show this help
   -V, --version        show the version
 
@@ -54,6 +62,7 @@ const FLAGS = {
   'relay-host': { type: 'string' },
   'share-host': { type: 'string' },
   token: { type: 'string' },
+  'token-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -74,10 +83,7 @@ export function parseStudioArgs(
   if (flags.help) return { kind: 'help' };
   if (flags.version) return { kind: 'version' };
   const { host, port } = parseBind(flags.bind ?? DEFAULT_STUDIO_BIND);
-  const token = flags.token;
-  if (token !== undefined && token.length < 8) {
-    throw new CliError('USAGE', '--token must be at least 8 characters');
-  }
+  const { token, tokenSource } = readToken(flags.token, flags['token-file'], env);
   return {
     kind: 'serve',
     config: {
@@ -91,8 +97,45 @@ export function parseStudioArgs(
       relayHost: flags['relay-host'] ?? host,
       shareHost: flags['share-host'],
       token,
+      tokenSource,
     },
   };
+}
+
+/** --token, --token-file or $MOQ_STUDIO_TOKEN (one of them), checked for length. */
+function readToken(
+  flag: string | undefined,
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Pick<StudioServeConfig, 'token' | 'tokenSource'> {
+  if (flag !== undefined && file !== undefined) {
+    throw new CliError('USAGE', 'give --token or --token-file, not both');
+  }
+  const fromEnv = env[STUDIO_TOKEN_ENV] || undefined;
+  const found =
+    flag !== undefined
+      ? { token: flag, tokenSource: 'flag' as const, what: '--token' }
+      : file !== undefined
+        ? { token: readTokenFile(file), tokenSource: 'file' as const, what: '--token-file' }
+        : fromEnv !== undefined
+          ? { token: fromEnv, tokenSource: 'env' as const, what: STUDIO_TOKEN_ENV }
+          : undefined;
+  if (!found) return { token: undefined, tokenSource: undefined };
+  if (found.token.length < 8) {
+    throw new CliError('USAGE', `${found.what}: the token must be at least 8 characters`);
+  }
+  return { token: found.token, tokenSource: found.tokenSource };
+}
+
+function readTokenFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new CliError('USAGE', `--token-file: cannot read ${path} (${reason})`);
+  }
+  return (text.split(/\r?\n/)[0] ?? '').trim();
 }
 
 function defaultDataDir(env: NodeJS.ProcessEnv): string {

@@ -1,4 +1,8 @@
-import type { CertificateStore, CertificateStoreOptions } from '../transport/index.js';
+import type {
+  CertificateStore,
+  CertificateStoreOptions,
+  ConnectionTimeouts,
+} from '../transport/index.js';
 import type { Authorizer } from './auth/index.js';
 import type { RelayMetricsOptions } from './metrics/index.js';
 import type { ClusterOptions } from './cluster/index.js';
@@ -16,6 +20,18 @@ export interface RelayLimits {
   maxInflightGroups: number;
   /** Largest object accepted from a publisher. */
   maxObjectBytes: number;
+  /** From transport accept to CLIENT_SETUP; a session still silent then is closed. */
+  setupTimeoutMs: number;
+  /** A publisher's data stream silent this long inside an object is cancelled. */
+  objectStallMs: number;
+  /** One cap over partial objects and every track cache (see MemoryBudget). */
+  memoryBudgetBytes: number;
+  /** Sessions at once from one remote address (0 = no limit). */
+  maxSessionsPerAddress: number;
+  /** Sessions at once with the same `?jwt=` token (0 = no limit). */
+  maxSessionsPerToken: number;
+  /** Namespaces one session may announce at once (0 = no limit). */
+  maxAnnouncesPerSession: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -25,6 +41,12 @@ export const DEFAULT_LIMITS: RelayLimits = {
   cacheBytes: 64 * 1024 * 1024,
   maxInflightGroups: 3,
   maxObjectBytes: 16 * 1024 * 1024,
+  setupTimeoutMs: 10_000,
+  objectStallMs: 10_000,
+  memoryBudgetBytes: 512 * 1024 * 1024,
+  maxSessionsPerAddress: 0,
+  maxSessionsPerToken: 0,
+  maxAnnouncesPerSession: 100,
 };
 
 /** What the relay logs through; pino's Logger fits, and so does a silent stub in tests. */
@@ -51,6 +73,8 @@ export interface RelayOptions {
   peerBind?: { host: string; port: number };
   /** Join a cluster; `node` defaults to the `peerBind` listener's http:// URL. */
   cluster?: Omit<ClusterOptions, 'node'> & { node?: string };
+  /** HTTP/WebSocket port: idle and half-sent connection timeouts (defaults in transport). */
+  connectionTimeouts?: Partial<ConnectionTimeouts>;
 }
 
 /**

@@ -1,9 +1,12 @@
+import { settleWithin } from '../async/index.js';
 import {
+  MemoryBudget,
   MoqError,
   MoqSession,
   PublishNamespaceErrorCode,
   SessionCloseCode,
   type BroadcastProducer,
+  type BudgetAccount,
 } from '../moq/index.js';
 import { TransportServer, type AcceptedSession } from '../transport/index.js';
 import { LinkMonitor, SwitchingTrack } from './abr/index.js';
@@ -26,6 +29,7 @@ import {
   type RelayOptions,
 } from './relay-options.js';
 import { sessionLogger } from './session-logger.js';
+import { SessionQuotas, type QuotaTicket } from './session-quotas.js';
 import { serveWatch } from './watch/index.js';
 
 /** How long clients get after GOAWAY before the relay closes their sessions. */
@@ -42,6 +46,11 @@ export class Relay {
   readonly limits: RelayLimits;
   /** Set when the relay joined a cluster. */
   cluster: RelayCluster | undefined;
+  /** Every partial object and track cache of every session draws from this. */
+  readonly memory: MemoryBudget;
+  readonly #quotas: SessionQuotas;
+  /** Sessions accepted whose MoQ setup has not finished: they count against maxSessions. */
+  #pendingSetups = 0;
   readonly #server: TransportServer;
   readonly #peerServer: TransportServer | undefined;
   readonly #log: RelayLogger;
@@ -66,6 +75,8 @@ export class Relay {
     this.limits = limits;
     this.#log = options.logger ?? silent;
     this.#auth = options.auth ?? new Authorizer();
+    this.memory = new MemoryBudget(limits.memoryBudgetBytes);
+    this.#quotas = new SessionQuotas(limits);
     const viewings = () => currentViewings(this.#records.values(), (n) => this.origin.route(n));
     this.metrics = new RelayMetrics(
       {
@@ -120,6 +131,7 @@ export class Relay {
       certificates: options.certificates,
       protocols: RELAY_PROTOCOLS,
       reusePort: options.reusePort,
+      ...(options.connectionTimeouts ? { connectionTimeouts: options.connectionTimeouts } : {}),
     });
     const peerServer = options.peerBind
       ? await TransportServer.listen({
@@ -202,7 +214,7 @@ export class Relay {
     for (const session of this.#sessions) {
       session.close(new MoqError(SessionCloseCode.GOAWAY_TIMEOUT, 'relay shutting down'));
     }
-    await withTimeout(Promise.all(closing), GOAWAY_GRACE_MS);
+    await settleWithin(Promise.all(closing), GOAWAY_GRACE_MS);
     for (const broadcast of this.origin.broadcasts) broadcast.close();
     this.#sampler.close();
     await this.#server.close();
@@ -211,18 +223,75 @@ export class Relay {
 
   async #acceptLoop(server: TransportServer): Promise<void> {
     for (let accepted = await server.accept(); accepted; accepted = await server.accept()) {
-      if (this.#closing || this.#sessions.size >= this.limits.maxSessions) {
+      const open = this.#sessions.size + this.#pendingSetups;
+      const admission = this.#closing
+        ? { ok: false as const, reason: 'relay closing' }
+        : open >= this.limits.maxSessions
+          ? { ok: false as const, reason: 'relay full' }
+          : this.#quotas.admit(accepted.request.remoteAddress, accepted.request.url);
+      if (!admission.ok) {
         accepted.session.close({
           closeCode: SessionCloseCode.TOO_MANY_REQUESTS,
-          reason: 'relay full',
+          reason: admission.reason,
         });
         continue;
       }
-      void this.#serve(accepted, this.#nextSessionId++);
+      void this.#serve(accepted, this.#nextSessionId++, admission.ticket);
     }
   }
 
-  async #serve(accepted: AcceptedSession, id: number): Promise<void> {
+  async #serve(accepted: AcceptedSession, id: number, ticket: QuotaTicket): Promise<void> {
+    this.#pendingSetups++;
+    // Whoever the session turns out to be, it holds its quota place until the transport ends.
+    accepted.session.closed.then(ticket.release, ticket.release);
+    let opened: OpenedSession | undefined;
+    const budget = this.memory.account(`session ${id}`, (reason) =>
+      opened?.session.close(new MoqError(SessionCloseCode.INTERNAL_ERROR, reason)),
+    );
+    const setupTimer = setTimeout(() => {
+      accepted.session.close({
+        closeCode: SessionCloseCode.CONTROL_MESSAGE_TIMEOUT,
+        reason: `no CLIENT_SETUP within ${this.limits.setupTimeoutMs} ms`,
+      });
+    }, this.limits.setupTimeoutMs);
+    try {
+      opened = await this.#setup(accepted, id, budget);
+    } finally {
+      clearTimeout(setupTimer);
+      this.#pendingSetups--;
+    }
+    if (!opened) {
+      budget.close();
+      return;
+    }
+    const { session, log, access, record } = opened;
+    this.#sessions.add(session);
+    access.expire(session);
+    this.#records.set(session, record);
+    this.metrics.sessionOpened(record);
+    log.info(
+      { peer: session.peerImplementation, version: session.version, access: access.grant.source },
+      'session open',
+    );
+    try {
+      await session.closed;
+      log.info({}, 'session closed');
+    } catch (error) {
+      log.info({ error: describe(error) }, 'session closed with error');
+    } finally {
+      this.#sessions.delete(session);
+      this.#records.delete(session);
+      this.metrics.sessionClosed(record);
+      budget.close();
+    }
+  }
+
+  /** Runs the MoQ setup; undefined (logged) when it fails or times out. */
+  async #setup(
+    accepted: AcceptedSession,
+    id: number,
+    budget: BudgetAccount,
+  ): Promise<OpenedSession | undefined> {
     const { request } = accepted;
     const where = {
       session: id,
@@ -239,6 +308,7 @@ export class Relay {
     const access = new SessionAccess(this.#auth);
     // This session's switching sets, for its viewer figures (opened once the session runs).
     const switching = new Set<SwitchingViewing>();
+    const announced = { count: 0 };
     let session: MoqSession;
     try {
       session = await MoqSession.accept(accepted.session, {
@@ -246,14 +316,20 @@ export class Relay {
         maxRequests: this.limits.maxRequestsPerSession,
         maxInflightGroups: this.limits.maxInflightGroups,
         maxObjectBytes: this.limits.maxObjectBytes,
-        trackOptions: { cacheGroups: this.limits.cacheGroups, cacheBytes: this.limits.cacheBytes },
+        objectStallMs: this.limits.objectStallMs,
+        budget,
+        trackOptions: {
+          cacheGroups: this.limits.cacheGroups,
+          cacheBytes: this.limits.cacheBytes,
+          budget,
+        },
         resolveBroadcast: (namespace) => {
           access.checkSubscribe(namespace);
           return this.origin.route(namespace);
         },
         onPublishNamespace: (broadcast) => {
           access.checkPublish(broadcast.namespace);
-          this.#publish(broadcast, log);
+          this.#publish(broadcast, log, announced);
         },
         onSubscribeNamespace: (prefix, signal) =>
           access.announcements(prefix, () => this.origin.announcements(prefix, signal)),
@@ -285,7 +361,7 @@ export class Relay {
       });
     } catch (error) {
       log.warn({ error: describe(error) }, 'session setup failed');
-      return;
+      return undefined;
     }
     const record = new SessionRecord({
       id,
@@ -295,27 +371,17 @@ export class Relay {
       stats: () => accepted.stats(),
       switching,
     });
-    this.#sessions.add(session);
-    access.expire(session);
-    this.#records.set(session, record);
-    this.metrics.sessionOpened(record);
-    log.info(
-      { peer: session.peerImplementation, version: session.version, access: access.grant.source },
-      'session open',
-    );
-    try {
-      await session.closed;
-      log.info({}, 'session closed');
-    } catch (error) {
-      log.info({ error: describe(error) }, 'session closed with error');
-    } finally {
-      this.#sessions.delete(session);
-      this.#records.delete(session);
-      this.metrics.sessionClosed(record);
-    }
+    return { session, log, access, record };
   }
 
-  #publish(broadcast: BroadcastProducer, log: RelayLogger): void {
+  #publish(broadcast: BroadcastProducer, log: RelayLogger, announced: { count: number }): void {
+    if (!this.#quotas.mayAnnounce(announced.count)) {
+      throw new MoqError(
+        PublishNamespaceErrorCode.UNAUTHORIZED,
+        `announce quota: at most ${this.limits.maxAnnouncesPerSession} namespaces per session`,
+        'request',
+      );
+    }
     try {
       this.origin.publish(broadcast);
     } catch (error) {
@@ -326,7 +392,9 @@ export class Relay {
     }
     this.#sampler.attach(broadcast);
     log.info({ broadcast: broadcast.path }, 'broadcast announced');
+    announced.count++;
     broadcast.onClose((error) => {
+      announced.count--;
       log.info(
         {
           broadcast: broadcast.path,
@@ -336,13 +404,6 @@ export class Relay {
       );
     });
   }
-}
-
-async function withTimeout(work: Promise<unknown>, timeoutMs: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-  await Promise.race([work, late]);
-  clearTimeout(timer);
 }
 
 function describe(error: unknown): string {
@@ -362,4 +423,12 @@ function cacheBytes(broadcasts: readonly BroadcastProducer[]): number {
 
 function kbps(bps: number | undefined): number | null {
   return bps === undefined ? null : Math.round(bps / 1000);
+}
+
+/** A session past its setup, with what the relay keeps beside it. */
+interface OpenedSession {
+  session: MoqSession;
+  log: RelayLogger;
+  access: SessionAccess;
+  record: SessionRecord;
 }

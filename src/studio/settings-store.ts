@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DEFAULT_SETTINGS,
@@ -9,6 +9,10 @@ import {
 import { StudioError, describeError } from './studio-error.js';
 
 export const SETTINGS_FILE = 'settings.json';
+
+/** Settings may hold a relay token: only their owner reads them. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
 
 /**
  * The studio's settings, kept in `DIR/settings.json`. A missing file means defaults; a corrupt or
@@ -22,7 +26,9 @@ export class SettingsStore {
 
   static async open(dataDir: string, warn: (message: string) => void): Promise<SettingsStore> {
     const store = new SettingsStore(join(dataDir, SETTINGS_FILE));
-    await mkdir(dataDir, { recursive: true });
+    // A folder we create is private; one the user chose keeps its mode, the file is private.
+    await mkdir(dataDir, { recursive: true, mode: DIR_MODE });
+    await chmod(store.path, FILE_MODE).catch(() => undefined);
     store.#settings = await load(store.path, warn);
     return store;
   }
@@ -49,7 +55,9 @@ export class SettingsStore {
     const text = `${JSON.stringify(this.#settings, null, 2)}\n`;
     const write = async (): Promise<void> => {
       const temporary = `${this.path}.tmp`;
-      await writeFile(temporary, text);
+      await writeFile(temporary, text, { mode: FILE_MODE });
+      // A temporary file left over from a crash keeps its old mode through writeFile.
+      await chmod(temporary, FILE_MODE);
       await rename(temporary, this.path);
     };
     this.#writing = this.#writing.then(write, write);

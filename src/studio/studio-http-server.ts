@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { STUDIO_WS_PATH, type StudioApi } from './studio-api.js';
+import { apiRequestAllowed } from './api-origin.js';
 import { serveStudioSocket } from './studio-socket.js';
 
 export interface StudioHttpServerOptions {
@@ -15,7 +16,12 @@ export interface StudioHttpServerOptions {
   token: string;
   /** The built renderer (`out/renderer`); a 503 page says how to build it when it is missing. */
   rendererDir: string;
+  /** Host names (besides loopback names and IP literals) the API answers to. */
+  allowedHosts?: readonly string[];
 }
+
+/** Largest API frame: a camera chunk is well under this; a bigger frame closes that socket. */
+export const MAX_API_FRAME_BYTES = 16 * 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -57,7 +63,7 @@ export const PAGE_CSP = [
  */
 export class StudioHttpServer {
   readonly #server: Server;
-  readonly #sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  readonly #sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_API_FRAME_BYTES });
 
   private constructor(
     server: Server,
@@ -100,8 +106,13 @@ export class StudioHttpServer {
   }
 
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Until `ws` owns the socket, a reset must not become an unhandled 'error' event.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://studio');
     if (url.pathname !== STUDIO_WS_PATH) return refuse(socket, 404, 'Not Found');
+    if (!apiRequestAllowed(req.headers, this.options.allowedHosts)) {
+      return refuse(socket, 403, 'Forbidden');
+    }
     if (!sameSecret(url.searchParams.get('token') ?? '', this.options.token)) {
       return refuse(socket, 401, 'Unauthorized');
     }

@@ -29,6 +29,9 @@ export function serveStudioSocket(api: StudioApi, socket: WebSocket): void {
     api.on(event, (data) => send({ event, data } as WsMessage, event !== 'status')),
   );
   socket.on('close', () => unsubscribe.forEach((stop) => stop()));
+  // A frame over maxPayload or text that is not UTF-8 makes `ws` emit 'error' and close this
+  // socket (1009 / 1007); unheard, that error would end the whole studio and its broadcast.
+  socket.on('error', () => socket.terminate());
   socket.on('message', (data, isBinary) => {
     if (isBinary) {
       void pushChunk(api, toBytes(data), (message) =>

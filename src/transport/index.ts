@@ -1,6 +1,7 @@
 // The transport layer: WebTransport over HTTP/3 on QUIC and QMux over WebSocket, behind one
 // W3C-WebTransport-shaped session, served together on one port number.
 export { TransportServer, type TransportServerOptions } from './transport-server.js';
+export { DEFAULT_CONNECTION_TIMEOUTS, type ConnectionTimeouts } from './http/index.js';
 export {
   chooseProtocol,
   defaultPolicy,

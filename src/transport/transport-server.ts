@@ -1,6 +1,6 @@
 import { AcceptQueue, MAX_PENDING_SESSIONS, offerSession } from './accept-queue.js';
 import { CertificateStore, type CertificateStoreOptions } from './cert/index.js';
-import { HttpFrontend, type RouteHandler } from './http/index.js';
+import { HttpFrontend, type ConnectionTimeouts, type RouteHandler } from './http/index.js';
 import type { CongestionControl, EndpointStats } from './quic/index.js';
 import { defaultPolicy, type AcceptedSession, type SessionPolicy } from './session.js';
 import { WebTransportServer } from './webtransport/index.js';
@@ -20,6 +20,8 @@ export interface TransportServerOptions {
    * connections by address and TCP connections as they come; each stays with one process).
    */
   reusePort?: boolean;
+  /** TCP side: how long a connection may hang idle or half-sent. */
+  connectionTimeouts?: Partial<ConnectionTimeouts>;
 }
 
 const PORT_ATTEMPTS = 8;
@@ -121,6 +123,7 @@ async function bindBoth(
         tls: store.source === 'files',
         policy,
         reusePort: options.reusePort,
+        ...(options.connectionTimeouts ? { timeouts: options.connectionTimeouts } : {}),
       });
       return { quic, http };
     } catch (error) {

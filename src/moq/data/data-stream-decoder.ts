@@ -84,6 +84,11 @@ export class DataStreamDecoder {
     return this.#queue.length;
   }
 
+  /** Drained, yet inside a stream header, an object header or an object's payload. */
+  get midObject(): boolean {
+    return this.#pending !== undefined || this.#queue.length > 0;
+  }
+
   push(chunk: Uint8Array): void {
     this.#throwIfFailed();
     if (this.#queue.length > this.#maxObjectBytes + MAX_OBJECT_PREFIX_BYTES * 2) {

@@ -13,3 +13,4 @@ export {
   type TrackOptions,
   type TrackStart,
 } from './track.js';
+export { BudgetAccount, MemoryBudget, type BudgetCache } from './memory-budget.js';

@@ -1,5 +1,6 @@
 import { Closable } from './closable.js';
 import { GroupProducer, type GroupConsumer } from './group.js';
+import type { BudgetAccount } from './memory-budget.js';
 import { ModelError } from './model-error.js';
 import { ChangeSignal } from './signal.js';
 
@@ -15,6 +16,11 @@ export interface TrackOptions {
    * with the source's error; local tracks are ready at once.
    */
   ready?: Promise<void>;
+  /**
+   * The relay-wide memory budget, through the account of the session that feeds this track: the
+   * cache draws from it, and gives its oldest groups back when the budget runs short.
+   */
+  budget?: BudgetAccount;
 }
 
 export const DEFAULT_CACHE_GROUPS = 4;
@@ -48,6 +54,10 @@ export class TrackProducer extends Closable {
   #cachedBytes = 0;
   #consumers = 0;
   #onIdle: Array<() => void> = [];
+  readonly #budget: BudgetAccount | undefined;
+  /** Relay-wide creation order of each cached group (only with a budget). */
+  readonly #sequence = new WeakMap<GroupProducer, number>();
+  #leaveBudget: (() => void) | undefined;
 
   constructor(name: string, options: TrackOptions = {}) {
     super();
@@ -57,6 +67,14 @@ export class TrackProducer extends Closable {
     this.ready.catch(() => undefined);
     this.#cacheGroups = Math.max(1, options.cacheGroups ?? DEFAULT_CACHE_GROUPS);
     this.#cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+    this.#budget = options.budget;
+    this.#leaveBudget = this.#budget?.budget.addCache({
+      oldestEvictable: () => {
+        const oldest = this.#groups.length > 1 ? this.#groups[0] : undefined;
+        return oldest && this.#sequence.get(oldest);
+      },
+      evictOldest: () => this.#evictOldest(),
+    });
   }
 
   /** The newest group, if any is cached. */
@@ -86,6 +104,7 @@ export class TrackProducer extends Closable {
       throw new ModelError('GROUP_ORDER', `group ${groupId} of ${this.name} already seen`);
     }
     const group = new GroupProducer(groupId, (sizeBytes) => this.#grew(group, sizeBytes));
+    if (this.#budget) this.#sequence.set(group, this.#budget.budget.nextSequence());
     const at = this.#groups.findIndex((g) => g.groupId > groupId);
     if (at === -1) this.#groups.push(group);
     else this.#groups.splice(at, 0, group);
@@ -99,6 +118,9 @@ export class TrackProducer extends Closable {
     if (!this.finish(error)) return;
     const cut = error ?? new ModelError('CLOSED', `track ${this.name} ended mid-group`);
     for (const group of this.#groups) group.close(cut);
+    // An ended track's groups are read out and dropped with it: they leave the budget now.
+    this.#leaveBudget?.();
+    this.#budget?.release(this.#cachedBytes);
     this.#changed.notify();
   }
 
@@ -127,19 +149,24 @@ export class TrackProducer extends Closable {
   #grew(group: GroupProducer, sizeBytes: number): void {
     if (!this.#groups.includes(group)) return; // already evicted: its bytes left the cache
     this.#cachedBytes += sizeBytes;
+    if (!this.isClosed) this.#budget?.charge(sizeBytes);
     if (this.#cachedBytes > this.#cacheBytes) this.#evict();
   }
 
   #evict(): void {
     while (this.#groups.length > 1) {
-      const oldest = this.#groups[0] as GroupProducer;
       if (this.#groups.length <= this.#cacheGroups && this.#cachedBytes <= this.#cacheBytes) break;
-      this.#groups.shift();
-      this.#cachedBytes -= oldest.sizeBytes;
-      this.#evictedThrough = Math.max(this.#evictedThrough, oldest.groupId);
-      if (!oldest.isClosed)
-        oldest.close(new ModelError('CLOSED', `group ${oldest.groupId} evicted`));
+      this.#evictOldest();
     }
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#groups.shift();
+    if (!oldest) return;
+    this.#cachedBytes -= oldest.sizeBytes;
+    if (!this.isClosed) this.#budget?.release(oldest.sizeBytes);
+    this.#evictedThrough = Math.max(this.#evictedThrough, oldest.groupId);
+    if (!oldest.isClosed) oldest.close(new ModelError('CLOSED', `group ${oldest.groupId} evicted`));
   }
 
   #release(): void {

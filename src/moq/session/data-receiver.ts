@@ -3,7 +3,8 @@ import { DataStreamResetCode, MoqError } from '../error/index.js';
 import { ModelError, type GroupProducer, type TrackProducer } from '../model/index.js';
 import type { FetchClient, FetchedObject } from './fetch-client.js';
 import type { SessionContext } from './session-context.js';
-import { ALIAS_WAIT_MS } from './session-options.js';
+import { ALIAS_WAIT_MS, DEFAULT_OBJECT_STALL_MS } from './session-options.js';
+import { StreamWatch } from './stream-watch.js';
 import { readChunks, streamErrorCodeOf } from './stream-io.js';
 import type { Subscriber } from './subscriber.js';
 
@@ -59,6 +60,12 @@ export class DataReceiver {
     });
     const cancel = new AbortController();
     const signal = AbortSignal.any([cancel.signal, this.#ctx.signal]);
+    const watch = new StreamWatch({
+      stallMs: this.#ctx.options.objectStallMs ?? DEFAULT_OBJECT_STALL_MS,
+      midObject: () => decoder.midObject,
+      onStall: (error) => cancel.abort(error),
+      budget: this.#ctx.options.budget,
+    });
     let group: GroupProducer | undefined;
     let fetchId: number | undefined;
     let fetchSink: ((object: FetchedObject) => void) | undefined;
@@ -68,6 +75,7 @@ export class DataReceiver {
     try {
       for await (const chunk of readChunks(readable, signal, DataStreamResetCode.CANCELLED)) {
         decoder.push(chunk);
+        watch.arrived(decoder.bufferedBytes);
         for (let event = decoder.next(); event; event = decoder.next()) {
           if (event.kind === 'subgroup_header') {
             group = await this.#openGroup(event.trackAlias, event.groupId);
@@ -98,7 +106,9 @@ export class DataReceiver {
             }
           }
         }
+        watch.drained(decoder.bufferedBytes);
       }
+      watch.throwIfStalled();
       decoder.end();
       group?.close();
       if (fetchId !== undefined) this.#fetches.streamEnded(fetchId);
@@ -109,6 +119,7 @@ export class DataReceiver {
     } finally {
       this.#ctx.counters.bytesReceived += bytes;
       this.#ctx.counters.objectsReceived += objects;
+      watch.close();
     }
   }
 

@@ -1,5 +1,10 @@
 import type { AuthToken, SwitchingSetEntry } from '../message/index.js';
-import type { BroadcastProducer, TrackConsumer, TrackOptions } from '../model/index.js';
+import type {
+  BroadcastProducer,
+  BudgetAccount,
+  TrackConsumer,
+  TrackOptions,
+} from '../model/index.js';
 
 /** A subscriber asking for a switching set; the set has been decoded and checked. */
 export interface SwitchingSetRequest {
@@ -62,11 +67,19 @@ export interface MoqSessionOptions {
   trackOptions?: TrackOptions;
   /** Largest object accepted on a data stream. */
   maxObjectBytes?: number;
+  /**
+   * A data stream that stops this long inside an object (or a header) is cancelled and its
+   * group cut (§Data Streams: DATA_STREAM_TIMEOUT; we stop only the stream). Default 10 s.
+   */
+  objectStallMs?: number;
+  /** Partial objects on data streams draw from this (the relay's memory budget). */
+  budget?: BudgetAccount;
   signal?: AbortSignal;
 }
 
 export const DEFAULT_MAX_REQUESTS = 1000;
 export const DEFAULT_MAX_INFLIGHT_GROUPS = 3;
+export const DEFAULT_OBJECT_STALL_MS = 10_000;
 /** How long a data stream may wait for the SUBSCRIBE_OK that names its track alias. */
 export const ALIAS_WAIT_MS = 2000;
 /** How long after PUBLISH_DONE late streams may still arrive. */

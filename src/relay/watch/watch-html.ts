@@ -34,14 +34,15 @@ function page(title: string, body: string, script = ''): string {
   ].join('\n');
 }
 
-export function listPage(names: string[]): string {
+export function listPage(names: string[], nextPage?: string): string {
   const items = names
     .map((name) => `<li><a href="${escapeHtml(watchPath(name))}">${escapeHtml(name)}</a></li>`)
     .join('\n');
+  const more = nextPage ? `<p><a rel="next" href="${escapeHtml(nextPage)}">More</a></p>` : '';
   const body =
     names.length === 0
       ? '<main><h1>Live broadcasts</h1><p>Nothing is live right now.</p></main>'
-      : `<main><h1>Live broadcasts</h1><ul class="broadcasts">\n${items}\n</ul></main>`;
+      : `<main><h1>Live broadcasts</h1><ul class="broadcasts">\n${items}\n</ul>${more}</main>`;
   return page('Live broadcasts · MoQ', body);
 }
 

@@ -25,8 +25,37 @@ test('/watch lists live broadcasts as links, HTML and JSON; an ended one disappe
   assert.deepEqual(json.broadcasts, [{ name: 'team/show <1>', url: '/watch/team/show%20%3C1%3E' }]);
   live.close();
   const after: unknown = await (await fetch(`${base}/watch.json`)).json();
-  assert.deepEqual(after, { broadcasts: [] });
+  assert.deepEqual(after, { broadcasts: [], offset: 0, limit: 100, total: 0 });
   assert.match(await (await fetch(`${base}/watch`)).text(), /Nothing is live/);
+});
+
+test('/watch and /watch.json are paged: 100 a page by default, ?offset=&limit=', async () => {
+  const many = Array.from(
+    { length: 10_000 },
+    (_, i) => new BroadcastProducer(['many', String(i).padStart(5, '0')]),
+  );
+  for (const b of many) relay.origin.publish(b);
+  try {
+    type Page = { broadcasts: Array<{ name: string }>; total: number; next?: string };
+    const first = (await (await fetch(`${base}/watch.json`)).json()) as Page;
+    assert.equal(first.broadcasts.length, 100);
+    assert.equal(first.total, 10_000);
+    assert.equal(first.broadcasts[0]?.name, 'many/00000');
+    assert.equal(first.next, '/watch.json?offset=100&limit=100');
+    const last = (await (await fetch(`${base}/watch.json?offset=9990&limit=50`)).json()) as Page;
+    assert.deepEqual(
+      last.broadcasts.map((b) => b.name),
+      Array.from({ length: 10 }, (_, i) => `many/0${9990 + i}`),
+    );
+    assert.equal(last.next, undefined);
+    const capped = (await (await fetch(`${base}/watch.json?limit=999999`)).json()) as Page;
+    assert.equal(capped.broadcasts.length, 1000);
+    const html = await (await fetch(`${base}/watch?offset=200`)).text();
+    assert.equal(html.match(/<li>/g)?.length, 100);
+    assert.match(html, /href="\/watch\?offset=300&amp;limit=100">More</);
+  } finally {
+    for (const b of many) b.close();
+  }
 });
 
 test('/watch/NAME (NAME with slashes) is the watch page, escaped, under a strict CSP', async () => {

@@ -5,6 +5,7 @@ import { namespacePath } from '../namespace.js';
 import type { Origin } from '../origin.js';
 import { PlayerBundle, PlayerBundleError } from './player-bundle.js';
 import { listPage, WATCH_CSS, watchPage, watchPath } from './watch-html.js';
+import { pageOf } from './watch-paging.js';
 
 const PAGE_PREFIX = '/watch/';
 // What a Host header may look like (name or address, optional port); anything else is refused.
@@ -22,12 +23,15 @@ export function serveWatch(server: TransportServer, origin: Origin): void {
       .filter((b) => !isChatNamespace(b.namespace))
       .map((b) => namespacePath(b.namespace))
       .sort();
-  server.addRoute('GET', '/watch', (req, res) => sendPage(req, res, 200, listPage(names())));
-  server.addRoute('GET', '/watch.json', (_req, res) => {
-    const broadcasts = names().map((name) => ({ name, url: watchPath(name) }));
-    send(res, 200, 'application/json', JSON.stringify({ broadcasts }), {
-      'Cache-Control': 'no-store',
-    });
+  server.addRoute('GET', '/watch', (req, res) => {
+    const page = pageOf(names(), req.url ?? '/watch');
+    sendPage(req, res, 200, listPage(page.names, page.next && `/watch${page.next}`));
+  });
+  server.addRoute('GET', '/watch.json', (req, res) => {
+    const { names: listed, next, ...counts } = pageOf(names(), req.url ?? '/watch.json');
+    const broadcasts = listed.map((name) => ({ name, url: watchPath(name) }));
+    const body = { broadcasts, ...counts, next: next && `/watch.json${next}` };
+    send(res, 200, 'application/json', JSON.stringify(body), { 'Cache-Control': 'no-store' });
   });
   server.addPrefixRoute('GET', PAGE_PREFIX, (req, res) => {
     const name = nameFromPath(req.url ?? '');

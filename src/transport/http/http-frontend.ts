@@ -26,7 +26,31 @@ export interface HttpFrontendOptions {
   reusePort?: boolean;
   /** Aborting it stops listening; after `listen` resolves, it closes the frontend. */
   signal?: AbortSignal;
+  /** Timeouts for connections that send nothing, or stop half-way (see ConnectionTimeouts). */
+  timeouts?: Partial<ConnectionTimeouts>;
 }
+
+/**
+ * How long a TCP peer may leave a connection hanging. A WebSocket is exempt from `idleMs` once
+ * upgraded (its QMux session has its own idle rules).
+ */
+export interface ConnectionTimeouts {
+  /** No bytes either way for this long closes the connection (one that never sends, too). */
+  idleMs: number;
+  /** A request's headers must be complete within this (answered 408). */
+  headersMs: number;
+  /** A whole request must arrive within this. */
+  requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_CONNECTION_TIMEOUTS: ConnectionTimeouts = {
+  idleMs: 30_000,
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+};
 
 // How long closing sessions may take to finish their WebSocket close handshake.
 const CLOSE_GRACE_MS = 1000;
@@ -150,8 +174,20 @@ export class HttpFrontend {
 }
 
 function createServerFor(options: HttpFrontendOptions): Server {
-  if (!options.tls) return createHttpServer();
-  const { certPem, keyPem } = options.certificates.current();
+  const timeouts = { ...DEFAULT_CONNECTION_TIMEOUTS, ...options.timeouts };
+  // Node checks the headers/request deadlines every 30 s. (Setting a shorter
+  // connectionsCheckingInterval here stops socket idle timeouts firing on Node 24: measured.)
+  const server = options.tls ? httpsServer(options.certificates) : createHttpServer();
+  // Without these a peer that connects and sends nothing holds a descriptor forever.
+  server.timeout = timeouts.idleMs;
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
+  server.keepAliveTimeout = timeouts.keepAliveMs;
+  return server;
+}
+
+function httpsServer(certificates: CertificateStore): Server {
+  const { certPem, keyPem } = certificates.current();
   const server = createHttpsServer({ cert: certPem, key: keyPem });
   // A failed TLS handshake (a scanner, a client rejecting our certificate) only ends that socket.
   server.on('tlsClientError', (_error, socket) => socket.destroy());
