@@ -1,5 +1,9 @@
 import { BroadcastProducer, ChangeSignal } from '../moq/index.js';
+import { NameHolds } from './name-holds.js';
 import { hasPrefix, namespaceKey, namespacePath, type Namespace } from './namespace.js';
+
+/** How long a vanished publisher's name is kept for it (README: relay limits). */
+export const NAME_GRACE_MS = 5000;
 
 /** A broadcast appearing or going away, as namespace subscribers are told. */
 export interface Announcement {
@@ -28,33 +32,46 @@ export class Origin {
   readonly #changed = new ChangeSignal();
   /** Broadcasts served from a cluster peer: a local publisher of the same name displaces them. */
   readonly #standby = new WeakSet<BroadcastProducer>();
+  readonly #holds: NameHolds;
   #logStart = 0;
+
+  constructor(options: { nameGraceMs?: number } = {}) {
+    this.#holds = new NameHolds(options.nameGraceMs ?? NAME_GRACE_MS);
+  }
 
   /** Live broadcasts (for /watch listings and metrics). */
   get broadcasts(): BroadcastProducer[] {
     return [...this.#broadcasts.values()];
   }
 
-  /** Registers a broadcast until it closes; a namespace is served by one publisher at a time. */
-  publish(broadcast: BroadcastProducer): void {
+  /**
+   * Registers a broadcast until it closes; a namespace is served by one publisher at a time.
+   * `owner` (see NameHolds) lets a publisher whose session vanished come back to its name.
+   */
+  publish(broadcast: BroadcastProducer, owner?: string): void {
     const key = namespaceKey(broadcast.namespace);
+    const path = namespacePath(broadcast.namespace);
     const standing = this.#broadcasts.get(key);
     if (standing && this.#standby.has(standing)) {
       // Its tracks run on until their own end (viewers keep reading); new ones come from here.
       this.#broadcasts.delete(key);
       standing.drain();
+    } else if (standing && this.#holds.mayTakeOver(key, owner)) {
+      this.#broadcasts.delete(key);
+      standing.close(new OriginError('NAMESPACE_TAKEN', `${path} was taken over by its owner`));
     }
     if (this.#broadcasts.has(key)) {
-      throw new OriginError(
-        'NAMESPACE_TAKEN',
-        `${namespacePath(broadcast.namespace)} is already published`,
-      );
+      throw new OriginError('NAMESPACE_TAKEN', `${path} is already published`);
     }
+    const held = this.#holds.refusal(key, owner);
+    if (held) throw new OriginError('NAMESPACE_TAKEN', `${path} is ${held}`);
     this.#broadcasts.set(key, broadcast);
+    this.#holds.published(key, owner);
     this.#announce({ namespace: broadcast.namespace, active: true });
-    broadcast.onClose(() => {
+    broadcast.onClose((error) => {
       if (this.#broadcasts.get(key) !== broadcast) return;
       this.#broadcasts.delete(key);
+      this.#holds.ended(key, error !== undefined);
       this.#announce({ namespace: broadcast.namespace, active: false });
     });
   }

@@ -20,6 +20,7 @@ import {
   type SwitchingViewing,
 } from './metrics/index.js';
 import { ClusterError, RelayCluster } from './cluster/index.js';
+import { ownerKey } from './name-holds.js';
 import { Origin, OriginError } from './origin.js';
 import {
   DEFAULT_LIMITS,
@@ -329,7 +330,7 @@ export class Relay {
         },
         onPublishNamespace: (broadcast) => {
           access.checkPublish(broadcast.namespace);
-          this.#publish(broadcast, log, announced);
+          this.#publish(broadcast, log, announced, ownerKey(access.grant, request.remoteAddress));
         },
         onSubscribeNamespace: (prefix, signal) =>
           access.announcements(prefix, () => this.origin.announcements(prefix, signal)),
@@ -374,7 +375,12 @@ export class Relay {
     return { session, log, access, record };
   }
 
-  #publish(broadcast: BroadcastProducer, log: RelayLogger, announced: { count: number }): void {
+  #publish(
+    broadcast: BroadcastProducer,
+    log: RelayLogger,
+    announced: { count: number },
+    owner: string,
+  ): void {
     if (!this.#quotas.mayAnnounce(announced.count)) {
       throw new MoqError(
         PublishNamespaceErrorCode.UNAUTHORIZED,
@@ -383,7 +389,7 @@ export class Relay {
       );
     }
     try {
-      this.origin.publish(broadcast);
+      this.origin.publish(broadcast, owner);
     } catch (error) {
       if (error instanceof OriginError) {
         throw new MoqError(PublishNamespaceErrorCode.NAMESPACE_TAKEN, error.message, 'request');

@@ -24,8 +24,8 @@ export type PacketSender = (packet: Uint8Array, to: HostPort) => void;
 const READ_CHUNK_BYTES = 64 * 1024;
 /** Bytes a stream may buffer before its writer waits for quiche to take them. */
 const STREAM_SEND_BUDGET_BYTES = 256 * 1024;
-/** An idle session must outlive QUIC's idle timeout (30 s): ping well before it. */
-const KEEPALIVE_MS = 10_000;
+/** A live but quiet session must outlive the idle timeout (10 s, so a dead peer is found fast). */
+const KEEPALIVE_MS = 3000;
 const SEND_BUFFER_BYTES = 1500;
 /** Packets one flush may send before I/O gets a turn (a window's worth at any sane cwnd). */
 const FLUSH_PACKETS_MAX = 4096;

@@ -24,7 +24,7 @@ export interface TlsMaterial {
 
 const DEFAULTS = {
   congestionControl: 'bbr' as CongestionControl,
-  maxIdleTimeoutMs: 30_000,
+  maxIdleTimeoutMs: 10_000,
   initialMaxDataBytes: 32 * 1024 * 1024,
   initialMaxStreamDataBytes: 4 * 1024 * 1024,
   initialMaxStreamsBidi: 1000,
