@@ -10,6 +10,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import {
   OBJECTS_PER_GROUP,
   OBJECTS_PER_SECOND,
@@ -201,7 +202,10 @@ async function runWorkers(): Promise<void> {
   console.log(
     `relay benchmark, moq-relay --workers ${workerCounts.join(' vs ')}: ${transport} on loopback, ` +
       `${PUBLISH_BITS_PER_SECOND / 1e6} Mbps publisher, ${windowSeconds} s measured after ` +
-      `${WARMUP_SECONDS} s warm-up, ${counts.join(', ')} subscribers`,
+      `${WARMUP_SECONDS} s warm-up, ${counts.join(', ')} subscribers; ${cpus().length} cores, ` +
+      `load average ${loadavg()
+        .map((l) => fixed(l))
+        .join(' ')} before the first run`,
   );
   const rows: WorkersRow[] = [];
   for (const subscribers of counts) {
