@@ -3,8 +3,9 @@
  * time and sequence number up front, so any process can measure delay and loss on its own), and
  * a CPU snapshot every child answers.
  */
-import type { ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 export type Transport = 'quic' | 'websocket';
 
@@ -131,4 +132,33 @@ export function encodePayload(seq: number, size: number): Uint8Array {
 export function decodePayload(payload: Uint8Array): { sentAt: number; seq: number } {
   const view = new DataView(payload.buffer, payload.byteOffset, HEADER_BYTES);
   return { sentAt: view.getFloat64(0), seq: view.getUint32(8) };
+}
+
+/** Forks one of the bench's own processes (`file` relative to this folder). */
+export function forkChild(file: string, profileDir?: string): ChildProcess {
+  return fork(fileURLToPath(new URL(file, import.meta.url)), {
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ],
+    env: { ...process.env },
+  });
+}
+
+/** Asks a child to exit (so --cpu-prof can write), SIGKILL if it hangs. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  send({ type: 'exit' }, child);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A child's CPU snapshot, over IPC. */
+export async function childCpu(child: ChildProcess): Promise<CpuSnapshot> {
+  const reply = nextMessage(child, 'cpu', 30_000);
+  send({ type: 'cpu' }, child);
+  return (await reply).snapshot;
 }

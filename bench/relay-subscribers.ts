@@ -4,6 +4,7 @@
  * and delay (receive time − the publish time in its payload); the parent names the measured
  * window afterwards.
  */
+import { until } from '../src/async/index.js';
 import { GroupConsumer, Lagged, MoqSession, type TrackConsumer } from '../src/moq/index.js';
 import { dialRelay } from '../src/client/index.js';
 import { nodeDialers } from '../src/transport/index.js';
@@ -22,6 +23,11 @@ import {
 
 /** Handshakes at once: enough to overlap round trips, few enough not to stall the relay. */
 const CONNECT_CONCURRENCY = 8;
+/**
+ * With `--workers N` a subscriber may land on a worker that has not yet heard of the broadcast
+ * from the one its publisher is on: it asks again, as a viewer's player would.
+ */
+const SUBSCRIBE_TIMEOUT_MS = 30_000;
 
 interface Subscriber {
   session: MoqSession;
@@ -72,7 +78,11 @@ async function openSubscriber(url: string, transport: Transport): Promise<void> 
   opening.sessions++;
   const sub: Subscriber = { session, seqs: [], delays: [], sizes: [] };
   subscribers.push(sub);
-  void readTrack(sub, await session.subscribe(NAMESPACE, TRACK));
+  const track = await until('the broadcast', () => session.subscribe(NAMESPACE, TRACK), {
+    timeoutMs: SUBSCRIBE_TIMEOUT_MS,
+    intervalMs: 100,
+  });
+  void readTrack(sub, track);
   opening.subscribed++;
 }
 

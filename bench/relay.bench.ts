@@ -5,41 +5,44 @@
  * the transport benchmark's throughput.
  * BENCH_SUBSCRIBERS="10,50,200", BENCH_SECONDS=15, BENCH_TRANSPORT=quic|websocket,
  * BENCH_JOIN_UNDER_LOAD=1, BENCH_PROFILE=1 (relay CPU profile to /tmp/prof-relay).
+ * BENCH_WORKERS="1,2": instead, the real `moq-relay --workers N` process for each N side by side
+ * (bench/relay-workers.ts; subscribers default to "50,100" there).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { cpus, loadavg } from 'node:os';
 import {
-  BroadcastProducer,
-  MoqSession,
-  type GroupProducer,
-  type TrackProducer,
-} from '../src/moq/index.js';
-import { dialRelay } from '../src/client/index.js';
-import { nodeDialers } from '../src/transport/index.js';
-import {
-  NAMESPACE,
   OBJECTS_PER_GROUP,
   OBJECTS_PER_SECOND,
-  TRACK,
+  childCpu,
   cpuBetween,
   cpuSnapshot,
-  encodePayload,
+  forkChild,
   nextMessage,
-  objectSize,
   send,
+  stopChild,
   type CpuSnapshot,
   type SubscriberReport,
   type Transport,
 } from './relay-ipc.js';
+import {
+  PUBLISH_BITS_PER_SECOND,
+  Publisher,
+  WARMUP_SECONDS,
+  fixed,
+  measureWindow,
+  percentile,
+} from './relay-publisher.js';
+import {
+  printWorkersTable,
+  runWorkersCase,
+  workersSummary,
+  type WorkersRow,
+} from './relay-workers.js';
 
-const PUBLISH_BITS_PER_SECOND = 2_000_000;
-const GROUP_BYTES = (PUBLISH_BITS_PER_SECOND / 8) * (OBJECTS_PER_GROUP / OBJECTS_PER_SECOND);
-const WARMUP_SECONDS = 4;
-/** Time after the window for its last objects to arrive; anything later counts as lost. */
-const DRAIN_SECONDS = 3;
-
-const counts = (process.env.BENCH_SUBSCRIBERS ?? '10,50,200').split(',').map(Number);
+const workerCounts = process.env.BENCH_WORKERS?.split(',').map(Number) ?? [];
+const defaultCounts = workerCounts.length > 0 ? '50,100' : '10,50,200';
+const counts = (process.env.BENCH_SUBSCRIBERS ?? defaultCounts).split(',').map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const transport = (process.env.BENCH_TRANSPORT ?? 'quic') as Transport;
 /**
@@ -69,102 +72,11 @@ function transportBaselineMbps(): number {
   return (mibps * 1024 * 1024 * 8) / 1e6;
 }
 
-/** Writes 30 objects/s in 60-object groups on a fixed schedule, catching up if it ran late. */
-class Publisher {
-  readonly #track: TrackProducer;
-  readonly #session: MoqSession;
-  #group: GroupProducer | undefined;
-  #seq = 0;
-  #startedAt = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #waiters: Array<{ seq: number; resolve: () => void }> = [];
-
-  private constructor(session: MoqSession, broadcast: BroadcastProducer) {
-    this.#session = session;
-    this.#track = broadcast.createTrack(TRACK);
-  }
-
-  static async open(url: string): Promise<Publisher> {
-    const session = await MoqSession.connect(
-      (await dialRelay(url, nodeDialers, { transport })).transport,
-    );
-    const broadcast = new BroadcastProducer(NAMESPACE);
-    const publisher = new Publisher(session, broadcast);
-    await session.publish(broadcast);
-    return publisher;
-  }
-
-  get seq(): number {
-    return this.#seq;
-  }
-
-  start(): void {
-    this.#startedAt = performance.now();
-    this.#tick();
-  }
-
-  /** Resolves once objects 0 .. seq − 1 are written. */
-  reached(seq: number): Promise<void> {
-    if (this.#seq >= seq) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ seq, resolve }));
-  }
-
-  close(): void {
-    clearTimeout(this.#timer);
-    this.#track.close();
-    this.#session.close();
-  }
-
-  #tick(): void {
-    const elapsed = performance.now() - this.#startedAt;
-    const due = Math.floor((elapsed * OBJECTS_PER_SECOND) / 1000) + 1;
-    while (this.#seq < due) this.#write();
-    this.#waiters = this.#waiters.filter((w) => (this.#seq >= w.seq ? void w.resolve() : true));
-    const nextAt = this.#startedAt + (this.#seq * 1000) / OBJECTS_PER_SECOND;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(0, nextAt - performance.now()));
-  }
-
-  #write(): void {
-    if (this.#seq % OBJECTS_PER_GROUP === 0) {
-      this.#group?.close();
-      this.#group = this.#track.createGroup();
-    }
-    this.#group?.write(encodePayload(this.#seq, objectSize(this.#seq, GROUP_BYTES)));
-    this.#seq++;
-  }
-}
-
-function forkChild(file: string, profileDir?: string): ChildProcess {
-  return fork(fileURLToPath(new URL(file, import.meta.url)), {
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-    ],
-    env: { ...process.env },
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  send({ type: 'exit' }, child);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function snapshot(child: ChildProcess): Promise<CpuSnapshot> {
-  const reply = nextMessage(child, 'cpu', 30_000);
-  send({ type: 'cpu' }, child);
-  return (await reply).snapshot;
-}
-
 async function snapshots(
   relay: ChildProcess,
   subs: ChildProcess,
 ): Promise<[CpuSnapshot, CpuSnapshot, CpuSnapshot]> {
-  return Promise.all([snapshot(relay), snapshot(subs), Promise.resolve(cpuSnapshot())]);
+  return Promise.all([childCpu(relay), childCpu(subs), Promise.resolve(cpuSnapshot())]);
 }
 
 interface Row {
@@ -181,31 +93,6 @@ interface Row {
   report: SubscriberReport;
 }
 
-interface Window {
-  relay: [CpuSnapshot, CpuSnapshot];
-  subs: [CpuSnapshot, CpuSnapshot];
-  pub: [CpuSnapshot, CpuSnapshot];
-  from: number;
-  to: number;
-}
-
-/** Warm-up, then a whole number of groups measured from a group boundary, then a drain. */
-async function measureWindow(
-  publisher: Publisher,
-  relay: ChildProcess,
-  subs: ChildProcess,
-): Promise<Window> {
-  await new Promise((resolve) => setTimeout(resolve, WARMUP_SECONDS * 1000));
-  const from = Math.ceil(publisher.seq / OBJECTS_PER_GROUP) * OBJECTS_PER_GROUP;
-  await publisher.reached(from);
-  const [r0, s0, p0] = await snapshots(relay, subs);
-  const to = from + windowObjects;
-  await publisher.reached(to);
-  const [r1, s1, p1] = await snapshots(relay, subs);
-  await new Promise((resolve) => setTimeout(resolve, DRAIN_SECONDS * 1000));
-  return { relay: [r0, r1], subs: [s0, s1], pub: [p0, p1], from, to };
-}
-
 async function runCase(n: number): Promise<Row> {
   const relay = forkChild('./relay-child.ts', process.env.BENCH_PROFILE ? '/tmp/prof-relay' : '');
   const subs = forkChild('./relay-subscribers.ts');
@@ -213,14 +100,17 @@ async function runCase(n: number): Promise<Row> {
   try {
     const { port } = await nextMessage(relay, 'listening', 30_000);
     const url = `http://127.0.0.1:${port}/`;
-    publisher = await Publisher.open(url);
+    publisher = await Publisher.open(url, transport);
     if (joinUnderLoad) publisher.start();
     const ready = nextMessage(subs, 'ready', 300_000);
     send({ type: 'start', url, count: n, transport }, subs);
     const { connected, failed, firstError, seconds: connectSeconds } = await ready;
     if (failed > 0) console.log(`  N=${n}: ${failed} subscribers failed to connect: ${firstError}`);
     if (!joinUnderLoad) publisher.start();
-    const w = await measureWindow(publisher, relay, subs);
+    const m = await measureWindow(publisher, windowObjects, () => snapshots(relay, subs));
+    const [r0, s0, p0] = m.before;
+    const [r1, s1, p1] = m.after;
+    const w = { relay: [r0, r1], subs: [s0, s1], pub: [p0, p1], from: m.from, to: m.to } as const;
     const reply = nextMessage(subs, 'report', 60_000);
     send({ type: 'report', from: w.from, to: w.to }, subs);
     const { report } = await reply;
@@ -243,11 +133,6 @@ async function runCase(n: number): Promise<Row> {
     await Promise.all([stopChild(subs), stopChild(relay)]);
   }
 }
-
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-const fixed = (value: number, digits = 1): string => value.toFixed(digits);
 
 function tableRow(row: Row, baselineMbps: number): string {
   const d = row.report.delaysMs;
@@ -288,25 +173,55 @@ function summary(row: Row, baselineMbps: number): string {
   );
 }
 
-const baselineMbps = transportBaselineMbps();
-console.log(
-  `relay benchmark: ${transport} on loopback, ${PUBLISH_BITS_PER_SECOND / 1e6} Mbps publisher, ` +
-    `${OBJECTS_PER_SECOND} objects/s, groups of ${OBJECTS_PER_GROUP}, ${windowSeconds} s measured ` +
-    `after ${WARMUP_SECONDS} s warm-up; transport baseline ${fixed(baselineMbps)} Mbps`,
-);
-const rows: Row[] = [];
-for (const n of counts) {
-  try {
-    const row = await runCase(n);
-    rows.push(row);
-    console.log(summary(row, baselineMbps));
-  } catch (error) {
-    console.log(`N=${n} ${transport}: failed: ${String(error)}`);
+async function runInProcess(): Promise<void> {
+  const baselineMbps = transportBaselineMbps();
+  console.log(
+    `relay benchmark: ${transport} on loopback, ${PUBLISH_BITS_PER_SECOND / 1e6} Mbps publisher, ` +
+      `${OBJECTS_PER_SECOND} objects/s, groups of ${OBJECTS_PER_GROUP}, ${windowSeconds} s measured ` +
+      `after ${WARMUP_SECONDS} s warm-up; transport baseline ${fixed(baselineMbps)} Mbps`,
+  );
+  const rows: Row[] = [];
+  for (const n of counts) {
+    try {
+      const row = await runCase(n);
+      rows.push(row);
+      console.log(summary(row, baselineMbps));
+    } catch (error) {
+      console.log(`N=${n} ${transport}: failed: ${String(error)}`);
+    }
   }
+  console.log(
+    '\n| subscribers | transport | egress Mbps | relay CPU % | subscribers CPU % | objects lost | p50 ms | p95 ms | p99 ms | max ms | egress / transport |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of rows) console.log(tableRow(row, baselineMbps));
 }
-console.log(
-  '\n| subscribers | transport | egress Mbps | relay CPU % | subscribers CPU % | objects lost | p50 ms | p95 ms | p99 ms | max ms | egress / transport |',
-);
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const row of rows) console.log(tableRow(row, baselineMbps));
+
+/** The real `moq-relay` process at each worker count, one after another per subscriber count. */
+async function runWorkers(): Promise<void> {
+  console.log(
+    `relay benchmark, moq-relay --workers ${workerCounts.join(' vs ')}: ${transport} on loopback, ` +
+      `${PUBLISH_BITS_PER_SECOND / 1e6} Mbps publisher, ${windowSeconds} s measured after ` +
+      `${WARMUP_SECONDS} s warm-up, ${counts.join(', ')} subscribers; ${cpus().length} cores, ` +
+      `load average ${loadavg()
+        .map((l) => fixed(l))
+        .join(' ')} before the first run`,
+  );
+  const rows: WorkersRow[] = [];
+  for (const subscribers of counts) {
+    for (const workers of workerCounts) {
+      try {
+        const c = { subscribers, workers, transport, windowObjects, windowSeconds };
+        const row = await runWorkersCase(c);
+        rows.push(row);
+        console.log(workersSummary(row, windowSeconds));
+      } catch (error) {
+        console.log(`N=${subscribers} --workers ${workers}: failed: ${String(error)}`);
+      }
+    }
+  }
+  printWorkersTable(rows, transport);
+}
+
+await (workerCounts.length > 0 ? runWorkers() : runInProcess());
 process.exit(0);
