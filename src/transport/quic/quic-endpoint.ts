@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP, isIPv6 } from 'node:net';
+import { AddressValidator, type AddressValidationOptions } from './address-validation.js';
 import { QuicConnection } from './quic-connection.js';
 import { QuicError } from './quic-error.js';
 import { PacketType, quiche, type Config, type HostPort } from './quiche.js';
@@ -15,6 +16,10 @@ export interface EndpointStats {
   connections: number;
   packetsReceived: number;
   packetsDropped: number;
+  /** Handshakes begun and not yet finished. */
+  pendingHandshakes: number;
+  /** Retry packets sent (address validation under load). */
+  retriesSent: number;
 }
 
 export interface QuicListenOptions {
@@ -26,6 +31,8 @@ export interface QuicListenOptions {
   maxConnections?: number;
   /** SO_REUSEPORT: several processes share the port, each QUIC connection stays with one. */
   reusePort?: boolean;
+  /** Retry and per-address caps while handshakes pile up (see AddressValidator). */
+  addressValidation?: Partial<AddressValidationOptions>;
 }
 
 /** Connection IDs as map keys: latin1 maps each byte to one char, cheaper than hex. */
@@ -72,10 +79,13 @@ export class QuicServerEndpoint {
   #connections = new Set<QuicConnection>();
   #packetsReceived = 0;
   #packetsDropped = 0;
+  #retriesSent = 0;
+  readonly #validator: AddressValidator;
 
   private constructor(socket: Socket, options: QuicListenOptions) {
     this.#socket = socket;
     this.#options = options;
+    this.#validator = new AddressValidator(options.addressValidation);
     const address = socket.address();
     this.#local = { host: address.address, port: address.port };
     socket.on('message', (msg, rinfo) => this.#onPacket(msg, rinfo));
@@ -98,6 +108,8 @@ export class QuicServerEndpoint {
       connections: this.#connections.size,
       packetsReceived: this.#packetsReceived,
       packetsDropped: this.#packetsDropped,
+      pendingHandshakes: this.#validator.pending,
+      retriesSent: this.#retriesSent,
     };
   }
 
@@ -143,7 +155,35 @@ export class QuicServerEndpoint {
       this.#negotiateVersion(header.scid, header.dcid, from);
       return;
     }
-    this.#accept(header.dcid, msg, from);
+    if (this.#validator.overAddressCap(from.host)) {
+      this.#packetsDropped++;
+      return;
+    }
+    let odcid: Uint8Array | null = null;
+    if (header.token && header.token.length > 0) {
+      odcid = this.#validator.validate(header.token, from) ?? null;
+      if (!odcid) {
+        this.#packetsDropped++; // a forged, replayed or stale token: no state, no reply
+        return;
+      }
+    } else if (this.#validator.retrying) {
+      this.#retry(header.scid, header.dcid, header.version, from);
+      return;
+    }
+    this.#accept(header.dcid, msg, from, odcid);
+  }
+
+  /** RFC 9000 §8.1.2: a Retry with a token; the client comes back to a CID of our choosing. */
+  #retry(scid: Uint8Array, dcid: Uint8Array, version: number, to: HostPort): void {
+    const out = Buffer.allocUnsafe(1350);
+    try {
+      const token = this.#validator.token(to, dcid);
+      const length = quiche.retry(scid, dcid, randomBytes(CID_BYTES), token, version, out);
+      sendOn(this.#socket)(out.subarray(0, length), to);
+      this.#retriesSent++;
+    } catch {
+      this.#packetsDropped++;
+    }
   }
 
   #negotiateVersion(scid: Uint8Array, dcid: Uint8Array, to: HostPort): void {
@@ -156,16 +196,17 @@ export class QuicServerEndpoint {
     }
   }
 
-  #accept(clientDcid: Uint8Array, msg: Buffer, from: HostPort): void {
+  #accept(clientDcid: Uint8Array, msg: Buffer, from: HostPort, odcid: Uint8Array | null): void {
     const max = this.#options.maxConnections ?? 10_000;
     if (msg.length < quiche.MIN_CLIENT_INITIAL_LEN || this.#connections.size >= max) {
       this.#packetsDropped++;
       return;
     }
-    const scid = randomBytes(CID_BYTES);
+    // After a Retry the client already uses the CID we gave it; quiche checks the token's odcid.
+    const scid = odcid ? clientDcid : randomBytes(CID_BYTES);
     let native: ReturnType<typeof quiche.Connection.accept>;
     try {
-      native = quiche.Connection.accept(scid, null, this.#local, from, this.#options.config());
+      native = quiche.Connection.accept(scid, odcid, this.#local, from, this.#options.config());
     } catch {
       this.#packetsDropped++;
       return;
@@ -174,6 +215,7 @@ export class QuicServerEndpoint {
     const keys = [cidKey(clientDcid), cidKey(scid)];
     for (const key of keys) this.#byCid.set(key, connection);
     this.#connections.add(connection);
+    this.#validator.track(from.host, Promise.race([connection.established, connection.closed]));
     void connection.closed.then(() => {
       for (const key of keys) this.#byCid.delete(key);
       this.#connections.delete(connection);
