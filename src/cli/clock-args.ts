@@ -4,13 +4,17 @@ import { CliError } from './cli-error.js';
 import {
   parseNamespace,
   parseRelayUrl,
+  DRAFT_USAGE,
   TOKEN_FILE_USAGE,
+  parseDraft,
   TRANSPORTS,
   withTokenFile,
 } from './common-args.js';
 
 export interface ClockConfig {
   url: URL;
+  /** Application protocols to offer (`--draft`); undefined = every draft we speak. */
+  protocols: readonly string[] | undefined;
   mode: 'publish' | 'subscribe';
   namespace: string[];
   track: string;
@@ -36,6 +40,7 @@ Options:
   --namespace NAME      track namespace, '/' separates its parts (default clock)
   --track NAME          track name (default seconds)
 ${TOKEN_FILE_USAGE}
+${DRAFT_USAGE}
   --transport KIND      auto (QUIC, falling back to WebSocket), quic or websocket (default auto)
   -h, --help            show this help
   -V, --version         show the version
@@ -48,6 +53,7 @@ Exit codes: 0 ok, 2 bad flags, 3 relay unreachable, 4 announce or subscription r
 const FLAGS = {
   url: { type: 'string' },
   'token-file': { type: 'string' },
+  draft: { type: 'string' },
   publish: { type: 'boolean' },
   subscribe: { type: 'boolean' },
   namespace: { type: 'string' },
@@ -72,6 +78,7 @@ export function parseClockArgs(argv: readonly string[]): ClockCommand {
     kind: 'run',
     config: {
       url: withTokenFile(parseRelayUrl(flags.url), flags['token-file']),
+      protocols: parseDraft(flags.draft),
       mode: flags.publish ? 'publish' : 'subscribe',
       namespace,
       track,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { TransportChoice } from '../client/index.js';
+import { protocolsForDraft, type TransportChoice } from '../client/index.js';
 import { CliError } from './cli-error.js';
 
 export const TRANSPORTS: readonly TransportChoice[] = ['auto', 'quic', 'websocket'];
@@ -45,4 +45,19 @@ export function withTokenFile(url: URL, path: string | undefined): URL {
   const withToken = new URL(url);
   withToken.searchParams.set('jwt', token);
   return withToken;
+}
+
+/** The usage line every client CLI shares for --draft. */
+export const DRAFT_USAGE = `  --draft N             speak only MoQ Transport draft N (14 or 16); default: offer both, 14 first`;
+
+/** The protocols `--draft N` pins; undefined (every draft we speak) without the flag. */
+export function parseDraft(text: string | undefined): readonly string[] | undefined {
+  if (text === undefined) return undefined;
+  const draft = Number(text);
+  try {
+    if (!Number.isInteger(draft)) throw new RangeError('not a number');
+    return protocolsForDraft(draft);
+  } catch {
+    throw new CliError('USAGE', `--draft must be 14 or 16, got '${text}'`);
+  }
 }

@@ -34,7 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return ExitCode.OK;
   }
   const { config } = command;
-  const opened = await openRelaySession(config.url, config.transport);
+  const opened = await openRelaySession(config.url, config.transport, config.protocols);
   try {
     return await runSession(opened.session, config);
   } finally {

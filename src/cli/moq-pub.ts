@@ -56,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const encoder = await startEncoder(config, { ffmpegPath, videoEncoder, ladder });
   let opened;
   try {
-    opened = await openRelaySession(config.url, config.transport);
+    opened = await openRelaySession(config.url, config.transport, config.protocols);
   } catch (error) {
     void encoder.close('the relay is unreachable');
     throw error;

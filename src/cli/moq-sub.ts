@@ -50,7 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return ExitCode.OK;
   }
   const { config } = command;
-  const opened = await openRelaySession(config.url, config.transport);
+  const opened = await openRelaySession(config.url, config.transport, config.protocols);
   const stop = new AbortController();
   const progress: Progress = { mediaObjects: 0, interrupted: false };
   try {

@@ -10,7 +10,9 @@ import { CliError } from './cli-error.js';
 import {
   parseNamespace,
   parseRelayUrl,
+  DRAFT_USAGE,
   TOKEN_FILE_USAGE,
+  parseDraft,
   TRANSPORTS,
   withTokenFile,
 } from './common-args.js';
@@ -25,6 +27,8 @@ export type AudioChoice = 'aac' | 'opus' | 'none';
 
 export interface PubConfig {
   url: URL;
+  /** Application protocols to offer (`--draft`); undefined = every draft we speak. */
+  protocols: readonly string[] | undefined;
   namespace: string[];
   source: PubSource;
   /** The ladder as typed (`1080p,720p,360p`); undefined or `auto` = measured. */
@@ -73,6 +77,7 @@ Options:
   --duration SECONDS    stop after this long (default: until the source ends or Ctrl-C)
   --transcode           with '-': encode standard input through the ladder
 ${TOKEN_FILE_USAGE}
+${DRAFT_USAGE}
   --transport KIND      auto (QUIC, falling back to WebSocket), quic or websocket (default auto)
   -h, --help            show this help
   -V, --version         show the version
@@ -85,6 +90,7 @@ Exit codes: 0 ok, 2 bad flags, 3 relay unreachable, 4 name taken or refused, 5 s
 const FLAGS = {
   url: { type: 'string' },
   'token-file': { type: 'string' },
+  draft: { type: 'string' },
   name: { type: 'string' },
   'test-pattern': { type: 'boolean' },
   input: { type: 'string' },
@@ -121,6 +127,7 @@ export function parsePubArgs(argv: readonly string[]): PubCommand {
     kind: 'run',
     config: {
       url: withTokenFile(parseRelayUrl(flags.url), flags['token-file']),
+      protocols: parseDraft(flags.draft),
       namespace: parseNamespace('name', flags.name),
       source: parseSource(stdin, flags),
       ladder: flags.ladder,

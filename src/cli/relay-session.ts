@@ -16,9 +16,10 @@ export type RelaySession = RelayConnection<TransportSession>;
 export async function openRelaySession(
   url: URL,
   transport: TransportChoice,
+  protocols?: readonly string[],
 ): Promise<RelaySession> {
   try {
-    return await connectRelay(url, nodeDialers, { transport });
+    return await connectRelay(url, nodeDialers, { transport, ...(protocols ? { protocols } : {}) });
   } catch (error) {
     throw cliErrorFor(url, error);
   }

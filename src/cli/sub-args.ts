@@ -4,13 +4,17 @@ import { CliError } from './cli-error.js';
 import {
   parseNamespace,
   parseRelayUrl,
+  DRAFT_USAGE,
   TOKEN_FILE_USAGE,
+  parseDraft,
   TRANSPORTS,
   withTokenFile,
 } from './common-args.js';
 
 export interface SubConfig {
   url: URL;
+  /** Application protocols to offer (`--draft`); undefined = every draft we speak. */
+  protocols: readonly string[] | undefined;
   namespace: string[];
   /** A rendition name, `all` (every video rendition), or undefined = the highest. */
   rendition: string | undefined;
@@ -45,6 +49,7 @@ Options:
   --wait SECONDS        fail when no media has arrived after this long (default 10)
   --keep-timestamps     keep the publisher's timestamps (default: the file starts at 0)
 ${TOKEN_FILE_USAGE}
+${DRAFT_USAGE}
   --transport KIND      auto (QUIC, falling back to WebSocket), quic or websocket (default auto)
   -h, --help            show this help
   -V, --version         show the version
@@ -56,6 +61,7 @@ arrived (within --wait, or before the broadcast ended).`;
 const FLAGS = {
   url: { type: 'string' },
   'token-file': { type: 'string' },
+  draft: { type: 'string' },
   name: { type: 'string' },
   rendition: { type: 'string' },
   'no-audio': { type: 'boolean' },
@@ -80,6 +86,7 @@ export function parseSubArgs(argv: readonly string[]): SubCommand {
     kind: 'run',
     config: {
       url: withTokenFile(parseRelayUrl(flags.url), flags['token-file']),
+      protocols: parseDraft(flags.draft),
       namespace: parseNamespace('name', flags.name),
       rendition: flags.rendition,
       audio: flags['no-audio'] !== true,
