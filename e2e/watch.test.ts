@@ -294,9 +294,11 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     await until(page, (s) => s.state === 'ended', 10_000, 'the end');
     const message = await page.textContent('.moq-message');
     assert.match(message ?? '', /^Broadcast ended: .+/);
-    const listing: unknown = await (
-      await fetch(`http://127.0.0.1:${relay.port}/watch.json`)
-    ).json();
-    assert.deepEqual(listing, { broadcasts: [] });
+    const listing = (await (await fetch(`http://127.0.0.1:${relay.port}/watch.json`)).json()) as {
+      broadcasts: unknown[];
+      total: number;
+    };
+    assert.deepEqual(listing.broadcasts, []);
+    assert.equal(listing.total, 0);
   });
 });
