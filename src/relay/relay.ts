@@ -2,6 +2,7 @@ import {
   MoqError,
   MoqSession,
   PublishNamespaceErrorCode,
+  liteVersionOfProtocol,
   SessionCloseCode,
   type BroadcastProducer,
 } from '../moq/index.js';
@@ -17,6 +18,7 @@ import {
   type SwitchingViewing,
 } from './metrics/index.js';
 import { ClusterError, RelayCluster } from './cluster/index.js';
+import { LiteSessions } from './lite-sessions.js';
 import { Origin, OriginError } from './origin.js';
 import {
   DEFAULT_LIMITS,
@@ -47,6 +49,7 @@ export class Relay {
   readonly #log: RelayLogger;
   readonly #auth: Authorizer;
   readonly #sessions = new Set<MoqSession>();
+  readonly #liteSessions = new LiteSessions();
   /** What the metrics know of each open session. */
   readonly #records = new Map<MoqSession, SessionRecord>();
   /** Prometheus figures (/metrics); `authDenied` and `clusterLinks` are for auth and cluster. */
@@ -178,13 +181,13 @@ export class Relay {
   }
 
   get sessionCount(): number {
-    return this.#sessions.size;
+    return this.#sessions.size + this.#liteSessions.size;
   }
 
   health(): { status: 'ok' | 'closing'; sessions: number; broadcasts: number } {
     return {
       status: this.#closing ? 'closing' : 'ok',
-      sessions: this.#sessions.size,
+      sessions: this.sessionCount,
       broadcasts: this.origin.broadcasts.length,
     };
   }
@@ -196,12 +199,14 @@ export class Relay {
     // Peers learn first that our broadcasts are leaving, so their viewers' tracks can move.
     await this.cluster?.close();
     for (const session of this.#sessions) session.sendGoaway('');
-    if (this.#sessions.size > 0)
+    this.#liteSessions.goaway();
+    if (this.sessionCount > 0)
       await new Promise((resolve) => setTimeout(resolve, GOAWAY_GRACE_MS));
     const closing = [...this.#sessions].map((s) => s.closed.catch(() => undefined));
     for (const session of this.#sessions) {
       session.close(new MoqError(SessionCloseCode.GOAWAY_TIMEOUT, 'relay shutting down'));
     }
+    this.#liteSessions.close();
     await withTimeout(Promise.all(closing), GOAWAY_GRACE_MS);
     for (const broadcast of this.origin.broadcasts) broadcast.close();
     this.#sampler.close();
@@ -239,6 +244,12 @@ export class Relay {
     const access = new SessionAccess(this.#auth);
     // This session's switching sets, for its viewer figures (opened once the session runs).
     const switching = new Set<SwitchingViewing>();
+    const liteVersion = liteVersionOfProtocol(accepted.session.protocol);
+    if (liteVersion !== undefined) {
+      const { origin, limits } = this;
+      const publish = (broadcast: BroadcastProducer) => this.#publish(broadcast, log);
+      return this.#liteSessions.serve(accepted, liteVersion, { origin, access, limits, log, publish });
+    }
     let session: MoqSession;
     try {
       session = await MoqSession.accept(accepted.session, {
