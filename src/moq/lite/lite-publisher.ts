@@ -66,7 +66,7 @@ export class LitePublisher {
         else active.delete(suffix);
         await writer.write(encodeAnnounce({ active: isActive, suffix }));
       }
-      await writer.close();
+      writer.close();
     } finally {
       this.#signal.removeEventListener('abort', abort);
       stop.abort();
@@ -80,7 +80,7 @@ export class LitePublisher {
     await writer.write(
       encodeTrackInfo({ priority: 0, ordered: false, maxLatencyMs: 0, timescale: RELAY_TIMESCALE }),
     );
-    await writer.close();
+    writer.close();
   }
 
   /** SUBSCRIBE: groups from the model on their own uni streams until either side ends it. */
@@ -102,7 +102,7 @@ export class LitePublisher {
       const end = await this.#forwardGroups(msg, consumer, writer, stop.signal);
       if (stop.signal.aborted) return;
       if (isLite05(this.#version)) await writer.write(encodeSubscribeEnd(end));
-      await writer.close();
+      writer.close();
     } finally {
       this.#signal.removeEventListener('abort', abort);
       stop.abort();
@@ -151,7 +151,7 @@ export class LitePublisher {
         frame.varint(object.payload.length).bytes(object.payload);
         await writer.write(frame.finish());
       }
-      await writer.close();
+      writer.close();
     } catch {
       // A group cut short (evicted, upstream reset, unsubscribed) is reset, never passed as whole.
       writer?.reset(0, 'group cut short');

@@ -98,7 +98,7 @@ export class LiteSession {
   async #sendSetup(): Promise<void> {
     const writer = new LiteWriter(await this.#transport.createUnidirectionalStream());
     await writer.write(withType(LiteUniType.SETUP, encodeSetup()));
-    await writer.close();
+    writer.close();
   }
 
   async #acceptBidis(): Promise<void> {

@@ -18,11 +18,14 @@ export class LiteWriter {
     await this.#writer.write(bytes);
   }
 
-  /** FIN. */
-  async close(): Promise<void> {
+  /**
+   * FIN, without waiting for it to be acknowledged: a W3C close() settles only once the peer
+   * has everything, and nothing here needs to know that.
+   */
+  close(): void {
     if (this.#done) return;
     this.#done = true;
-    await this.#writer.close().catch(() => undefined);
+    this.#writer.close().catch(() => undefined);
   }
 
   reset(code: number, message = 'reset'): void {

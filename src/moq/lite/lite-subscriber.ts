@@ -216,7 +216,7 @@ export class LiteSubscriber {
     try {
       await writer.write(withType(LiteBidiType.TRACK, encodeTrackRequest({ broadcast: path, track: name })));
       decodeTrackInfo(await reader.message());
-      await writer.close();
+      writer.close();
     } catch (error) {
       writer.reset(0);
       if (error instanceof LiteError) throw error;
