@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- @moq/net's types do not resolve for eslint's type service (its .d.ts import @moq/signals); tsc checks them */
 /**
  * A typed test peer over the third-party MoQ library `@moq/net` (moq-dev's current client), for
  * interop tests against our relay: connect with one protocol forced, over QMux (WebSocket) or
@@ -30,7 +31,10 @@ export async function connectNet(
   const target = new URL(url);
   const transport =
     options.transport === 'websocket'
-      ? new Session(target, { protocols: [options.protocol], versions: { [options.protocol]: null } })
+      ? new Session(target, {
+          protocols: [options.protocol],
+          versions: { [options.protocol]: null },
+        })
       : new WebTransport(Object.assign(new URL(target), { protocol: 'https:' }), {
           protocols: [options.protocol],
           serverCertificateHashes: [
@@ -66,26 +70,42 @@ export function publishNet(
   connection: NetConnection,
   path: string,
   trackName: string,
-  plan: { groups: number; objectsPerGroup: number },
+  plan: Plan,
+  /** Also wait for this before writing (a draft-14/16 reader's SUBSCRIBE_OK, say). */
+  go: Promise<void> = Promise.resolve(),
 ): Broadcast.Producer {
   const broadcast = new Broadcast.Producer();
   connection.publish(Path.from(path), broadcast);
   void (async () => {
-    for (let request = await broadcast.requested(); request; request = await broadcast.requested()) {
+    for (
+      let request = await broadcast.requested();
+      request;
+      request = await broadcast.requested()
+    ) {
       if (request.name !== trackName) {
         request.reject(new Error('no such track'));
         continue;
       }
       const track = request.accept();
-      void playWhenUsed(track, plan);
+      void go.then(() => playWhenUsed(track, plan));
     }
   })();
   return broadcast;
 }
 
+export interface Plan {
+  groups: number;
+  objectsPerGroup: number;
+  /**
+   * Awaited after each group. @moq/net sends each group on its own stream, so a burst may reach
+   * the relay out of order, and a live reader past group N skips an N-1 that lands later.
+   */
+  afterGroup?: (group: number) => Promise<void>;
+}
+
 async function playWhenUsed(
   track: ReturnType<Broadcast.Producer['createTrack']>,
-  plan: { groups: number; objectsPerGroup: number },
+  plan: Plan,
 ): Promise<void> {
   while (!track.used.peek()) await track.used.changed();
   for (let g = 0; g < plan.groups; g++) {
@@ -97,6 +117,7 @@ async function playWhenUsed(
       });
     }
     group.close();
+    await plan.afterGroup?.(group.sequence);
   }
 }
 

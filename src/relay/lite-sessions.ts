@@ -32,7 +32,11 @@ export class LiteSessions {
     return this.#sessions.size;
   }
 
-  async serve(accepted: AcceptedSession, version: LiteVersion, ctx: LiteServeContext): Promise<void> {
+  async serve(
+    accepted: AcceptedSession,
+    version: LiteVersion,
+    ctx: LiteServeContext,
+  ): Promise<void> {
     const { access, origin, log } = ctx;
     try {
       await access.admit(accepted.request.url, []);

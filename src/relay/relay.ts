@@ -200,8 +200,7 @@ export class Relay {
     await this.cluster?.close();
     for (const session of this.#sessions) session.sendGoaway('');
     this.#liteSessions.goaway();
-    if (this.sessionCount > 0)
-      await new Promise((resolve) => setTimeout(resolve, GOAWAY_GRACE_MS));
+    if (this.sessionCount > 0) await new Promise((resolve) => setTimeout(resolve, GOAWAY_GRACE_MS));
     const closing = [...this.#sessions].map((s) => s.closed.catch(() => undefined));
     for (const session of this.#sessions) {
       session.close(new MoqError(SessionCloseCode.GOAWAY_TIMEOUT, 'relay shutting down'));
@@ -248,7 +247,13 @@ export class Relay {
     if (liteVersion !== undefined) {
       const { origin, limits } = this;
       const publish = (broadcast: BroadcastProducer) => this.#publish(broadcast, log);
-      return this.#liteSessions.serve(accepted, liteVersion, { origin, access, limits, log, publish });
+      return this.#liteSessions.serve(accepted, liteVersion, {
+        origin,
+        access,
+        limits,
+        log,
+        publish,
+      });
     }
     let session: MoqSession;
     try {

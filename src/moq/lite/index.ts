@@ -3,9 +3,4 @@
 export { LiteError, type LiteErrorCode } from './lite-error.js';
 export { LiteSession } from './lite-session.js';
 export type { LiteSessionOptions } from './lite-options.js';
-export {
-  LITE_PROTOCOLS,
-  LiteVersion,
-  liteVersionName,
-  liteVersionOfProtocol,
-} from './version.js';
+export { LITE_PROTOCOLS, LiteVersion, liteVersionName, liteVersionOfProtocol } from './version.js';

@@ -9,7 +9,8 @@ const MAX_PARTS = 32;
  */
 export function namespaceOfPath(path: string): string[] {
   const parts = path.split('/').filter((part) => part !== '');
-  if (parts.length > MAX_PARTS) throw new LiteError('MALFORMED', `path has over ${MAX_PARTS} parts`);
+  if (parts.length > MAX_PARTS)
+    throw new LiteError('MALFORMED', `path has over ${MAX_PARTS} parts`);
   return parts;
 }
 

@@ -87,8 +87,7 @@ export class LitePublisher {
   async serveSubscribe(reader: LiteReader, writer: LiteWriter): Promise<void> {
     const msg = decodeSubscribe(await reader.message());
     const broadcast = this.#resolve(msg.broadcast);
-    const start: TrackStart =
-      msg.startGroup === undefined ? 'latest' : { group: msg.startGroup };
+    const start: TrackStart = msg.startGroup === undefined ? 'latest' : { group: msg.startGroup };
     const consumer = broadcast.subscribe(msg.track, start);
     const stop = new AbortController();
     const abort = (): void => stop.abort();
@@ -126,7 +125,8 @@ export class LitePublisher {
       if (next === undefined) return end;
       if (next instanceof Lagged) continue;
       if (msg.endGroup !== undefined && next.groupId > msg.endGroup) return end;
-      if (end === 0 && isLite05(this.#version)) await writer.write(encodeSubscribeStart(next.groupId));
+      if (end === 0 && isLite05(this.#version))
+        await writer.write(encodeSubscribeStart(next.groupId));
       end = Math.max(end, next.groupId + 1);
       void this.#sendGroup(msg.id, next, signal);
     }
@@ -135,12 +135,18 @@ export class LitePublisher {
   async #sendGroup(subscribe: number, group: GroupConsumer, signal: AbortSignal): Promise<void> {
     let writer: LiteWriter | undefined;
     try {
-      writer = new LiteWriter(await this.#transport.createUnidirectionalStream());
+      writer = new LiteWriter(
+        (await this.#transport.createUnidirectionalStream()) as WritableStream<Uint8Array>,
+      );
       await writer.write(
         withType(LiteUniType.GROUP, encodeGroupHeader({ subscribe, sequence: group.groupId })),
       );
       let previousMs = 0;
-      for (let object = await group.readObject(signal); object; object = await group.readObject(signal)) {
+      for (
+        let object = await group.readObject(signal);
+        object;
+        object = await group.readObject(signal)
+      ) {
         const frame = new Writer(object.payload.length + 16);
         if (isLite05(this.#version)) {
           // Timestamps: when the relay sends the frame (the model keeps none of its own).

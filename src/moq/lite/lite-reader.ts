@@ -37,7 +37,8 @@ export class LiteReader {
   /** A varint size, then that many bytes, handed back as a Reader over exactly the message. */
   async message(maxBytes = MAX_MESSAGE_BYTES): Promise<Reader> {
     const size = await this.varint();
-    if (size > maxBytes) throw new LiteError('MALFORMED', `message of ${size} bytes (max ${maxBytes})`);
+    if (size > maxBytes)
+      throw new LiteError('MALFORMED', `message of ${size} bytes (max ${maxBytes})`);
     return new Reader(await this.bytes(size));
   }
 

@@ -90,24 +90,33 @@ export class LiteSession {
   }
 
   async #run(): Promise<void> {
-    const tasks = [this.#acceptBidis(), this.#acceptUnis(), this.#guard(this.#subscriber.discover())];
+    const tasks = [
+      this.#acceptBidis(),
+      this.#acceptUnis(),
+      this.#guard(this.#subscriber.discover()),
+    ];
     if (isLite05(this.version)) tasks.push(this.#guard(this.#sendSetup()));
     await Promise.all(tasks);
   }
 
   async #sendSetup(): Promise<void> {
-    const writer = new LiteWriter(await this.#transport.createUnidirectionalStream());
+    const writer = new LiteWriter(
+      (await this.#transport.createUnidirectionalStream()) as WritableStream<Uint8Array>,
+    );
     await writer.write(withType(LiteUniType.SETUP, encodeSetup()));
     writer.close();
   }
 
   async #acceptBidis(): Promise<void> {
-    const incoming = this.#transport.incomingBidirectionalStreams.getReader();
+    const incoming = (
+      this.#transport
+        .incomingBidirectionalStreams as ReadableStream<WebTransportBidirectionalStream>
+    ).getReader();
     try {
       for (;;) {
         const { value, done } = await incoming.read();
         if (done || this.isClosed) return;
-        const stream = value as WebTransportBidirectionalStream;
+        const stream = value;
         const reader = new LiteReader(stream.readable as ReadableStream<Uint8Array>);
         const writer = new LiteWriter(stream.writable as WritableStream<Uint8Array>);
         void this.#request(this.#serveBidi(reader, writer), writer, 'request');
@@ -143,12 +152,14 @@ export class LiteSession {
   }
 
   async #acceptUnis(): Promise<void> {
-    const incoming = this.#transport.incomingUnidirectionalStreams.getReader();
+    const incoming = (
+      this.#transport.incomingUnidirectionalStreams as ReadableStream<ReadableStream<Uint8Array>>
+    ).getReader();
     try {
       for (;;) {
         const { value, done } = await incoming.read();
         if (done || this.isClosed) return;
-        const reader = new LiteReader(value as ReadableStream<Uint8Array>);
+        const reader = new LiteReader(value);
         void this.#guard(this.#serveUni(reader));
       }
     } catch {

@@ -80,7 +80,10 @@ export class LiteSubscriber {
     const upstream = this.#upstreams.get(header.subscribe);
     if (!upstream) {
       if (header.subscribe >= this.#nextSubscribeId) {
-        throw new LiteError('PROTOCOL_VIOLATION', `group for unknown subscription ${header.subscribe}`);
+        throw new LiteError(
+          'PROTOCOL_VIOLATION',
+          `group for unknown subscription ${header.subscribe}`,
+        );
       }
       reader.cancel(0); // a subscription we already ended
       return;
@@ -214,7 +217,9 @@ export class LiteSubscriber {
     const writer = new LiteWriter(stream.writable as WritableStream<Uint8Array>);
     const reader = new LiteReader(stream.readable as ReadableStream<Uint8Array>);
     try {
-      await writer.write(withType(LiteBidiType.TRACK, encodeTrackRequest({ broadcast: path, track: name })));
+      await writer.write(
+        withType(LiteBidiType.TRACK, encodeTrackRequest({ broadcast: path, track: name })),
+      );
       decodeTrackInfo(await reader.message());
       writer.close();
     } catch (error) {

@@ -112,7 +112,9 @@ export function readSubscribeResponse(
     decodeWhole(message, 'SUBSCRIBE_OK', readSettings);
     return { kind: 'ok' };
   }
-  if (type === 0) return decodeWhole(message, 'SUBSCRIBE_START', (r) => ({ kind: 'start', group: r.varint() }));
-  if (type === 1) return decodeWhole(message, 'SUBSCRIBE_END', (r) => ({ kind: 'end', group: r.varint() }));
+  if (type === 0)
+    return decodeWhole(message, 'SUBSCRIBE_START', (r) => ({ kind: 'start', group: r.varint() }));
+  if (type === 1)
+    return decodeWhole(message, 'SUBSCRIBE_END', (r) => ({ kind: 'end', group: r.varint() }));
   throw new LiteError('MALFORMED', `subscribe response type ${type}`);
 }
