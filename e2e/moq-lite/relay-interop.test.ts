@@ -1,7 +1,8 @@
 /**
  * Interop with the third-party MoQ peer @moq/lite through our relay, over both wires: its
  * publisher → our relay → its subscriber, ours → relay → its, and its → relay → ours. @moq/lite
- * speaks draft-14 to us (WebTransport protocol `moql`, or none over WebSocket).
+ * speaks draft-14 to us over WebSocket (no protocol offered) and moq-lite-04 over WebTransport
+ * (its first offer, which the relay now speaks).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -4,3 +4,4 @@ export * from './message/index.js';
 export * from './data/index.js';
 export * from './model/index.js';
 export * from './session/index.js';
+export * from './lite/index.js';

@@ -1,3 +1,4 @@
+import { LITE_PROTOCOLS } from '../moq/index.js';
 import type {
   CertificateStore,
   CertificateStoreOptions,
@@ -79,6 +80,7 @@ export interface RelayOptions {
 
 /**
  * WebTransport / QMux protocols the relay accepts: `moqt-16` is draft-16; `moq-00` and `moql`
- * (and a bare QMux offer) mean a draft-14 SETUP. The client's order decides among them.
+ * (and a bare QMux offer) mean a draft-14 SETUP; `moq-lite-0N` is moq-lite, no SETUP at all.
+ * The client's order decides among them.
  */
-export const RELAY_PROTOCOLS = ['moqt-16', 'moq-00', 'moql'];
+export const RELAY_PROTOCOLS = ['moqt-16', 'moq-00', 'moql', ...LITE_PROTOCOLS];

@@ -4,9 +4,11 @@ import {
   MoqError,
   MoqSession,
   PublishNamespaceErrorCode,
+  liteVersionOfProtocol,
   SessionCloseCode,
   type BroadcastProducer,
   type BudgetAccount,
+  type LiteVersion,
 } from '../moq/index.js';
 import { TransportServer, type AcceptedSession } from '../transport/index.js';
 import { LinkMonitor, SwitchingTrack } from './abr/index.js';
@@ -21,6 +23,7 @@ import {
 } from './metrics/index.js';
 import { ClusterError, RelayCluster } from './cluster/index.js';
 import { ownerKey } from './name-holds.js';
+import { LiteSessions } from './lite-sessions.js';
 import { Origin, OriginError } from './origin.js';
 import {
   DEFAULT_LIMITS,
@@ -57,6 +60,7 @@ export class Relay {
   readonly #log: RelayLogger;
   readonly #auth: Authorizer;
   readonly #sessions = new Set<MoqSession>();
+  readonly #liteSessions = new LiteSessions();
   /** What the metrics know of each open session. */
   readonly #records = new Map<MoqSession, SessionRecord>();
   /** Prometheus figures (/metrics); `authDenied` and `clusterLinks` are for auth and cluster. */
@@ -191,13 +195,13 @@ export class Relay {
   }
 
   get sessionCount(): number {
-    return this.#sessions.size;
+    return this.#sessions.size + this.#liteSessions.size;
   }
 
   health(): { status: 'ok' | 'closing'; sessions: number; broadcasts: number } {
     return {
       status: this.#closing ? 'closing' : 'ok',
-      sessions: this.#sessions.size,
+      sessions: this.sessionCount,
       broadcasts: this.origin.broadcasts.length,
     };
   }
@@ -209,12 +213,13 @@ export class Relay {
     // Peers learn first that our broadcasts are leaving, so their viewers' tracks can move.
     await this.cluster?.close();
     for (const session of this.#sessions) session.sendGoaway('');
-    if (this.#sessions.size > 0)
-      await new Promise((resolve) => setTimeout(resolve, GOAWAY_GRACE_MS));
+    this.#liteSessions.goaway();
+    if (this.sessionCount > 0) await new Promise((resolve) => setTimeout(resolve, GOAWAY_GRACE_MS));
     const closing = [...this.#sessions].map((s) => s.closed.catch(() => undefined));
     for (const session of this.#sessions) {
       session.close(new MoqError(SessionCloseCode.GOAWAY_TIMEOUT, 'relay shutting down'));
     }
+    this.#liteSessions.close();
     await settleWithin(Promise.all(closing), GOAWAY_GRACE_MS);
     for (const broadcast of this.origin.broadcasts) broadcast.close();
     this.#sampler.close();
@@ -224,7 +229,7 @@ export class Relay {
 
   async #acceptLoop(server: TransportServer): Promise<void> {
     for (let accepted = await server.accept(); accepted; accepted = await server.accept()) {
-      const open = this.#sessions.size + this.#pendingSetups;
+      const open = this.sessionCount + this.#pendingSetups;
       const admission = this.#closing
         ? { ok: false as const, reason: 'relay closing' }
         : open >= this.limits.maxSessions
@@ -242,9 +247,11 @@ export class Relay {
   }
 
   async #serve(accepted: AcceptedSession, id: number, ticket: QuotaTicket): Promise<void> {
-    this.#pendingSetups++;
     // Whoever the session turns out to be, it holds its quota place until the transport ends.
     accepted.session.closed.then(ticket.release, ticket.release);
+    const liteVersion = liteVersionOfProtocol(accepted.session.protocol);
+    if (liteVersion !== undefined) return this.#serveLite(accepted, id, liteVersion);
+    this.#pendingSetups++;
     let opened: OpenedSession | undefined;
     const budget = this.memory.account(`session ${id}`, (reason) =>
       opened?.session.close(new MoqError(SessionCloseCode.INTERNAL_ERROR, reason)),
@@ -287,6 +294,21 @@ export class Relay {
     }
   }
 
+  /** A moq-lite session (no SETUP: the protocol chose it), on the same origin and access rules. */
+  #serveLite(accepted: AcceptedSession, id: number, version: LiteVersion): Promise<void> {
+    const log = sessionLogger(this.#log, whereOf(accepted, id));
+    const access = new SessionAccess(this.#auth);
+    const announced = { count: 0 };
+    const owner = (): string => ownerKey(access.grant, accepted.request.remoteAddress);
+    return this.#liteSessions.serve(accepted, version, {
+      origin: this.origin,
+      access,
+      limits: this.limits,
+      log,
+      publish: (broadcast) => this.#publish(broadcast, log, announced, owner()),
+    });
+  }
+
   /** Runs the MoQ setup; undefined (logged) when it fails or times out. */
   async #setup(
     accepted: AcceptedSession,
@@ -294,15 +316,8 @@ export class Relay {
     budget: BudgetAccount,
   ): Promise<OpenedSession | undefined> {
     const { request } = accepted;
-    const where = {
-      session: id,
-      transport: request.transport,
-      remote: request.remoteAddress,
-      path: request.url.pathname,
-      protocol: accepted.session.protocol,
-    };
     // Every line about this session carries its id (pino child logger).
-    const log = sessionLogger(this.#log, where);
+    const log = sessionLogger(this.#log, whereOf(accepted, id));
     // One view of this viewer's link, shared by its switching sets (server-side ABR).
     const link = new LinkMonitor(() => accepted.stats());
     // Who may do what: decided at CLIENT_SETUP from ?jwt= or the setup's token.
@@ -437,4 +452,16 @@ interface OpenedSession {
   log: RelayLogger;
   access: SessionAccess;
   record: SessionRecord;
+}
+
+/** What every log line about a session says of it. */
+function whereOf(accepted: AcceptedSession, id: number): Record<string, unknown> {
+  const { request } = accepted;
+  return {
+    session: id,
+    transport: request.transport,
+    remote: request.remoteAddress,
+    path: request.url.pathname,
+    protocol: accepted.session.protocol,
+  };
 }
