@@ -1,7 +1,8 @@
 /**
  * moq-dev's browser packages and our relay, both directions, in headless Chromium:
  * - `@moq/watch` (hang catalog by default) plays our test-pattern broadcast given only `url`
- *   and `name` — it reads the `catalog.json` our packager publishes beside the MSF catalog;
+ *   and `name` — it speaks moq-lite-05 with our relay and reads the `catalog.json` our packager
+ *   publishes beside the MSF catalog;
  * - `@moq/publish` (Chromium's fake camera and microphone; hang catalog, legacy container,
  *   WebCodecs H.264) publishes through our relay, our watch page renders its frames and moq-sub
  *   records it into a file ffprobe reads.

@@ -47,6 +47,10 @@ test('a draft-16 publisher and a draft-14 subscriber meet through the relay', as
       },
     );
   const publisher = clock(['--publish', '--namespace', 'drafts/clock', '--draft', '16']);
+  // A subscriber that comes before the broadcast is refused and exits: start it after.
+  await until('the draft-16 publisher announced', () => relay.origin.route(['drafts', 'clock']), {
+    timeoutMs: 30_000,
+  });
   const subscriber = clock(['--subscribe', '--namespace', 'drafts/clock', '--draft', '14']);
   try {
     const lines: string[] = [];

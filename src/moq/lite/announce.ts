@@ -31,10 +31,16 @@ export function decodeAnnounceRequest(r: Reader, version: LiteVersion): Announce
   });
 }
 
+/**
+ * This process's origin id for ANNOUNCE_OK: moq-lite peers stamp it onto the announcements'
+ * hop chains and refuse 0 (`@moq/net`: "announce ok origin must be non-zero"). Random per
+ * process, below 2^48 so every reader takes it as a plain number.
+ */
+export const LOCAL_ORIGIN_ID = 1 + Math.floor(Math.random() * (2 ** 48 - 1));
+
 /** ANNOUNCE_OK (lite-05): the responder's origin id and how many announcements follow at once. */
 export function encodeAnnounceOk(active: number): Uint8Array {
-  // Origin 0 is moq-lite's "unknown": the relay does not take part in hop-based loop checks.
-  return sizePrefixed((w) => w.varint(0).varint(active));
+  return sizePrefixed((w) => w.varint(LOCAL_ORIGIN_ID).varint(active));
 }
 
 export function decodeAnnounceOk(r: Reader): { active: number } {
