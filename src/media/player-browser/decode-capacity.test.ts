@@ -83,3 +83,14 @@ test('without sizes in the catalog nothing can be predicted: every rung is offer
   capacity.setRungs([{ name: 'a' }, { name: 'b' }], 0);
   assert.equal(capacity.limit(0), undefined);
 });
+
+test('skips that keep coming count even when each looks like a stall (the decoder is short)', () => {
+  const capacity = reaching();
+  const skippedStall = { ...calm, skipped: true, stalled: true };
+  assert.equal(capacity.observe(2, skippedStall, 10_000), false, 'one skip in a stall: excused');
+  assert.equal(capacity.observe(2, skippedStall, 14_000), true, 'a second within 15 s: too heavy');
+  assert.equal(capacity.limit(14_000), 1);
+  const other = reaching();
+  other.observe(2, skippedStall, 10_000);
+  assert.equal(other.observe(2, skippedStall, 30_000), false, 'far apart: still excused');
+});

@@ -31,6 +31,13 @@ const WINDOW = 3;
 const DROP_RATIO = 0.25;
 /** After the network stalled, the catch-up burst makes drops and skips of its own for a while. */
 const AFTER_STALL_MS = 5000;
+/**
+ * Skips ahead this many times within SKIP_WINDOW_MS at one rendition mean the decoder, not the
+ * network, is short — even when each skip looked like a stall (playback waits for the keyframe
+ * it skipped to, which the stall grace would otherwise excuse for ever).
+ */
+const REPEATED_SKIPS = 2;
+const SKIP_WINDOW_MS = 15_000;
 /** Samples in a row whose decoder load says a taller rung fits before the offer widens to it. */
 const WIDEN_AFTER = 2;
 /**
@@ -51,6 +58,8 @@ export class DecodeCapacity {
   #holdMs = new Map<number, number>();
   #window: DecodeSample[] = [];
   #stalledAtMs = -Infinity;
+  /** When playback skipped ahead lately, and at which rendition. */
+  #skips: Array<{ atMs: number; index: number }> = [];
 
   /**
    * The ladder, lowest first, and where the offer starts (`startIndex`). Called again when the
@@ -86,9 +95,13 @@ export class DecodeCapacity {
     if (this.#window.length > WINDOW) this.#window.shift();
     // A catch-up burst only makes the decoder look busier, never lighter: widening needs no grace.
     if (this.#widen(index, sample)) return true;
-    if (index === 0 || nowMs - this.#stalledAtMs < AFTER_STALL_MS) return false;
-    const tooHeavy = sample.skipped || dropRatio(this.#window) > DROP_RATIO;
+    if (sample.skipped) this.#skips.push({ atMs: nowMs, index });
+    this.#skips = this.#skips.filter((s) => nowMs - s.atMs <= SKIP_WINDOW_MS && s.index === index);
+    const skipping = index > 0 && this.#skips.length >= REPEATED_SKIPS;
+    if (!skipping && (index === 0 || nowMs - this.#stalledAtMs < AFTER_STALL_MS)) return false;
+    const tooHeavy = skipping || sample.skipped || dropRatio(this.#window) > DROP_RATIO;
     if (!tooHeavy) return false;
+    this.#skips = [];
     const base = sample.skipped ? HOLD_SKIPPED_MS : HOLD_DROPPING_MS;
     const holdMs = Math.min(MAX_HOLD_MS, (this.#holdMs.get(index) ?? base / 2) * 2);
     this.#holdMs.set(index, holdMs);
