@@ -7,13 +7,11 @@ import { WebSocket } from 'ws';
 import { until } from '../async/index.js';
 import { SETTINGS_FILE, SettingsStore } from './settings-store.js';
 import type { StudioStats } from './studio-api.js';
-import { StudioClient, type WebSocketConstructor } from './studio-client.js';
+import type { StudioClient } from './studio-client.js';
 import { MAX_API_FRAME_BYTES, StudioHttpServer } from './studio-http-server.js';
-import type { Studio } from './studio.js';
-import { tempStudio } from './studio-test-kit.js';
+import { servedStudio, upgradeStatusOf, type ServedStudio } from './served-studio-test-kit.js';
 
 const TOKEN = 'hardening-token-0123456789';
-const Socket = WebSocket as unknown as WebSocketConstructor;
 
 /** Opens /api, sends one frame, and resolves with the close code the studio answered with. */
 function closeCodeAfter(port: number, send: (ws: WebSocket) => void): Promise<number> {
@@ -30,47 +28,19 @@ function closeCodeAfter(port: number, send: (ws: WebSocket) => void): Promise<nu
 
 /** The HTTP status an upgrade to /api gets with these headers (101 when accepted). */
 function upgradeStatus(port: number, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api?token=${TOKEN}`, { headers });
-    ws.on('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', (error) => {
-      if (!/Unexpected server response/.test(error.message)) reject(error);
-    });
-  });
+  return upgradeStatusOf(`ws://127.0.0.1:${port}/api?token=${TOKEN}`, headers);
 }
 
 describe('headless studio: hostile API clients', { timeout: 180_000 }, () => {
-  let studio: Studio;
-  let dispose: () => Promise<void>;
+  let served: ServedStudio;
   let server: StudioHttpServer;
-  let rendererDir: string;
   let client: StudioClient;
 
   before(async () => {
-    ({ studio, dispose } = await tempStudio());
-    rendererDir = await mkdtemp(join(tmpdir(), 'studio-renderer-'));
-    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>studio</title>');
-    server = await StudioHttpServer.listen({
-      api: studio,
-      host: '127.0.0.1',
-      port: 0,
-      token: TOKEN,
-      rendererDir,
-    });
-    client = await StudioClient.fromPage(`http://127.0.0.1:${server.port}/?token=${TOKEN}`, {
-      WebSocket: Socket,
-    });
+    served = await servedStudio(TOKEN);
+    ({ server, client } = served);
   });
-  after(async () => {
-    client.close();
-    await server.close();
-    await dispose();
-    await rm(rendererDir, { recursive: true, force: true });
-  });
+  after(() => served.close());
 
   it('a 17 MiB frame and an invalid-UTF-8 frame close only their own socket; live goes on', async () => {
     await client.updateSettings({ relay: { kind: 'embedded', port: 0 }, broadcastName: 'hard' });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import type { StudioLogEntry, StudioStats, StudioStatus } from './studio-api.js';
 import { StudioClient, type WebSocketConstructor } from './studio-client.js';
 import { StudioHttpServer } from './studio-http-server.js';
-import type { Studio } from './studio.js';
+import { servedStudio, upgradeStatusOf, type ServedStudio } from './served-studio-test-kit.js';
 import { tempStudio } from './studio-test-kit.js';
 
 const TOKEN = 'test-token-0123456789';
@@ -18,17 +18,7 @@ const Socket = WebSocket as unknown as WebSocketConstructor;
 
 /** The HTTP status a WebSocket upgrade to `path` gets (101 when accepted). */
 function upgradeStatus(port: number, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
-    ws.on('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('error', (error) => {
-      if (!/Unexpected server response/.test(error.message)) reject(error);
-    });
-  });
+  return upgradeStatusOf(`ws://127.0.0.1:${port}${path}`);
 }
 
 /** Sends one raw text frame and returns the parsed reply. */
@@ -47,34 +37,16 @@ function rawRequest(port: number, text: string): Promise<Record<string, unknown>
 }
 
 describe('headless studio server: StudioApi over a WebSocket', { timeout: 120_000 }, () => {
-  let studio: Studio;
-  let dispose: () => Promise<void>;
+  let served: ServedStudio;
   let server: StudioHttpServer;
-  let rendererDir: string;
   let client: StudioClient;
+  let rendererDir: string;
 
   before(async () => {
-    ({ studio, dispose } = await tempStudio());
-    rendererDir = await mkdtemp(join(tmpdir(), 'studio-renderer-'));
-    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>studio</title>');
-    await writeFile(join(rendererDir, 'app.js'), 'console.log(1)');
-    server = await StudioHttpServer.listen({
-      api: studio,
-      host: '127.0.0.1',
-      port: 0,
-      token: TOKEN,
-      rendererDir,
-    });
-    client = await StudioClient.fromPage(`http://127.0.0.1:${server.port}/?token=${TOKEN}`, {
-      WebSocket: Socket,
-    });
+    served = await servedStudio(TOKEN, { 'app.js': 'console.log(1)' });
+    ({ server, client, rendererDir } = served);
   });
-  after(async () => {
-    client.close();
-    await server.close();
-    await dispose();
-    await rm(rendererDir, { recursive: true, force: true });
-  });
+  after(() => served.close());
 
   it('refuses API connections without the right token (401)', async () => {
     assert.equal(await upgradeStatus(server.port, '/api'), 401);
