@@ -66,7 +66,7 @@ export class LitePublisher {
         else active.delete(suffix);
         await writer.write(encodeAnnounce({ active: isActive, suffix }));
       }
-      writer.close();
+      writer.finish();
     } finally {
       this.#signal.removeEventListener('abort', abort);
       stop.abort();
@@ -80,7 +80,7 @@ export class LitePublisher {
     await writer.write(
       encodeTrackInfo({ priority: 0, ordered: false, maxLatencyMs: 0, timescale: RELAY_TIMESCALE }),
     );
-    writer.close();
+    writer.finish();
   }
 
   /** SUBSCRIBE: groups from the model on their own uni streams until either side ends it. */
@@ -101,7 +101,7 @@ export class LitePublisher {
       const end = await this.#forwardGroups(msg, consumer, writer, stop.signal);
       if (stop.signal.aborted) return;
       if (isLite05(this.#version)) await writer.write(encodeSubscribeEnd(end));
-      writer.close();
+      writer.finish();
     } finally {
       this.#signal.removeEventListener('abort', abort);
       stop.abort();
@@ -157,7 +157,7 @@ export class LitePublisher {
         frame.varint(object.payload.length).bytes(object.payload);
         await writer.write(frame.finish());
       }
-      writer.close();
+      writer.finish();
     } catch {
       // A group cut short (evicted, upstream reset, unsubscribed) is reset, never passed as whole.
       writer?.reset(0, 'group cut short');

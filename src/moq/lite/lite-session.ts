@@ -104,7 +104,7 @@ export class LiteSession {
       (await this.#transport.createUnidirectionalStream()) as WritableStream<Uint8Array>,
     );
     await writer.write(withType(LiteUniType.SETUP, encodeSetup()));
-    writer.close();
+    writer.finish();
   }
 
   async #acceptBidis(): Promise<void> {
@@ -141,7 +141,7 @@ export class LiteSession {
       case LiteBidiType.PROBE:
         // We make no bandwidth estimates: closing both sides says so.
         reader.cancel(0);
-        return writer.close();
+        return writer.finish();
       case LiteBidiType.FETCH:
         reader.cancel(0);
         throw new LiteError('NOT_FOUND', 'FETCH is not served by this relay');

@@ -185,7 +185,7 @@ export class LiteSubscriber {
     const reader = new LiteReader(stream.readable as ReadableStream<Uint8Array>);
     // Unsubscribing is closing our side: when nobody reads the track, or it ends.
     track.onIdle(() => track.close());
-    track.onClose(() => void writer.close());
+    track.onClose(() => void writer.finish());
     await writer.write(
       withType(
         LiteBidiType.SUBSCRIBE,
@@ -221,7 +221,7 @@ export class LiteSubscriber {
         withType(LiteBidiType.TRACK, encodeTrackRequest({ broadcast: path, track: name })),
       );
       decodeTrackInfo(await reader.message());
-      writer.close();
+      writer.finish();
     } catch (error) {
       writer.reset(0);
       if (error instanceof LiteError) throw error;

@@ -76,6 +76,16 @@ export class StreamWriter {
     await this.#writer.close();
   }
 
+  /**
+   * FIN without waiting for it to be acknowledged (a W3C close() settles only once the peer has
+   * everything); never throws.
+   */
+  finish(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#writer.close().catch(() => undefined);
+  }
+
   /** Resets the stream; never throws (the peer may already be gone). */
   reset(code: number, message = 'reset'): void {
     if (this.#done) return;
