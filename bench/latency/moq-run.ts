@@ -3,6 +3,7 @@ import { launchBenchChromium } from './browser.js';
 import { bundlePage } from './bundle.js';
 import { PlayerError } from './errors.js';
 import { MoqStack } from './moq-stack.js';
+import { hopTable, joinTable } from './moq-trace.js';
 import { pageTimingNote } from './page-timing.js';
 import { moqSampleSchema, type MoqSample } from './page-schemas.js';
 import { distribution, settlingNote } from './percentiles.js';
@@ -80,6 +81,7 @@ async function measure(page: Page, stack: MoqStack, seconds: number): Promise<Pl
     maxGapMs: probeOf(last).maxGapMs,
     encoderSpeed: publisherSpeed(status),
     notes: [status, ...notesOf(first, last, latencies), await pageTimingNote(page)],
+    tables: [joinTable(first.stats), hopTable(last.stats)],
   };
 }
 

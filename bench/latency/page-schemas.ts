@@ -37,6 +37,28 @@ export const moqStatsSchema = z.object({
   bufferMs: z.number().optional(),
   joinMs: z.number().optional(),
   maxRenderGapMs: z.number().optional(),
+  join: z
+    .object({
+      scriptMs: z.number(),
+      sessionMs: z.number(),
+      catalogMs: z.number(),
+      subscribeMs: z.number(),
+      firstObjectMs: z.number(),
+      firstFrameMs: z.number(),
+      totalMs: z.number(),
+      catalogFromPage: z.boolean(),
+    })
+    .optional(),
+  latencyTrace: z
+    .object({
+      deliveryMs: z.number(),
+      decodeMs: z.number(),
+      waitMs: z.number(),
+      totalMs: z.number(),
+      jitterMarginMs: z.number(),
+      audioOutputMs: z.number(),
+    })
+    .optional(),
 });
 export type MoqStats = z.infer<typeof moqStatsSchema>;
 

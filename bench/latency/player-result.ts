@@ -16,6 +16,8 @@ export interface PlayerResult {
    * (prft) does not show it.
    */
   encoderSpeed?: number;
+  /** Tables printed after the summary (the MoQ player's join steps and latency hops). */
+  tables?: string[][];
   /** Anything the reader needs to weigh the figures (rendition, clock caveats). */
   notes: string[];
 }

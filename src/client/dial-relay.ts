@@ -19,6 +19,11 @@ export interface DialRelayOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   headStartMs?: number;
+  /**
+   * For http:// relay URLs: the certificate's SHA-256 when the caller already has it (the watch
+   * page carries it), so no GET /certificate.sha256 comes before the QUIC handshake.
+   */
+  certificateHash?: Uint8Array<ArrayBuffer>;
 }
 
 export interface DialedRelay<T extends WebTransport> {
@@ -52,7 +57,7 @@ export async function dialRelay<T extends WebTransport>(
   const protocols = [...(options.protocols ?? OFFERED_PROTOCOLS)];
   const attempt = (kind: TransportKind, attemptSignal: AbortSignal): Promise<T> =>
     kind === 'webtransport'
-      ? dialQuic(target, dialers.webTransport as Dial<T>, protocols, attemptSignal)
+      ? dialQuic(target, dialers.webTransport as Dial<T>, protocols, attemptSignal, options)
       : (dialers.webSocket as Dial<T>)(webSocketUrl(target), { protocols, signal: attemptSignal });
   try {
     const won = await race(kinds, attempt, signal, options.headStartMs ?? QUIC_HEAD_START_MS);
@@ -99,10 +104,11 @@ async function dialQuic<T extends WebTransport>(
   dial: Dial<T>,
   protocols: string[],
   signal: AbortSignal,
+  options: DialRelayOptions,
 ): Promise<T> {
   const init: DialInit = { protocols, signal };
   if (target.protocol === 'http:') {
-    const value = await fetchCertificateHash(target, signal);
+    const value = options.certificateHash ?? (await fetchCertificateHash(target, signal));
     init.serverCertificateHashes = [{ algorithm: 'sha-256', value }];
   }
   return dial(webTransportUrl(target), init);

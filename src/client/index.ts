@@ -3,6 +3,7 @@
 // the version offers, a flushing close and typed errors. Each runtime passes its own dialers:
 // `browserDialers()` in a page, `nodeDialers` from src/transport under Node.
 export { browserDialers } from './browser-dialers.js';
+export { certificateHashFromHex } from './certificate-hash.js';
 export { connectRelay } from './connect-relay.js';
 export {
   CONNECT_TIMEOUT_MS,

@@ -10,6 +10,8 @@ export interface WatchChatOptions {
   name: string;
   container: HTMLElement;
   transport?: RelayTransport | 'auto';
+  /** The relay's certificate SHA-256 (hex), when the page carries it. */
+  certificateSha256?: string;
 }
 
 const RECONNECT_MS = 2000;
@@ -61,6 +63,9 @@ export class WatchChat {
         ({ session } = await connectRelay(this.#options.url, {
           signal,
           ...(this.#options.transport ? { transport: this.#options.transport } : {}),
+          ...(this.#options.certificateSha256
+            ? { certificateSha256: this.#options.certificateSha256 }
+            : {}),
         }));
         await this.#join(session);
         await session.closed.catch(() => undefined);

@@ -7,7 +7,7 @@
  */
 import type { Player, PlayerMode } from '../media/player-browser/index.js';
 import { PlayerView } from './player-view.js';
-import { WatchChat } from './watch-chat.js';
+import type { WatchChat } from './watch-chat.js';
 
 declare global {
   interface Window {
@@ -28,6 +28,29 @@ function broadcastName(): string {
     .join('/');
 }
 
+/** What the relay put in the page for the player (src/relay/watch/watch-start.ts). */
+function pageStart(): { certificateSha256?: string; catalogJson?: string } {
+  const hash = document.querySelector<HTMLMetaElement>('meta[name="moq-certificate-sha256"]');
+  const catalog = document.getElementById('moq-catalog');
+  return {
+    ...(hash?.content ? { certificateSha256: hash.content } : {}),
+    ...(catalog?.textContent ? { catalogJson: catalog.textContent } : {}),
+  };
+}
+
+/** The chat is its own chunk, loaded after the player started: it is not on the join's path. */
+async function startChat(container: HTMLElement, transport: string | null): Promise<void> {
+  const { WatchChat } = await import('./watch-chat.js');
+  const { certificateSha256 } = pageStart();
+  window.moqChat = new WatchChat({
+    ...(certificateSha256 === undefined ? {} : { certificateSha256 }),
+    url: `${location.origin}/`,
+    name: broadcastName(),
+    container,
+    transport: transport === 'websocket' || transport === 'webtransport' ? transport : 'auto',
+  });
+}
+
 function start(): void {
   const container = document.getElementById('player');
   if (!container) return;
@@ -41,14 +64,12 @@ function start(): void {
     rendition: query.get('rendition') ?? 'auto',
     abr: query.get('abr') === 'player' ? 'player' : 'relay',
     transport: transport === 'websocket' || transport === 'webtransport' ? transport : 'auto',
+    ...pageStart(),
   }).player;
   const chat = document.getElementById('chat');
   if (chat) {
-    window.moqChat = new WatchChat({
-      url: `${location.origin}/`,
-      name: broadcastName(),
-      container: chat,
-      transport: transport === 'websocket' || transport === 'webtransport' ? transport : 'auto',
+    startChat(chat, transport).catch((error: unknown) => {
+      chat.textContent = `Chat unavailable: ${error instanceof Error ? error.message : String(error)}`;
     });
   }
 }

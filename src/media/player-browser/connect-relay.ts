@@ -1,5 +1,6 @@
 import {
   browserDialers,
+  certificateHashFromHex,
   connectRelay as connectWithClient,
   RelayClientError,
 } from '../../client/index.js';
@@ -11,6 +12,8 @@ export interface ConnectRelayOptions {
   signal?: AbortSignal;
   /** `auto` races native WebTransport (with a head start) against QMux over WebSocket. */
   transport?: RelayTransport | 'auto';
+  /** The relay's certificate SHA-256 (hex) when the page carries it: no GET before QUIC. */
+  certificateSha256?: string;
 }
 
 /** A MoQ session to the relay, and which transport carries it. */
@@ -27,10 +30,16 @@ export async function connectRelay(
   options: ConnectRelayOptions = {},
 ): Promise<RelayConnection> {
   const choice = options.transport === 'webtransport' ? 'quic' : (options.transport ?? 'auto');
+  // A malformed hash is ignored: the client fetches the real one.
+  const certificateHash =
+    options.certificateSha256 === undefined
+      ? undefined
+      : certificateHashFromHex(options.certificateSha256);
   try {
     const connection = await connectWithClient(url, browserDialers(), {
       transport: choice,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(certificateHash ? { certificateHash } : {}),
     });
     return {
       session: connection.session,

@@ -70,6 +70,10 @@ export class LiveClock {
     this.#outputLatencyMs = Math.max(0, Math.min(ms, 500));
   }
 
+  get outputLatencyMs(): number {
+    return this.#outputLatencyMs;
+  }
+
   get jitterMs(): number {
     return this.#jitterMs;
   }

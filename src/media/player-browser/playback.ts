@@ -1,4 +1,5 @@
 import type { MoqSession } from '../../moq/index.js';
+import type { JoinTimeline } from './join-timeline.js';
 import type { MediaTrack } from './media-track.js';
 import type { PlayerError } from './player-error.js';
 import type { StatsRecorder } from './stats-recorder.js';
@@ -9,6 +10,8 @@ export interface PlaybackContext {
   session: MoqSession;
   namespace: readonly string[];
   stats: StatsRecorder;
+  /** The join's steps: a mode marks its video subscription and first object. */
+  join: JoinTimeline;
   /** Where the mode puts its canvas or video element. */
   stage: HTMLElement;
   /** A track ended (undefined = cleanly) — the broadcast is over. */

@@ -1,3 +1,5 @@
+import type { JoinBreakdown } from './join-timeline.js';
+import type { LatencyTraceSummary } from './latency-trace.js';
 import type { PlayerErrorCode } from './player-error.js';
 /** The player's public shapes: options, states and the stats object tests and benches read. */
 
@@ -30,6 +32,16 @@ export interface PlayerOptions {
   abr?: AbrSide;
   /** Force a transport instead of QUIC-then-WebSocket. */
   transport?: RelayTransport | 'auto';
+  /**
+   * The relay's certificate SHA-256 (hex) when the page carries it: no GET /certificate.sha256
+   * before the QUIC handshake.
+   */
+  certificateSha256?: string;
+  /**
+   * The broadcast's MSF catalog (JSON text) when the page carries it: the player subscribes to
+   * its starting rendition at once and reads the catalog track alongside for updates.
+   */
+  catalogJson?: string;
 }
 
 /** One entry of the quality menu. */
@@ -91,6 +103,10 @@ export interface PlayerStats {
   /** The parts of the join: session up (transport + MoQ setup), then the first catalog read. */
   connectMs: number | undefined;
   catalogMs: number | undefined;
+  /** Real-time mode: the median glass-to-glass time per hop over the last ≈ 10 s of frames. */
+  latencyTrace: LatencyTraceSummary | undefined;
+  /** Navigation → first frame, step by step (undefined until the first frame showed). */
+  join: JoinBreakdown | undefined;
   /** Rendition switches done since the start. */
   switches: number;
 }

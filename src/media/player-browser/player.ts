@@ -3,6 +3,7 @@ import {
   audioTracks,
   CATALOG_TRACK,
   CatalogError,
+  decodeCatalog,
   HANG_CATALOG_TRACK,
   readCatalogs,
   videoRenditions,
@@ -10,9 +11,9 @@ import {
   type CatalogFormat,
 } from '../catalog/index.js';
 import { AbrController } from './abr-controller.js';
-import { BufferedPlayback } from './buffered-playback.js';
 import { connectRelay } from './connect-relay.js';
 import { DecodeCapacity } from './decode-capacity.js';
+import { JoinTimeline } from './join-timeline.js';
 import { mediaTrack, renditionInfo, type MediaTrack } from './media-track.js';
 import type { Playback, PlaybackContext } from './playback.js';
 import { PlayerError, type PlayerErrorCode } from './player-error.js';
@@ -83,6 +84,7 @@ export class Player {
   readonly #startedAt = performance.now();
   #connectMs: number | undefined;
   #catalogMs: number | undefined;
+  readonly #join = new JoinTimeline(this.#startedAt);
 
   constructor(options: PlayerOptions) {
     this.#options = options;
@@ -130,6 +132,8 @@ export class Player {
       joinMs: s.joinMs,
       connectMs: this.#connectMs,
       catalogMs: this.#catalogMs,
+      join: this.#joinBreakdown(),
+      latencyTrace: s.trace.medians(),
       switches: this.#switches,
     };
   }
@@ -196,26 +200,111 @@ export class Player {
     this.#listeners.clear();
   }
 
+  #joinBreakdown(): PlayerStats['join'] {
+    if (this.#stats.joinMs !== undefined) {
+      this.#join.mark('firstFrame', this.#startedAt + this.#stats.joinMs);
+    }
+    return this.#join.breakdown();
+  }
+
   async #run(): Promise<void> {
     const signal = this.#abort.signal;
-    const connection = await connectRelay(this.#options.url, {
+    const hash = this.#options.certificateSha256;
+    const connecting = connectRelay(this.#options.url, {
       signal,
       transport: this.#options.transport,
+      ...(hash === undefined ? {} : { certificateSha256: hash }),
     });
+    // The page's catalog is read while the handshake is under way.
+    const pageCatalog = this.#usePageCatalog();
+    if (pageCatalog) {
+      this.#join.catalogFromPage();
+      this.#join.mark('catalog');
+      this.#catalogMs = performance.now() - this.#startedAt;
+    }
+    const connection = await connecting;
     this.#session = connection.session;
     this.#transport = connection.transport;
     this.#connectMs = performance.now() - this.#startedAt;
+    this.#join.mark('session');
     this.#session.closed.then(
       () => this.#end(undefined),
       (error: unknown) => this.#end(error instanceof Error ? error : new Error(String(error))),
     );
+    if (pageCatalog && (await this.#playFromPage(this.#session, signal))) return;
+    await this.#playFromCatalogTrack(this.#session, signal);
+  }
+
+  /**
+   * Takes the catalog the page carried, if it is one this player reads; a bad one is passed
+   * over (the catalog track is read instead), never a failure.
+   */
+  #usePageCatalog(): boolean {
+    const json = this.#options.catalogJson;
+    if (json === undefined) return false;
+    try {
+      const catalog = decodeCatalog(new TextEncoder().encode(json));
+      if (videoRenditions(catalog).length === 0) return false;
+      this.#useCatalog(catalog);
+      return true;
+    } catch {
+      this.#videoTracks = [];
+      this.#audio = undefined;
+      return false;
+    }
+  }
+
+  /**
+   * Starts on the page's catalog at once: the starting rendition is subscribed while the catalog
+   * track is read alongside (its catalogs replace the page's, as any update does). False when
+   * the page's catalog named a track the broadcast no longer has: then the track's catalog leads.
+   */
+  async #playFromPage(session: MoqSession, signal: AbortSignal): Promise<boolean> {
+    const start = this.#startFeed();
+    if (!start) return false;
+    const following = this.#openCatalog(session, signal);
+    try {
+      await this.#play(start);
+    } catch (error) {
+      if (!refusedRequest(error) || signal.aborted) throw error;
+      following.then(
+        (opened) => opened.consumer.close(),
+        () => undefined,
+      );
+      this.#playback?.close();
+      this.#playback = undefined;
+      this.#state = 'connecting';
+      return false;
+    }
+    following.then(
+      (opened) => {
+        this.#useCatalog(opened.first);
+        void this.#followCatalog(opened.updates);
+      },
+      () => undefined, // the media tracks report a broadcast that ends
+    );
+    return true;
+  }
+
+  /** The rendition to start on: the ABR's pick for this screen, as the choice asks for it. */
+  #startFeed(): VideoFeed | undefined {
+    const initial = this.#byName(
+      AbrController.initial(
+        this.#videoTracks.map((t) => renditionInfo(t)),
+        this.#screenHeight(),
+      ),
+    );
+    return this.#feedFor(initial);
+  }
+
+  async #playFromCatalogTrack(session: MoqSession, signal: AbortSignal): Promise<void> {
     const silence = setTimeout(
       () => this.#waiting('NO_CATALOG', 'no MSF catalog on this broadcast yet'),
       CATALOG_SILENCE_MS,
     );
     let updates: AsyncGenerator<Catalog>;
     try {
-      const opened = await this.#openCatalog(this.#session, signal);
+      const opened = await this.#openCatalog(session, signal);
       updates = opened.updates;
       this.#useCatalog(opened.first);
       // A broadcast that is still starting lists its tracks one by one: wait for a video track.
@@ -231,14 +320,9 @@ export class Player {
     }
     this.#waiting(undefined, undefined);
     this.#catalogMs = performance.now() - this.#startedAt;
+    this.#join.mark('catalog');
     void this.#followCatalog(updates);
-    const initial = this.#byName(
-      AbrController.initial(
-        this.#videoTracks.map((t) => renditionInfo(t)),
-        this.#screenHeight(),
-      ),
-    );
-    const start = this.#feedFor(initial);
+    const start = this.#startFeed();
     if (!start) throw new PlayerError('NO_PLAYABLE_TRACK', 'the catalog lists no video track');
     await this.#play(start);
   }
@@ -370,6 +454,7 @@ export class Player {
       session: this.#session as MoqSession,
       namespace: this.#namespace,
       stats: this.#stats,
+      join: this.#join,
       stage: this.#options.stage,
       onEnd: (error) => this.#end(error),
       onError: (error) => this.#fail(error),
@@ -389,7 +474,7 @@ export class Player {
     const playback =
       this.#mode === 'realtime' || legacy
         ? new RealtimePlayback(ctx, this.#audioContext)
-        : new BufferedPlayback(ctx);
+        : await bufferedPlayback(ctx);
     playback.muted = this.#muted;
     this.#playback = playback;
     // The first group may come from another rendition: the playback reports it when it does.
@@ -521,6 +606,12 @@ export class Player {
     if (this.#abort.signal.aborted) return;
     for (const listener of this.#listeners) listener();
   }
+}
+
+/** MSE playback is loaded only when asked for: the page's first script stays small. */
+async function bufferedPlayback(ctx: PlaybackContext): Promise<Playback> {
+  const { BufferedPlayback } = await import('./buffered-playback.js');
+  return new BufferedPlayback(ctx);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -114,6 +114,7 @@ export class RealtimePlayback implements Playback {
       consumer.close();
       return;
     }
+    this.#ctx.join.mark('subscribe');
     const track = feed.first;
     const source: VideoSource = { feed, track, role, switchAtMs: Infinity, frameMs: 0, held: [] };
     source.reader = new TrackReader(consumer, {
@@ -165,6 +166,7 @@ export class RealtimePlayback implements Playback {
 
   #onVideo(source: VideoSource, object: ReceivedObject): void {
     if (source.role === 'retired' || this.#closed) return;
+    this.#ctx.join.mark('firstObject', object.arrivalMs);
     this.#ctx.stats.received(object.payload.byteLength);
     if (source.role === 'pending') return this.#onPending(source, object);
     this.#decodeVideo(source, object);
@@ -185,7 +187,7 @@ export class RealtimePlayback implements Playback {
     }
     this.#clock.observe(first.ptsMs, object.arrivalMs);
     this.#ctx.stats.videoArrived(first.ptsMs, object.arrivalMs);
-    this.#video.decode(samples, fragment.producerTimeMs);
+    this.#video.decode(samples, fragment.producerTimeMs, object.arrivalMs);
   }
 
   /**

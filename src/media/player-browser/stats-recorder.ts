@@ -1,4 +1,5 @@
 /** Counters and windows behind `player.stats()`, shared by both playback modes. */
+import { LatencyTrace } from './latency-trace.js';
 
 const LATENCY_WINDOW = 600; // samples (≈ 20 s at 30 fps)
 const BITRATE_WINDOW_MS = 2000;
@@ -20,6 +21,8 @@ export class StatsRecorder {
   stalls = 0;
   stallMs = 0;
   joinMs: number | undefined;
+  /** Real-time mode: each rendered frame's glass-to-glass time, hop by hop. */
+  readonly trace = new LatencyTrace();
   #latencies: number[] = [];
   #lastRenderAt: number | undefined;
   #received: Array<{ at: number; bytes: number }> = [];
@@ -117,5 +120,6 @@ export class StatsRecorder {
     this.stalls = 0;
     this.stallMs = 0;
     this.#latencies = [];
+    this.trace.reset();
   }
 }

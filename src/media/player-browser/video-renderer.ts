@@ -16,6 +16,9 @@ interface QueuedFrame {
   frame: VideoFrame;
   ptsMs: number;
   producerTimeMs: number | undefined;
+  /** performance.now() stamps for the latency trace: the object's arrival, the decoder's output. */
+  arrivalMs: number | undefined;
+  decodedMs: number;
 }
 
 /**
@@ -33,7 +36,7 @@ export class VideoRenderer {
   /** Decoders retired by a switch, with the time from which their frames are not wanted. */
   readonly #cutoffs = new WeakMap<VideoDecoder, number>();
   #queue: QueuedFrame[] = [];
-  #producerTimes = new Map<number, number | undefined>();
+  #producerTimes = new Map<number, { producerTimeMs?: number; arrivalMs?: number }>();
   /** When each queued chunk went into the decoder, and when the last frame came out. */
   #decodeStartedAt = new Map<number, number>();
   #lastOutputAt = -Infinity;
@@ -44,6 +47,8 @@ export class VideoRenderer {
   #lastQueuedPtsMs = -Infinity;
   #frameRequest = 0;
   #closed = false;
+  /** The first frame goes up as soon as it is decoded: a join shows a picture at once. */
+  #shownFirst = false;
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -117,14 +122,17 @@ export class VideoRenderer {
     this.configure(track);
   }
 
-  decode(samples: TimedSample[], producerTimeMs: number | undefined): void {
+  decode(samples: TimedSample[], producerTimeMs: number | undefined, arrivalMs?: number): void {
     if (this.#closed || this.#decoder.state !== 'configured') return;
     for (const { sample, ptsMs, durationMs } of samples) {
       if (!sample.keyframe && this.#fallingBehind()) this.#skipToNextKeyframe();
       if (this.#needKeyframe && !sample.keyframe) continue;
       this.#needKeyframe = false;
       const timestamp = Math.round(ptsMs * 1000);
-      this.#producerTimes.set(timestamp, producerTimeMs);
+      this.#producerTimes.set(timestamp, {
+        ...(producerTimeMs === undefined ? {} : { producerTimeMs }),
+        ...(arrivalMs === undefined ? {} : { arrivalMs }),
+      });
       // Frames a retired decoder never hands out leave entries behind: keep the newest only.
       if (this.#producerTimes.size > MAX_PENDING_TIMES) {
         const oldest = this.#producerTimes.keys().next();
@@ -219,7 +227,7 @@ export class VideoRenderer {
     }
     this.#stats.framesDecoded++;
     const ptsMs = frame.timestamp / 1000;
-    const producerTimeMs = this.#producerTimes.get(frame.timestamp);
+    const { producerTimeMs, arrivalMs } = this.#producerTimes.get(frame.timestamp) ?? {};
     this.#producerTimes.delete(frame.timestamp);
     const due = this.#clock.dueAt(ptsMs);
     // Decoded after its time while playing: the margin was too small.
@@ -227,7 +235,7 @@ export class VideoRenderer {
       this.#clock.late();
     }
     const at = this.#queue.findIndex((queued) => queued.ptsMs > ptsMs);
-    const entry = { frame, ptsMs, producerTimeMs };
+    const entry = { frame, ptsMs, producerTimeMs, arrivalMs, decodedMs: performance.now() };
     if (at === -1) this.#queue.push(entry);
     else this.#queue.splice(at, 0, entry);
     // Nothing renders while the tab is hidden; decoders stall when their frames are not given
@@ -249,7 +257,12 @@ export class VideoRenderer {
       this.#queue.shift();
     }
     const head = this.#queue[0];
-    if (head && head.ptsMs <= now) this.#draw(this.#queue.shift() as QueuedFrame);
+    // The first frame does not wait for its due time (the jitter margin, the audio output's
+    // latency): the viewer sees the keyframe now, and the next frames play on the clock.
+    if (head && (head.ptsMs <= now || !this.#shownFirst)) {
+      this.#shownFirst = true;
+      this.#draw(this.#queue.shift() as QueuedFrame);
+    }
   }
 
   #drop(queued: QueuedFrame): void {
@@ -266,6 +279,22 @@ export class VideoRenderer {
     this.#context.drawImage(frame, 0, 0, frame.displayWidth, frame.displayHeight);
     frame.close();
     this.#lastRenderedPtsMs = queued.ptsMs;
-    this.#stats.rendered(queued.producerTimeMs);
+    const at = performance.now();
+    this.#stats.rendered(queued.producerTimeMs, at);
+    this.#trace(queued, at);
+  }
+
+  #trace(queued: QueuedFrame, at: number): void {
+    const { producerTimeMs, arrivalMs, decodedMs } = queued;
+    if (producerTimeMs === undefined || arrivalMs === undefined) return;
+    const deliveryMs = performance.timeOrigin + arrivalMs - producerTimeMs;
+    this.#stats.trace.add({
+      deliveryMs,
+      decodeMs: decodedMs - arrivalMs,
+      waitMs: at - decodedMs,
+      totalMs: performance.timeOrigin + at - producerTimeMs,
+      jitterMarginMs: this.#clock.jitterMs,
+      audioOutputMs: this.#clock.outputLatencyMs,
+    });
   }
 }

@@ -1,5 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Why the player bundle cannot be served. */
@@ -15,14 +15,21 @@ export class PlayerBundleError extends Error {
 }
 
 const ROOT = new URL('../../../', import.meta.url);
-/** Where `npm run build` (scripts/build-player.ts) writes the bundle. */
-export const BUILT_BUNDLE = fileURLToPath(new URL('out/player/watch.js', ROOT));
+/** Where `npm run build` (scripts/build-player.ts) writes the bundle: its entry and chunks. */
+const BUILT_DIR = fileURLToPath(new URL('out/player/', ROOT));
+export const BUILT_BUNDLE = join(BUILT_DIR, 'watch.js');
+/** The entry's file name, and what a lazily loaded chunk's name looks like. */
+export const ENTRY_FILE = 'watch.js';
+export const CHUNK_FILE = /^chunk-[A-Za-z0-9_-]+\.js$/;
 /** What the bundle is made from (the player imports the MoQ library and the media code). */
 const SOURCES = fileURLToPath(new URL('src/', ROOT));
 /** The bundle's entry: the watch app. */
 export const PLAYER_ENTRY = fileURLToPath(new URL('src/watch-browser/watch-page.ts', ROOT));
 
-/** The one set of bundling options: `npm run build` (scripts/build-player.ts) and the fallback. */
+/**
+ * The one set of bundling options: `npm run build` (scripts/build-player.ts) and the fallback.
+ * Split: what the join does not need (chat, MSE playback) is a chunk the page imports later.
+ */
 const BUNDLE_OPTIONS = {
   entryPoints: [PLAYER_ENTRY],
   bundle: true,
@@ -30,21 +37,29 @@ const BUNDLE_OPTIONS = {
   platform: 'browser',
   target: 'chrome120',
   minify: true,
+  splitting: true,
+  outdir: BUILT_DIR,
+  entryNames: 'watch',
+  chunkNames: 'chunk-[hash]',
 } as const;
 
 interface EsbuildLike {
-  build(options: Record<string, unknown>): Promise<{ outputFiles?: Array<{ text: string }> }>;
+  build(
+    options: Record<string, unknown>,
+  ): Promise<{ outputFiles?: Array<{ path: string; text: string }> }>;
 }
+
+/** The bundle's files by name: `watch.js` and its chunks. */
+export type BundleFiles = ReadonlyMap<string, string>;
 
 /** Writes the bundle to out/player/watch.js (with a linked source map): `npm run build`. */
 export async function buildPlayerBundle(): Promise<string> {
   const esbuild = await loadEsbuild();
-  await esbuild.build({
-    ...BUNDLE_OPTIONS,
-    outfile: BUILT_BUNDLE,
-    sourcemap: 'linked',
-    logLevel: 'info',
-  });
+  // Chunks are named by content: the last build's would pile up.
+  for (const name of await readdir(BUILT_DIR).catch(() => [])) {
+    if (name.startsWith('chunk-')) await rm(join(BUILT_DIR, name), { force: true });
+  }
+  await esbuild.build({ ...BUNDLE_OPTIONS, sourcemap: 'linked', logLevel: 'info' });
   return BUILT_BUNDLE;
 }
 
@@ -66,16 +81,38 @@ async function loadEsbuild(): Promise<EsbuildLike> {
  * deployment without esbuild must run `npm run build` first.
  */
 export class PlayerBundle {
-  #cached: Promise<string> | undefined;
+  #cached: Promise<BundleFiles> | undefined;
 
-  get(): Promise<string> {
+  /** One file of the bundle (`watch.js` or a chunk), undefined when it has no such file. */
+  async file(name: string): Promise<string | undefined> {
+    return (await this.files()).get(name);
+  }
+
+  /**
+   * The chunks the entry imports statically, for `<link rel="modulepreload">`: the browser then
+   * fetches them beside the entry instead of after parsing it.
+   */
+  async staticChunks(): Promise<string[]> {
+    const entry = await this.get();
+    const names = [...entry.matchAll(/(?:from|import)\s*"\.\/(chunk-[A-Za-z0-9_-]+\.js)"/g)];
+    return [...new Set(names.map((match) => match[1] as string))];
+  }
+
+  /** The entry, `watch.js`. */
+  async get(): Promise<string> {
+    const entry = await this.file(ENTRY_FILE);
+    if (entry === undefined) throw new PlayerBundleError('BUILD_FAILED', 'the bundle has no entry');
+    return entry;
+  }
+
+  files(): Promise<BundleFiles> {
     this.#cached ??= this.#load();
     // A failure is not cached: building may succeed on a later request.
     this.#cached.catch(() => (this.#cached = undefined));
     return this.#cached;
   }
 
-  async #load(): Promise<string> {
+  async #load(): Promise<BundleFiles> {
     const built = await stat(BUILT_BUNDLE).catch(() => undefined);
     if (!built) return bundleOnDemand();
     // In a checkout, sources edited after the last build win (when esbuild is at hand).
@@ -86,8 +123,18 @@ export class PlayerBundle {
         if (!(error instanceof PlayerBundleError) || error.code !== 'BUNDLER_MISSING') throw error;
       }
     }
-    return readFile(BUILT_BUNDLE, 'utf8');
+    return readBuilt();
   }
+}
+
+async function readBuilt(): Promise<BundleFiles> {
+  const files = new Map<string, string>();
+  for (const name of await readdir(BUILT_DIR)) {
+    if (name === ENTRY_FILE || CHUNK_FILE.test(name)) {
+      files.set(name, await readFile(join(BUILT_DIR, name), 'utf8'));
+    }
+  }
+  return files;
 }
 
 /** Whether any TypeScript file under `dir` changed after `mtimeMs` (false when there is none). */
@@ -110,13 +157,14 @@ async function newerThan(dir: string, mtimeMs: number): Promise<boolean> {
 }
 
 /** Development only: a checkout whose sources changed since the last build, or were never built. */
-async function bundleOnDemand(): Promise<string> {
+async function bundleOnDemand(): Promise<BundleFiles> {
   const esbuild = await loadEsbuild();
   try {
     const result = await esbuild.build({ ...BUNDLE_OPTIONS, write: false, logLevel: 'silent' });
-    const text = result.outputFiles?.[0]?.text;
-    if (text === undefined) throw new Error('esbuild produced no output');
-    return text;
+    const files = new Map<string, string>();
+    for (const output of result.outputFiles ?? []) files.set(basename(output.path), output.text);
+    if (!files.has(ENTRY_FILE)) throw new Error('esbuild produced no output');
+    return files;
   } catch (cause) {
     throw new PlayerBundleError('BUILD_FAILED', `bundling the player failed: ${String(cause)}`, {
       cause,

@@ -1,4 +1,5 @@
 /** The HTML the relay serves viewers: the broadcast list and the watch page. */
+import type { WatchStart } from './watch-start.js';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -46,7 +47,26 @@ export function listPage(names: string[], nextPage?: string): string {
   return page('Live broadcasts · MoQ', body);
 }
 
-export function watchPage(name: string): string {
+/** The page's start data for its player (see watch-start.ts), read by src/watch-browser. */
+function startData(start: WatchStart | undefined): string {
+  if (!start) return '';
+  const lines = [
+    `<meta name="moq-certificate-sha256" content="${escapeHtml(start.certificateSha256)}">`,
+  ];
+  if (start.catalogJson !== undefined) {
+    // Inert data (not run, so the CSP allows it); `<` escaped so no text can close the element.
+    const json = start.catalogJson.replace(/</g, '\\u003c');
+    lines.push(`<script type="application/json" id="moq-catalog">${json}</script>`);
+  }
+  return lines.join('\n');
+}
+
+/** `chunks`: the script's static imports, preloaded beside it (see PlayerBundle.staticChunks). */
+export function watchPage(
+  name: string,
+  start?: WatchStart,
+  chunks: readonly string[] = [],
+): string {
   const body = [
     '<main>',
     `<h1>${escapeHtml(name)}</h1>`,
@@ -54,7 +74,11 @@ export function watchPage(name: string): string {
     '<p><a href="/watch">All live broadcasts</a></p>',
     '</main>',
   ].join('\n');
-  return page(`${name} · MoQ`, body, '<script type="module" src="/player/watch.js"></script>');
+  const script = [
+    '<script type="module" src="/player/watch.js"></script>',
+    ...chunks.map((chunk) => `<link rel="modulepreload" href="/player/${escapeHtml(chunk)}">`),
+  ].join('\n');
+  return page(`${name} · MoQ`, body, [startData(start), script].filter(Boolean).join('\n'));
 }
 
 export const WATCH_CSS = `body { margin: 0; background: #181818; color: #eee; font: 15px system-ui, sans-serif; }

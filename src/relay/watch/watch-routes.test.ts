@@ -80,9 +80,27 @@ test('/player/watch.js is the bundled player (built on demand in a fresh checkou
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type') ?? '', /^text\/javascript/);
   const script = await response.text();
-  assert.ok(script.length > 50_000, `bundle is ${script.length} bytes`);
   assert.match(script, /moqPlayer/);
+  // Split: the entry is small, its chunks (static imports, preloaded by the page; and the lazy
+  // chat and MSE parts) are served beside it.
+  const chunks = [...script.matchAll(/"\.\/(chunk-[A-Za-z0-9_-]+\.js)"/g)].map((m) => m[1]);
+  assert.ok(chunks.length >= 2, `chunks: ${chunks.join(', ')}`);
+  let total = script.length;
+  for (const chunk of chunks) {
+    const part = await fetch(`${base}/player/${chunk}`);
+    assert.equal(part.status, 200, chunk);
+    const text = await part.text();
+    assert.doesNotMatch(text, /from ?"node:/, 'no Node built-ins in the browser bundle');
+    total += text.length;
+  }
+  assert.ok(total > 50_000, `bundle is ${total} bytes`);
   assert.doesNotMatch(script, /from ?"node:/, 'no Node built-ins in the browser bundle');
+  assert.equal((await fetch(`${base}/player/chunk-nope.js`)).status, 404);
+  assert.equal((await fetch(`${base}/player/../relay.ts`)).status, 404);
+  const page = await (await fetch(`${base}/watch/some/show`)).text();
+  for (const chunk of chunks.filter((c) => script.includes(`from"./${c}"`))) {
+    assert.match(page, new RegExp(`<link rel="modulepreload" href="/player/${chunk}">`));
+  }
   const css = await fetch(`${base}/player/watch.css`);
   assert.equal(css.status, 200);
 });

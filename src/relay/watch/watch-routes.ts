@@ -3,9 +3,11 @@ import { isChatNamespace } from '../../chat/index.js';
 import type { TransportServer } from '../../transport/index.js';
 import { namespacePath } from '../namespace.js';
 import type { Origin } from '../origin.js';
-import { PlayerBundle, PlayerBundleError } from './player-bundle.js';
+import { CHUNK_FILE, ENTRY_FILE, PlayerBundle, PlayerBundleError } from './player-bundle.js';
 import { listPage, WATCH_CSS, watchPage, watchPath } from './watch-html.js';
 import { pageOf } from './watch-paging.js';
+import { cachedCatalog } from './watch-start.js';
+import { TrackWarmer } from './track-warmer.js';
 
 const PAGE_PREFIX = '/watch/';
 // What a Host header may look like (name or address, optional port); anything else is refused.
@@ -17,6 +19,8 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
  */
 export function serveWatch(server: TransportServer, origin: Origin): void {
   const bundle = new PlayerBundle();
+  // Its holds end with their tracks (a closing relay closes every broadcast) or after WARM_MS.
+  const warmer = new TrackWarmer();
   // Viewers' chat tracks are broadcasts to the relay, but not something to watch.
   const names = (): string[] =>
     origin.broadcasts
@@ -33,22 +37,27 @@ export function serveWatch(server: TransportServer, origin: Origin): void {
     const body = { broadcasts, ...counts, next: next && `/watch.json${next}` };
     send(res, 200, 'application/json', JSON.stringify(body), { 'Cache-Control': 'no-store' });
   });
-  server.addPrefixRoute('GET', PAGE_PREFIX, (req, res) => {
+  server.addPrefixRoute('GET', PAGE_PREFIX, async (req, res) => {
     const name = nameFromPath(req.url ?? '');
     if (!name) return send(res, 404, 'text/plain; charset=utf-8', 'no broadcast name');
-    sendPage(req, res, 200, watchPage(name));
+    // The player's start data rides in the page: no certificate fetch, no catalog round trip.
+    const [catalogJson, chunks] = await Promise.all([
+      cachedCatalog(origin, name.split('/').filter(Boolean), warmer),
+      bundle.staticChunks().catch(() => []), // no bundle: /player/watch.js says why
+    ]);
+    const certificateSha256 = server.certificates.current().sha256Hex;
+    const start = { certificateSha256, ...(catalogJson === undefined ? {} : { catalogJson }) };
+    sendPage(req, res, 200, watchPage(name, start, chunks));
   });
   server.addRoute('GET', '/player/watch.css', (_req, res) =>
     send(res, 200, 'text/css; charset=utf-8', WATCH_CSS, { 'Cache-Control': 'no-cache' }),
   );
-  server.addRoute('GET', '/player/watch.js', async (_req, res) => {
-    try {
-      const script = await bundle.get();
-      send(res, 200, 'text/javascript; charset=utf-8', script, { 'Cache-Control': 'no-cache' });
-    } catch (error) {
-      if (!(error instanceof PlayerBundleError)) throw error;
-      send(res, 503, 'text/plain; charset=utf-8', error.message);
-    }
+  server.addRoute('GET', '/player/watch.js', (_req, res) => sendScript(res, bundle, ENTRY_FILE));
+  // The chunks the page loads later (chat, MSE playback): `/player/chunk-HASH.js`.
+  server.addPrefixRoute('GET', '/player/', (req, res) => {
+    const name = (req.url ?? '').split(/[?#]/)[0]?.slice('/player/'.length) ?? '';
+    if (!CHUNK_FILE.test(name)) return send(res, 404, 'text/plain; charset=utf-8', 'not found');
+    return sendScript(res, bundle, name);
   });
 }
 
@@ -62,6 +71,17 @@ export function nameFromPath(target: string): string | undefined {
     return name === '' ? undefined : name;
   } catch {
     return undefined; // malformed percent-encoding
+  }
+}
+
+async function sendScript(res: ServerResponse, bundle: PlayerBundle, name: string): Promise<void> {
+  try {
+    const script = await bundle.file(name);
+    if (script === undefined) return send(res, 404, 'text/plain; charset=utf-8', 'not found');
+    send(res, 200, 'text/javascript; charset=utf-8', script, { 'Cache-Control': 'no-cache' });
+  } catch (error) {
+    if (!(error instanceof PlayerBundleError)) throw error;
+    send(res, 503, 'text/plain; charset=utf-8', error.message);
   }
 }
 
