@@ -58,3 +58,63 @@ test('a track gone quiet stops holding the clock back', () => {
   for (let t = 1000; t <= 5000; t += 100) clock.observe(t, t + 100, 'audio');
   assert.equal(clock.dueAt(5000, 5100), 5100 + clock.jitterMs);
 });
+
+test('the margin follows measured jitter: small on a steady feed, wide on a jittery one', () => {
+  const steady = new LiveClock();
+  const jittery = new LiveClock();
+  for (let i = 0; i < 150; i++) {
+    const pts = i * 33;
+    // Steady: every frame 40 ms after its pts, ready 3 ms later.
+    steady.observe(pts, pts + 40);
+    steady.ready(pts, pts + 43);
+    // Jittery: most frames 40 ms after pts, every 10th 60 ms later (a keyframe, a burst).
+    const arrival = pts + 40 + (i % 10 === 0 ? 60 : 0);
+    jittery.observe(pts, arrival);
+    jittery.ready(pts, arrival + 3);
+  }
+  assert.ok(steady.jitterMs <= 10, `steady margin ${steady.jitterMs} ms`);
+  assert.ok(jittery.jitterMs >= 63 && jittery.jitterMs <= 80, `jittery ${jittery.jitterMs} ms`);
+  // Due times follow: the jittery feed's frames wait longer, so its late ones are on time.
+  const t = 149 * 33;
+  const steadyDue = steady.dueAt(t, t + 43) as number;
+  const jitteryDue = jittery.dueAt(t, t + 43) as number;
+  assert.ok(jitteryDue - steadyDue >= 50, `${jitteryDue - steadyDue} ms apart`);
+});
+
+/** Frames every 33 ms from `fromPts` for `count` frames: arriving 40 ms after pts, ready `readyMs` later. */
+function feed(clock: LiveClock, fromPts: number, count: number, readyMs = 2): void {
+  for (let i = 0; i < count; i++) {
+    const pts = fromPts + i * 33;
+    clock.observe(pts, pts + 40);
+    clock.ready(pts, pts + 40 + readyMs);
+    clock.nowMs(pts + 40 + readyMs);
+  }
+}
+
+test("a join's cached burst and a later backlog (far behind the live edge) do not widen the margin", () => {
+  const clock = new LiveClock();
+  clock.observe(3000, 3040); // the live edge: lag 40
+  // The join: the cached group's frames, decoded in a burst right now (up to 250 ms behind).
+  for (let i = 0; i < 30; i++) clock.ready(2750 + i * 8, 3050);
+  feed(clock, 3033, 120);
+  assert.ok(clock.jitterMs <= 10, `after the join: margin ${clock.jitterMs} ms`);
+  // A queue the network flushed at once: frames 400+ ms behind are skipped, not waited for.
+  const at = 3033 + 120 * 33;
+  for (let i = 0; i < 30; i++) clock.ready(at - 1000 + i * 10, at + 40);
+  assert.ok(clock.jitterMs <= 10, `after a backlog: margin ${clock.jitterMs} ms`);
+});
+
+test('a late frame bumps the measured margin at once; the bump fades once frames are on time', () => {
+  const clock = new LiveClock();
+  feed(clock, 0, 120, 15); // decoding takes 15 ms: a 20 ms margin
+  const measured = clock.jitterMs;
+  assert.equal(measured, 20);
+  const at = 120 * 33 + 60;
+  clock.late(at);
+  assert.equal(clock.jitterMs, measured + 15);
+  clock.late(at + 10); // the same burst
+  assert.equal(clock.jitterMs, measured + 15);
+  // On time again: a second later the bump starts fading, and is gone a second after that.
+  feed(clock, 120 * 33, 70, 15);
+  assert.equal(clock.jitterMs, measured);
+});

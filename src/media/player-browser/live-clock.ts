@@ -1,18 +1,18 @@
+import { JitterMargin } from './jitter-margin.js';
+
 /**
  * The real-time playout clock, shared by video and audio so they stay in sync. A frame with
  * presentation time `pts` is due at wall time `pts + offset`. The offset follows the freshest
  * arrivals: the smallest (arrival − pts) seen over a few seconds (per track, the largest of
- * those across tracks), plus a small jitter margin
- * that grows when frames come late and shrinks while they do not. Growing the offset is done at
- * once (a short pause beats a stutter); shrinking it glides, so catching up does not skip —
- * unless playback is far behind (a join into a cached group), when it jumps to live.
+ * those across tracks), plus a jitter margin measured from how much later than that the
+ * frames were ready (JitterMargin), bumped at once when a frame is late. Growing the offset is
+ * done at once (a short pause beats a stutter); shrinking it glides, so catching up does not
+ * skip — unless playback is far behind (a join into a cached group), when it jumps to live.
  */
 
 const WINDOW_MS = 3000;
-const MIN_JITTER_MS = 30;
-const MAX_JITTER_MS = 200;
-const JITTER_STEP_MS = 15;
-const JITTER_DECAY_AFTER_MS = 5000;
+/** A join's first seconds bring a cached group in a burst: that is not jitter. */
+const JOIN_SETTLE_MS = 2000;
 /** Catch-up speed: at most this much media time gained per unit of wall time. */
 const CATCH_UP_RATE = 0.08;
 /** Further behind than this, skip to live at once (a join, or a backlog the network flushed). */
@@ -38,9 +38,8 @@ class LagWindow {
 export class LiveClock {
   readonly #windows = new Map<string, LagWindow>();
   #offsetMs: number | undefined;
-  #jitterMs = MIN_JITTER_MS;
-  #lastLateAt = 0;
-  #lastDecayAt = 0;
+  #firstArrivalMs: number | undefined;
+  readonly #jitter = new JitterMargin();
   #lastTickAt = 0;
   #outputLatencyMs = 0;
 
@@ -53,13 +52,26 @@ export class LiveClock {
     let window = this.#windows.get(track);
     if (!window) this.#windows.set(track, (window = new LagWindow()));
     window.add(arrivalMs - ptsMs, arrivalMs);
+    this.#firstArrivalMs ??= arrivalMs;
   }
 
   /** A frame was ready only after its due time: keep a little more margin. */
   late(at = performance.now()): void {
-    if (at - this.#lastLateAt < 250) return; // one burst of lateness is one step
-    this.#lastLateAt = at;
-    this.#jitterMs = Math.min(MAX_JITTER_MS, this.#jitterMs + JITTER_STEP_MS);
+    this.#jitter.late(at);
+  }
+
+  /**
+   * A video frame with presentation time `ptsMs` was ready to show (arrived and decoded) at
+   * `readyAtMs`: how much later than the freshest arrivals is what the margin measures.
+   */
+  ready(ptsMs: number, readyAtMs = performance.now()): void {
+    const floor = this.#lagFloor(readyAtMs);
+    if (floor === undefined || readyAtMs - (this.#firstArrivalMs ?? readyAtMs) < JOIN_SETTLE_MS) {
+      return;
+    }
+    const excessMs = readyAtMs - ptsMs - floor;
+    // A backlog (a join's cached group, a flushed queue) is skipped, not waited for: no jitter.
+    if (excessMs <= SKIP_AHEAD_MS) this.#jitter.sample(excessMs);
   }
 
   /**
@@ -75,7 +87,7 @@ export class LiveClock {
   }
 
   get jitterMs(): number {
-    return this.#jitterMs;
+    return this.#jitter.ms;
   }
 
   get started(): boolean {
@@ -108,20 +120,13 @@ export class LiveClock {
   #tick(at: number): number | undefined {
     const lag = this.#lagFloor(at);
     if (lag === undefined) return this.#offsetMs;
-    this.#decay(at);
-    const target = lag + this.#jitterMs + this.#outputLatencyMs;
+    this.#jitter.tick(at);
+    const target = lag + this.#jitter.ms + this.#outputLatencyMs;
     const elapsed = Math.max(0, at - this.#lastTickAt);
     this.#lastTickAt = at;
     const behind = this.#offsetMs === undefined ? Infinity : this.#offsetMs - target;
     if (behind < 0 || behind > SKIP_AHEAD_MS) this.#offsetMs = target;
     else this.#offsetMs = Math.max(target, (this.#offsetMs ?? target) - elapsed * CATCH_UP_RATE);
     return this.#offsetMs;
-  }
-
-  #decay(at: number): void {
-    if (at - this.#lastLateAt < JITTER_DECAY_AFTER_MS) return;
-    if (at - this.#lastDecayAt < 1000) return;
-    this.#lastDecayAt = at;
-    this.#jitterMs = Math.max(MIN_JITTER_MS, this.#jitterMs - 5);
   }
 }

@@ -262,9 +262,11 @@ export class Player {
   async #playFromPage(session: MoqSession, signal: AbortSignal): Promise<boolean> {
     const start = this.#startFeed();
     if (!start) return false;
+    // The media subscriptions go out first; the catalog track's (for updates) right after.
+    const playing = this.#play(start);
     const following = this.#openCatalog(session, signal);
     try {
-      await this.#play(start);
+      await playing;
     } catch (error) {
       if (!refusedRequest(error) || signal.aborted) throw error;
       following.then(

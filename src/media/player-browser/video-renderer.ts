@@ -229,6 +229,7 @@ export class VideoRenderer {
     const ptsMs = frame.timestamp / 1000;
     const { producerTimeMs, arrivalMs } = this.#producerTimes.get(frame.timestamp) ?? {};
     this.#producerTimes.delete(frame.timestamp);
+    this.#clock.ready(ptsMs);
     const due = this.#clock.dueAt(ptsMs);
     // Decoded after its time while playing: the margin was too small.
     if (due !== undefined && due < performance.now() && this.#stats.framesRendered > 0) {

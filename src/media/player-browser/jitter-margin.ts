@@ -1,0 +1,66 @@
+/**
+ * The live clock's margin over the freshest arrivals, from measured jitter: how much later than
+ * the freshest frame each frame was ready to show (arrived and decoded). The margin covers a
+ * high quantile of that over the last few seconds plus a little; a frame still late bumps it at
+ * once (a burst the window has not weighed yet), and the bump fades a second after frames are
+ * on time again, so a lone late keyframe shows a frame late instead of delaying every frame
+ * for good. A steady link gets a small margin, a jittery one the margin it needs.
+ */
+
+/** Frames looked at: ≈ 5 s at 30 fps, so a 1 s GOP's keyframes are several of them. */
+const WINDOW_FRAMES = 150;
+/** Below this many frames the jitter is not known yet: the margin starts at INITIAL_MS. */
+const MIN_FRAMES = 30;
+/** Covers all but the latest 5 % (a 1 s GOP's keyframes are ≈ 3 % of frames). */
+const QUANTILE = 0.95;
+/** Room for rendering at the next display refresh and for measurement noise. */
+const SAFETY_MS = 5;
+export const INITIAL_JITTER_MS = 30;
+export const MIN_JITTER_MS = 10;
+export const MAX_JITTER_MS = 200;
+export const LATE_STEP_MS = 15;
+/** Bumps fade by this much a second once no frame was late for BUMP_FADE_AFTER_MS. */
+const BUMP_FADE_MS_PER_S = 15;
+const BUMP_FADE_AFTER_MS = 1000;
+
+export class JitterMargin {
+  #excess: number[] = [];
+  #measuredMs: number | undefined;
+  #bumpMs = 0;
+  #lastLateAt = -Infinity;
+  #lastFadeAt = -Infinity;
+  /** A frame was ready `excessMs` after the freshest arrivals would have had it. */
+  sample(excessMs: number): void {
+    this.#excess.push(Math.max(0, excessMs));
+    if (this.#excess.length > WINDOW_FRAMES) this.#excess.shift();
+    if (this.#excess.length < MIN_FRAMES) return;
+    const sorted = [...this.#excess].sort((a, b) => a - b);
+    const index = Math.min(sorted.length - 1, Math.floor(QUANTILE * sorted.length));
+    this.#measuredMs = (sorted[index] ?? 0) + SAFETY_MS;
+  }
+
+  /** A frame was ready only after its due time: more margin now, one step per burst. */
+  late(at: number): void {
+    if (at - this.#lastLateAt < 250) return;
+    this.#lastLateAt = at;
+    this.#bumpMs += LATE_STEP_MS;
+  }
+
+  /** Fades the bumps once frames have been on time for a while. */
+  tick(at: number): void {
+    if (this.#bumpMs === 0 || at - this.#lastLateAt < BUMP_FADE_AFTER_MS) return;
+    const elapsedMs = Math.min(1000, at - Math.max(this.#lastFadeAt, this.#lastLateAt));
+    this.#lastFadeAt = at;
+    this.#bumpMs = Math.max(0, this.#bumpMs - (BUMP_FADE_MS_PER_S * elapsedMs) / 1000);
+  }
+
+  get ms(): number {
+    const base = this.#measuredMs ?? INITIAL_JITTER_MS;
+    return Math.min(MAX_JITTER_MS, Math.max(MIN_JITTER_MS, base + this.#bumpMs));
+  }
+
+  /** The measured part alone (undefined until enough frames were seen). */
+  get measuredMs(): number | undefined {
+    return this.#measuredMs;
+  }
+}
