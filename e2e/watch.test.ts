@@ -188,7 +188,8 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
   test('buffered mode (MSE) plays after the mode toggle', async () => {
     await page.click('button.moq-mode');
     await until(page, (s) => s.mode === 'buffered', 2000, 'buffered mode');
-    assert.ok(await page.isVisible('video.moq-video'));
+    // MSE playback is its own chunk, loaded on first use.
+    await page.waitForSelector('video.moq-video', { state: 'visible', timeout: 15_000 });
     assert.equal(await page.$('canvas.moq-canvas'), null);
     await until(page, (s) => s.state === 'playing', 15_000, 'MSE playback');
     await resetStats(page);
