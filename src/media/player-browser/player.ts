@@ -93,11 +93,14 @@ export class Player {
     this.#mode = options.mode ?? 'realtime';
     this.#choice = options.rendition ?? 'auto';
     this.#abrSide = options.abr ?? 'relay';
-    this.#audioContext = new AudioContext({ latencyHint: 'interactive' });
-    this.#muted = this.#audioContext.state !== 'running';
     this.#timers.push(setInterval(() => this.#adapt(), ABR_INTERVAL_MS));
+    // Connecting starts first: creating an AudioContext can hold the main thread for a few
+    // hundred ms (the audio device opening), which the handshake then overlaps. #run touches
+    // the context only after its first await.
     this.ready = this.#run();
     this.ready.catch((error: unknown) => this.#fail(error));
+    this.#audioContext = new AudioContext({ latencyHint: 'interactive' });
+    this.#muted = this.#audioContext.state !== 'running';
   }
 
   stats(): PlayerStats {
