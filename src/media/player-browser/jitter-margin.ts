@@ -2,8 +2,8 @@
  * The live clock's margin over the freshest arrivals, from measured jitter: how much later than
  * the freshest frame each frame was ready to show (arrived and decoded). The margin covers a
  * high quantile of that over the last few seconds plus a little; a frame still late bumps it at
- * once (a burst the window has not weighed yet), and the bump fades a second after frames are
- * on time again, so a lone late keyframe shows a frame late instead of delaying every frame
+ * once (a burst the window has not weighed yet), and the bump fades a few seconds after frames
+ * are on time again, so a lone late keyframe shows a frame late instead of delaying every frame
  * for good. A steady link gets a small margin, a jittery one the margin it needs.
  */
 
@@ -16,27 +16,42 @@ const QUANTILE = 0.95;
 /** Room for rendering at the next display refresh and for measurement noise. */
 const SAFETY_MS = 5;
 export const INITIAL_JITTER_MS = 30;
-export const MIN_JITTER_MS = 10;
+/**
+ * Never less: a CPU hiccup of a few tens of ms (a busy device) must not freeze the picture, and
+ * the decode-capacity check reads freezes as "this device cannot decode this rendition".
+ */
+export const MIN_JITTER_MS = 30;
 export const MAX_JITTER_MS = 200;
 export const LATE_STEP_MS = 15;
 /** Bumps fade by this much a second once no frame was late for BUMP_FADE_AFTER_MS. */
-const BUMP_FADE_MS_PER_S = 15;
-const BUMP_FADE_AFTER_MS = 1000;
+const BUMP_FADE_MS_PER_S = 10;
+const BUMP_FADE_AFTER_MS = 3000;
+
+/**
+ * The measured margin rises at once but falls at most this fast: a spike leaving the window
+ * must not pull the clock forward in one step (frames would be dropped on the way).
+ */
+const FALL_MS_PER_S = 5;
 
 export class JitterMargin {
   #excess: number[] = [];
   #measuredMs: number | undefined;
+  #sampledAt: number | undefined;
   #bumpMs = 0;
   #lastLateAt = -Infinity;
   #lastFadeAt = -Infinity;
-  /** A frame was ready `excessMs` after the freshest arrivals would have had it. */
-  sample(excessMs: number): void {
+  /** A frame was ready `excessMs` after the freshest arrivals would have had it, at `at`. */
+  sample(excessMs: number, at: number): void {
     this.#excess.push(Math.max(0, excessMs));
     if (this.#excess.length > WINDOW_FRAMES) this.#excess.shift();
+    const elapsedMs = Math.max(0, at - (this.#sampledAt ?? at));
+    this.#sampledAt = at;
     if (this.#excess.length < MIN_FRAMES) return;
     const sorted = [...this.#excess].sort((a, b) => a - b);
     const index = Math.min(sorted.length - 1, Math.floor(QUANTILE * sorted.length));
-    this.#measuredMs = (sorted[index] ?? 0) + SAFETY_MS;
+    const target = (sorted[index] ?? 0) + SAFETY_MS;
+    const previous = this.#measuredMs ?? target;
+    this.#measuredMs = Math.max(target, previous - (FALL_MS_PER_S * elapsedMs) / 1000);
   }
 
   /** A frame was ready only after its due time: more margin now, one step per burst. */

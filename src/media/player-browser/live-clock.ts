@@ -71,7 +71,7 @@ export class LiveClock {
     }
     const excessMs = readyAtMs - ptsMs - floor;
     // A backlog (a join's cached group, a flushed queue) is skipped, not waited for: no jitter.
-    if (excessMs <= SKIP_AHEAD_MS) this.#jitter.sample(excessMs);
+    if (excessMs <= SKIP_AHEAD_MS) this.#jitter.sample(excessMs, readyAtMs);
   }
 
   /**
