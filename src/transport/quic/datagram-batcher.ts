@@ -139,8 +139,10 @@ export class DatagramBatcher implements PacketSink {
     if (count === 0 || !this.#addon) return;
     this.#count = 0;
     if (this.#closed) return;
-    const sent = this.#sendBatch(count);
-    this.stats.batches++;
+    // Packets libuv still holds (an earlier batch hit a full socket buffer) go first: a batch
+    // sent past them would reorder the flow, and QUIC reads reordering past 3 packets as loss.
+    const sent = this.#socket.getSendQueueCount() > 0 ? 0 : this.#sendBatch(count);
+    if (sent > 0) this.stats.batches++;
     if (sent < count && this.#gso && GSO_REFUSED.has(this.#addon.lastErrno())) this.#gso = 0;
     // A full socket buffer (EAGAIN): libuv queues the rest and sends when the socket drains.
     for (let i = sent; i < count; i++) {
