@@ -4,6 +4,7 @@
  * cost more than they tell.
  */
 import { Relay } from '../src/relay/index.js';
+import { udpBatchAddon } from '../src/transport/quic/index.js';
 import { cpuSnapshot, send, type ParentMessage } from './relay-ipc.js';
 
 const relay = await Relay.start({
@@ -21,4 +22,4 @@ process.on('message', (message: ParentMessage) => {
     void relay.close().finally(() => process.exit(0));
   }
 });
-send({ type: 'listening', port: relay.port });
+send({ type: 'listening', port: relay.port, sendMode: udpBatchAddon().mode });

@@ -25,7 +25,7 @@ export interface CpuSnapshot {
 }
 
 export type ChildMessage =
-  | { type: 'listening'; port: number }
+  | { type: 'listening'; port: number; sendMode?: string }
   | { type: 'cpu'; snapshot: CpuSnapshot }
   | { type: 'ready'; connected: number; failed: number; firstError?: string; seconds: number }
   | { type: 'report'; report: SubscriberReport };
@@ -135,14 +135,18 @@ export function decodePayload(payload: Uint8Array): { sentAt: number; seq: numbe
 }
 
 /** Forks one of the bench's own processes (`file` relative to this folder). */
-export function forkChild(file: string, profileDir?: string): ChildProcess {
+export function forkChild(
+  file: string,
+  profileDir?: string,
+  env: Record<string, string> = {},
+): ChildProcess {
   return fork(fileURLToPath(new URL(file, import.meta.url)), {
     execArgv: [
       '--import',
       'tsx',
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     ],
-    env: { ...process.env },
+    env: { ...process.env, ...env },
   });
 }
 

@@ -4,7 +4,9 @@
  * loopback. Per N: egress Mbps, relay CPU, objects lost, delay percentiles, and egress against
  * the transport benchmark's throughput.
  * BENCH_SUBSCRIBERS="10,50,200", BENCH_SECONDS=15, BENCH_TRANSPORT=quic|websocket,
- * BENCH_JOIN_UNDER_LOAD=1, BENCH_PROFILE=1 (relay CPU profile to /tmp/prof-relay).
+ * BENCH_JOIN_UNDER_LOAD=1, BENCH_PROFILE=1 (relay CPU profile to /tmp/prof-relay/<mode>).
+ * BENCH_SEND_MODES="js,sendmmsg,gso": the relay's UDP send path per run, side by side for each N
+ * (js: one socket.send per packet; sendmmsg: the native batch; gso: the batch with UDP GSO).
  * BENCH_WORKERS="1,2": instead, the real `moq-relay --workers N` process for each N side by side
  * (bench/relay-workers.ts; subscribers default to "50,100" there).
  */
@@ -45,6 +47,13 @@ const defaultCounts = workerCounts.length > 0 ? '50,100' : '10,50,200';
 const counts = (process.env.BENCH_SUBSCRIBERS ?? defaultCounts).split(',').map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const transport = (process.env.BENCH_TRANSPORT ?? 'quic') as Transport;
+/** The relay child's environment for each send mode (src/transport/quic/udp-batch-addon.ts). */
+const SEND_MODE_ENV: Record<string, Record<string, string>> = {
+  js: { MOQ_UDP_BATCH: '0' },
+  sendmmsg: { MOQ_UDP_BATCH: '1', MOQ_UDP_GSO: '0' },
+  gso: { MOQ_UDP_BATCH: '1', MOQ_UDP_GSO: '1' },
+};
+const sendModes = (process.env.BENCH_SEND_MODES ?? 'gso').split(',');
 /**
  * Subscribers join before the publisher starts, so the window measures steady fan-out. With
  * BENCH_JOIN_UNDER_LOAD=1 they join while objects flow (at 200 over QUIC on 2 cores, slow).
@@ -81,6 +90,7 @@ async function snapshots(
 
 interface Row {
   n: number;
+  sendMode: string;
   connected: number;
   connectSeconds: number;
   egressMbps: number;
@@ -93,12 +103,13 @@ interface Row {
   report: SubscriberReport;
 }
 
-async function runCase(n: number): Promise<Row> {
-  const relay = forkChild('./relay-child.ts', process.env.BENCH_PROFILE ? '/tmp/prof-relay' : '');
+async function runCase(n: number, sendMode: string): Promise<Row> {
+  const profileDir = process.env.BENCH_PROFILE ? `/tmp/prof-relay/${sendMode}` : '';
+  const relay = forkChild('./relay-child.ts', profileDir, SEND_MODE_ENV[sendMode] ?? {});
   const subs = forkChild('./relay-subscribers.ts');
   let publisher: Publisher | undefined;
   try {
-    const { port } = await nextMessage(relay, 'listening', 30_000);
+    const { port, sendMode: actualMode } = await nextMessage(relay, 'listening', 30_000);
     const url = `http://127.0.0.1:${port}/`;
     publisher = await Publisher.open(url, transport);
     if (joinUnderLoad) publisher.start();
@@ -117,6 +128,7 @@ async function runCase(n: number): Promise<Row> {
     const relayCpu = cpuBetween(...w.relay);
     return {
       n,
+      sendMode: actualMode === 'native' || sendMode === 'js' ? sendMode : `js (${actualMode})`,
       connected,
       connectSeconds,
       egressMbps: (report.bytes * 8) / 1e6 / windowSeconds,
@@ -140,8 +152,10 @@ function tableRow(row: Row, baselineMbps: number): string {
   const cells = [
     `${row.n}${row.connected < row.n ? ` (${row.connected} connected)` : ''}`,
     transport,
+    row.sendMode,
     fixed(row.egressMbps),
     fixed(row.relayCpuPct, 0),
+    fixed(cpuSecondsPerGb(row), 1),
     fixed(row.subsCpuPct, 0),
     `${lost} / ${row.expected}`,
     fixed(percentile(d, 50)),
@@ -153,13 +167,19 @@ function tableRow(row: Row, baselineMbps: number): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** Relay CPU-seconds per GB (1e9 bytes) of subscriber egress. */
+function cpuSecondsPerGb(row: Row): number {
+  return (row.relayCpuPct / 100) * (8000 / row.egressMbps);
+}
+
 function summary(row: Row, baselineMbps: number): string {
   const r = row.report;
   const lost = row.expected - r.received;
   const lossySubs = r.lostBySubscriber.filter((l) => l > 0).length;
   return (
-    `N=${row.n} ${transport}: ${fixed(row.egressMbps)} Mbps egress ` +
+    `N=${row.n} ${transport} ${row.sendMode}: ${fixed(row.egressMbps)} Mbps egress ` +
     `(${fixed(row.egressMbps / baselineMbps, 2)} of transport), relay ${fixed(row.relayCpuPct, 0)} % CPU ` +
+    `= ${fixed(cpuSecondsPerGb(row), 1)} CPU-s/GB ` +
     `(event loop ${fixed(row.relayEluPct, 0)} % busy, RSS ${fixed(row.relayRssMb, 0)} MB), ` +
     `subscribers ${fixed(row.subsCpuPct, 0)} %, publisher ${fixed(row.publisherCpuPct, 0)} %; ` +
     `lost ${lost} of ${row.expected} (${lossySubs} subscribers short), ` +
@@ -178,22 +198,33 @@ async function runInProcess(): Promise<void> {
   console.log(
     `relay benchmark: ${transport} on loopback, ${PUBLISH_BITS_PER_SECOND / 1e6} Mbps publisher, ` +
       `${OBJECTS_PER_SECOND} objects/s, groups of ${OBJECTS_PER_GROUP}, ${windowSeconds} s measured ` +
-      `after ${WARMUP_SECONDS} s warm-up; transport baseline ${fixed(baselineMbps)} Mbps`,
+      `after ${WARMUP_SECONDS} s warm-up; transport baseline ${fixed(baselineMbps)} Mbps; ` +
+      `send modes ${sendModes.join(' vs ')}; ${cpus().length} cores, load average ` +
+      `${loadavg()
+        .map((l) => fixed(l))
+        .join(' ')} before the first run`,
   );
   const rows: Row[] = [];
   for (const n of counts) {
-    try {
-      const row = await runCase(n);
-      rows.push(row);
-      console.log(summary(row, baselineMbps));
-    } catch (error) {
-      console.log(`N=${n} ${transport}: failed: ${String(error)}`);
+    for (const sendMode of sendModes) {
+      try {
+        const row = await runCase(n, sendMode);
+        rows.push(row);
+        console.log(summary(row, baselineMbps));
+      } catch (error) {
+        console.log(`N=${n} ${transport} ${sendMode}: failed: ${String(error)}`);
+      }
     }
   }
   console.log(
-    '\n| subscribers | transport | egress Mbps | relay CPU % | subscribers CPU % | objects lost | p50 ms | p95 ms | p99 ms | max ms | egress / transport |',
+    `load average after: ${loadavg()
+      .map((l) => fixed(l))
+      .join(' ')}`,
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(
+    '\n| subscribers | transport | sends | egress Mbps | relay CPU % | relay CPU-s/GB | subscribers CPU % | objects lost | p50 ms | p95 ms | p99 ms | max ms | egress / transport |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(tableRow(row, baselineMbps));
 }
 

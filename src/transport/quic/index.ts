@@ -6,6 +6,8 @@ export {
   type QuicConnectOptions,
   type QuicListenOptions,
 } from './quic-endpoint.js';
+export { type BatcherStats } from './datagram-batcher.js';
+export { udpBatchAddon, UDP_BATCH_ENV, UDP_GSO_ENV, type UdpBatchMode } from './udp-batch-addon.js';
 export { QuicError, type QuicErrorCode } from './quic-error.js';
 export {
   createQuicheConfig,

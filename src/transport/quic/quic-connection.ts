@@ -1,4 +1,5 @@
 import type { SessionStats } from '../session.js';
+import type { PacketSink } from './datagram-batcher.js';
 import { QuicError } from './quic-error.js';
 import { SendQueue } from './send-queue.js';
 import { parseQuicheError, Shutdown, type Connection, type HostPort } from './quiche.js';
@@ -18,15 +19,11 @@ export interface StreamRead {
   fin: boolean;
 }
 
-/** Sends one UDP datagram; the endpoint owns the socket. */
-export type PacketSender = (packet: Uint8Array, to: HostPort) => void;
-
 const READ_CHUNK_BYTES = 64 * 1024;
 /** Bytes a stream may buffer before its writer waits for quiche to take them. */
 const STREAM_SEND_BUDGET_BYTES = 256 * 1024;
 /** A live but quiet session must outlive the idle timeout (10 s, so a dead peer is found fast). */
 const KEEPALIVE_MS = 3000;
-const SEND_BUFFER_BYTES = 1500;
 /** Packets one flush may send before I/O gets a turn (a window's worth at any sane cwnd). */
 const FLUSH_PACKETS_MAX = 4096;
 /**
@@ -51,7 +48,8 @@ export class QuicConnection {
   readonly isServer: boolean;
 
   #conn: Connection;
-  #send: PacketSender;
+  /** The endpoint's socket, batched: packets are written into its buffers (no copy). */
+  #sink: PacketSink;
   #local: HostPort;
   #established = false;
   #isClosed = false;
@@ -70,9 +68,9 @@ export class QuicConnection {
   #settleEstablished!: (error?: QuicError) => void;
   #readBuffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
 
-  constructor(conn: Connection, send: PacketSender, local: HostPort, isServer: boolean) {
+  constructor(conn: Connection, sink: PacketSink, local: HostPort, isServer: boolean) {
     this.#conn = conn;
-    this.#send = send;
+    this.#sink = sink;
     this.#local = local;
     this.isServer = isServer;
     this.#nextBidi = isServer ? 1 : 0;
@@ -321,7 +319,7 @@ export class QuicConnection {
     if (this.#isClosed) return;
     const closing = this.#closing || this.#conn.localError() !== null;
     for (let count = 0; count < FLUSH_PACKETS_MAX; count++) {
-      const packet = Buffer.allocUnsafe(SEND_BUFFER_BYTES);
+      const packet = this.#sink.slot();
       let sent: ReturnType<Connection['send']>;
       try {
         sent = this.#conn.send(packet);
@@ -334,7 +332,7 @@ export class QuicConnection {
         return;
       }
       const [length, info] = sent;
-      this.#send(packet.subarray(0, length), info.to);
+      this.#sink.commit(length, info.to);
     }
     this.schedule(); // more to send: let received packets (ACKs) in first
   }

@@ -3,6 +3,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP, isIPv6 } from 'node:net';
 import { AddressValidator, type AddressValidationOptions } from './address-validation.js';
+import { DatagramBatcher, type BatcherStats } from './datagram-batcher.js';
 import { QuicConnection } from './quic-connection.js';
 import { QuicError } from './quic-error.js';
 import { PacketType, quiche, type Config, type HostPort } from './quiche.js';
@@ -73,6 +74,7 @@ function sendOn(socket: Socket): (packet: Uint8Array, to: HostPort) => void {
 /** A UDP socket serving many QUIC connections, routed by destination connection ID. */
 export class QuicServerEndpoint {
   #socket: Socket;
+  #batcher: DatagramBatcher;
   #options: QuicListenOptions;
   #local: HostPort;
   #byCid = new Map<string, QuicConnection>();
@@ -84,6 +86,7 @@ export class QuicServerEndpoint {
 
   private constructor(socket: Socket, options: QuicListenOptions) {
     this.#socket = socket;
+    this.#batcher = new DatagramBatcher(socket, false);
     this.#options = options;
     this.#validator = new AddressValidator(options.addressValidation);
     const address = socket.address();
@@ -113,6 +116,11 @@ export class QuicServerEndpoint {
     };
   }
 
+  /** How packets left this endpoint: batched (sendmmsg/GSO) or one socket.send each. */
+  sendStats(): BatcherStats & { native: boolean } {
+    return { ...this.#batcher.stats, native: this.#batcher.native };
+  }
+
   /** Stops listening; open connections are closed with `code`. */
   async close(code = 0, reason = 'server shutting down'): Promise<void> {
     const all = [...this.#connections];
@@ -121,6 +129,8 @@ export class QuicServerEndpoint {
       Promise.all(all.map((c) => c.closed)),
       new Promise((resolve) => setTimeout(resolve, 500).unref()),
     ]);
+    this.#batcher.flush();
+    this.#batcher.close();
     await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
   }
 
@@ -211,7 +221,7 @@ export class QuicServerEndpoint {
       this.#packetsDropped++;
       return;
     }
-    const connection = new QuicConnection(native, sendOn(this.#socket), this.#local, true);
+    const connection = new QuicConnection(native, this.#batcher, this.#local, true);
     const keys = [cidKey(clientDcid), cidKey(scid)];
     for (const key of keys) this.#byCid.set(key, connection);
     this.#connections.add(connection);
@@ -252,21 +262,18 @@ export async function connectQuic(options: QuicConnectOptions): Promise<QuicConn
   }
   // A connected socket skips the per-packet address lookup that unconnected sends pay.
   await new Promise<void>((resolve) => socket.connect(options.port, options.host, resolve));
-  const send = (packet: Uint8Array): void => {
-    try {
-      socket.send(packet, () => undefined);
-    } catch {
-      // Closed socket (the client is shutting down): a send then is loss, not a crash.
-    }
-  };
-  const connection = new QuicConnection(native, send, local, false);
+  const batcher = new DatagramBatcher(socket, true);
+  const connection = new QuicConnection(native, batcher, local, false);
   socket.on('message', (msg, rinfo) =>
     connection.receive(msg, { host: rinfo.address, port: rinfo.port }),
   );
   socket.on('error', () => {
     // Loss-like; QUIC's own timers decide when the peer is gone.
   });
-  void connection.closed.then(() => socket.close());
+  void connection.closed.then(() => {
+    batcher.close();
+    socket.close();
+  });
   connection.schedule();
   return connection;
 }
