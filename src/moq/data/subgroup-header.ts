@@ -1,4 +1,4 @@
-import { type Reader, Writer } from '../../coding/index.js';
+import { type Reader, type VarintEncoding, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { FIRST_OBJECT_BIT_D18, isSubgroupHeaderType } from './stream-type.js';
 
@@ -75,8 +75,11 @@ export function writeSubgroupHeader(w: Writer, header: SubgroupHeader): void {
   w.u8(header.publisherPriority);
 }
 
-export function encodeSubgroupHeader(header: SubgroupHeader): Uint8Array {
-  const w = new Writer(32);
+export function encodeSubgroupHeader(
+  header: SubgroupHeader,
+  encoding: VarintEncoding = 'quic',
+): Uint8Array {
+  const w = new Writer(32, encoding);
   writeSubgroupHeader(w, header);
   return w.finish();
 }

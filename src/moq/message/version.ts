@@ -37,3 +37,8 @@ export function draftNumber(version: number): number {
 export function keyEncodingOf(version: number): 'absolute' | 'delta' {
   return isDraft16(version) ? 'delta' : 'absolute';
 }
+
+/** Draft-18 writes its integers as vi64 (§Variable-Length Integers); earlier drafts as QUIC's. */
+export function varintEncodingOf(version: number): 'quic' | 'vi64' {
+  return version === Version.DRAFT_18 ? 'vi64' : 'quic';
+}

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { protocolsForDraft } from '../client/index.js';
+import { Version } from '../moq/index.js';
+import { Relay } from './relay.js';
+import { join, publisher, readAll, writeGroups } from './relay-test-kit.js';
+
+let relay: Relay;
+
+before(async () => {
+  relay = await Relay.start({ port: 0, host: '127.0.0.1' });
+});
+
+after(async () => {
+  await relay.close();
+});
+
+const expected = (groups: number, objects: number): Array<{ groupId: number; objects: string[] }> =>
+  Array.from({ length: groups }, (_, g) => ({
+    groupId: g,
+    objects: Array.from({ length: objects }, (_, o) => `${g}:${o}`),
+  }));
+
+const VERSION_OF = { 14: Version.DRAFT_14, 16: Version.DRAFT_16, 18: Version.DRAFT_18 } as const;
+const PAIRS = [
+  [18, 18],
+  [18, 16],
+  [18, 14],
+  [14, 18],
+  [16, 18],
+] as const;
+
+describe('relay: draft-18 sessions beside drafts 14 and 16', () => {
+  for (const transport of ['quic', 'websocket'] as const) {
+    for (const [pubDraft, subDraft] of PAIRS) {
+      test(`d${pubDraft} publisher → relay → d${subDraft} subscriber (${transport})`, async () => {
+        const ns = ['d18', transport, `p${pubDraft}`, `s${subDraft}`];
+        const pub = await publisher(relay, ns, 'data', transport, protocolsForDraft(pubDraft));
+        const sub = await join(relay, transport, protocolsForDraft(subDraft));
+        assert.equal(pub.session.version, VERSION_OF[pubDraft]);
+        assert.equal(sub.version, VERSION_OF[subDraft]);
+        const consumer = await sub.subscribe(ns, 'data');
+        const reading = readAll(consumer);
+        await writeGroups(pub.track, 4, 10, 5);
+        pub.track.close();
+        assert.deepEqual(await reading, expected(4, 10));
+        sub.close();
+        pub.session.close();
+      });
+    }
+  }
+});
