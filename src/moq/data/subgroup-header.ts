@@ -58,11 +58,19 @@ export interface SubgroupHeader {
    */
   readonly subgroupId: number | undefined;
   readonly publisherPriority: number;
+  /**
+   * Draft-18 §Subgroup Header FIRST_OBJECT (0x40): the stream starts at the subgroup's first
+   * object. Written only in vi64 (draft-18) streams; readers of earlier drafts never see it.
+   */
+  readonly firstObject?: boolean;
 }
 
 export function writeSubgroupHeader(w: Writer, header: SubgroupHeader): void {
   const flags = subgroupHeaderFlags(header.type);
-  w.varint(header.type).varint(header.trackAlias).varint(header.groupId);
+  const first = header.firstObject === true && w.encoding === 'vi64' ? FIRST_OBJECT_BIT_D18 : 0;
+  w.varint(header.type | first)
+    .varint(header.trackAlias)
+    .varint(header.groupId);
   if (flags.subgroupIdMode === 'explicit') {
     if (header.subgroupId === undefined) {
       throw MoqError.protocolViolation('explicit subgroup header type needs a subgroup id');

@@ -176,6 +176,8 @@ export class SubscriptionSender {
           groupId: group.groupId,
           subgroupId: 0,
           publisherPriority: this.#options.consumer.priority,
+          // A group is sent from its object 0 (the cache holds groups whole from their start).
+          firstObject: true,
         },
         encoding,
       ),
