@@ -169,25 +169,29 @@ function refuseBidiSetup(
   let fail!: (error: MoqError) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => undefined);
+  const sort = async (stream: WebTransportBidirectionalStream): Promise<void> => {
+    const { type, readable } = await peekStream(
+      stream.readable as ReadableStream<Uint8Array>,
+      'quic',
+    );
+    if (type !== undefined && OLD_CLIENT_SETUP_TYPES.has(type)) {
+      fail(
+        new MoqError(
+          SessionCloseCode.VERSION_NEGOTIATION_FAILED,
+          'a draft-14/16 CLIENT_SETUP on a bidirectional stream, but the protocol is moqt-18',
+        ),
+      );
+      return;
+    }
+    early.push({ readable, writable: stream.writable });
+  };
   void (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done || stopped || signal?.aborted) return;
-        const stream = value;
-        const { type, readable } = await peekStream(
-          stream.readable as ReadableStream<Uint8Array>,
-          'quic',
-        );
-        if (type !== undefined && OLD_CLIENT_SETUP_TYPES.has(type)) {
-          return fail(
-            new MoqError(
-              SessionCloseCode.VERSION_NEGOTIATION_FAILED,
-              'a draft-14/16 CLIENT_SETUP on a bidirectional stream, but the protocol is moqt-18',
-            ),
-          );
-        }
-        early.push({ readable, writable: stream.writable });
+        // Each peeked on its own: one stream that sends nothing holds up no other.
+        sort(value).catch(() => undefined);
       }
     } catch {
       // The session ended.
