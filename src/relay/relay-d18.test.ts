@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { protocolsForDraft } from '../client/index.js';
-import { Version } from '../moq/index.js';
+import { BroadcastProducer, Version } from '../moq/index.js';
+import { LADDER, publishLadder, readGroups } from './abr/abr-test-kit.js';
 import { Relay } from './relay.js';
 import { join, publisher, readAll, writeGroups } from './relay-test-kit.js';
 
@@ -49,4 +50,30 @@ describe('relay: draft-18 sessions beside drafts 14 and 16', () => {
       });
     }
   }
+});
+
+describe('relay: server-side ABR for a draft-18 viewer', () => {
+  test('a switching-set SUBSCRIBE over draft-18 gets whole groups, each naming its rendition', async () => {
+    const ladder = new BroadcastProducer(['d18', 'abr']);
+    relay.origin.publish(ladder);
+    const stop = publishLadder(ladder, LADDER, { groupMs: 300, objectsPerGroup: 5 });
+    const viewer = await join(relay, 'quic', protocolsForDraft(18));
+    try {
+      assert.equal(viewer.version, Version.DRAFT_18);
+      const consumer = await viewer.subscribe(['d18', 'abr'], 'hi', { switchingSet: LADDER });
+      const groups = await readGroups(consumer, (g) => g.length >= 4, AbortSignal.timeout(30_000));
+      consumer.close();
+      const whole = groups.filter((g) => !g.cut);
+      assert.ok(whole.length >= 2, `${whole.length} whole groups of ${groups.length}`);
+      for (const group of whole) {
+        assert.ok(group.rendition !== undefined && group.rendition < LADDER.length);
+        const track = LADDER[group.rendition]!.trackName;
+        assert.ok(group.labels.every((label, i) => label === `${track}:${group.groupId}:${i}`));
+      }
+    } finally {
+      stop();
+      viewer.close();
+      ladder.close();
+    }
+  });
 });

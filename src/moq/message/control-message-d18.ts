@@ -14,6 +14,7 @@ import {
   readD18Parameters,
   writeD18Parameters,
 } from './parameters-d18.js';
+import { Parameters } from './parameters.js';
 import { PublishDone } from './publish-done.js';
 import { PublishNamespace } from './publish-namespace.js';
 import { readReasonPhrase, writeReasonPhrase } from './reason-phrase.js';
@@ -25,6 +26,7 @@ import { ServerSetup } from './server-setup.js';
 import { SetupParameterType, SetupParameters } from './setup-parameters.js';
 import { SubscribeOk } from './subscribe-ok.js';
 import { Subscribe } from './subscribe.js';
+import { SWITCHING_SET_PARAMETER } from './switching-set.js';
 import {
   readFullTrackName,
   readTrackNamespace,
@@ -98,10 +100,10 @@ function writeD18Payload(w: Writer, m: ControlMessage): number {
       w.varint(m.requestId);
       writeFullTrackName(w, m.trackNamespace, m.trackName);
       const token = m.parameters.entries.find((p) => p.type === D18Parameter.AuthorizationToken);
-      writeD18Parameters(
-        w,
-        d18ParametersOf(m, token && decodeAuthToken(token.value as Uint8Array)),
-      );
+      const params = d18ParametersOf(m, token && decodeAuthToken(token.value as Uint8Array));
+      const switchingSet = m.parameters.switchingSet;
+      if (switchingSet) params.set(SWITCHING_SET_PARAMETER, switchingSet);
+      writeD18Parameters(w, params);
       return D18MessageType.Subscribe;
     }
     case 'subscribe_ok':
@@ -186,10 +188,15 @@ function readD18Payload(type: number, r: Reader, context: D18DecodeContext): Con
     case D18MessageType.Subscribe: {
       const id = r.varint();
       const name = readFullTrackName(r);
-      const fields = fieldsOfD18Parameters(readD18Parameters(r));
+      const params = readD18Parameters(r);
+      const fields = fieldsOfD18Parameters(params);
+      const switchingSet = params.get(SWITCHING_SET_PARAMETER);
       return new Subscribe({
         requestId: id,
         ...name,
+        ...(switchingSet instanceof Uint8Array
+          ? { parameters: new Parameters([{ type: SWITCHING_SET_PARAMETER, value: switchingSet }]) }
+          : {}),
         subscriberPriority: fields.subscriberPriority ?? D16_DEFAULT_SUBSCRIBER_PRIORITY,
         groupOrder: fields.groupOrder ?? GroupOrder.Publisher,
         forward: fields.forward ?? true,

@@ -1,4 +1,3 @@
-import { MoqError } from '../error/index.js';
 import { D18MessageType } from '../message/index.js';
 import { type VarintEncoding, readVarint, readVi64 } from '../../coding/index.js';
 
@@ -16,7 +15,7 @@ export class D18StreamSplit {
   readonly #data: ReadableStream<ReadableStream<Uint8Array>>;
   #dataController!: ReadableStreamDefaultController<ReadableStream<Uint8Array>>;
   #onControl!: (stream: ReadableStream<Uint8Array>) => void;
-  #failControl!: (error: MoqError) => void;
+  #failControl!: (error: Error) => void;
   #controlSeen = false;
 
   constructor(inner: WebTransport) {
@@ -55,7 +54,9 @@ export class D18StreamSplit {
     } catch {
       // Already closed.
     }
-    this.#failControl(MoqError.protocolViolation('session ended before the peer SETUP'));
+    // Not a MoqError: the session's setup then learns the peer's close code and reason
+    // (UNAUTHORIZED, say) from the transport instead.
+    this.#failControl(new Error('session ended before the peer SETUP'));
   }
 
   /** Reads until the stream type is known, then routes the stream with its bytes restored. */
