@@ -168,4 +168,15 @@ describe('relay: bad draft-18 input ends only what it came on', () => {
     transport.close();
     await bystanderDelivers('stalled');
   });
+
+  test('a SUBSCRIBE sent before SETUP waits for it, then is answered (§Session initialization)', async () => {
+    const transport = await rawD18();
+    const sub = await transport.createBidirectionalStream();
+    const writer = sub.writable.getWriter();
+    await writer.write(Uint8Array.from([0x03, 0, 7, 0, 1, 1, 0x78, 1, 0x79, 0]));
+    await setUp(transport);
+    const refused = await readMessage(sub.readable as ReadableStream<Uint8Array>, 0);
+    assert.equal(refused?.kind, 'request_error', 'no such track, answered on its stream');
+    transport.close();
+  });
 });

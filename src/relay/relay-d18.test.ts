@@ -4,7 +4,7 @@ import { protocolsForDraft } from '../client/index.js';
 import { BroadcastProducer, Version } from '../moq/index.js';
 import { LADDER, publishLadder, readGroups } from './abr/abr-test-kit.js';
 import { Relay } from './relay.js';
-import { join, publisher, readAll, writeGroups } from './relay-test-kit.js';
+import { join, publisher, readAll, until, writeGroups } from './relay-test-kit.js';
 
 let relay: Relay;
 
@@ -50,6 +50,31 @@ describe('relay: draft-18 sessions beside drafts 14 and 16', () => {
       });
     }
   }
+});
+
+describe('relay: draft-18 request streams end requests', () => {
+  test('a viewer that unsubscribes (resets its stream) releases the publisher; a withdrawn name is free', async () => {
+    const ns = ['d18', 'cancel'];
+    const pub = await publisher(relay, ns, 'data', 'quic', protocolsForDraft(18));
+    const viewer = await join(relay, 'websocket', protocolsForDraft(18));
+    const consumer = await viewer.subscribe(ns, 'data');
+    await until(() => pub.track.consumerCount === 1);
+    consumer.close();
+    // The relay's own subscription upstream ends once its last viewer left.
+    await until(() => pub.track.consumerCount === 0, 30_000);
+    // PUBLISH_NAMESPACE_DONE is the end of that request's stream: the name is free again.
+    pub.broadcast.close();
+    await until(() => relay.origin.route(ns) === undefined, 30_000);
+    assert.equal(pub.session.isClosed, false, 'the session outlives its announcement');
+    pub.session.close();
+    const second = await publisher(relay, ns, 'data', 'quic', protocolsForDraft(18));
+    const reading = readAll(await viewer.subscribe(ns, 'data'));
+    await writeGroups(second.track, 2, 2);
+    second.track.close();
+    assert.deepEqual(await reading, expected(2, 2));
+    viewer.close();
+    second.session.close();
+  });
 });
 
 describe('relay: server-side ABR for a draft-18 viewer', () => {

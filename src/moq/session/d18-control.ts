@@ -58,8 +58,8 @@ export interface D18ControlOptions {
   readonly isClient: boolean;
   /** Aborts when the session ends. */
   readonly signal: AbortSignal;
-  /** The peer's request streams that arrived before its SETUP, to serve first. */
-  readonly early?: readonly WebTransportBidirectionalStream[];
+  /** Hands over the peer's request streams that arrived before its SETUP (now or later). */
+  readonly adoptEarly?: (serve: (stream: WebTransportBidirectionalStream) => void) => void;
   /** Default `D18_FIRST_MESSAGE_MS`. */
   readonly firstMessageMs?: number;
 }
@@ -284,7 +284,7 @@ export class D18Control implements ControlChannel {
   }
 
   async #acceptRequests(): Promise<void> {
-    for (const stream of this.#options.early ?? []) void this.#servePeerRequest(stream);
+    this.#options.adoptEarly?.((stream) => void this.#servePeerRequest(stream));
     const reader = (
       this.#options.transport
         .incomingBidirectionalStreams as ReadableStream<WebTransportBidirectionalStream>

@@ -85,7 +85,6 @@ export async function setupServer18(
     transport,
     new ServerSetup({ selectedVersion: Version.DRAFT_18, parameters }),
   );
-  const early = wrongDraft.early;
   return result(
     split,
     ourControl,
@@ -94,7 +93,7 @@ export async function setupServer18(
     false,
     hello.parameters.implementation,
     hello.parameters.path,
-    early,
+    (serve) => wrongDraft.handOver(serve),
   );
 }
 
@@ -106,7 +105,7 @@ function result(
   isClient: boolean,
   peerImplementation: string | undefined,
   path: string | undefined,
-  early: readonly WebTransportBidirectionalStream[] = [],
+  adoptEarly?: (serve: (stream: WebTransportBidirectionalStream) => void) => void,
 ): SetupResult {
   const ended = new AbortController();
   const end = (): void => ended.abort();
@@ -118,7 +117,7 @@ function result(
     decoder,
     isClient,
     signal: ended.signal,
-    early,
+    ...(adoptEarly ? { adoptEarly } : {}),
   });
   return {
     control,
@@ -160,8 +159,15 @@ async function readSetup(
 function refuseBidiSetup(
   transport: WebTransport,
   signal?: AbortSignal,
-): { failed: Promise<never>; early: WebTransportBidirectionalStream[]; stop(): void } {
+): {
+  failed: Promise<never>;
+  handOver(serve: (stream: WebTransportBidirectionalStream) => void): void;
+  stop(): void;
+} {
   const early: WebTransportBidirectionalStream[] = [];
+  // Until the session takes them, peeked streams wait here; a peek that ends later goes
+  // straight to the session.
+  let deliver = (stream: WebTransportBidirectionalStream): void => void early.push(stream);
   const reader = (
     transport.incomingBidirectionalStreams as ReadableStream<WebTransportBidirectionalStream>
   ).getReader();
@@ -183,7 +189,7 @@ function refuseBidiSetup(
       );
       return;
     }
-    early.push({ readable, writable: stream.writable });
+    deliver({ readable, writable: stream.writable });
   };
   void (async () => {
     try {
@@ -199,7 +205,10 @@ function refuseBidiSetup(
   })();
   return {
     failed,
-    early,
+    handOver(serve) {
+      deliver = serve;
+      for (const stream of early.splice(0)) serve(stream);
+    },
     stop() {
       stopped = true;
       reader.releaseLock();
