@@ -102,3 +102,14 @@ describe('relay: server-side ABR for a draft-18 viewer', () => {
     }
   });
 });
+
+describe('relay: GOAWAY on the draft-18 control stream', () => {
+  test('a relay shutting down sends GOAWAY to its draft-18 sessions', async () => {
+    const own = await Relay.start({ port: 0, host: '127.0.0.1' });
+    const session = await join(own, 'quic', protocolsForDraft(18));
+    const closing = own.close();
+    assert.equal(await session.goaway, '');
+    await closing;
+    await session.closed.catch(() => undefined);
+  });
+});

@@ -3,6 +3,7 @@ import { MoqError } from '../error/index.js';
 import { decodeAuthToken } from './auth-token.js';
 import { ClientSetup } from './client-setup.js';
 import type { ControlMessage } from './control-message.js';
+import { GoAway, MAX_GOAWAY_URI_BYTES } from './go-away.js';
 import { GroupOrder } from './group-order.js';
 import { type KeyValuePair, readKeyValuePairsToEnd, writeKeyValuePairs } from './key-value-pair.js';
 import {
@@ -44,6 +45,7 @@ export const D18MessageType = {
   PublishNamespace: 0x6,
   RequestOk: 0x7,
   PublishDone: 0xb,
+  GoAway: 0x10,
 } as const;
 
 /** Messages that open a request stream (§Session initialization: "Request, First"). */
@@ -144,6 +146,27 @@ function writeD18Payload(w: Writer, m: ControlMessage): number {
   }
 }
 
+/**
+ * §GOAWAY on the control stream: URI, Timeout 0 (no promise), and the smallest of the peer's
+ * Request IDs not processed (every one that arrived was, so the next one it would use).
+ */
+export function encodeD18GoAway(newSessionUri: string, nextPeerRequestId: number): Uint8Array {
+  const uri = new TextEncoder().encode(newSessionUri);
+  if (uri.length > MAX_GOAWAY_URI_BYTES) {
+    throw MoqError.protocolViolation(`GOAWAY URI of ${uri.length} bytes`);
+  }
+  const payload = new Writer(uri.length + 16, 'vi64')
+    .lengthPrefixedBytes(uri)
+    .varint(0)
+    .varint(nextPeerRequestId)
+    .finish();
+  return new Writer(payload.length + MAX_HEADER_BYTES, 'vi64')
+    .varint(D18MessageType.GoAway)
+    .u16(payload.length)
+    .bytes(payload)
+    .finish();
+}
+
 /** Our setup parameters as draft-18 Setup Options: tokens re-encoded in vi64. */
 function setupOptionsOut(entries: readonly KeyValuePair[]): KeyValuePair[] {
   return entries
@@ -233,6 +256,17 @@ function readD18Payload(type: number, r: Reader, context: D18DecodeContext): Con
       const reasonPhrase = readReasonPhrase(r);
       r.rest();
       return new RequestError({ requestId, errorCode, retryInterval, reasonPhrase });
+    }
+    case D18MessageType.GoAway: {
+      const length = r.varint();
+      if (length > MAX_GOAWAY_URI_BYTES) {
+        throw MoqError.protocolViolation(`GOAWAY URI of ${length} bytes`);
+      }
+      const newSessionUri = new TextDecoder('utf-8', { fatal: true }).decode(r.bytes(length));
+      r.varint(); // Timeout: a hint; the session ends when the relay closes it.
+      // Request ID (control stream only): we make no requests after a GOAWAY, so it is unused.
+      if (r.remaining > 0) r.varint();
+      return new GoAway({ newSessionUri });
     }
     case D18MessageType.PublishDone: {
       const statusCode = r.varint();

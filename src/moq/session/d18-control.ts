@@ -12,6 +12,7 @@ import {
   SubscribeNamespaceError,
   TrackStatusError,
   Unsubscribe,
+  encodeD18GoAway,
   encodeD18Message,
 } from '../message/index.js';
 import type { ControlChannel } from './control-channel.js';
@@ -78,6 +79,7 @@ export class D18Control implements ControlChannel {
   readonly #answers = new RequestTable();
   readonly #seenPeerIds = new Set<number>();
   #pending: Promise<void> = Promise.resolve();
+  #goAwaySeen = false;
 
   constructor(options: D18ControlOptions) {
     this.#options = options;
@@ -120,6 +122,8 @@ export class D18Control implements ControlChannel {
         return this.#finishNamespace(m.trackNamespace, true);
       case 'publish_namespace_cancel':
         return this.#finishNamespace(m.trackNamespace, false);
+      case 'go_away':
+        return this.#sendGoAway(m.newSessionUri);
       case 'fetch':
       case 'track_status':
       case 'subscribe_namespace':
@@ -127,7 +131,7 @@ export class D18Control implements ControlChannel {
         return this.#refuseLocally(m);
       default:
         // MAX_REQUEST_ID / REQUESTS_BLOCKED: QUIC stream limits do that job in draft-18.
-        // GOAWAY, SUBSCRIBE_UPDATE, FETCH_CANCEL, UNSUBSCRIBE_NAMESPACE: not built (README).
+        // SUBSCRIBE_UPDATE, FETCH_CANCEL, UNSUBSCRIBE_NAMESPACE: not built (README).
         return;
     }
   }
@@ -239,6 +243,17 @@ export class D18Control implements ControlChannel {
     }
   }
 
+  async #sendGoAway(uri: string): Promise<void> {
+    // §GOAWAY: a client's URI is always empty.
+    const newSessionUri = this.#options.isClient ? '' : uri;
+    await this.#options.ourControl.write(encodeD18GoAway(newSessionUri, this.#nextPeerRequestId()));
+  }
+
+  #nextPeerRequestId(): number {
+    const seen = [...this.#seenPeerIds];
+    return seen.length === 0 ? (this.#options.isClient ? 1 : 0) : Math.max(...seen) + 2;
+  }
+
   /** A request this draft-18 session cannot make: its error answer comes back at once. */
   async #refuseLocally(m: Extract<ControlMessage, { requestId: number }>): Promise<void> {
     const fields = {
@@ -266,9 +281,7 @@ export class D18Control implements ControlChannel {
     try {
       for await (const chunk of readChunks(peerControl, signal)) {
         decoder.push(chunk);
-        // Nothing after SETUP is built for the control stream; GOAWAY would fail here.
-        const m = decoder.next();
-        if (m) throw MoqError.protocolViolation(`${m.kind} on the control stream`);
+        for (let m = decoder.next(); m; m = decoder.next()) this.#onControlMessage(m);
       }
       if (!signal.aborted) {
         this.#queue.fail(MoqError.protocolViolation('the peer closed its control stream'));
@@ -281,6 +294,18 @@ export class D18Control implements ControlChannel {
           : MoqError.protocolViolation('the peer reset its control stream'),
       );
     }
+  }
+
+  /** After SETUP the control stream carries one GOAWAY at most (§GOAWAY). */
+  #onControlMessage(m: ControlMessage): void {
+    if (m.kind !== 'go_away' || this.#goAwaySeen) {
+      throw MoqError.protocolViolation(`${m.kind} on the control stream`);
+    }
+    if (!this.#options.isClient && m.newSessionUri !== '') {
+      throw MoqError.protocolViolation('a client GOAWAY with a New Session URI');
+    }
+    this.#goAwaySeen = true;
+    this.#queue.push(m);
   }
 
   async #acceptRequests(): Promise<void> {
