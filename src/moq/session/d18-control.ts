@@ -1,4 +1,4 @@
-import { MoqError, PublishDoneCode, SessionCloseCode } from '../error/index.js';
+import { MoqError, PublishDoneCode } from '../error/index.js';
 import {
   type ControlMessage,
   D18MessageDecoder,
@@ -17,6 +17,7 @@ import {
 } from '../message/index.js';
 import type { ControlChannel } from './control-channel.js';
 import { MessageQueue } from './d18-message-queue.js';
+import { D18PeerRequestIds } from './d18-request-ids.js';
 import { RequestTable } from './request-table.js';
 import { readChunks, StreamWriter } from './stream-io.js';
 
@@ -77,12 +78,13 @@ export class D18Control implements ControlChannel {
   readonly #queue = new MessageQueue();
   readonly #streams = new Map<number, RequestStream>();
   readonly #answers = new RequestTable();
-  readonly #seenPeerIds = new Set<number>();
+  readonly #peerIds: D18PeerRequestIds;
   #pending: Promise<void> = Promise.resolve();
   #goAwaySeen = false;
 
   constructor(options: D18ControlOptions) {
     this.#options = options;
+    this.#peerIds = new D18PeerRequestIds(!options.isClient);
     void this.#readPeerControl();
     void this.#acceptRequests();
   }
@@ -166,7 +168,7 @@ export class D18Control implements ControlChannel {
     try {
       for await (const chunk of readChunks(readable, signal, RESET_CANCELLED)) {
         decoder.push(chunk);
-        for (let m = decoder.next(); m; m = decoder.next()) this.#onAnswer(m, entry);
+        for (let m = decoder.next(); m; m = decoder.next()) this.#onAnswer(requestId, m, entry);
       }
     } catch (error) {
       if (error instanceof MoqError && error.scope === 'session') return this.#queue.fail(error);
@@ -174,12 +176,17 @@ export class D18Control implements ControlChannel {
     this.#ourStreamEnded(requestId, entry);
   }
 
-  #onAnswer(m: ControlMessage, entry: RequestStream): void {
+  #onAnswer(requestId: number, m: ControlMessage, entry: RequestStream): void {
     if (entry.done) return;
     if (m.kind === 'subscribe_ok' || m.kind === 'request_ok') entry.answered = true;
-    if (m.kind === 'request_error' || m.kind === 'publish_done') entry.done = true;
     const shaped = this.#answers.incoming(m);
     if (shaped) this.#queue.push(shaped);
+    if (m.kind !== 'request_error' && m.kind !== 'publish_done') return;
+    // The request is over: our side ends, and nothing more is read from the peer's.
+    entry.done = true;
+    entry.writer.finish();
+    this.#streams.delete(requestId);
+    entry.cancel.abort();
   }
 
   /** Our request's stream ended without its last word: say what that means. */
@@ -218,6 +225,9 @@ export class D18Control implements ControlChannel {
     if (!last) return;
     entry.done = true;
     entry.writer.finish();
+    // Nothing more is read on it: a peer that never ends its side holds nothing of ours.
+    this.#streams.delete(requestId);
+    entry.cancel.abort();
   }
 
   /** UNSUBSCRIBE: §Request Cancellation, reset our side and stop reading. */
@@ -246,12 +256,7 @@ export class D18Control implements ControlChannel {
   async #sendGoAway(uri: string): Promise<void> {
     // §GOAWAY: a client's URI is always empty.
     const newSessionUri = this.#options.isClient ? '' : uri;
-    await this.#options.ourControl.write(encodeD18GoAway(newSessionUri, this.#nextPeerRequestId()));
-  }
-
-  #nextPeerRequestId(): number {
-    const seen = [...this.#seenPeerIds];
-    return seen.length === 0 ? (this.#options.isClient ? 1 : 0) : Math.max(...seen) + 2;
+    await this.#options.ourControl.write(encodeD18GoAway(newSessionUri, this.#peerIds.next));
   }
 
   /** A request this draft-18 session cannot make: its error answer comes back at once. */
@@ -377,11 +382,7 @@ export class D18Control implements ControlChannel {
       throw MoqError.protocolViolation(`a request stream begins with ${first.kind}`);
     }
     const requestId = first.requestId;
-    // §Request ID: parity by sender, never reused; streams may arrive in any order.
-    if (requestId % 2 !== (this.#options.isClient ? 1 : 0) || this.#seenPeerIds.has(requestId)) {
-      throw new MoqError(SessionCloseCode.INVALID_REQUEST_ID, `request id ${requestId}`);
-    }
-    this.#seenPeerIds.add(requestId);
+    this.#peerIds.accept(requestId);
     const entry: RequestStream = {
       writer,
       kind: first.kind,
