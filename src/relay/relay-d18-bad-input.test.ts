@@ -179,4 +179,29 @@ describe('relay: bad draft-18 input ends only what it came on', () => {
     assert.equal(refused?.kind, 'request_error', 'no such track, answered on its stream');
     transport.close();
   });
+
+  test('a SUBSCRIBE cancelled at once (reset and STOP_SENDING) ends only that request', async () => {
+    const ns = ['d18-cancelled'];
+    const pub = await publisher(relay, ns, 'data', 'quic', protocolsForDraft(18));
+    const transport = await rawD18();
+    await setUp(transport);
+    const sub = await transport.createBidirectionalStream();
+    const writer = sub.writable.getWriter();
+    // SUBSCRIBE: Request ID 0, namespace ("d18-cancelled"), name "data", no parameters.
+    const name = new TextEncoder().encode('d18-cancelled');
+    const payload = [0, 1, name.length, ...name, 4, ...new TextEncoder().encode('data'), 0];
+    await writer.write(Uint8Array.from([0x03, 0, payload.length, ...payload]));
+    await writer.abort(new Error('changed my mind'));
+    await sub.readable.cancel(new Error('changed my mind'));
+    // The same session then subscribes again and is answered on the new stream.
+    const again = await transport.createBidirectionalStream();
+    const againWriter = again.writable.getWriter();
+    payload[0] = 2;
+    await againWriter.write(Uint8Array.from([0x03, 0, payload.length, ...payload]));
+    const answer = await readMessage(again.readable as ReadableStream<Uint8Array>, 2);
+    assert.equal(answer?.kind, 'subscribe_ok');
+    transport.close();
+    pub.session.close();
+    await bystanderDelivers('cancelled');
+  });
 });

@@ -6,6 +6,7 @@ import {
   PublishDone,
   PublishError,
   PublishNamespaceCancel,
+  PublishNamespaceError,
   PublishNamespaceDone,
   RequestError,
   SubscribeError,
@@ -139,7 +140,14 @@ export class D18Control implements ControlChannel {
   }
 
   async #openRequest(m: Extract<ControlMessage, { requestId: number }>): Promise<void> {
-    const stream = await this.#options.transport.createBidirectionalStream();
+    let stream: WebTransportBidirectionalStream;
+    try {
+      stream = await this.#options.transport.createBidirectionalStream();
+    } catch (error) {
+      // No stream, no request: it fails alone (the session ends by itself if the transport did).
+      if (!this.#options.signal.aborted) this.#queue.push(openFailed(m, error));
+      return;
+    }
     const writer = new StreamWriter(stream.writable as WritableStream<Uint8Array>);
     const kind = m.kind === 'subscribe' ? 'subscribe' : 'publish_namespace';
     const entry: RequestStream = {
@@ -153,8 +161,9 @@ export class D18Control implements ControlChannel {
     };
     this.#streams.set(m.requestId, entry);
     this.#answers.outgoing(m);
-    await writer.write(encodeD18Message(m));
     void this.#readAnswers(m.requestId, stream.readable as ReadableStream<Uint8Array>, entry);
+    // A peer that stops the stream at once fails the write: the stream's end says the rest.
+    await writer.write(encodeD18Message(m)).catch(() => undefined);
   }
 
   /** The peer's answers to one of our requests, until the stream ends. */
@@ -221,7 +230,15 @@ export class D18Control implements ControlChannel {
   async #answer(requestId: number, m: ControlMessage, last: boolean): Promise<void> {
     const entry = this.#streams.get(requestId);
     if (!entry || entry.ours || entry.writer.isDone) return;
-    await entry.writer.write(encodeD18Message(m));
+    try {
+      await entry.writer.write(encodeD18Message(m));
+    } catch {
+      // The peer cancelled the request (STOP_SENDING): that request is over, nothing else.
+      entry.done = true;
+      this.#streams.delete(requestId);
+      entry.cancel.abort();
+      return;
+    }
     if (!last) return;
     entry.done = true;
     entry.writer.finish();
@@ -428,4 +445,17 @@ export class D18Control implements ControlChannel {
       .catch(() => undefined);
     writer.finish();
   }
+}
+
+/** The answer a request gets when its stream could not be opened. */
+function openFailed(
+  m: Extract<ControlMessage, { requestId: number }>,
+  error: unknown,
+): ControlMessage {
+  const fields = {
+    requestId: m.requestId,
+    errorCode: 0,
+    reasonPhrase: `no request stream: ${error instanceof Error ? error.message : String(error)}`,
+  };
+  return m.kind === 'subscribe' ? new SubscribeError(fields) : new PublishNamespaceError(fields);
 }
