@@ -118,26 +118,26 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A stream that yields the peeked chunks, then the rest of the original. */
+/**
+ * A stream that yields the peeked chunks, then the rest of the original. Data streams are read
+ * only through `getReader()`, so this is a reader over the original one, not a second stream:
+ * no extra queue and no extra async hop per chunk on the data path.
+ */
 function replay(
   head: readonly Uint8Array[],
   reader: ReadableStreamDefaultReader<Uint8Array>,
 ): ReadableStream<Uint8Array> {
   const queued = [...head];
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
+  const replayed = {
+    read(): Promise<ReadableStreamReadResult<Uint8Array>> {
       const next = queued.shift();
-      if (next) return controller.enqueue(next);
-      try {
-        const { value, done } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        controller.error(error);
-      }
+      return next ? Promise.resolve({ value: next, done: false }) : reader.read();
     },
-    cancel(reason) {
-      return reader.cancel(reason);
+    cancel: (reason?: unknown): Promise<void> => reader.cancel(reason),
+    releaseLock(): void {
+      // The original stays locked to this one reader for the stream's life.
     },
-  });
+    closed: reader.closed,
+  };
+  return { getReader: () => replayed } as unknown as ReadableStream<Uint8Array>;
 }
