@@ -8,7 +8,7 @@ export const Version = {
 } as const;
 export type Version = (typeof Version)[keyof typeof Version];
 
-/** The versions the codecs speak. Draft-18 (uni control streams, request streams) is not one. */
+/** The versions `encodeControlMessage` speaks; draft-18 has its own (`control-message-d18.ts`). */
 export const CODEC_VERSIONS: readonly number[] = [Version.DRAFT_14, Version.DRAFT_16];
 
 export function requireSupportedVersion(version: number): void {
