@@ -48,7 +48,7 @@ export function withTokenFile(url: URL, path: string | undefined): URL {
 }
 
 /** The usage line every client CLI shares for --draft. */
-export const DRAFT_USAGE = `  --draft N             speak only MoQ Transport draft N (14 or 16); default: offer both, 14 first`;
+export const DRAFT_USAGE = `  --draft N             speak only MoQ Transport draft N (14, 16 or 18); default: offer all, 14 first`;
 
 /** The protocols `--draft N` pins; undefined (every draft we speak) without the flag. */
 export function parseDraft(text: string | undefined): readonly string[] | undefined {
@@ -58,6 +58,6 @@ export function parseDraft(text: string | undefined): readonly string[] | undefi
     if (!Number.isInteger(draft)) throw new RangeError('not a number');
     return protocolsForDraft(draft);
   } catch {
-    throw new CliError('USAGE', `--draft must be 14 or 16, got '${text}'`);
+    throw new CliError('USAGE', `--draft must be 14, 16 or 18, got '${text}'`);
   }
 }

@@ -19,7 +19,7 @@ test('--draft pins one draft; an unknown one is a usage error', () => {
   assert.ok(clock.kind === 'run' && !clock.config.protocols?.includes('moq-00'));
   const sub = parseSubArgs(['--url', 'http://h:1/', '--name', 'x']);
   assert.ok(sub.kind === 'run' && sub.config.protocols === undefined, 'default: every draft');
-  for (const bad of ['15', '18', 'x']) {
+  for (const bad of ['15', '17', 'x']) {
     assert.throws(
       () => parseClockArgs(['--url', 'http://h:1/', '--subscribe', '--draft', bad]),
       (e: unknown) => e instanceof CliError && e.code === 'USAGE',
@@ -52,6 +52,30 @@ test('a draft-16 publisher and a draft-14 subscriber meet through the relay', as
     timeoutMs: 30_000,
   });
   const subscriber = clock(['--subscribe', '--namespace', 'drafts/clock', '--draft', '14']);
+  try {
+    const lines: string[] = [];
+    createInterface({ input: subscriber.stdout }).on('line', (line) => lines.push(line));
+    await until('two timestamps through the relay', () => lines.length >= 2, { timeoutMs: 30_000 });
+    assert.match(lines[0] ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+  } finally {
+    publisher.kill('SIGINT');
+    subscriber.kill('SIGINT');
+  }
+});
+
+test('moq-clock --draft 18: publish and subscribe through the relay', async () => {
+  const url = `http://127.0.0.1:${relay.port}/`;
+  const clock = (args: string[]) =>
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src/cli/moq-clock.ts'), '--url', url, ...args],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+  const publisher = clock(['--publish', '--namespace', 'd18/clock', '--draft', '18']);
+  await until('the draft-18 publisher announced', () => relay.origin.route(['d18', 'clock']), {
+    timeoutMs: 30_000,
+  });
+  const subscriber = clock(['--subscribe', '--namespace', 'd18/clock', '--draft', '18']);
   try {
     const lines: string[] = [];
     createInterface({ input: subscriber.stdout }).on('line', (line) => lines.push(line));

@@ -93,7 +93,7 @@ describe('relay: version negotiation over QMux', () => {
 
   test('an offer of an unknown app protocol with bare qmux-00 falls back to bare (d14 SETUP)', async () => {
     const client = await connectQmux(`http://127.0.0.1:${relay.port}/`, {
-      protocols: ['moqt-18', 'moqt-17'],
+      protocols: ['moqt-19', 'moqt-17'],
       versions: ['qmux-00'],
     });
     assert.equal(client.protocol, '');
@@ -103,7 +103,7 @@ describe('relay: version negotiation over QMux', () => {
   test('an unknown protocol alone is refused at the upgrade', async () => {
     await assert.rejects(
       connectQmux(`http://127.0.0.1:${relay.port}/`, {
-        protocols: ['moqt-18'],
+        protocols: ['moqt-19'],
         versions: ['qmux-00'],
         requireProtocol: true,
       }),

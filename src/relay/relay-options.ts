@@ -79,8 +79,8 @@ export interface RelayOptions {
 }
 
 /**
- * WebTransport / QMux protocols the relay accepts: `moqt-16` is draft-16; `moq-00` and `moql`
+ * WebTransport / QMux protocols the relay accepts: `moqt-18` is draft-18, `moqt-16` draft-16; `moq-00` and `moql`
  * (and a bare QMux offer) mean a draft-14 SETUP; `moq-lite-0N` is moq-lite, no SETUP at all.
  * The client's order decides among them.
  */
-export const RELAY_PROTOCOLS = ['moqt-16', 'moq-00', 'moql', ...LITE_PROTOCOLS];
+export const RELAY_PROTOCOLS = ['moqt-18', 'moqt-16', 'moq-00', 'moql', ...LITE_PROTOCOLS];

@@ -280,7 +280,7 @@ export class DataStreamDecoder {
 }
 
 function readExtensionBlock(r: Reader): KeyValuePair[] {
-  return decodeExtensionHeaders(r.lengthPrefixedBytes());
+  return decodeExtensionHeaders(r.lengthPrefixedBytes(), r.encoding);
 }
 
 /** Object Payload Length, then Object Status only when the length is zero. */

@@ -1,4 +1,4 @@
-import { CodingError, Reader, Writer } from '../../coding/index.js';
+import { CodingError, Reader, type VarintEncoding, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { type KeyValuePair, readKeyValuePair, writeKeyValuePair } from '../message/index.js';
 
@@ -13,20 +13,27 @@ export const ExtensionHeaderType = {
 } as const;
 
 /** The serialized pairs, without the length prefix. */
-export function encodeExtensionHeaders(headers: ExtensionHeaders): Uint8Array {
-  const w = new Writer(32);
+export function encodeExtensionHeaders(
+  headers: ExtensionHeaders,
+  encoding: VarintEncoding = 'quic',
+): Uint8Array {
+  const w = new Writer(32, encoding);
   for (const pair of headers) writeKeyValuePair(w, pair);
   return w.finish();
 }
 
 /** Extension Headers Length (i) followed by the pairs. */
 export function writeExtensionHeaders(w: Writer, headers: ExtensionHeaders): void {
-  w.lengthPrefixedBytes(encodeExtensionHeaders(headers));
+  // The block's integers are in the stream's encoding (draft-18: vi64).
+  w.lengthPrefixedBytes(encodeExtensionHeaders(headers, w.encoding));
 }
 
 /** Parses an extension block; pairs that do not exactly fill it are a PROTOCOL_VIOLATION. */
-export function decodeExtensionHeaders(block: Uint8Array): KeyValuePair[] {
-  const r = new Reader(block);
+export function decodeExtensionHeaders(
+  block: Uint8Array,
+  encoding: VarintEncoding = 'quic',
+): KeyValuePair[] {
+  const r = new Reader(block, encoding);
   const headers: KeyValuePair[] = [];
   try {
     while (r.remaining > 0) headers.push(readKeyValuePair(r));

@@ -1,4 +1,4 @@
-import { type Reader, Writer } from '../../coding/index.js';
+import { type Reader, type VarintEncoding, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { FIRST_OBJECT_BIT_D18, isSubgroupHeaderType } from './stream-type.js';
 
@@ -58,11 +58,19 @@ export interface SubgroupHeader {
    */
   readonly subgroupId: number | undefined;
   readonly publisherPriority: number;
+  /**
+   * Draft-18 §Subgroup Header FIRST_OBJECT (0x40): the stream starts at the subgroup's first
+   * object. Written only in vi64 (draft-18) streams; readers of earlier drafts never see it.
+   */
+  readonly firstObject?: boolean;
 }
 
 export function writeSubgroupHeader(w: Writer, header: SubgroupHeader): void {
   const flags = subgroupHeaderFlags(header.type);
-  w.varint(header.type).varint(header.trackAlias).varint(header.groupId);
+  const first = header.firstObject === true && w.encoding === 'vi64' ? FIRST_OBJECT_BIT_D18 : 0;
+  w.varint(header.type | first)
+    .varint(header.trackAlias)
+    .varint(header.groupId);
   if (flags.subgroupIdMode === 'explicit') {
     if (header.subgroupId === undefined) {
       throw MoqError.protocolViolation('explicit subgroup header type needs a subgroup id');
@@ -75,8 +83,11 @@ export function writeSubgroupHeader(w: Writer, header: SubgroupHeader): void {
   w.u8(header.publisherPriority);
 }
 
-export function encodeSubgroupHeader(header: SubgroupHeader): Uint8Array {
-  const w = new Writer(32);
+export function encodeSubgroupHeader(
+  header: SubgroupHeader,
+  encoding: VarintEncoding = 'quic',
+): Uint8Array {
+  const w = new Writer(32, encoding);
   writeSubgroupHeader(w, header);
   return w.finish();
 }

@@ -1,4 +1,4 @@
-import { Writer } from '../../coding/index.js';
+import { type VarintEncoding, Writer } from '../../coding/index.js';
 import { MoqError } from '../error/index.js';
 import { type ExtensionHeaders, writeExtensionHeaders } from './extension-headers.js';
 import { ObjectStatus, checkObjectShape } from './object-status.js';
@@ -43,9 +43,10 @@ export function encodeSubgroupObject(
   object: SubgroupObject,
   headerType: number,
   previousObjectId: number | undefined,
+  encoding: VarintEncoding = 'quic',
 ): Uint8Array {
   const payload = object.payload ?? new Uint8Array(0);
-  const w = new Writer(32 + payload.length);
+  const w = new Writer(32 + payload.length, encoding);
   writeObjectFields(w, object, headerType, previousObjectId);
   return w.bytes(payload).finish();
 }

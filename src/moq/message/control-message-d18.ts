@@ -3,6 +3,7 @@ import { MoqError } from '../error/index.js';
 import { decodeAuthToken } from './auth-token.js';
 import { ClientSetup } from './client-setup.js';
 import type { ControlMessage } from './control-message.js';
+import { GoAway, MAX_GOAWAY_URI_BYTES } from './go-away.js';
 import { GroupOrder } from './group-order.js';
 import { type KeyValuePair, readKeyValuePairsToEnd, writeKeyValuePairs } from './key-value-pair.js';
 import {
@@ -14,6 +15,7 @@ import {
   readD18Parameters,
   writeD18Parameters,
 } from './parameters-d18.js';
+import { Parameters } from './parameters.js';
 import { PublishDone } from './publish-done.js';
 import { PublishNamespace } from './publish-namespace.js';
 import { readReasonPhrase, writeReasonPhrase } from './reason-phrase.js';
@@ -25,6 +27,7 @@ import { ServerSetup } from './server-setup.js';
 import { SetupParameterType, SetupParameters } from './setup-parameters.js';
 import { SubscribeOk } from './subscribe-ok.js';
 import { Subscribe } from './subscribe.js';
+import { SWITCHING_SET_PARAMETER } from './switching-set.js';
 import {
   readFullTrackName,
   readTrackNamespace,
@@ -42,6 +45,7 @@ export const D18MessageType = {
   PublishNamespace: 0x6,
   RequestOk: 0x7,
   PublishDone: 0xb,
+  GoAway: 0x10,
 } as const;
 
 /** Messages that open a request stream (§Session initialization: "Request, First"). */
@@ -98,10 +102,10 @@ function writeD18Payload(w: Writer, m: ControlMessage): number {
       w.varint(m.requestId);
       writeFullTrackName(w, m.trackNamespace, m.trackName);
       const token = m.parameters.entries.find((p) => p.type === D18Parameter.AuthorizationToken);
-      writeD18Parameters(
-        w,
-        d18ParametersOf(m, token && decodeAuthToken(token.value as Uint8Array)),
-      );
+      const params = d18ParametersOf(m, token && decodeAuthToken(token.value as Uint8Array));
+      const switchingSet = m.parameters.switchingSet;
+      if (switchingSet) params.set(SWITCHING_SET_PARAMETER, switchingSet);
+      writeD18Parameters(w, params);
       return D18MessageType.Subscribe;
     }
     case 'subscribe_ok':
@@ -140,6 +144,27 @@ function writeD18Payload(w: Writer, m: ControlMessage): number {
       throw new MoqError(0x3, `${m.kind} is not built for draft-18`);
     }
   }
+}
+
+/**
+ * §GOAWAY on the control stream: URI, Timeout 0 (no promise), and the smallest of the peer's
+ * Request IDs not processed (every one that arrived was, so the next one it would use).
+ */
+export function encodeD18GoAway(newSessionUri: string, nextPeerRequestId: number): Uint8Array {
+  const uri = new TextEncoder().encode(newSessionUri);
+  if (uri.length > MAX_GOAWAY_URI_BYTES) {
+    throw MoqError.protocolViolation(`GOAWAY URI of ${uri.length} bytes`);
+  }
+  const payload = new Writer(uri.length + 16, 'vi64')
+    .lengthPrefixedBytes(uri)
+    .varint(0)
+    .varint(nextPeerRequestId)
+    .finish();
+  return new Writer(payload.length + MAX_HEADER_BYTES, 'vi64')
+    .varint(D18MessageType.GoAway)
+    .u16(payload.length)
+    .bytes(payload)
+    .finish();
 }
 
 /** Our setup parameters as draft-18 Setup Options: tokens re-encoded in vi64. */
@@ -186,10 +211,15 @@ function readD18Payload(type: number, r: Reader, context: D18DecodeContext): Con
     case D18MessageType.Subscribe: {
       const id = r.varint();
       const name = readFullTrackName(r);
-      const fields = fieldsOfD18Parameters(readD18Parameters(r));
+      const params = readD18Parameters(r);
+      const fields = fieldsOfD18Parameters(params);
+      const switchingSet = params.get(SWITCHING_SET_PARAMETER);
       return new Subscribe({
         requestId: id,
         ...name,
+        ...(switchingSet instanceof Uint8Array
+          ? { parameters: new Parameters([{ type: SWITCHING_SET_PARAMETER, value: switchingSet }]) }
+          : {}),
         subscriberPriority: fields.subscriberPriority ?? D16_DEFAULT_SUBSCRIBER_PRIORITY,
         groupOrder: fields.groupOrder ?? GroupOrder.Publisher,
         forward: fields.forward ?? true,
@@ -226,6 +256,17 @@ function readD18Payload(type: number, r: Reader, context: D18DecodeContext): Con
       const reasonPhrase = readReasonPhrase(r);
       r.rest();
       return new RequestError({ requestId, errorCode, retryInterval, reasonPhrase });
+    }
+    case D18MessageType.GoAway: {
+      const length = r.varint();
+      if (length > MAX_GOAWAY_URI_BYTES) {
+        throw MoqError.protocolViolation(`GOAWAY URI of ${length} bytes`);
+      }
+      const newSessionUri = new TextDecoder('utf-8', { fatal: true }).decode(r.bytes(length));
+      r.varint(); // Timeout: a hint; the session ends when the relay closes it.
+      // Request ID (control stream only): we make no requests after a GOAWAY, so it is unused.
+      if (r.remaining > 0) r.varint();
+      return new GoAway({ newSessionUri });
     }
     case D18MessageType.PublishDone: {
       const statusCode = r.varint();

@@ -59,6 +59,7 @@ export {
   D18MessageType,
   D18_REQUEST_TYPES,
   decodeD18Payload,
+  encodeD18GoAway,
   encodeD18Message,
   type D18DecodeContext,
 } from './control-message-d18.js';

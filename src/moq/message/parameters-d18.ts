@@ -5,6 +5,7 @@ import { type SubscriptionFilter, FilterType } from './filter-type.js';
 import { GroupOrder } from './group-order.js';
 import { type Location, readLocation, writeLocation } from './location.js';
 import type { LiftedFields, LoweredFields } from './request-fields-d16.js';
+import { SWITCHING_SET_PARAMETER } from './switching-set.js';
 
 /**
  * Draft-18 §Message Parameters: Type-Value pairs whose value encoding is fixed by each type (not
@@ -41,6 +42,9 @@ const KIND_OF: ReadonlyMap<number, ValueKind> = new Map<number, ValueKind>([
   [D18Parameter.SubscriptionFilter, 'bytes'],
   [D18Parameter.GroupOrder, 'uint8'],
   [D18Parameter.NewGroupRequest, 'varint'],
+  // Ours, not the draft's: a SUBSCRIBE that asks the relay to switch renditions (server-side
+  // ABR). Only our clients send it, only when asked; a peer that does not know it closes.
+  [SWITCHING_SET_PARAMETER, 'bytes'],
 ]);
 
 /** One decoded parameter: its value in the shape its type defines. */

@@ -8,7 +8,7 @@ export const Version = {
 } as const;
 export type Version = (typeof Version)[keyof typeof Version];
 
-/** The versions the codecs speak. Draft-18 (uni control streams, request streams) is not one. */
+/** The versions `encodeControlMessage` speaks; draft-18 has its own (`control-message-d18.ts`). */
 export const CODEC_VERSIONS: readonly number[] = [Version.DRAFT_14, Version.DRAFT_16];
 
 export function requireSupportedVersion(version: number): void {
@@ -36,4 +36,9 @@ export function draftNumber(version: number): number {
 /** How key-value types are written in this version (§Key-Value-Pair Structure). */
 export function keyEncodingOf(version: number): 'absolute' | 'delta' {
   return isDraft16(version) ? 'delta' : 'absolute';
+}
+
+/** Draft-18 writes its integers as vi64 (§Variable-Length Integers); earlier drafts as QUIC's. */
+export function varintEncodingOf(version: number): 'quic' | 'vi64' {
+  return version === Version.DRAFT_18 ? 'vi64' : 'quic';
 }

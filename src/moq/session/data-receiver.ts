@@ -1,6 +1,7 @@
 import { DataStreamDecoder, ObjectStatus, decodeObjectDatagram } from '../data/index.js';
 import { DataStreamResetCode, MoqError } from '../error/index.js';
 import { ModelError, type GroupProducer, type TrackProducer } from '../model/index.js';
+import { varintEncodingOf } from '../message/index.js';
 import type { FetchClient, FetchedObject } from './fetch-client.js';
 import type { SessionContext } from './session-context.js';
 import { ALIAS_WAIT_MS, DEFAULT_OBJECT_STALL_MS } from './session-options.js';
@@ -56,6 +57,7 @@ export class DataReceiver {
 
   async #receive(readable: ReadableStream<Uint8Array>): Promise<void> {
     const decoder = new DataStreamDecoder({
+      encoding: varintEncodingOf(this.#ctx.version),
       maxObjectBytes: this.#ctx.options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
     });
     const cancel = new AbortController();

@@ -4,11 +4,12 @@ import {
   PublishError,
   MaxRequestId,
   RequestsBlocked,
+  Version,
   type ControlMessage,
   type Location,
 } from '../message/index.js';
 import type { BroadcastProducer, TrackConsumer, TrackProducer } from '../model/index.js';
-import type { ControlStream } from './control-stream.js';
+import type { ControlChannel } from './control-channel.js';
 import { DataReceiver } from './data-receiver.js';
 import { FetchClient, type FetchedObject } from './fetch-client.js';
 import { Publisher, type ServedSubscription } from './publisher.js';
@@ -40,7 +41,7 @@ export class MoqSession {
   readonly goaway: Promise<string>;
 
   readonly #transport: WebTransport;
-  readonly #control: ControlStream;
+  readonly #control: ControlChannel;
   readonly #abort = new AbortController();
   readonly #peerIds: PeerRequestIds;
   readonly #publisher: Publisher;
@@ -60,7 +61,7 @@ export class MoqSession {
     isClient: boolean,
     options: MoqSessionOptions,
   ) {
-    this.#transport = transport;
+    this.#transport = setup.transport ?? transport;
     this.#control = setup.control;
     this.version = setup.version;
     this.isClient = isClient;
@@ -79,7 +80,7 @@ export class MoqSession {
     this.#subscriber = new Subscriber(ctx);
     this.#fetches = new FetchClient(ctx);
     options.signal?.addEventListener('abort', () => this.close(), { once: true });
-    transport.closed.then(
+    this.#transport.closed.then(
       (info) => this.#end(info.closeCode ? transportError(info) : undefined),
       (error: unknown) => this.#end(transportError(error)),
     );
@@ -286,7 +287,8 @@ export class MoqSession {
   }
 
   #dispatch(message: ControlMessage): void {
-    if (isPeerRequest(message)) {
+    // Draft-18 requests are streams, checked as they arrive and arriving in any order.
+    if (isPeerRequest(message) && this.version !== Version.DRAFT_18) {
       this.#peerIds.accept(message.requestId);
       this.#openPeerRequests.count++;
     }

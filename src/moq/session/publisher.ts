@@ -31,6 +31,7 @@ import {
   type TrackStatus,
   type Unsubscribe,
   type UnsubscribeNamespace,
+  Version,
 } from '../message/index.js';
 import {
   ModelError,
@@ -146,7 +147,9 @@ export class Publisher {
       message.trackName,
       ...(message.parameters.switchingSet ? [Array.from(message.parameters.switchingSet)] : []),
     ]);
-    if (this.#activeTracks.has(trackKey)) {
+    // Draft-18 drops that rule (each request is a stream of its own, and a re-SUBSCRIBE may
+    // overtake the reset of the one it replaces), so there both are served.
+    if (this.#activeTracks.has(trackKey) && this.#ctx.version !== Version.DRAFT_18) {
       throw MoqError.protocolViolation(
         `second subscription to ${message.trackNamespace.join('/')}/${message.trackName}`,
       );

@@ -1,6 +1,6 @@
 import type { MoqError } from '../error/index.js';
 import type { ControlMessage } from '../message/index.js';
-import type { ControlStream } from './control-stream.js';
+import type { ControlChannel } from './control-channel.js';
 import type { RequestIdAllocator } from './request-ids.js';
 import type { MoqSessionOptions } from './session-options.js';
 
@@ -48,7 +48,7 @@ export function countDropped(counters: SessionCounters, reason: GroupDropReason,
 /** What the session's publisher and subscriber halves share. */
 export interface SessionContext {
   readonly transport: WebTransport;
-  readonly control: ControlStream;
+  readonly control: ControlChannel;
   readonly version: number;
   readonly isClient: boolean;
   readonly options: MoqSessionOptions;

@@ -7,21 +7,28 @@ import {
   Version,
   draftNumber,
 } from '../message/index.js';
+import type { ControlChannel } from './control-channel.js';
 import { ControlStream } from './control-stream.js';
+import { setupClient18, setupServer18 } from './d18-setup.js';
 import type { ClientSetupInfo } from './session-options.js';
 
 /** Versions we speak, preferred first. */
-export const SUPPORTED_VERSIONS: readonly number[] = [Version.DRAFT_16, Version.DRAFT_14];
+export const SUPPORTED_VERSIONS: readonly number[] = [
+  Version.DRAFT_18,
+  Version.DRAFT_16,
+  Version.DRAFT_14,
+];
 
 /** WebTransport protocols / ALPNs that mean "draft-14 setup follows" (moq-00 is draft-14's). */
 export const DRAFT_14_PROTOCOLS: readonly string[] = ['moq-00', 'moql'];
 
 /**
  * From draft-15 on the protocol is the version (draft-16 §Session establishment: `moqt-16`), and
- * SETUP carries no version list. Draft-18 moves SETUP to unidirectional streams and requests to
- * streams of their own; that session shape is not built, so `moqt-18` is not ours to accept.
+ * SETUP carries no version list. Draft-18 moves SETUP to a pair of unidirectional streams and
+ * requests to streams of their own (`d18-setup.ts`, `d18-control.ts`).
  */
 export const PROTOCOL_VERSIONS: ReadonlyMap<string, number> = new Map([
+  ['moqt-18', Version.DRAFT_18],
   ['moqt-16', Version.DRAFT_16],
 ]);
 
@@ -38,7 +45,9 @@ export function protocolsOfVersion(version: number): readonly string[] {
 }
 
 export interface SetupResult {
-  control: ControlStream;
+  control: ControlChannel;
+  /** The transport the session runs on, when setup wrapped it (draft-18 splits its streams). */
+  transport?: WebTransport;
   version: number;
   /** The peer's MAX_REQUEST_ID: how many requests we may make. */
   peerMaxRequestId: number;
@@ -60,6 +69,7 @@ export async function setupClient(
   authorizationToken?: string,
 ): Promise<SetupResult> {
   const version = requireKnownProtocol(negotiatedProtocol(transport));
+  if (version === Version.DRAFT_18) return setupClient18(transport, signal, authorizationToken);
   const stream = await transport.createBidirectionalStream();
   const wireVersion = version === 'setup' ? Version.DRAFT_14 : version;
   const control = new ControlStream(stream, wireVersion);
@@ -107,6 +117,7 @@ export async function setupServer(
   onClientSetup?: (setup: ClientSetupInfo) => void | Promise<void>,
 ): Promise<SetupResult> {
   const byProtocol = requireKnownProtocol(negotiatedProtocol(transport));
+  if (byProtocol === Version.DRAFT_18) return setupServer18(transport, signal, onClientSetup);
   const reader = transport.incomingBidirectionalStreams.getReader();
   const first = await reader.read();
   reader.releaseLock();

@@ -5,7 +5,7 @@ import {
   SubscribeErrorCode,
 } from '../error/index.js';
 import { encodeSubgroupHeader, encodeSubgroupObject } from '../data/index.js';
-import { PublishDone, SubscribeError, type Location } from '../message/index.js';
+import { PublishDone, SubscribeError, varintEncodingOf, type Location } from '../message/index.js';
 import { Lagged, type GroupConsumer, type TrackConsumer } from '../model/index.js';
 import type { JoinableSubscription } from './fetch-responder.js';
 import { countDropped, type SessionContext } from './session-context.js';
@@ -167,14 +167,20 @@ export class SubscriptionSender {
     writer: StreamWriter,
     signal: AbortSignal,
   ): Promise<void> {
+    const encoding = varintEncodingOf(this.#ctx.version);
     await writer.write(
-      encodeSubgroupHeader({
-        type: SUBGROUP_TYPE,
-        trackAlias: this.#options.trackAlias,
-        groupId: group.groupId,
-        subgroupId: 0,
-        publisherPriority: this.#options.consumer.priority,
-      }),
+      encodeSubgroupHeader(
+        {
+          type: SUBGROUP_TYPE,
+          trackAlias: this.#options.trackAlias,
+          groupId: group.groupId,
+          subgroupId: 0,
+          publisherPriority: this.#options.consumer.priority,
+          // A group is sent from its object 0 (the cache holds groups whole from their start).
+          firstObject: true,
+        },
+        encoding,
+      ),
     );
     let previous: number | undefined;
     // Counted per group, not per object: the session's totals are touched once per stream.
@@ -186,7 +192,7 @@ export class SubscriptionSender {
         object;
         object = await group.readObject(signal)
       ) {
-        await writer.write(encodeSubgroupObject(object, SUBGROUP_TYPE, previous));
+        await writer.write(encodeSubgroupObject(object, SUBGROUP_TYPE, previous, encoding));
         previous = object.objectId;
         bytes += object.payload.byteLength;
         objects++;
