@@ -2,7 +2,9 @@
  * `@moq/net` (moq-dev's current client) in headless Chromium, on Chromium's native WebTransport,
  * through our relay: one page publishes, a second page subscribes, each with the one protocol
  * the test names — moq-lite-05, draft-16 (`moqt-16`), draft-14 (`moql`) — and mixed, a
- * moq-lite-05 publisher to a draft-16 subscriber and back. Every object arrives, in order.
+ * moq-lite-05 publisher to a draft-16 subscriber and back. Every object arrives, in order. And
+ * discovery: a page's announced() finds what the other page publishes (draft-16's runs on a
+ * SUBSCRIBE_NAMESPACE stream of its own).
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +28,11 @@ interface NetPage {
     count: number,
   ): Promise<{ version: string; groups: Received }>;
   netRelease(path: string, group: number): void;
+  netAnnounced(
+    u: string,
+    protocol: string,
+    prefix: string,
+  ): Promise<{ path: string; active: boolean } | undefined>;
   netCloseAll(): void;
 }
 
@@ -104,6 +111,26 @@ describe('@moq/net in Chromium (native WebTransport) through our relay', { skip 
     await site?.close();
     await relay?.close();
   });
+
+  for (const protocol of ['moqt-16', 'moql', 'moq-lite-05']) {
+    test(`${protocol}: a page's announced() finds a broadcast another page publishes`, async () => {
+      const url = `http://127.0.0.1:${relay.port}/`;
+      const prefix = `chromium-found/${protocol}`;
+      const found = subscriberPage.evaluate(
+        ([u, p, x]) => (window as unknown as NetPage).netAnnounced(u, p, x),
+        [url, protocol, prefix] as const,
+      );
+      await publisherPage.evaluate(
+        ([u, p, x]) =>
+          (window as unknown as NetPage).netPublish(u, p, x, 'data', {
+            groups: 1,
+            objectsPerGroup: 1,
+          }),
+        [url, protocol, `${prefix}/show`] as const,
+      );
+      assert.deepEqual(await found, { path: 'show', active: true });
+    });
+  }
 
   for (const [up, down] of PAIRS) {
     test(`${up} publisher page → relay → ${down} subscriber page`, async () => {

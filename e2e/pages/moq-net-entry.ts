@@ -73,6 +73,19 @@ async function netSubscribe(
   return { version: connection.version, groups: groups.sort((a, b) => a.group - b.group) };
 }
 
+/** Watches `prefix` (announced()) and returns its first event: which path, and whether live. */
+async function netAnnounced(
+  url: string,
+  protocol: string,
+  prefix: string,
+): Promise<{ path: string; active: boolean } | undefined> {
+  const connection = await connect(url, protocol);
+  const announced = connection.announced(Path.from(prefix));
+  const event = await announced.next();
+  announced.close();
+  return event && { path: String(event.path), active: event.active };
+}
+
 /**
  * Publishes `path` and resolves with the negotiated version once it is announced. The first
  * request for `trackName` gets the plan's groups (`g:o` text): group 0 once the track is used,
@@ -131,4 +144,4 @@ function netCloseAll(): void {
   for (const connection of connections.splice(0)) connection.close();
 }
 
-Object.assign(window, { netSubscribe, netPublish, netRelease, netCloseAll });
+Object.assign(window, { netSubscribe, netPublish, netRelease, netAnnounced, netCloseAll });
