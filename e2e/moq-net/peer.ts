@@ -6,6 +6,8 @@
  */
 import { Broadcast, Connection, Path, Time } from '@moq/net';
 import Session from '@moq/qmux';
+import type { Relay } from '../../src/relay/index.js';
+import { until } from '../../src/relay/relay-test-kit.js';
 import { installNodeGlobals } from '../moq-lite/peer.js';
 
 export { installNodeGlobals };
@@ -105,6 +107,24 @@ export interface Plan {
   afterGroup?: (group: number) => Promise<void>;
 }
 
+/**
+ * The plan, paced: each group once `relay` holds it whole. The relay's cache is what tells the
+ * publisher that group N is in before N+1 starts (see Plan.afterGroup).
+ */
+export function pacedThrough(
+  relay: Relay,
+  path: string,
+  trackName: string,
+  plan: { groups: number; objectsPerGroup: number },
+): Plan {
+  const cached = (group: number) =>
+    relay.origin
+      .route(path.split('/'))
+      ?.liveTrack(trackName)
+      ?.cachedGroups.some((g) => g.groupId === group && g.isClosed) === true;
+  return { ...plan, afterGroup: (group: number) => until(() => cached(group), 20_000) };
+}
+
 async function playWhenUsed(
   track: ReturnType<Broadcast.Producer['createTrack']>,
   plan: Plan,
@@ -124,16 +144,35 @@ async function playWhenUsed(
 }
 
 /** Subscribes and reads `groups` whole groups, sorted by group (they may arrive in any order). */
-export async function subscribeNet(
+export function subscribeNet(
   connection: NetConnection,
   path: string,
   trackName: string,
   groups: number,
 ): Promise<ReceivedGroup[]> {
+  return receiveNet(connection, path, trackName, (out) => out.length >= groups);
+}
+
+/** Subscribes and reads whole groups until group `last` is in, sorted by group. */
+export function subscribeNetThrough(
+  connection: NetConnection,
+  path: string,
+  trackName: string,
+  last: number,
+): Promise<ReceivedGroup[]> {
+  return receiveNet(connection, path, trackName, (out) => out.some((g) => g.group === last));
+}
+
+async function receiveNet(
+  connection: NetConnection,
+  path: string,
+  trackName: string,
+  enough: (received: ReceivedGroup[]) => boolean,
+): Promise<ReceivedGroup[]> {
   const track = connection.consume(Path.from(path)).subscribe(trackName);
   const out: ReceivedGroup[] = [];
   try {
-    while (out.length < groups) {
+    while (!enough(out)) {
       const group = await track.recvGroup();
       if (!group) break;
       const objects: string[] = [];

@@ -5,9 +5,9 @@ import { DRAFT_14_PROTOCOLS, protocolsOfVersion, Version } from '../moq/index.js
  * offered everywhere at once (the relay accepts the same list).
  *
  * Draft-14 first, then `moqt-16`: our relay (and any server that follows the client's order)
- * keeps every client on draft-14, where all our features run (draft-16's SUBSCRIBE_NAMESPACE
- * on a stream of its own, which chat and discovery need, is not built yet); a relay that speaks
- * only draft-16 (`moqt-16`) still finds a protocol in common. Over QMux the bare `qmux-00`
+ * keeps every client on draft-14, the widest interop target; a relay that speaks only draft-16
+ * (`moqt-16`) still finds a protocol in common (discovery there runs on draft-16's own
+ * SUBSCRIBE_NAMESPACE streams, src/moq/session/namespace-subscription.ts). Over QMux the bare `qmux-00`
  * offered after them falls back to a draft-14 SETUP. `protocolsForDraft(16)` pins draft-16.
  * After them the later drafts, newest first (`moqt-18`, then `moqt-16`), so a relay that speaks
  * only one of those still finds it; draft-18 lacks SUBSCRIBE_NAMESPACE and FETCH here, so it is

@@ -13,6 +13,7 @@ export * from './key-value-list.js';
 export * from './key-value-pair.js';
 export * from './location.js';
 export * from './max-request-id.js';
+export * from './namespace-entry.js';
 export * from './message-type.js';
 export * from './parameters.js';
 export * from './publish-done.js';

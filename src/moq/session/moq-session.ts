@@ -1,6 +1,7 @@
 import { FetchErrorCode, MoqError, PublishErrorCode, SessionCloseCode } from '../error/index.js';
 import {
   GoAway,
+  isDraft16,
   PublishError,
   MaxRequestId,
   RequestsBlocked,
@@ -13,6 +14,7 @@ import type { ControlChannel } from './control-channel.js';
 import { DataReceiver } from './data-receiver.js';
 import { FetchClient, type FetchedObject } from './fetch-client.js';
 import { Publisher, type ServedSubscription } from './publisher.js';
+import { NamespaceStreams } from './namespace-streams.js';
 import { PeerRequestIds, RequestIdAllocator } from './request-ids.js';
 import {
   newSessionCounters,
@@ -72,7 +74,7 @@ export class MoqSession {
     this.closed.catch(() => undefined);
     this.goaway = new Promise((resolve) => (this.#onGoaway = resolve));
     const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
-    this.#peerIds = new PeerRequestIds(isClient, maxRequests);
+    this.#peerIds = new PeerRequestIds(isClient, maxRequests, isDraft16(setup.version));
     const requestIds = new RequestIdAllocator(isClient, setup.peerMaxRequestId);
     this.#requestIds = requestIds;
     const ctx = this.#context(requestIds, options);
@@ -86,6 +88,12 @@ export class MoqSession {
     );
     void this.#controlLoop();
     void new DataReceiver(ctx, this.#subscriber, this.#fetches).run();
+    if (isDraft16(setup.version)) {
+      void new NamespaceStreams(ctx, (requestId) => {
+        this.#peerIds.accept(requestId);
+        this.#openPeerRequests.count++;
+      }).run();
+    }
   }
 
   /** Client side: runs the setup on a ready transport. */

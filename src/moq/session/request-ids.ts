@@ -49,11 +49,17 @@ export class PeerRequestIds {
   #expected: number;
   #max: number;
   readonly #limit: number;
+  /**
+   * Draft-16 carries requests on more than one stream (SUBSCRIBE_NAMESPACE has its own), so
+   * they may arrive out of order: ids ahead of the next expected one wait here, each once.
+   */
+  readonly #early: Set<number> | undefined;
 
-  constructor(isClient: boolean, limit: number) {
+  constructor(isClient: boolean, limit: number, unordered = false) {
     this.#expected = isClient ? 1 : 0;
     this.#limit = limit;
     this.#max = this.#expected + limit * 2;
+    this.#early = unordered ? new Set() : undefined;
   }
 
   /** The limit we last advertised (ids below it are allowed). */
@@ -69,13 +75,14 @@ export class PeerRequestIds {
         `request id ${requestId} at or past MAX_REQUEST_ID ${this.#max}`,
       );
     }
-    if (requestId !== this.#expected) {
-      throw new MoqError(
-        SessionCloseCode.INVALID_REQUEST_ID,
-        `request id ${requestId}, expected ${this.#expected}`,
-      );
+    if (this.#early && requestId > this.#expected && (requestId - this.#expected) % 2 === 0) {
+      if (this.#early.has(requestId)) throw invalid(requestId, 'used twice');
+      this.#early.add(requestId);
+      return;
     }
+    if (requestId !== this.#expected) throw invalid(requestId, `expected ${this.#expected}`);
     this.#expected += 2;
+    while (this.#early?.delete(this.#expected)) this.#expected += 2;
   }
 
   /**
@@ -88,4 +95,8 @@ export class PeerRequestIds {
     this.#max = candidate;
     return this.#max;
   }
+}
+
+function invalid(requestId: number, why: string): MoqError {
+  return new MoqError(SessionCloseCode.INVALID_REQUEST_ID, `request id ${requestId}, ${why}`);
 }

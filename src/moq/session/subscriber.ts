@@ -2,6 +2,7 @@ import { MoqError, PublishDoneCode, SubscribeErrorCode } from '../error/index.js
 import {
   FilterType,
   GroupOrder,
+  isDraft16,
   Parameters,
   SWITCHING_SET_PARAMETER,
   encodeSwitchingSet,
@@ -27,6 +28,7 @@ import {
   type TrackConsumer,
   type TrackStart,
 } from '../model/index.js';
+import { announcedOnStream } from './namespace-subscription.js';
 import type { SessionContext } from './session-context.js';
 import type { Announcement } from './session-options.js';
 import { LATE_STREAM_MS } from './session-options.js';
@@ -261,6 +263,12 @@ export class Subscriber {
    * each change, until `signal` aborts (UNSUBSCRIBE_NAMESPACE).
    */
   async *announced(prefix: readonly string[], signal?: AbortSignal): AsyncGenerator<Announcement> {
+    if (isDraft16(this.#ctx.version)) {
+      // Draft-16 moved SUBSCRIBE_NAMESPACE to a stream of its own (namespace-subscription.ts).
+      const stop = signal ? AbortSignal.any([signal, this.#ctx.signal]) : this.#ctx.signal;
+      yield* announcedOnStream(this.#ctx, prefix, stop);
+      return;
+    }
     const requestId = await this.#ctx.nextRequestId();
     const accepted = new Promise<void>((resolve, reject) => {
       this.#namespaceRequests.set(requestId, { resolve, reject });
