@@ -19,6 +19,8 @@ export interface DialRelayOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   headStartMs?: number;
+  /** How long the relay's HTTP side may take to give its certificate hash (http:// URLs). */
+  certificateHashTimeoutMs?: number;
 }
 
 export interface DialedRelay<T extends WebTransport> {
@@ -52,7 +54,11 @@ export async function dialRelay<T extends WebTransport>(
   const protocols = [...(options.protocols ?? OFFERED_PROTOCOLS)];
   const attempt = (kind: TransportKind, attemptSignal: AbortSignal): Promise<T> =>
     kind === 'webtransport'
-      ? dialQuic(target, dialers.webTransport as Dial<T>, protocols, attemptSignal)
+      ? dialQuic(target, dialers.webTransport as Dial<T>, protocols, attemptSignal, {
+          ...(options.certificateHashTimeoutMs !== undefined
+            ? { timeoutMs: options.certificateHashTimeoutMs }
+            : {}),
+        })
       : (dialers.webSocket as Dial<T>)(webSocketUrl(target), { protocols, signal: attemptSignal });
   try {
     const won = await race(kinds, attempt, signal, options.headStartMs ?? QUIC_HEAD_START_MS);
@@ -65,7 +71,8 @@ export async function dialRelay<T extends WebTransport>(
     if (deadline.aborted) {
       throw new RelayClientError(
         'TIMEOUT',
-        `no answer from the relay at ${target.origin} within ${timeoutMs / 1000} s`,
+        `no answer from the relay at ${target.origin} within ${timeoutMs / 1000} s` +
+          (error instanceof Error && error.message !== 'aborted' ? ` (${error.message})` : ''),
         { cause: error },
       );
     }
@@ -99,10 +106,11 @@ async function dialQuic<T extends WebTransport>(
   dial: Dial<T>,
   protocols: string[],
   signal: AbortSignal,
+  hash: { timeoutMs?: number },
 ): Promise<T> {
   const init: DialInit = { protocols, signal };
   if (target.protocol === 'http:') {
-    const value = await fetchCertificateHash(target, signal);
+    const value = await fetchCertificateHash(target, { ...hash, signal });
     init.serverCertificateHashes = [{ algorithm: 'sha-256', value }];
   }
   return dial(webTransportUrl(target), init);
