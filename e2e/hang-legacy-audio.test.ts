@@ -121,6 +121,65 @@ describe('hang legacy audio → our relay → moq-sub', () => {
     });
   }
 
+  test('bad catalogs: moq-sub exits non-zero saying why; another recording is untouched', async () => {
+    publish('legacy/good-meanwhile', 'opus', true);
+    const url = `http://127.0.0.1:${relay.port}/`;
+    const goodFile = join(dir, 'good-meanwhile.mp4');
+    const good = new Cli(
+      'moq-sub',
+      ['--url', url, '--name', 'legacy/good-meanwhile', '--duration', '8'],
+      {
+        stdoutFile: goodFile,
+      },
+    );
+    const cases: Array<{ name: string; catalog: unknown; exit: number; text: RegExp }> = [
+      {
+        name: 'broken-json',
+        catalog: new TextEncoder().encode('{"audio": '),
+        exit: 4,
+        text: /no readable catalog for legacy\/bad-broken-json: catalog\.json: catalog is not UTF-8 JSON/,
+      },
+      {
+        name: 'wrong-types',
+        catalog: { audio: { renditions: { 'audio/data': { codec: 'opus', sampleRate: '48k' } } } },
+        exit: 4,
+        text: /catalog\.json: audio\.audio\/data: sampleRate: expected number/,
+      },
+      {
+        name: 'unplayable-codec',
+        catalog: {
+          audio: {
+            renditions: {
+              'audio/data': { ...(audio.opus as LegacyAudio).config, codec: 'flac' },
+            },
+          },
+        },
+        exit: 4,
+        text: /only Opus and AAC legacy audio can be played or recorded, not flac/,
+      },
+      { name: 'empty', catalog: {}, exit: 4, text: /the catalog lists no media tracks/ },
+    ];
+    for (const bad of cases) {
+      broadcasts.push(publishLegacyBroadcast(relay, `legacy/bad-${bad.name}`, bad.catalog, []));
+    }
+    for (const bad of cases) {
+      const sub = new Cli('moq-sub', ['--url', url, '--name', `legacy/bad-${bad.name}`]);
+      const exit = await sub.exit(30_000);
+      assert.equal(exit.code, bad.exit, sub.dump());
+      assert.match(sub.lines.stderr.join('\n'), bad.text);
+      console.log(
+        `moq-sub on the ${bad.name} catalog: exit ${exit.code}: ${sub.lines.stderr.at(-1)}`,
+      );
+    }
+    const goodExit = await good.exit(60_000);
+    assert.equal(goodExit.code, 0, good.dump());
+    const { streams } = await probe(goodFile);
+    assert.deepEqual(
+      streams.map((s) => s.codecName),
+      ['h264', 'opus'],
+    );
+  });
+
   test('legacy Opus alone (no video): moq-sub records an audio-only file', async () => {
     publish('legacy/opus-only', 'opus', false);
     const { file } = await record('legacy/opus-only', 3);

@@ -166,8 +166,11 @@ async function firstCatalog(
   } catch (error) {
     const failures = error instanceof AggregateError ? (error.errors as CatalogFailure[]) : [];
     const refused = failures.every((f) => f instanceof CatalogFailure && f.refused);
-    const why = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
-    const what = refused ? `no broadcast ${name} on the relay` : `no catalog for ${name}`;
+    // A catalog that arrived unreadable is the news; the other format's refusal is not.
+    const unreadable = failures.filter((f) => f instanceof CatalogFailure && !f.refused);
+    const told = unreadable.length > 0 ? unreadable : failures;
+    const why = told.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
+    const what = refused ? `no broadcast ${name} on the relay` : `no readable catalog for ${name}`;
     const within = timeout.aborted ? ` (none within ${CATALOG_TIMEOUT_MS / 1000} s)` : '';
     throw new CliError('REFUSED', `${what}: ${why}${within}`, { cause: error });
   } finally {
