@@ -10,7 +10,8 @@ import { after } from 'node:test';
 export const ROOT = join(import.meta.dirname, '..');
 export const WAIT_MS = 15_000;
 
-export type Program = 'moq-relay' | 'moq-clock' | 'moq-pub' | 'moq-sub' | 'moq-studio';
+export type Program =
+  'moq-relay' | 'moq-clock' | 'moq-pub' | 'moq-sub' | 'moq-studio' | 'moq-token';
 type Stream = 'stdout' | 'stderr';
 export type Exit = { code: number | null; signal: NodeJS.Signals | null };
 

@@ -109,14 +109,15 @@ describe('moq-dev browser packages through our relay (hang catalogs)', { skip },
         'our player to render the @moq/publish broadcast',
         async () => {
           const s = await playerStats(viewer).catch(() => undefined);
-          return s && s.framesRendered > 60 ? s : undefined;
+          return s && s.framesRendered > 60 && s.audioFramesDecoded > 50 ? s : undefined;
         },
         60_000,
       );
       assert.equal(stats.state, 'playing');
       console.log(
         `our player on @moq/publish: ${stats.framesRendered} frames, rendition ` +
-          `${stats.rendition ?? '?'}, dropped ${stats.framesDropped}`,
+          `${stats.rendition ?? '?'}, dropped ${stats.framesDropped}, ` +
+          `${stats.audioFramesDecoded} audio frames decoded`,
       );
       const dir = mkdtempSync(join(tmpdir(), 'moq-hang-'));
       try {
@@ -130,11 +131,21 @@ describe('moq-dev browser packages through our relay (hang catalogs)', { skip },
         assert.equal(exit.code, 0, sub.dump());
         const { streams, packets } = await probe(file);
         assert.equal(streams[0]?.codecName, 'h264');
+        // The fake microphone's audio: @moq/publish sends legacy Opus, recorded beside video.
+        const audio = streams.find((s) => s.codecType === 'audio');
+        assert.equal(audio?.codecName, 'opus', sub.dump());
+        const audioTimes = packets.filter((p) => p.stream === audio?.index).map((p) => p.ptsSec);
+        const audioSpanS = Math.max(...audioTimes) - Math.min(...audioTimes);
+        assert.ok(audioSpanS > 2 && audioSpanS < 5.5, `${audioSpanS} s of audio in 4 s`);
+        const videoPackets = packets.filter((p) => p.stream === streams[0]?.index);
         assert.ok(
-          packets.length > 20,
+          videoPackets.length > 20,
           `${packets.length} frames in 4 s (${statSync(file).size} bytes)`,
         );
-        console.log(`moq-sub on @moq/publish: ${packets.length} H.264 frames in 4 s`);
+        console.log(
+          `moq-sub on @moq/publish: ${packets.length} packets in 4 s, ` +
+            `${audioSpanS.toFixed(2)} s of Opus`,
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

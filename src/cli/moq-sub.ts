@@ -19,7 +19,6 @@ import {
   type CatalogFormat,
   type CatalogTrack,
 } from '../media/catalog/index.js';
-import { LegacyFrameError, LegacyVideoRemuxer } from '../media/legacy/index.js';
 import { muxInits, setTrackId } from '../media/cmaf/index.js';
 import { readMedia } from '../media/packager/index.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
@@ -30,6 +29,7 @@ import {
   openRelaySession,
 } from './relay-session.js';
 import { RecordingTimeline, type RecordingTrack } from './recording-timeline.js';
+import { recordLegacy, type LegacyRecordingIo } from './moq-sub-legacy.js';
 import { isEntryPoint, packageVersion, runCli } from './run.js';
 import { SUB_USAGE, parseSubArgs, type SubConfig } from './sub-args.js';
 
@@ -114,8 +114,8 @@ async function subscribe(
     return ExitCode.OK;
   }
   const tracks = chooseTracks(catalog, config);
-  if (tracks[0]?.packaging === 'legacy') {
-    return recordLegacy(session, config, tracks[0], progress, signal);
+  if (tracks.some((track) => track.packaging === 'legacy')) {
+    return recordLegacy(tracks, legacyIo(session, config, progress), config.keepTimestamps, signal);
   }
   const inits = tracks.map((track) => decodeInitData(track));
   await write(muxInits(inits));
@@ -166,8 +166,11 @@ async function firstCatalog(
   } catch (error) {
     const failures = error instanceof AggregateError ? (error.errors as CatalogFailure[]) : [];
     const refused = failures.every((f) => f instanceof CatalogFailure && f.refused);
-    const why = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
-    const what = refused ? `no broadcast ${name} on the relay` : `no catalog for ${name}`;
+    // A catalog that arrived unreadable is the news; the other format's refusal is not.
+    const unreadable = failures.filter((f) => f instanceof CatalogFailure && !f.refused);
+    const told = unreadable.length > 0 ? unreadable : failures;
+    const why = told.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
+    const what = refused ? `no broadcast ${name} on the relay` : `no readable catalog for ${name}`;
     const within = timeout.aborted ? ` (none within ${CATALOG_TIMEOUT_MS / 1000} s)` : '';
     throw new CliError('REFUSED', `${what}: ${why}${within}`, { cause: error });
   } finally {
@@ -221,54 +224,18 @@ async function readFirstCatalog(
   return first.value;
 }
 
-/**
- * A hang broadcast's legacy H.264 (timestamp + raw frame) recorded as fragmented MP4: the init
- * segment is written at the first keyframe (its SPS/PPS make the avcC). Legacy audio is left out.
- */
-async function recordLegacy(
-  session: MoqSession,
-  config: SubConfig,
-  video: CatalogTrack,
-  progress: Progress,
-  signal: AbortSignal,
-): Promise<number> {
-  let remuxer: LegacyVideoRemuxer;
-  try {
-    remuxer = new LegacyVideoRemuxer(video);
-  } catch (error) {
-    throw new CliError('REFUSED', describeError(error), { cause: error });
-  }
-  const consumer = await subscribeTrack(session, config, video, 'latest');
-  process.stderr.write(
-    `moq-sub: receiving ${config.namespace.join('/')}: ${video.name} (hang legacy H.264` +
-      `${config.audio ? '; its audio is not recorded' : ''})\n`,
-  );
-  signal.addEventListener('abort', () => consumer.close(), { once: true });
-  const timeline = new RecordingTimeline(config.keepTimestamps);
-  let track: RecordingTrack | undefined;
-  try {
-    for await (const object of readMedia(consumer, signal)) {
-      const out = remuxer.push(object.objectId, object.payload);
-      if (out.init) {
-        await write(muxInits([out.init]));
-        track = timeline.track(out.init, true);
-      }
-      const placed = out.chunk && track ? await track.place(out.chunk, signal) : undefined;
-      if (!placed) continue;
-      await write(setTrackId(placed, 1));
+/** moq-sub's subscribing, writing and end handling, for the hang legacy recorder. */
+function legacyIo(session: MoqSession, config: SubConfig, progress: Progress): LegacyRecordingIo {
+  return {
+    broadcast: config.namespace.join('/'),
+    subscribe: (track) => subscribeTrack(session, config, track, 'latest'),
+    write,
+    ended: broadcastEnded,
+    wrote: () => {
       progress.mediaObjects += 1;
-    }
-  } catch (error) {
-    if (signal.aborted) return ExitCode.OK;
-    if (error instanceof LegacyFrameError) {
-      throw new CliError('SESSION_ERROR', `unreadable legacy frame: ${error.message}`, {
-        cause: error,
-      });
-    }
-    return broadcastEnded(error);
-  }
-  process.stderr.write('moq-sub: the broadcast ended\n');
-  return ExitCode.OK;
+    },
+    note: (line) => process.stderr.write(`moq-sub: ${line}\n`),
+  };
 }
 
 /** The chosen video rendition(s), then audio unless left out. */

@@ -24,6 +24,8 @@ export interface DialRelayOptions {
    * page carries it), so no GET /certificate.sha256 comes before the QUIC handshake.
    */
   certificateHash?: Uint8Array<ArrayBuffer>;
+  /** How long the relay's HTTP side may take to give its certificate hash (http:// URLs). */
+  certificateHashTimeoutMs?: number;
 }
 
 export interface DialedRelay<T extends WebTransport> {
@@ -70,7 +72,8 @@ export async function dialRelay<T extends WebTransport>(
     if (deadline.aborted) {
       throw new RelayClientError(
         'TIMEOUT',
-        `no answer from the relay at ${target.origin} within ${timeoutMs / 1000} s`,
+        `no answer from the relay at ${target.origin} within ${timeoutMs / 1000} s` +
+          (error instanceof Error && error.message !== 'aborted' ? ` (${error.message})` : ''),
         { cause: error },
       );
     }
@@ -108,7 +111,11 @@ async function dialQuic<T extends WebTransport>(
 ): Promise<T> {
   const init: DialInit = { protocols, signal };
   if (target.protocol === 'http:') {
-    const value = options.certificateHash ?? (await fetchCertificateHash(target, signal));
+    const hashOptions =
+      options.certificateHashTimeoutMs === undefined
+        ? { signal }
+        : { signal, timeoutMs: options.certificateHashTimeoutMs };
+    const value = options.certificateHash ?? (await fetchCertificateHash(target, hashOptions));
     init.serverCertificateHashes = [{ algorithm: 'sha-256', value }];
   }
   return dial(webTransportUrl(target), init);

@@ -15,6 +15,11 @@ export {
 } from './dial-relay.js';
 export type { Dial, DialInit, Dialers, TransportChoice, TransportKind } from './dialers.js';
 export { OFFERED_PROTOCOLS, protocolsForDraft } from './protocols.js';
+export {
+  CERTIFICATE_HASH_TIMEOUT_MS,
+  fetchCertificateHash,
+  type CertificateHashOptions,
+} from './certificate-hash.js';
 export { RelayClientError, type RelayClientErrorCode } from './relay-client-error.js';
 export { RelayConnection } from './relay-connection.js';
 export { displayUrl, parseRelayUrl } from './relay-url.js';

@@ -47,8 +47,8 @@ export function u64(v: number): Uint8Array {
 export const zeros = (n: number): Uint8Array => new Uint8Array(n);
 export const ascii = (s: string): Uint8Array => encoder.encode(s);
 
-const MATRIX = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000].map(u32);
-const TRACK_ID = 1;
+export const MATRIX = [0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000].map(u32);
+export const TRACK_ID = 1;
 
 export interface VideoInitOptions {
   codec: 'avc1';

@@ -83,6 +83,7 @@ export class AudioRenderer {
   }
 
   #schedule(data: AudioData): void {
+    if (!this.#closed) this.#stats.audioFramesDecoded++;
     try {
       const when = this.#startTime(data.timestamp / 1000);
       if (when === undefined) return;

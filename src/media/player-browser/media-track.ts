@@ -2,7 +2,7 @@ import type { CatalogTrack } from '../catalog/catalog-types.js';
 import { decodeInitData } from '../catalog/index.js';
 import type { FragmentSample, ParsedFragment, TrackInfo } from '../cmaf/cmaf-types.js';
 import { parseFragment, parseInit } from '../cmaf/index.js';
-import { fromHex, readLegacyFrame } from '../legacy/index.js';
+import { fromHex, opusPacketTicks, readLegacyFrame } from '../legacy/index.js';
 import type { RenditionInfo } from './player-types.js';
 
 /** A catalog track with its init segment read: what a decoder or a SourceBuffer needs. */
@@ -40,8 +40,10 @@ function legacyInfo(entry: CatalogTrack): TrackInfo {
 }
 
 /** The playing time of one legacy frame, which the container does not carry. */
-function legacyDurationUs(track: MediaTrack): number {
+function legacyDurationUs(track: MediaTrack, frame: Uint8Array): number {
   const { entry } = track;
+  const opusTicks = entry.codec === 'opus' ? opusPacketTicks(frame) : undefined;
+  if (opusTicks !== undefined) return (opusTicks * LEGACY_TIMESCALE) / 48_000;
   if (entry.role === 'video') return LEGACY_TIMESCALE / (entry.framerate ?? 30);
   // Opus frames are 20 ms as browsers and moq-dev publish them; AAC frames 1024 samples.
   if (entry.codec.startsWith('mp4a'))
@@ -84,7 +86,7 @@ export function parseChunk(
           data: frame.payload,
           decodeTime: frame.timestampUs,
           compositionOffset: 0,
-          duration: legacyDurationUs(track),
+          duration: legacyDurationUs(track, frame.payload),
           keyframe: objectId === 0 || track.entry.role === 'audio',
         },
       ]

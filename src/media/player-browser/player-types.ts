@@ -91,6 +91,8 @@ export interface PlayerStats {
   /** Times playback skipped ahead to the next keyframe instead of falling further behind. */
   skips: number;
   audioFramesPlayed: number;
+  /** Audio frames decoded (real-time playback's WebCodecs path; MSE does not tell). */
+  audioFramesDecoded: number;
   /** Media received but not yet shown (real-time: queued frames; buffered: MSE buffer ahead). */
   bufferMs: number;
   /** Longest wall-clock gap between two rendered frames since the last reset. */

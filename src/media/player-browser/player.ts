@@ -10,6 +10,7 @@ import {
   type Catalog,
   type CatalogFormat,
 } from '../catalog/index.js';
+import { checkDecodable } from './codec-support.js';
 import { AbrController } from './abr-controller.js';
 import { connectRelay } from './connect-relay.js';
 import { DecodeCapacity } from './decode-capacity.js';
@@ -128,6 +129,7 @@ export class Player {
       framesDropped: s.framesDropped,
       skips: s.skips,
       audioFramesPlayed: s.audioFramesPlayed,
+      audioFramesDecoded: s.audioFramesDecoded,
       bufferMs: this.#playback?.bufferMs() ?? 0,
       maxRenderGapMs: s.maxRenderGapMs,
       stalls: s.stalls,
@@ -312,6 +314,10 @@ export class Player {
       const opened = await this.#openCatalog(session, signal);
       updates = opened.updates;
       this.#useCatalog(opened.first);
+      clearTimeout(silence);
+      if (this.#videoTracks.length === 0) {
+        this.#waiting('NO_PLAYABLE_TRACK', 'the catalog lists no video track (yet)');
+      }
       // A broadcast that is still starting lists its tracks one by one: wait for a video track.
       while (this.#videoTracks.length === 0) {
         const next = await updates.next().catch((error: unknown) => {
@@ -475,11 +481,14 @@ export class Player {
       },
     };
     // Legacy (hang) frames carry no init segment for a SourceBuffer: WebCodecs plays them.
-    const legacy = this.#videoTracks.some((t) => t.entry.packaging === 'legacy');
-    const playback =
-      this.#mode === 'realtime' || legacy
-        ? new RealtimePlayback(ctx, this.#audioContext)
-        : await bufferedPlayback(ctx);
+    const legacy =
+      this.#videoTracks.some((t) => t.entry.packaging === 'legacy') ||
+      this.#audio?.entry.packaging === 'legacy';
+    const realtime = this.#mode === 'realtime' || legacy;
+    const audio = realtime ? await checkDecodable(video.first, this.#audio) : this.#audio;
+    const playback = realtime
+      ? new RealtimePlayback(ctx, this.#audioContext)
+      : await bufferedPlayback(ctx);
     playback.muted = this.#muted;
     this.#playback = playback;
     // The first group may come from another rendition: the playback reports it when it does.
@@ -487,7 +496,7 @@ export class Player {
     this.#chosenBy = this.#choice !== 'auto' ? 'viewer' : video.switching ? 'relay' : 'player';
     this.#target = video;
     if (this.#state === 'connecting') this.#state = 'buffering';
-    await playback.start(video, this.#audio, this.#abort.signal);
+    await playback.start(video, audio, this.#abort.signal);
   }
 
   #switchTo(feed: VideoFeed): void {

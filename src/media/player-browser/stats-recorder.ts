@@ -15,6 +15,8 @@ export class StatsRecorder {
   /** Jumps to the next keyframe because the decoder fell behind (never drift: skip ahead). */
   skips = 0;
   audioFramesPlayed = 0;
+  /** Audio frames out of the WebCodecs decoder, heard or not (a suspended context plays none). */
+  audioFramesDecoded = 0;
   latencyMs: number | undefined;
   maxRenderGapMs = 0;
   /** Render gaps of STALL_GAP_MS or more, and their total length. */
@@ -116,6 +118,7 @@ export class StatsRecorder {
     this.framesDropped = 0;
     this.skips = 0;
     this.audioFramesPlayed = 0;
+    this.audioFramesDecoded = 0;
     this.maxRenderGapMs = 0;
     this.stalls = 0;
     this.stallMs = 0;

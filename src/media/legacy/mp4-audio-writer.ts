@@ -1,0 +1,142 @@
+import { concatBytes } from '../cmaf/index.js';
+import { MATRIX, TRACK_ID, ascii, box, fullBox, u16, u32, u8, zeros } from './mp4-writer.js';
+
+/**
+ * The init segment (ftyp + moov) of one Opus or AAC track, for hang legacy audio recorded as
+ * fragmented MP4: Opus in the `Opus` sample entry with `dOps` (Encapsulation of Opus in ISOBMFF
+ * §4.3), AAC in `mp4a` with `esds` (ISO/IEC 14496-14 §5.6, descriptors of 14496-1 §7.2.6).
+ */
+export type AudioInitOptions =
+  | { codec: 'opus'; sampleRate: number; channels: number; preSkip: number }
+  | { codec: 'aac'; sampleRate: number; channels: number; audioSpecificConfig: Uint8Array };
+
+/** Opus is always decoded at 48 kHz (RFC 7845 §4): its MP4 timescale is that, whatever the input. */
+export const OPUS_TIMESCALE = 48_000;
+
+export function audioTimescale(o: AudioInitOptions): number {
+  return o.codec === 'opus' ? OPUS_TIMESCALE : o.sampleRate;
+}
+
+export function audioInit(o: AudioInitOptions): Uint8Array {
+  const timescale = audioTimescale(o);
+  const ftyp = box('ftyp', ascii('isom'), u32(0x200), ascii('isom'), ascii('iso6'), ascii('mp41'));
+  const mvhd = fullBox(
+    'mvhd',
+    0,
+    0,
+    u32(0),
+    u32(0),
+    u32(1000),
+    u32(0),
+    u32(0x10000),
+    u16(0x100),
+    zeros(10),
+    ...MATRIX,
+    zeros(24),
+    u32(TRACK_ID + 1),
+  );
+  // tkhd: flags enabled|in_movie, volume 1.0 (audio), no width or height.
+  const tkhd = fullBox(
+    'tkhd',
+    0,
+    3,
+    u32(0),
+    u32(0),
+    u32(TRACK_ID),
+    u32(0),
+    u32(0),
+    zeros(8),
+    u16(0),
+    u16(0),
+    u16(0x100),
+    u16(0),
+    ...MATRIX,
+    u32(0),
+    u32(0),
+  );
+  const mdhd = fullBox('mdhd', 0, 0, u32(0), u32(0), u32(timescale), u32(0), u16(0x55c4), u16(0));
+  const hdlr = fullBox('hdlr', 0, 0, u32(0), ascii('soun'), zeros(12), ascii('SoundHandler\0'));
+  const stbl = box(
+    'stbl',
+    fullBox('stsd', 0, 0, u32(1), sampleEntry(o)),
+    fullBox('stts', 0, 0, u32(0)),
+    fullBox('stsc', 0, 0, u32(0)),
+    fullBox('stsz', 0, 0, u32(0), u32(0)),
+    fullBox('stco', 0, 0, u32(0)),
+  );
+  const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
+  const minf = box('minf', fullBox('smhd', 0, 0, zeros(4)), dinf, stbl);
+  const trak = box('trak', tkhd, box('mdia', mdhd, hdlr, minf));
+  const mvex = box('mvex', fullBox('trex', 0, 0, u32(TRACK_ID), u32(1), u32(0), u32(0), u32(0)));
+  return concatBytes([ftyp, box('moov', mvhd, trak, mvex)]);
+}
+
+/** AudioSampleEntry (ISO/IEC 14496-12 §12.2.3, version 0) with its codec box. */
+function sampleEntry(o: AudioInitOptions): Uint8Array {
+  const rate = Math.min(audioTimescale(o), 0xffff);
+  const fields = [
+    zeros(6),
+    u16(1),
+    zeros(8),
+    u16(o.channels),
+    u16(16),
+    u16(0),
+    u16(0),
+    u32(rate << 16),
+  ];
+  if (o.codec === 'opus') return box('Opus', ...fields, dOps(o.channels, o.preSkip, o.sampleRate));
+  return box('mp4a', ...fields, esds(o.audioSpecificConfig));
+}
+
+/** OpusSpecificBox (big-endian), channel mapping family 0: mono or stereo. */
+function dOps(channels: number, preSkip: number, inputSampleRate: number): Uint8Array {
+  return box('dOps', u8(0), u8(channels), u16(preSkip), u32(inputSampleRate), u16(0), u8(0));
+}
+
+/** ES_Descriptor → DecoderConfigDescriptor (AAC, audio) → DecoderSpecificInfo, SLConfig. */
+function esds(audioSpecificConfig: Uint8Array): Uint8Array {
+  const specific = descriptor(0x05, audioSpecificConfig);
+  const config = descriptor(
+    0x04,
+    u8(0x40), // objectTypeIndication: MPEG-4 Audio
+    u8((0x05 << 2) | 1), // streamType audio, upStream 0, reserved 1
+    new Uint8Array(3), // bufferSizeDB
+    u32(0), // maxBitrate
+    u32(0), // avgBitrate
+    specific,
+  );
+  const es = descriptor(0x03, u16(TRACK_ID), u8(0), config, descriptor(0x06, u8(0x02)));
+  return fullBox('esds', 0, 0, es);
+}
+
+function descriptor(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  const body = concatBytes(parts);
+  const size = body.length;
+  // Four 7-bit size bytes, as most muxers write them: any size below 2^28 fits.
+  const header = new Uint8Array([
+    tag,
+    0x80 | ((size >> 21) & 0x7f),
+    0x80 | ((size >> 14) & 0x7f),
+    0x80 | ((size >> 7) & 0x7f),
+    size & 0x7f,
+  ]);
+  return concatBytes([header, body]);
+}
+
+const AAC_SAMPLE_RATES = [
+  96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350,
+];
+
+/** An AAC-LC AudioSpecificConfig (ISO/IEC 14496-3 §1.6.2.1) for a catalog without one. */
+export function aacLcConfig(sampleRate: number, channels: number): Uint8Array {
+  const index = AAC_SAMPLE_RATES.indexOf(sampleRate);
+  if (index < 0) {
+    // An explicit 24-bit rate: 5 + 4 + 24 + 4 bits, padded to 40.
+    const bits = (2n << 35n) | (15n << 31n) | (BigInt(sampleRate) << 7n) | (BigInt(channels) << 3n);
+    return new Uint8Array(
+      [32, 24, 16, 8, 0].map((shift) => Number((bits >> BigInt(shift)) & 0xffn)),
+    );
+  }
+  const bits = (2 << 11) | (index << 7) | (channels << 3);
+  return new Uint8Array([bits >> 8, bits & 0xff]);
+}
