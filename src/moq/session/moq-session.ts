@@ -1,7 +1,6 @@
 import { FetchErrorCode, MoqError, PublishErrorCode, SessionCloseCode } from '../error/index.js';
 import {
   GoAway,
-  isDraft16,
   PublishError,
   MaxRequestId,
   RequestsBlocked,
@@ -74,7 +73,7 @@ export class MoqSession {
     this.closed.catch(() => undefined);
     this.goaway = new Promise((resolve) => (this.#onGoaway = resolve));
     const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
-    this.#peerIds = new PeerRequestIds(isClient, maxRequests, isDraft16(setup.version));
+    this.#peerIds = new PeerRequestIds(isClient, maxRequests, setup.version === Version.DRAFT_16);
     const requestIds = new RequestIdAllocator(isClient, setup.peerMaxRequestId);
     this.#requestIds = requestIds;
     const ctx = this.#context(requestIds, options);
@@ -88,7 +87,7 @@ export class MoqSession {
     );
     void this.#controlLoop();
     void new DataReceiver(ctx, this.#subscriber, this.#fetches).run();
-    if (isDraft16(setup.version)) {
+    if (setup.version === Version.DRAFT_16) {
       void new NamespaceStreams(ctx, (requestId) => {
         this.#peerIds.accept(requestId);
         this.#openPeerRequests.count++;

@@ -2,9 +2,9 @@ import { MoqError, PublishDoneCode, SubscribeErrorCode } from '../error/index.js
 import {
   FilterType,
   GroupOrder,
-  isDraft16,
   Parameters,
   SWITCHING_SET_PARAMETER,
+  Version,
   encodeSwitchingSet,
   type SwitchingSetEntry,
   PublishNamespaceError,
@@ -263,7 +263,7 @@ export class Subscriber {
    * each change, until `signal` aborts (UNSUBSCRIBE_NAMESPACE).
    */
   async *announced(prefix: readonly string[], signal?: AbortSignal): AsyncGenerator<Announcement> {
-    if (isDraft16(this.#ctx.version)) {
+    if (this.#ctx.version === Version.DRAFT_16) {
       // Draft-16 moved SUBSCRIBE_NAMESPACE to a stream of its own (namespace-subscription.ts).
       const stop = signal ? AbortSignal.any([signal, this.#ctx.signal]) : this.#ctx.signal;
       yield* announcedOnStream(this.#ctx, prefix, stop);
