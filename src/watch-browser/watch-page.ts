@@ -3,9 +3,9 @@
  * by the page's path (`/watch/NAME`) from the relay that served the page, with the broadcast's
  * chat beside it, and exposes them as `window.moqPlayer` and `window.moqChat` for tests and
  * benchmarks. Query options: `mode=buffered`, `rendition=360p`, `abr=relay|player` (who runs
- * Auto), `transport=websocket`.
+ * Auto), `transport=websocket`, `draft=14|16|18` (speak only that MoQ Transport draft).
  */
-import type { Player, PlayerMode } from '../media/player-browser/index.js';
+import type { MoqDraft, Player, PlayerMode } from '../media/player-browser/index.js';
 import { PlayerView } from './player-view.js';
 import type { WatchChat } from './watch-chat.js';
 
@@ -51,6 +51,12 @@ async function startChat(container: HTMLElement, transport: string | null): Prom
   });
 }
 
+/** `?draft=16` pins the MoQ Transport draft; anything else offers them all. */
+function draftOf(value: string | null): { draft?: MoqDraft } {
+  const draft = Number(value);
+  return draft === 14 || draft === 16 || draft === 18 ? { draft } : {};
+}
+
 function start(): void {
   const container = document.getElementById('player');
   if (!container) return;
@@ -64,6 +70,7 @@ function start(): void {
     rendition: query.get('rendition') ?? 'auto',
     abr: query.get('abr') === 'player' ? 'player' : 'relay',
     transport: transport === 'websocket' || transport === 'webtransport' ? transport : 'auto',
+    ...draftOf(query.get('draft')),
     ...pageStart(),
   }).player;
   const chat = document.getElementById('chat');

@@ -2,6 +2,7 @@ import {
   browserDialers,
   certificateHashFromHex,
   connectRelay as connectWithClient,
+  protocolsForDraft,
   RelayClientError,
 } from '../../client/index.js';
 import type { MoqSession } from '../../moq/index.js';
@@ -14,6 +15,8 @@ export interface ConnectRelayOptions {
   transport?: RelayTransport | 'auto';
   /** The relay's certificate SHA-256 (hex) when the page carries it: no GET before QUIC. */
   certificateSha256?: string;
+  /** Offer only this MoQ Transport draft. */
+  draft?: number;
 }
 
 /** A MoQ session to the relay, and which transport carries it. */
@@ -40,6 +43,7 @@ export async function connectRelay(
       transport: choice,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(certificateHash ? { certificateHash } : {}),
+      ...(options.draft === undefined ? {} : { protocols: protocolsForDraft(options.draft) }),
     });
     return {
       session: connection.session,

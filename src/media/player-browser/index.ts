@@ -5,6 +5,7 @@ export type {
   AbrSide,
   ChosenBy,
   PlayerMode,
+  MoqDraft,
   PlayerOptions,
   PlayerState,
   PlayerStats,

@@ -32,6 +32,8 @@ export interface PlayerOptions {
   abr?: AbrSide;
   /** Force a transport instead of QUIC-then-WebSocket. */
   transport?: RelayTransport | 'auto';
+  /** Speak only this MoQ Transport draft (default: offer every one we speak, draft-14 first). */
+  draft?: MoqDraft;
   /**
    * The relay's certificate SHA-256 (hex) when the page carries it: no GET /certificate.sha256
    * before the QUIC handshake.
@@ -54,6 +56,9 @@ export interface RenditionInfo {
   codec: string;
 }
 
+/** The MoQ Transport drafts the player can be pinned to. */
+export type MoqDraft = 14 | 16 | 18;
+
 export interface PlayerStats {
   state: PlayerState;
   /** Why it is not playing: waiting for the broadcast to start, the end, or the failure. */
@@ -61,6 +66,8 @@ export interface PlayerStats {
   /** What the reason is about, for scripts: e.g. `NOT_LIVE` or `NO_CATALOG` while connecting. */
   reasonCode?: PlayerErrorCode;
   transport: RelayTransport | undefined;
+  /** The MoQ Transport draft the session runs (14, 16 or 18), once it is up. */
+  draft: number | undefined;
   /** The rendition being decoded now (its catalog label). */
   rendition: string | undefined;
   /** `auto` or the label chosen by hand. */

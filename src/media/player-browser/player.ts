@@ -111,6 +111,7 @@ export class Player {
       ...(this.#reason === undefined ? {} : { reason: this.#reason }),
       ...(this.#reasonCode === undefined ? {} : { reasonCode: this.#reasonCode }),
       transport: this.#transport,
+      draft: this.#session === undefined ? undefined : this.#session.version - 0xff000000,
       rendition: this.#current?.label,
       renditionChoice: this.#choice,
       abr: this.#abrSide,
@@ -219,6 +220,7 @@ export class Player {
       signal,
       transport: this.#options.transport,
       ...(hash === undefined ? {} : { certificateSha256: hash }),
+      ...(this.#options.draft === undefined ? {} : { draft: this.#options.draft }),
     });
     // The page's catalog is read while the handshake is under way.
     const pageCatalog = this.#usePageCatalog();

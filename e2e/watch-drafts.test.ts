@@ -1,0 +1,87 @@
+/**
+ * The watch page pinned to each MoQ Transport draft (`?draft=N`): the player negotiates that
+ * draft with our relay and plays, over native WebTransport and over QMux. Real relay, real
+ * encoder, real Chromium.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { until } from '../src/async/index.js';
+import type { PlayerStats } from '../src/media/player-browser/index.js';
+import { Relay } from '../src/relay/index.js';
+import { chromiumAvailable, launchChromium } from './chromium.js';
+import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
+
+const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
+const NAME = 'e2e/drafts';
+
+function stats(page: Page): Promise<PlayerStats | undefined> {
+  return page.evaluate(() => {
+    const player = (window as unknown as { moqPlayer?: { stats(): PlayerStats } }).moqPlayer;
+    return player?.stats();
+  });
+}
+
+async function untilPlaying(page: Page): Promise<PlayerStats> {
+  let last: PlayerStats | undefined;
+  const probe = async (): Promise<PlayerStats | undefined> => {
+    last = await stats(page);
+    if (last?.state === 'error') throw new Error(`player error: ${last.reason}`);
+    return last && last.framesRendered >= 30 ? last : undefined;
+  };
+  return until('30 frames rendered', probe, { timeoutMs: 60_000, intervalMs: 200 }).catch(
+    (error: unknown) => {
+      throw new Error(`${String(error)}; last stats ${JSON.stringify(last)}`);
+    },
+  );
+}
+
+describe('watch page pinned to a MoQ Transport draft', { skip }, () => {
+  let relay: Relay;
+  let broadcast: TestBroadcast;
+  let browser: Browser;
+  let base: string;
+
+  before(async () => {
+    relay = await Relay.start({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${relay.port}`;
+    broadcast = await publishTestPattern(relay, NAME, '360p');
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await broadcast?.close();
+    await relay?.close();
+  });
+
+  const cases = [
+    { draft: 16, transport: 'webtransport' },
+    { draft: 18, transport: 'webtransport' },
+    { draft: 18, transport: 'websocket' },
+  ] as const;
+  for (const { draft, transport } of cases) {
+    test(`draft-${draft} over ${transport}: negotiated and playing`, async () => {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${base}/watch/${NAME}?draft=${draft}&transport=${transport}`);
+        const s = await untilPlaying(page);
+        assert.equal(s.draft, draft);
+        assert.equal(s.transport, transport);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  test('no draft asked for: the player offers them all and the relay keeps it on draft-14', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/watch/${NAME}?draft=15`);
+      const s = await untilPlaying(page);
+      assert.equal(s.draft, 14);
+    } finally {
+      await page.close();
+    }
+  });
+});
