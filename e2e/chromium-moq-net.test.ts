@@ -1,7 +1,7 @@
 /**
  * `@moq/net` (moq-dev's current client) in headless Chromium, on Chromium's native WebTransport,
  * through our relay: one page publishes, a second page subscribes, each with the one protocol
- * the test names — moq-lite-05, draft-16 (`moqt-16`), draft-14 (`moql`) — and mixed, a
+ * the test names — moq-lite-05, draft-18 (`moqt-18`), draft-16 (`moqt-16`), draft-14 (`moql`) — and mixed, a
  * moq-lite-05 publisher to a draft-16 subscriber and back. Every object arrives, in order. And
  * discovery: a page's announced() finds what the other page publishes (draft-16's runs on a
  * SUBSCRIBE_NAMESPACE stream of its own).
@@ -50,6 +50,7 @@ const expected: Received = Array.from({ length: plan.groups }, (_, g) => ({
 const VERSION_OF: Record<string, RegExp> = {
   'moq-lite-05': /lite-05/,
   'moqt-16': /16/,
+  'moqt-18': /18/,
   moql: /14/,
 };
 
@@ -60,6 +61,8 @@ const PAIRS = [
   ['moql', 'moql'],
   ['moq-lite-05', 'moqt-16'],
   ['moqt-16', 'moq-lite-05'],
+  ['moqt-18', 'moqt-18'],
+  ['moqt-18', 'moq-lite-05'],
 ] as const;
 
 describe('@moq/net in Chromium (native WebTransport) through our relay', { skip }, () => {
