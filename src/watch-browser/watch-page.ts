@@ -75,10 +75,34 @@ function start(): void {
   }).player;
   const chat = document.getElementById('chat');
   if (chat) {
-    startChat(chat, transport).catch((error: unknown) => {
-      chat.textContent = `Chat unavailable: ${error instanceof Error ? error.message : String(error)}`;
-    });
+    afterJoin(window.moqPlayer)
+      .then(() => startChat(chat, transport))
+      .catch((error: unknown) => {
+        chat.textContent = `Chat unavailable: ${error instanceof Error ? error.message : String(error)}`;
+      });
   }
+}
+
+/** How long the chat waits for the player's first frame before it connects anyway. */
+const CHAT_DEFER_MAX_MS = 2_000;
+
+/**
+ * The chat's session and script would compete with the player's join for the CPU and the relay
+ * (on a small machine the join took hundreds of ms longer beside them): the chat starts once the
+ * first frame is on screen, or the player is not joining (no broadcast yet, an error), or after
+ * CHAT_DEFER_MAX_MS.
+ */
+function afterJoin(player: Player): Promise<void> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const s = player.stats();
+      const joined = s.join !== undefined || s.reasonCode !== undefined || s.state === 'error';
+      if (joined || performance.now() - started >= CHAT_DEFER_MAX_MS) resolve();
+      else setTimeout(check, 50);
+    };
+    check();
+  });
 }
 
 start();
