@@ -73,9 +73,20 @@ describe('installed package', () => {
       assert.equal(page.status, 200);
       const scriptPath = /src="([^"]+\.js)"/.exec(await page.text())?.[1];
       assert.ok(scriptPath, 'the watch page names its script');
-      const script = await fetch(new URL(scriptPath, url));
+      const scriptUrl = new URL(scriptPath, url);
+      const script = await fetch(scriptUrl);
       assert.equal(script.status, 200);
-      assert.ok((await script.text()).length > 10_000, 'the bundled player, not an error page');
+      // The entry is small and imports the player's chunks: each must be served too.
+      const entry = await script.text();
+      const chunks = [...entry.matchAll(/["'](\.\/[\w-]+\.js)["']/g)].map((m) => m[1] as string);
+      assert.ok(chunks.length > 0, 'the entry imports its chunks');
+      let bundledBytes = entry.length;
+      for (const chunk of chunks) {
+        const response = await fetch(new URL(chunk, scriptUrl));
+        assert.equal(response.status, 200, chunk);
+        bundledBytes += (await response.text()).length;
+      }
+      assert.ok(bundledBytes > 100_000, 'the bundled player, not an error page');
     } finally {
       relay.kill('SIGTERM');
     }
