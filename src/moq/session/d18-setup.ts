@@ -1,6 +1,5 @@
 import { MoqError, SessionCloseCode } from '../error/index.js';
 import {
-  AuthTokenAliasType,
   ClientSetup,
   type ControlMessage,
   D18MessageDecoder,
@@ -13,6 +12,7 @@ import { D18Control } from './d18-control.js';
 import { D18StreamSplit, peekStream } from './d18-transport.js';
 import type { SetupResult } from './setup.js';
 import type { ClientSetupInfo } from './session-options.js';
+import { setupAuthTokens } from './setup-auth-tokens.js';
 import { readChunks, StreamWriter } from './stream-io.js';
 
 const IMPLEMENTATION = 'moq-studio';
@@ -29,16 +29,7 @@ export async function setupClient18(
   authorizationToken?: string,
 ): Promise<SetupResult> {
   const split = new D18StreamSplit(transport);
-  const authorizationTokens =
-    authorizationToken === undefined
-      ? []
-      : [
-          {
-            aliasType: AuthTokenAliasType.UseValue,
-            tokenType: 0,
-            tokenValue: new TextEncoder().encode(authorizationToken),
-          },
-        ];
+  const authorizationTokens = setupAuthTokens(authorizationToken);
   const parameters = SetupParameters.from({ implementation: IMPLEMENTATION, authorizationTokens });
   const ourControl = await openControl(
     transport,

@@ -1,6 +1,5 @@
 import { MoqError, SessionCloseCode } from '../error/index.js';
 import {
-  AuthTokenAliasType,
   ClientSetup,
   ServerSetup,
   SetupParameters,
@@ -11,6 +10,7 @@ import type { ControlChannel } from './control-channel.js';
 import { ControlStream } from './control-stream.js';
 import { setupClient18, setupServer18 } from './d18-setup.js';
 import type { ClientSetupInfo } from './session-options.js';
+import { setupAuthTokens } from './setup-auth-tokens.js';
 
 /** Versions we speak, preferred first. */
 export const SUPPORTED_VERSIONS: readonly number[] = [
@@ -73,17 +73,7 @@ export async function setupClient(
   const stream = await transport.createBidirectionalStream();
   const wireVersion = version === 'setup' ? Version.DRAFT_14 : version;
   const control = new ControlStream(stream, wireVersion);
-  // Token type 0: "negotiated out-of-band" (§AUTHORIZATION TOKEN); ours is a JWT.
-  const authorizationTokens =
-    authorizationToken === undefined
-      ? []
-      : [
-          {
-            aliasType: AuthTokenAliasType.UseValue,
-            tokenType: 0,
-            tokenValue: new TextEncoder().encode(authorizationToken),
-          },
-        ];
+  const authorizationTokens = setupAuthTokens(authorizationToken);
   const parameters = SetupParameters.from({
     maxRequestId,
     implementation: IMPLEMENTATION,
