@@ -85,6 +85,7 @@ export class DatagramBatcher implements PacketSink {
   #addrs = Buffer.alloc(ARENA_PACKETS * ADDR_BYTES);
   #addrLens = new Uint32Array(ARENA_PACKETS);
   #addrCache = new Map<string, Buffer>();
+  #lastAddress: { host: string; port: number; encoded: Buffer } | undefined;
   #count = 0;
   #fallbackSlot: Buffer | undefined;
   #flushQueued = false;
@@ -186,6 +187,15 @@ export class DatagramBatcher implements PacketSink {
   }
 
   #address(to: HostPort, index: number): number {
+    // A flush sends to one peer: the last address is reused without building a cache key.
+    const last = this.#lastAddress;
+    let encoded = last && last.host === to.host && last.port === to.port ? last.encoded : undefined;
+    if (!encoded) encoded = this.#cachedAddress(to);
+    encoded.copy(this.#addrs, index * ADDR_BYTES);
+    return encoded.length;
+  }
+
+  #cachedAddress(to: HostPort): Buffer {
     const key = `${to.host}|${to.port}`;
     let encoded = this.#addrCache.get(key);
     if (!encoded) {
@@ -194,8 +204,8 @@ export class DatagramBatcher implements PacketSink {
       if (this.#addrCache.size >= ADDR_CACHE_MAX) this.#addrCache.clear();
       this.#addrCache.set(key, encoded);
     }
-    encoded.copy(this.#addrs, index * ADDR_BYTES);
-    return encoded.length;
+    this.#lastAddress = { host: to.host, port: to.port, encoded };
+    return encoded;
   }
 
   #hostPortAt(index: number): HostPort {
