@@ -5,36 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { until } from '../src/async/index.js';
-import type { PlayerStats } from '../src/media/player-browser/index.js';
+import type { Browser } from 'playwright-core';
 import { Relay } from '../src/relay/index.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
+import { untilPlaying } from './player-stats.js';
 import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 const NAME = 'e2e/drafts';
-
-function stats(page: Page): Promise<PlayerStats | undefined> {
-  return page.evaluate(() => {
-    const player = (window as unknown as { moqPlayer?: { stats(): PlayerStats } }).moqPlayer;
-    return player?.stats();
-  });
-}
-
-async function untilPlaying(page: Page): Promise<PlayerStats> {
-  let last: PlayerStats | undefined;
-  const probe = async (): Promise<PlayerStats | undefined> => {
-    last = await stats(page);
-    if (last?.state === 'error') throw new Error(`player error: ${last.reason}`);
-    return last && last.framesRendered >= 30 ? last : undefined;
-  };
-  return until('30 frames rendered', probe, { timeoutMs: 60_000, intervalMs: 200 }).catch(
-    (error: unknown) => {
-      throw new Error(`${String(error)}; last stats ${JSON.stringify(last)}`);
-    },
-  );
-}
 
 describe('watch page pinned to a MoQ Transport draft', { skip }, () => {
   let relay: Relay;
@@ -65,7 +43,7 @@ describe('watch page pinned to a MoQ Transport draft', { skip }, () => {
       const page = await browser.newPage();
       try {
         await page.goto(`${base}/watch/${NAME}?draft=${draft}&transport=${transport}`);
-        const s = await untilPlaying(page);
+        const s = await untilPlaying(page, '30 frames rendered');
         assert.equal(s.draft, draft);
         assert.equal(s.transport, transport);
       } finally {
@@ -78,7 +56,7 @@ describe('watch page pinned to a MoQ Transport draft', { skip }, () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${base}/watch/${NAME}?draft=15`);
-      const s = await untilPlaying(page);
+      const s = await untilPlaying(page, '30 frames rendered');
       assert.equal(s.draft, 14);
     } finally {
       await page.close();

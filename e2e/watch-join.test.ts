@@ -6,34 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { until } from '../src/async/index.js';
-import type { PlayerStats } from '../src/media/player-browser/index.js';
+import type { Browser } from 'playwright-core';
 import { Relay } from '../src/relay/index.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
+import { untilPlaying } from './player-stats.js';
 import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 const NAME = 'e2e/join';
-
-function stats(page: Page): Promise<PlayerStats | undefined> {
-  return page.evaluate(() => {
-    const player = (window as unknown as { moqPlayer?: { stats(): PlayerStats } }).moqPlayer;
-    return player?.stats();
-  });
-}
-
-async function untilPlaying(page: Page, what: string): Promise<PlayerStats> {
-  let last: PlayerStats | undefined;
-  const probe = async (): Promise<PlayerStats | undefined> => {
-    last = await stats(page);
-    if (last?.state === 'error') throw new Error(`player error: ${last.reason}`);
-    return last && last.framesRendered >= 30 && last.join ? last : undefined;
-  };
-  return until(what, probe, { timeoutMs: 60_000, intervalMs: 200 }).catch((error: unknown) => {
-    throw new Error(`${String(error)}; last stats ${JSON.stringify(last)}`);
-  });
-}
 
 describe('watch page join: start data in the page, join breakdown, lazy chunks', { skip }, () => {
   let relay: Relay;
@@ -78,7 +58,11 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
     page.on('pageerror', (error) => errors.push(error.message));
     try {
       await page.goto(`${base}/watch/${NAME}`);
-      const s = await untilPlaying(page, 'the page to play from its inline start data');
+      const s = await untilPlaying(
+        page,
+        'the page to play from its inline start data',
+        (s) => s.join !== undefined,
+      );
       assert.equal(s.transport, 'webtransport');
       assert.ok(!requested.includes('/certificate.sha256'), `requests: ${requested.join(' ')}`);
       const join = s.join;
@@ -115,7 +99,7 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
     const page = await browser.newPage();
     try {
       await page.goto(`${base}/watch/${NAME}?mode=buffered`);
-      const s = await untilPlaying(page, 'the MSE player to play');
+      const s = await untilPlaying(page, 'the MSE player to play', (s) => s.join !== undefined);
       assert.equal(s.mode, 'buffered');
     } finally {
       await page.close();
