@@ -10,6 +10,7 @@ import { cpuQuotaUnavailable } from '../src/studio/cpu-quota-test-kit.js';
 import { netnsAvailable } from './testbed/netns-link.js';
 import { profileNamed, type Profile } from './testbed/profiles.js';
 import {
+  percentile,
   runScenario,
   type ScenarioResult,
   type TimelineRow,
@@ -26,6 +27,8 @@ const noCpuQuota = await cpuQuotaUnavailable();
 const TOP = '720p';
 const DROP_AT_S = 20;
 const RECOVER_AT_S = 40;
+/** Seconds from the first frame that the join's catch-up may take on the slow device. */
+const JOIN_CATCH_UP_S = 2;
 
 const DROP = profileNamed('drop') as Profile;
 
@@ -114,9 +117,17 @@ describe('adaptive delivery in Chromium on emulated links', { skip, timeout: 600
             `${viewer.renditions.join(',')}, longest freeze ${viewer.longestGapMs} ms, ` +
             `device limit ${rows.at(-1)?.decodeLimit ?? 'none'}, skips ${rows.at(-1)?.skips}`,
         );
+        // While playing, after the join: a join starts at the newest group's keyframe, up to a
+        // group behind live, and half a core catches up on that for a second or two — the
+        // join's cost (measured as join time), not the latency the viewer then watches at.
+        const firstS = rows.find((r) => r.latencyMs !== undefined)?.atS ?? 0;
+        const playing = rows.flatMap((r) =>
+          r.atS >= firstS + JOIN_CATCH_UP_S && r.latencyMs !== undefined ? [r.latencyMs] : [],
+        );
+        const p95 = percentile(playing, 95);
         assert.ok(
-          viewer.latencyP95Ms !== undefined && viewer.latencyP95Ms < 1000,
-          `latency p95 ${viewer.latencyP95Ms} ms${explain}`,
+          p95 !== undefined && p95 < 1000,
+          `latency p95 ${p95} ms after the join${explain}`,
         );
         assert.ok(
           rows.every((r) => r.state === 'playing' || r.state === 'buffering'),

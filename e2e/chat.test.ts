@@ -50,8 +50,9 @@ describe('chat: watch page ⇄ relay ⇄ Node', { skip, timeout: 90_000 }, () =>
 
   test('the page posts; a Node reader receives it with the page viewer id and name', async () => {
     await page.goto(`http://127.0.0.1:${relay.port}/watch/${NAME}`);
+    // The chat loads after the player's join: wait for its Send button to exist and be enabled.
     await page.waitForFunction(
-      () => !document.querySelector<HTMLButtonElement>('.moq-chat-send')?.disabled,
+      () => document.querySelector<HTMLButtonElement>('.moq-chat-send')?.disabled === false,
       undefined,
       { timeout: 20_000 },
     );

@@ -53,7 +53,7 @@ describe('chat: watch page → relay → studio page', { skip, timeout: 120_000 
     watchPage = await browser.newPage();
     await watchPage.goto(status.shareUrl ?? '');
     await watchPage.waitForFunction(
-      () => !document.querySelector<HTMLButtonElement>('.moq-chat-send')?.disabled,
+      () => document.querySelector<HTMLButtonElement>('.moq-chat-send')?.disabled === false,
       undefined,
       { timeout: 20_000 },
     );

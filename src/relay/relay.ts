@@ -367,6 +367,7 @@ export class Relay {
                   sentKbps: kbps(estimate.sentBps),
                   peakKbps: kbps(estimate.peakBps),
                   rttMs: estimate.rttMs,
+                  backlogBytes: estimate.backlogBytes,
                 },
                 'rendition switch',
               ),

@@ -94,3 +94,34 @@ test('skips that keep coming count even when each looks like a stall (the decode
   other.observe(2, skippedStall, 10_000);
   assert.equal(other.observe(2, skippedStall, 30_000), false, 'far apart: still excused');
 });
+
+test("the join's grace excuses the rendition it joined at, not a taller one the relay moves to", () => {
+  const capacity = new DecodeCapacity();
+  capacity.setRungs(LADDER, 0);
+  const dropping = { dropped: 20, rendered: 10, skipped: false, stalled: false };
+  assert.equal(capacity.observe(0, calm, 0), false, 'joined at 360p');
+  assert.equal(capacity.observe(1, calm, 1000), false, 'the relay moved to 720p');
+  assert.equal(capacity.observe(1, dropping, 2000), true, 'judged within the join grace');
+  assert.equal(capacity.limit(2000), 0);
+});
+
+test("drops right after the relay steps down are the network's, not the decoder's", () => {
+  const capacity = reaching();
+  const dropping = { dropped: 20, rendered: 10, skipped: false, stalled: false };
+  capacity.observe(2, calm, -20_000);
+  capacity.observe(2, calm, -10_000);
+  assert.equal(capacity.observe(1, dropping, 0), false, 'the step down second');
+  assert.equal(capacity.observe(1, dropping, 1000), false, 'the catch-up after it');
+  assert.equal(capacity.limit(1000), undefined);
+});
+
+test('drops at the previous rendition do not count against the next one', () => {
+  const capacity = reaching();
+  const dropping = { dropped: 20, rendered: 10, skipped: false, stalled: false };
+  capacity.observe(2, calm, -10_000);
+  capacity.observe(2, { ...dropping, dropped: 5, rendered: 25 }, 0);
+  capacity.observe(2, { ...dropping, dropped: 5, rendered: 25 }, 1000);
+  // 1080p was borderline (17 % dropped); at 720p one clean second says nothing is wrong.
+  assert.equal(capacity.observe(1, calm, 2000), false);
+  assert.equal(capacity.limit(2000), undefined);
+});

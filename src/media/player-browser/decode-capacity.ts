@@ -58,6 +58,12 @@ export class DecodeCapacity {
   #holdMs = new Map<number, number>();
   #window: DecodeSample[] = [];
   #stalledAtMs = -Infinity;
+  /** The rendition the join's grace excuses; undefined after a network stall (it excuses all). */
+  #graceIndex: number | undefined;
+  /** The rendition the sample window was taken at. */
+  #windowIndex = -1;
+  /** Samples taken since the rendition last changed. */
+  #atIndex = 0;
   /** When playback skipped ahead lately, and at which rendition. */
   #skips: Array<{ atMs: number; index: number }> = [];
 
@@ -89,8 +95,22 @@ export class DecodeCapacity {
    * offer to the relay must shrink).
    */
   observe(index: number, sample: DecodeSample, nowMs: number): boolean {
-    // The join's catch-up burst decodes in a rush too: the first seconds count like a stall.
-    if (sample.stalled || this.#stalledAtMs === -Infinity) this.#stalledAtMs = nowMs;
+    // The join's catch-up burst decodes in a rush too: the first seconds count like a stall —
+    // for the rendition it joined at only. A switch after the join (the relay moves at a group
+    // boundary, with no burst) is judged at once: latency grows while a grace waits.
+    // A step down (the relay's, on congestion) means the network was short: the late frames of
+    // the catch-up that follows are dropped, and say nothing about the decoder either.
+    const network = sample.stalled || (this.#windowIndex !== -1 && index < this.#windowIndex);
+    if (this.#stalledAtMs === -Infinity) this.#graceIndex = index;
+    if (network) this.#graceIndex = undefined;
+    if (network || this.#stalledAtMs === -Infinity) this.#stalledAtMs = nowMs;
+    // Drops at the previous rendition say nothing about this one.
+    if (index !== this.#windowIndex) {
+      this.#window = [];
+      this.#atIndex = 0;
+    }
+    this.#windowIndex = index;
+    this.#atIndex++;
     this.#window.push(sample);
     if (this.#window.length > WINDOW) this.#window.shift();
     // A catch-up burst only makes the decoder look busier, never lighter: widening needs no grace.
@@ -98,8 +118,10 @@ export class DecodeCapacity {
     if (sample.skipped) this.#skips.push({ atMs: nowMs, index });
     this.#skips = this.#skips.filter((s) => nowMs - s.atMs <= SKIP_WINDOW_MS && s.index === index);
     const skipping = index > 0 && this.#skips.length >= REPEATED_SKIPS;
-    if (!skipping && (index === 0 || nowMs - this.#stalledAtMs < AFTER_STALL_MS)) return false;
-    const tooHeavy = skipping || sample.skipped || dropRatio(this.#window) > DROP_RATIO;
+    if (!skipping && (index === 0 || this.#inGrace(index, nowMs))) return false;
+    // The second a switch happened in mixes both renditions: drops need a clean one too.
+    const dropping = this.#atIndex >= 2 && dropRatio(this.#window) > DROP_RATIO;
+    const tooHeavy = skipping || sample.skipped || dropping;
     if (!tooHeavy) return false;
     this.#skips = [];
     const base = sample.skipped ? HOLD_SKIPPED_MS : HOLD_DROPPING_MS;
@@ -109,6 +131,11 @@ export class DecodeCapacity {
     this.#until = nowMs + holdMs;
     this.#window = [];
     return true;
+  }
+
+  #inGrace(index: number, nowMs: number): boolean {
+    if (nowMs - this.#stalledAtMs >= AFTER_STALL_MS) return false;
+    return this.#graceIndex === undefined || this.#graceIndex === index;
   }
 
   /** Widens the reach to the tallest rung the measured load says fits, after a few samples. */

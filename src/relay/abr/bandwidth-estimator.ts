@@ -30,6 +30,13 @@ export interface LinkEstimate {
   lossRatio: number;
   /** A queue is building (RTT well above its floor) or packets are being lost. */
   congested: boolean;
+  /**
+   * Media handed to this viewer's session that has not gone out yet, beyond the least seen
+   * lately, held for two samples in a row (a keyframe's burst drains within one on a link with
+   * room). A congestion-window-limited sender queues here, in the relay, where the RTT never
+   * shows it. 0 where nothing was counted.
+   */
+  backlogBytes: number;
 }
 
 const SMOOTHING = 0.3;
@@ -40,6 +47,8 @@ const QUEUE_MS = 40;
 const SENT_WINDOW_MS = 1000;
 const RECENT_RTT_MS = 3000;
 const QUEUE_FACTOR = 2;
+/** How far back the least backlog is looked for (a dropped group's bytes leave it after this). */
+const BACKLOG_WINDOW_MS = 5000;
 
 /**
  * Turns a session's transport figures, sampled a few times a second, into a capacity estimate:
@@ -54,6 +63,9 @@ export class BandwidthEstimator {
   #rtts: Array<{ atMs: number; rttMs: number }> = [];
   #minRttMs: number | undefined;
   #last: { atMs: number; stats: LinkStats } | undefined;
+  /** Forwarded minus sent, per sample: its rise over the window's least is the backlog. */
+  #deficits: Array<{ atMs: number; bytes: number }> = [];
+  #previousBacklog = 0;
   #estimate: LinkEstimate = {
     bps: undefined,
     peakBps: undefined,
@@ -63,13 +75,18 @@ export class BandwidthEstimator {
     recentMaxRttMs: undefined,
     lossRatio: 0,
     congested: false,
+    backlogBytes: 0,
   };
 
   get estimate(): LinkEstimate {
     return this.#estimate;
   }
 
-  observe(stats: LinkStats | undefined, nowMs: number): LinkEstimate {
+  /**
+   * One sample of the transport's figures; `forwardedBytes` counts (from the start, like
+   * `bytesSent`) the media the relay handed to this session for sending.
+   */
+  observe(stats: LinkStats | undefined, nowMs: number, forwardedBytes = 0): LinkEstimate {
     if (!stats) return this.#estimate;
     const last = this.#last;
     this.#last = { atMs: nowMs, stats };
@@ -106,7 +123,22 @@ export class BandwidthEstimator {
       recentMaxRttMs: Math.max(...this.#rtts.map((r) => r.rttMs)),
       lossRatio,
       congested,
+      backlogBytes: this.#backlog(forwardedBytes - stats.bytesSent, nowMs),
     };
     return this.#estimate;
+  }
+
+  /**
+   * Sent bytes include headers, retransmissions and other tracks, so the deficit itself drifts;
+   * only its rise over the recent least means the session sends slower than it is fed.
+   */
+  #backlog(deficitBytes: number, nowMs: number): number {
+    this.#deficits.push({ atMs: nowMs, bytes: deficitBytes });
+    this.#deficits = this.#deficits.filter((d) => nowMs - d.atMs <= BACKLOG_WINDOW_MS);
+    const least = Math.min(...this.#deficits.map((d) => d.bytes));
+    const now = deficitBytes - least;
+    const held = Math.min(now, this.#previousBacklog);
+    this.#previousBacklog = now;
+    return held;
   }
 }

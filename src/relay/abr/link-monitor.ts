@@ -13,6 +13,7 @@ export class LinkMonitor {
   readonly #stats: () => LinkStats | undefined;
   readonly #now: () => number;
   #users = 0;
+  #forwardedBytes = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(stats: () => LinkStats | undefined, now: () => number = Date.now) {
@@ -39,8 +40,13 @@ export class LinkMonitor {
     };
   }
 
+  /** Counts media handed to the session for sending (its switching tracks call this). */
+  forwarded(bytes: number): void {
+    this.#forwardedBytes += bytes;
+  }
+
   /** Reads the transport's figures once (the timer does this; tests call it directly). */
   sample(): LinkEstimate {
-    return this.#estimator.observe(this.#stats(), this.#now());
+    return this.#estimator.observe(this.#stats(), this.#now(), this.#forwardedBytes);
   }
 }

@@ -12,6 +12,7 @@ const calm = (bps: number | undefined, peakBps = bps): LinkEstimate => ({
   recentMaxRttMs: 20,
   lossRatio: 0,
   congested: false,
+  backlogBytes: 0,
 });
 const congested = (bps: number): LinkEstimate => ({
   ...calm(bps),
@@ -48,6 +49,18 @@ describe('RenditionSelector', () => {
     quiet.choose(calm(10_000_000), 0);
     const idle = { ...calm(10_000_000), sentBps: 1_000_000 };
     assert.equal(quiet.choose(idle, 2500).index, 0, 'a quiet scene sends less: no queue, no loss');
+  });
+
+  it("goes down when the relay's unsent media for the viewer grows past half a second", () => {
+    const selector = new RenditionSelector(LADDER);
+    selector.choose(calm(10_000_000), 0);
+    // 4 Mbit/s top rung: 150 KB waiting is 0.3 s, a keyframe's burst; 300 KB is 0.6 s.
+    assert.equal(selector.choose({ ...calm(10_000_000), backlogBytes: 150_000 }, 1000).index, 0);
+    const down = selector.choose(
+      { ...calm(10_000_000), sentBps: 1_200_000, backlogBytes: 300_000 },
+      1200,
+    );
+    assert.deepEqual(down, { index: 2, reason: 'congestion' }, 'to what was carried');
   });
 
   it('steps up one rung at a time, only after the hold, and only when calm', () => {

@@ -31,6 +31,13 @@ const UP_QUEUE_MS = 30;
 const STARVED_RATIO = 0.7;
 /** A full measuring window at the rung before its send rate counts. */
 const STARVED_AFTER_MS = 2000;
+/**
+ * Media waiting in the relay for this long at the rung's rate means the link cannot carry the
+ * rung: the viewer's latency grows by the backlog. Longer than a keyframe's burst, which drains.
+ */
+const BACKLOG_DOWN_S = 0.5;
+/** Any lasting backlog at all: no room to step up. */
+const BACKLOG_UP_S = 0.15;
 
 /**
  * Picks a rendition per group for one viewer: down at once on congestion (to what the measured
@@ -77,6 +84,9 @@ export class RenditionSelector {
       return this.#set(this.#fitting(estimate.bps) ?? 0, 'start', nowMs);
     if (estimate.congested && this.#rung > 0) return this.#down(estimate, nowMs);
     if (this.#rung > 0 && this.#starved(estimate, nowMs)) return this.#down(estimate, nowMs);
+    if (this.#rung > 0 && this.#backlogS(estimate) > BACKLOG_DOWN_S) {
+      return this.#down(estimate, nowMs);
+    }
     const fits = this.#fitting(estimate.bps);
     if (fits !== undefined && fits < this.#rung && !this.#justChanged(nowMs)) {
       return this.#set(fits, 'capacity', nowMs);
@@ -103,6 +113,7 @@ export class RenditionSelector {
     const keep: Choice = { index: this.#order[rung] as number, reason: 'capacity' };
     const next = rung + 1;
     if (next >= this.#order.length || estimate.congested || queued(estimate)) return keep;
+    if (this.#backlogS(estimate) > BACKLOG_UP_S) return keep;
     const hold = this.#holdMs.get(next) ?? this.#options.upHoldMs;
     if (nowMs - this.#changedAtMs < hold) return keep;
     const needed = this.#bitrate(this.#order[next] as number) / this.#options.headroom;
@@ -119,6 +130,12 @@ export class RenditionSelector {
     if (sentBps === undefined || nowMs - this.#changedAtMs < STARVED_AFTER_MS) return false;
     if (!queued(estimate) && estimate.lossRatio <= 0) return false;
     return sentBps < STARVED_RATIO * this.#bitrate(this.#order[this.#rung as number] as number);
+  }
+
+  /** The relay's unsent media for this viewer, in seconds of the current rung. */
+  #backlogS(estimate: LinkEstimate): number {
+    const bitrate = this.#bitrate(this.#order[this.#rung as number] as number);
+    return bitrate > 0 ? (estimate.backlogBytes * 8) / bitrate : 0;
   }
 
   /** The highest rung whose bitrate the capacity carries with headroom. */

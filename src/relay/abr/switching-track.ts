@@ -224,6 +224,7 @@ export class SwitchingTrack {
         const tag = object.objectId === 0 ? [{ type: RENDITION_EXTENSION, value: index }] : [];
         out.write(object.payload, object.objectId, [...tag, ...(object.extensions ?? [])]);
         bytes += object.payload.byteLength;
+        this.#link.forwarded(object.payload.byteLength);
         object = await source.readObject(signal);
       }
       out.close();
