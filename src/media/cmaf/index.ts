@@ -7,6 +7,7 @@ export {
   type FragmentSummary,
 } from './fragment-parser.js';
 export { parseInit, parseInitTracks } from './init-parser.js';
+export { readInitTrack } from './init-reader.js';
 export { DEFAULT_MAX_BOX_BYTES, Fmp4Splitter, type Fmp4SplitterOptions } from './fmp4-splitter.js';
 export { splitFmp4 } from './split-fmp4.js';
 export { muxInits, setTrackId } from './init-muxer.js';

@@ -1,8 +1,9 @@
 import { createFile, MP4BoxBuffer, type Movie, type Track } from 'mp4box';
-import { type Box, childBoxes, findPath, requireBody, view } from './box-reader.js';
-import type { SampleDefaults, TrackInfo } from './cmaf-types.js';
+import { type Box, childBoxes } from './box-reader.js';
+import type { TrackInfo } from './cmaf-types.js';
 import { audioFormatOf, decoderDescription, firstSampleEntry } from './decoder-config.js';
 import { Fmp4Error } from './fmp4-error.js';
+import { sampleDefaults, trackIdOf } from './init-reader.js';
 
 /** mp4box's view of the movie: codec strings (RFC 6381), timescales, sizes, audio formats. */
 function readMovie(bytes: Uint8Array): Movie {
@@ -19,31 +20,6 @@ function readMovie(bytes: Uint8Array): Movie {
   }
   if (!movie) throw new Fmp4Error('MALFORMED', failure ?? 'init segment has no complete moov');
   return movie;
-}
-
-function trackIdOf(bytes: Uint8Array, trak: Box): number {
-  const tkhd = findPath(bytes, ['tkhd'], trak);
-  if (!tkhd) throw new Fmp4Error('MALFORMED', 'trak without tkhd');
-  requireBody(tkhd, 24);
-  const version = bytes[tkhd.bodyStart];
-  return view(bytes).getUint32(tkhd.bodyStart + (version === 1 ? 20 : 12));
-}
-
-function sampleDefaults(bytes: Uint8Array, moov: Box, trackId: number): SampleDefaults | undefined {
-  const mvex = findPath(bytes, ['mvex'], moov);
-  if (!mvex) return undefined;
-  const data = view(bytes);
-  for (const trex of childBoxes(bytes, mvex.bodyStart, mvex.end)) {
-    if (trex.type !== 'trex') continue;
-    requireBody(trex, 24);
-    if (data.getUint32(trex.bodyStart + 4) !== trackId) continue;
-    return {
-      duration: data.getUint32(trex.bodyStart + 12),
-      size: data.getUint32(trex.bodyStart + 16),
-      flags: data.getUint32(trex.bodyStart + 20),
-    };
-  }
-  return undefined;
 }
 
 function trackInfo(bytes: Uint8Array, moov: Box, trak: Box, track: Track): TrackInfo {

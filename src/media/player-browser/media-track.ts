@@ -1,7 +1,7 @@
 import type { CatalogTrack } from '../catalog/catalog-types.js';
 import { decodeInitData } from '../catalog/index.js';
 import type { FragmentSample, ParsedFragment, TrackInfo } from '../cmaf/cmaf-types.js';
-import { parseFragment, parseInit } from '../cmaf/index.js';
+import { parseFragment, readInitTrack } from '../cmaf/index.js';
 import { fromHex, opusPacketTicks, readLegacyFrame } from '../legacy/index.js';
 import type { RenditionInfo } from './player-types.js';
 
@@ -18,7 +18,8 @@ export function mediaTrack(entry: CatalogTrack): MediaTrack {
   if (entry.packaging === 'legacy')
     return { entry, init: new Uint8Array(0), info: legacyInfo(entry), label };
   const init = decodeInitData(entry);
-  return { entry, init, info: parseInit(init), label };
+  // The catalog's codec string spares the player mp4box (init-reader.ts).
+  return { entry, init, info: readInitTrack(init, entry.codec || undefined), label };
 }
 
 /** Microseconds: the legacy container's timestamps. */

@@ -27,10 +27,50 @@ const SOURCES = fileURLToPath(new URL('src/', ROOT));
 export const PLAYER_ENTRY = fileURLToPath(new URL('src/watch-browser/watch-page.ts', ROOT));
 
 /**
+ * mp4box is side-effect free as the player uses it — which is not at all: the player reads init
+ * segments itself (src/media/cmaf/init-reader.ts). Said so, esbuild drops it (about 40 % of the
+ * script the join would otherwise load); its package declares nothing either way.
+ */
+interface ResolveArgs {
+  path: string;
+  kind: string;
+  resolveDir: string;
+  importer: string;
+  pluginData?: unknown;
+}
+
+const MP4BOX_UNUSED = {
+  name: 'mp4box-side-effect-free',
+  setup(build: {
+    onResolve(
+      options: { filter: RegExp },
+      callback: (args: ResolveArgs) => Promise<{ path: string; sideEffects: boolean } | undefined>,
+    ): void;
+    resolve(
+      path: string,
+      options: Omit<ResolveArgs, 'path'>,
+    ): Promise<{ path: string; errors: unknown[] }>;
+  }): void {
+    build.onResolve({ filter: /^mp4box$/ }, async (args) => {
+      if (args.pluginData === MP4BOX_UNUSED) return undefined; // our own lookup, below
+      const { kind, resolveDir, importer } = args;
+      const found = await build.resolve(args.path, {
+        kind,
+        resolveDir,
+        importer,
+        pluginData: MP4BOX_UNUSED,
+      });
+      return found.errors.length > 0 ? undefined : { path: found.path, sideEffects: false };
+    });
+  },
+};
+
+/**
  * The one set of bundling options: `npm run build` (scripts/build-player.ts) and the fallback.
  * Split: what the join does not need (chat, MSE playback) is a chunk the page imports later.
  */
 const BUNDLE_OPTIONS = {
+  plugins: [MP4BOX_UNUSED],
   entryPoints: [PLAYER_ENTRY],
   bundle: true,
   format: 'esm',
