@@ -5,3 +5,4 @@ export { Reader, decodeUtf8, type VarintEncoding } from './reader.js';
 export { encodeVi64, readVi64, vi64Size, writeVi64 } from './vi64.js';
 export { Writer } from './writer.js';
 export { ByteQueue } from './byte-queue.js';
+export { isShared, markShared } from './shared-bytes.js';

@@ -6,3 +6,4 @@ export * from './object-status.js';
 export * from './stream-type.js';
 export * from './subgroup-header.js';
 export * from './subgroup-object.js';
+export { encodeSharedSubgroupObject } from './shared-object-encoding.js';

@@ -1,4 +1,4 @@
-import { Writer } from '../../coding/index.js';
+import { Writer, markShared } from '../../coding/index.js';
 import { Lagged, type GroupConsumer, type TrackConsumer, type TrackStart } from '../model/index.js';
 import { decodeAnnounceRequest, encodeAnnounce, encodeAnnounceOk } from './announce.js';
 import { encodeGroupHeader, zigzag } from './group-header.js';
@@ -18,6 +18,12 @@ import {
 } from './subscribe.js';
 import { RELAY_TIMESCALE, decodeTrackRequest, encodeTrackInfo } from './track-info.js';
 import { isLite05, type LiteVersion } from './version.js';
+
+/**
+ * Payloads this large go as a write of their own, kept by reference by every subscriber's
+ * stream; smaller ones are cheaper to copy into the frame than to write twice.
+ */
+const SEPARATE_PAYLOAD_BYTES = 256;
 
 /** The streams a moq-lite peer opens to read from us: announce, subscribe and track. */
 export class LitePublisher {
@@ -147,15 +153,20 @@ export class LitePublisher {
         object;
         object = await group.readObject(signal)
       ) {
-        const frame = new Writer(object.payload.length + 16);
+        const { payload } = object;
+        const inline = payload.length < SEPARATE_PAYLOAD_BYTES;
+        const frame = new Writer(16 + (inline ? payload.length : 0));
         if (isLite05(this.#version)) {
           // Timestamps: when the relay sends the frame (the model keeps none of its own).
           const nowMs = Math.floor(Date.now());
           frame.varint(zigzag(nowMs - previousMs));
           previousMs = nowMs;
         }
-        frame.varint(object.payload.length).bytes(object.payload);
+        frame.varint(payload.length);
+        if (inline) frame.bytes(payload);
         await writer.write(frame.finish());
+        // The model never changes a payload: every subscriber's stream keeps the same bytes.
+        if (!inline) await writer.write(markShared(payload));
       }
       writer.finish();
     } catch {

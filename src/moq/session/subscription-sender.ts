@@ -4,7 +4,7 @@ import {
   PublishDoneCode,
   SubscribeErrorCode,
 } from '../error/index.js';
-import { encodeSubgroupHeader, encodeSubgroupObject } from '../data/index.js';
+import { encodeSharedSubgroupObject, encodeSubgroupHeader } from '../data/index.js';
 import { PublishDone, SubscribeError, varintEncodingOf, type Location } from '../message/index.js';
 import { Lagged, type GroupConsumer, type TrackConsumer } from '../model/index.js';
 import type { JoinableSubscription } from './fetch-responder.js';
@@ -192,7 +192,7 @@ export class SubscriptionSender {
         object;
         object = await group.readObject(signal)
       ) {
-        await writer.write(encodeSubgroupObject(object, SUBGROUP_TYPE, previous, encoding));
+        await writer.write(encodeSharedSubgroupObject(object, SUBGROUP_TYPE, previous, encoding));
         previous = object.objectId;
         bytes += object.payload.byteLength;
         objects++;

@@ -1,3 +1,4 @@
+import { isShared } from '../../coding/index.js';
 interface Entry {
   data: Uint8Array;
   fin: boolean;
@@ -55,7 +56,9 @@ export class SendQueue {
     const resolvesNow = !fin && queue.bytes <= this.budgetBytes;
     // A write that resolves before quiche took the bytes must own them: W3C writers may reuse
     // their buffer as soon as write() resolves (as @moq/lite does with its varint scratch).
-    const entry: Entry = { data: resolvesNow ? data.slice() : data, fin, settle: undefined };
+    // Bytes marked shared never change: kept by reference (a relay's fan-out, coding/).
+    const owned = resolvesNow && !isShared(data) ? data.slice() : data;
+    const entry: Entry = { data: owned, fin, settle: undefined };
     queue.entries.push(entry);
     if (resolvesNow) return Promise.resolve();
     return this.#waitFor(entry, fin);
