@@ -3,7 +3,8 @@
  * an HLS baseline from the same ffmpeg settings (ffmpeg → HLS files → static server → hls.js),
  * both played in the same headless Chromium on loopback: join time, glass-to-glass latency
  * percentiles, frame rate, stalls; and the encoder ladder's speed against real time.
- * BENCH_SECONDS=60 (per player), BENCH_ONLY=hls|moq|encoder.
+ * BENCH_SECONDS=60 (per player), BENCH_ONLY=hls|moq|encoder, BENCH_JOINS=N (N more MoQ first
+ * visits after the measured one: the join's p50 / p95 per step).
  */
 import { loadavg } from 'node:os';
 import { runEncoder } from './latency/encoder-run.js';

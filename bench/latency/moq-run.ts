@@ -3,6 +3,7 @@ import { launchBenchChromium } from './browser.js';
 import { bundlePage } from './bundle.js';
 import { PlayerError } from './errors.js';
 import { MoqStack } from './moq-stack.js';
+import { measureJoins } from './join-run.js';
 import { hopTable, joinTable } from './moq-trace.js';
 import { pageTimingNote } from './page-timing.js';
 import { moqSampleSchema, type MoqSample } from './page-schemas.js';
@@ -16,6 +17,8 @@ import { waitFor } from './wait.js';
 const NAME = 'bench';
 /** The ladder moq-pub encodes; BENCH_MOQ_LADDER=720p isolates the pipeline from encoder load. */
 const LADDER = process.env.BENCH_MOQ_LADDER ?? '1080p,720p,360p';
+/** BENCH_JOINS=N: N more first visits after the measured one, for the join's median. */
+const JOINS = Number(process.env.BENCH_JOINS ?? 0);
 /** The same GOP as the HLS baseline's 1 s segments (moq-pub's default is 2 s). */
 const GOP_MS = 1000;
 
@@ -94,7 +97,11 @@ async function watch(stack: MoqStack, seconds: number): Promise<PlayerResult> {
     page.on('pageerror', (error) => console.log(`MoQ page error: ${error.message}`));
     await page.addInitScript({ content: probe });
     await page.goto(`${stack.url}watch/${NAME}`);
-    return await measure(page, stack, seconds);
+    const result = await measure(page, stack, seconds);
+    await page.close();
+    if (JOINS === 0) return result;
+    const joins = await measureJoins(browser, `${stack.url}watch/${NAME}`, JOINS);
+    return { ...result, tables: [...(result.tables ?? []), joins] };
   } finally {
     await browser?.close();
   }

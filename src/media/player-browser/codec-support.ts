@@ -6,7 +6,23 @@ import { PlayerError } from './player-error.js';
  * may name a codec nobody decodes (a typo, a codec from the future), and "Unknown or ambiguous
  * codec name" from inside a decoder says less than which track and which codec.
  */
-export async function decodable(track: MediaTrack): Promise<boolean> {
+export function decodable(track: MediaTrack): Promise<boolean> {
+  let answer = answers.get(track);
+  if (!answer) {
+    answer = askDecoder(track);
+    answers.set(track, answer);
+  }
+  return answer;
+}
+
+/**
+ * Each track is asked once: the player asks while its session is still being set up (the
+ * answer can take a browser tens of ms, more on a busy machine) and finds it ready when it
+ * starts playing.
+ */
+const answers = new WeakMap<MediaTrack, Promise<boolean>>();
+
+async function askDecoder(track: MediaTrack): Promise<boolean> {
   const { info } = track;
   const description = info.description ? { description: info.description } : {};
   try {

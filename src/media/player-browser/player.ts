@@ -10,7 +10,7 @@ import {
   type Catalog,
   type CatalogFormat,
 } from '../catalog/index.js';
-import { checkDecodable } from './codec-support.js';
+import { checkDecodable, decodable } from './codec-support.js';
 import { AbrController } from './abr-controller.js';
 import { connectRelay } from './connect-relay.js';
 import { DecodeCapacity } from './decode-capacity.js';
@@ -228,6 +228,7 @@ export class Player {
       this.#join.catalogFromPage();
       this.#join.mark('catalog');
       this.#catalogMs = performance.now() - this.#startedAt;
+      this.#askDecoders();
     }
     const connection = await connecting;
     this.#session = connection.session;
@@ -293,6 +294,13 @@ export class Player {
       () => undefined, // the media tracks report a broadcast that ends
     );
     return true;
+  }
+
+  /** Asks the browser about the starting tracks' codecs now: #play finds the answers ready. */
+  #askDecoders(): void {
+    const video = this.#startFeed()?.first;
+    if (video) void decodable(video);
+    if (this.#audio) void decodable(this.#audio);
   }
 
   /** The rendition to start on: the ABR's pick for this screen, as the choice asks for it. */
