@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { get } from 'node:http';
 import { after, before, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { BroadcastProducer } from '../../moq/index.js';
 import { Relay } from '../relay.js';
+import { acceptsGzip } from './script-response.js';
 import { contentSecurityPolicy, nameFromPath } from './watch-routes.js';
 
 let relay: Relay;
@@ -103,6 +106,53 @@ test('/player/watch.js is the bundled player (built on demand in a fresh checkou
   }
   const css = await fetch(`${base}/player/watch.css`);
   assert.equal(css.status, 200);
+});
+
+test('player scripts: gzip for browsers that take it, chunks cached for good, the entry revalidated', async () => {
+  const plain = await fetch(`${base}/player/watch.js`, {
+    headers: { 'Accept-Encoding': 'identity' },
+  });
+  const script = await plain.text();
+  assert.equal(plain.headers.get('content-encoding'), null);
+  assert.equal(plain.headers.get('cache-control'), 'no-cache');
+  const etag = plain.headers.get('etag');
+  assert.ok(etag);
+  const again = await fetch(`${base}/player/watch.js`, { headers: { 'If-None-Match': etag } });
+  assert.equal(again.status, 304, 'a returning viewer fetches nothing');
+  assert.equal((await again.arrayBuffer()).byteLength, 0);
+  const chunk = /"\.\/(chunk-[A-Za-z0-9_-]+\.js)"/.exec(script)?.[1];
+  assert.ok(chunk);
+  // Node's fetch takes gzip and unpacks it: the raw response shows what went over the wire.
+  const raw = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>(
+    (resolve, reject) => {
+      const request = get(`${base}/player/${chunk}`, { headers: { 'Accept-Encoding': 'gzip' } });
+      request.on('response', (response) => {
+        const parts: Buffer[] = [];
+        response.on('data', (part: Buffer) => parts.push(part));
+        response.on('end', () =>
+          resolve({ headers: response.headers, body: Buffer.concat(parts) }),
+        );
+      });
+      request.on('error', reject);
+    },
+  );
+  assert.equal(raw.headers['content-encoding'], 'gzip');
+  assert.match(String(raw.headers['cache-control']), /immutable/);
+  const unpacked = gunzipSync(raw.body).toString('utf8');
+  const text = await (
+    await fetch(`${base}/player/${chunk}`, { headers: { 'Accept-Encoding': 'identity' } })
+  ).text();
+  assert.equal(unpacked, text);
+  assert.ok(raw.body.length < text.length / 2, `${raw.body.length} B of ${text.length}`);
+});
+
+test('Accept-Encoding: gzip taken unless refused with q=0', () => {
+  assert.equal(acceptsGzip('gzip, deflate, br'), true);
+  assert.equal(acceptsGzip('br;q=1.0, gzip;q=0.8'), true);
+  assert.equal(acceptsGzip('*'), true);
+  assert.equal(acceptsGzip('gzip;q=0'), false);
+  assert.equal(acceptsGzip('identity'), false);
+  assert.equal(acceptsGzip(undefined), false);
 });
 
 test('broadcast names come from the path, decoded part by part', () => {

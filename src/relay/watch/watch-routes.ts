@@ -6,6 +6,7 @@ import type { Origin } from '../origin.js';
 import { CHUNK_FILE, ENTRY_FILE, PlayerBundle, PlayerBundleError } from './player-bundle.js';
 import { listPage, WATCH_CSS, watchPage, watchPath } from './watch-html.js';
 import { pageOf } from './watch-paging.js';
+import { ScriptResponses } from './script-response.js';
 import { cachedCatalog } from './watch-start.js';
 import { TrackWarmer } from './track-warmer.js';
 
@@ -52,12 +53,15 @@ export function serveWatch(server: TransportServer, origin: Origin): void {
   server.addRoute('GET', '/player/watch.css', (_req, res) =>
     send(res, 200, 'text/css; charset=utf-8', WATCH_CSS, { 'Cache-Control': 'no-cache' }),
   );
-  server.addRoute('GET', '/player/watch.js', (_req, res) => sendScript(res, bundle, ENTRY_FILE));
+  const scripts = new ScriptResponses();
+  server.addRoute('GET', '/player/watch.js', (req, res) =>
+    sendScript(req, res, bundle, scripts, ENTRY_FILE),
+  );
   // The chunks the page loads later (chat, MSE playback): `/player/chunk-HASH.js`.
   server.addPrefixRoute('GET', '/player/', (req, res) => {
     const name = (req.url ?? '').split(/[?#]/)[0]?.slice('/player/'.length) ?? '';
     if (!CHUNK_FILE.test(name)) return send(res, 404, 'text/plain; charset=utf-8', 'not found');
-    return sendScript(res, bundle, name);
+    return sendScript(req, res, bundle, scripts, name);
   });
 }
 
@@ -74,11 +78,17 @@ export function nameFromPath(target: string): string | undefined {
   }
 }
 
-async function sendScript(res: ServerResponse, bundle: PlayerBundle, name: string): Promise<void> {
+async function sendScript(
+  req: IncomingMessage,
+  res: ServerResponse,
+  bundle: PlayerBundle,
+  scripts: ScriptResponses,
+  name: string,
+): Promise<void> {
   try {
     const script = await bundle.file(name);
     if (script === undefined) return send(res, 404, 'text/plain; charset=utf-8', 'not found');
-    send(res, 200, 'text/javascript; charset=utf-8', script, { 'Cache-Control': 'no-cache' });
+    scripts.send(req, res, name, script, name !== ENTRY_FILE);
   } catch (error) {
     if (!(error instanceof PlayerBundleError)) throw error;
     send(res, 503, 'text/plain; charset=utf-8', error.message);
