@@ -1,15 +1,11 @@
-import { MoqError, type MoqSession, type TrackConsumer } from '../../moq/index.js';
+import type { MoqSession } from '../../moq/index.js';
+import { audioTracks, decodeCatalog, videoRenditions, type Catalog } from '../catalog/index.js';
 import {
-  audioTracks,
-  CATALOG_TRACK,
-  CatalogError,
-  decodeCatalog,
-  HANG_CATALOG_TRACK,
-  readCatalogs,
-  videoRenditions,
-  type Catalog,
-  type CatalogFormat,
-} from '../catalog/index.js';
+  openCatalog,
+  refusedRequest,
+  unreadableCatalog,
+  type OpenedCatalog,
+} from './catalog-opener.js';
 import { checkDecodable, decodable } from './codec-support.js';
 import { AbrController } from './abr-controller.js';
 import { connectRelay } from './connect-relay.js';
@@ -32,16 +28,8 @@ import { StatsRecorder } from './stats-recorder.js';
 import { VideoFeed } from './video-feed.js';
 
 const ABR_INTERVAL_MS = 1000;
-/** Retrying a broadcast that is not live yet: at least this far apart, at most this long. */
-const RETRY_MIN_MS = 500;
-const RETRY_MAX_MS = 5000;
 /** A catalog track that has said nothing for this long is named as the problem. */
 const CATALOG_SILENCE_MS = 4000;
-/** The catalog tracks a broadcast may carry, in the order they are tried. */
-const CATALOG_TRACKS: ReadonlyArray<readonly [string, CatalogFormat]> = [
-  [CATALOG_TRACK, 'msf'],
-  [HANG_CATALOG_TRACK, 'hang'],
-];
 
 /**
  * Watches one broadcast from a relay: connects (WebTransport, else WebSocket), reads the
@@ -348,84 +336,14 @@ export class Player {
     await this.#play(start);
   }
 
-  /**
-   * The catalog: MSF's `catalog` and hang's `catalog.json` are asked for at once and the first
-   * to deliver a catalog wins (a hang publisher may accept the MSF subscription and end it at
-   * once). A broadcast that is not live yet is waited for (its announcement, or a retry every
-   * few seconds), so a viewer may open the page before the stream starts.
-   */
-  async #openCatalog(session: MoqSession, signal: AbortSignal): Promise<OpenedCatalog> {
-    let announced = false;
-    for (;;) {
-      const attempts = CATALOG_TRACKS.map(([track, format]) =>
-        this.#tryCatalog(session, track, format, signal),
-      );
-      try {
-        const winner = await Promise.any(attempts);
-        for (const attempt of attempts) {
-          attempt.then(
-            (other) => other !== winner && other.consumer.close(),
-            () => undefined,
-          );
-        }
-        this.#waiting(undefined, undefined);
-        return winner;
-      } catch (error) {
-        const failures = error instanceof AggregateError ? (error.errors as unknown[]) : [error];
-        if (signal.aborted) throw new PlayerError('ABORTED', 'the player was closed');
-        if (!failures.every(refusedRequest)) {
-          const readable = failures.find((f) => !(f instanceof MoqError)) ?? failures[0];
-          throw readable instanceof Error ? readable : new Error(String(readable));
-        }
-      }
-      // Announced, yet its catalog tracks refused: a broadcast in some other format.
-      if (announced)
-        this.#waiting('NO_CATALOG', 'no MSF catalog (nor a hang catalog.json) on this broadcast');
-      else this.#waiting('NOT_LIVE', 'not live: waiting for the broadcast to start');
-      announced = await this.#whenAnnounced(session, signal);
-    }
-  }
-
-  /** One catalog track up to its first catalog; rejects when refused, ended or unreadable. */
-  async #tryCatalog(
-    session: MoqSession,
-    track: string,
-    format: CatalogFormat,
-    signal: AbortSignal,
-  ): Promise<OpenedCatalog> {
-    const consumer = await session.subscribe(this.#namespace, track);
-    const updates = readCatalogs(consumer, signal, format);
-    try {
-      const next = await updates.next().catch((error: unknown) => {
-        throw unreadableCatalog(error, format);
-      });
-      if (next.done) throw new PlayerError('NO_CATALOG', `${this.#options.name} has no ${track}`);
-      return { consumer, updates, first: next.value, format };
-    } catch (error) {
-      consumer.close();
-      throw error;
-    }
-  }
-
-  /** True when the broadcast was seen announced (then a retry may succeed at once). */
-  async #whenAnnounced(session: MoqSession, signal: AbortSignal): Promise<boolean> {
-    const pause = new Promise((resolve) => setTimeout(resolve, RETRY_MIN_MS));
-    const wait = AbortSignal.any([signal, AbortSignal.timeout(RETRY_MAX_MS)]);
-    const key = this.#namespace.join('/');
-    let seen = false;
-    try {
-      for await (const announcement of session.announced(this.#namespace, wait)) {
-        if (announcement.active && announcement.namespace.join('/') === key) {
-          seen = true;
-          break;
-        }
-      }
-    } catch {
-      // Discovery refused or timed out: retrying the subscription is the fallback.
-    }
-    await pause; // never a hot loop, whatever discovery did
-    if (signal.aborted) throw new PlayerError('ABORTED', 'the player was closed');
-    return seen;
+  #openCatalog(session: MoqSession, signal: AbortSignal): Promise<OpenedCatalog> {
+    return openCatalog({
+      session,
+      namespace: this.#namespace,
+      name: this.#options.name,
+      signal,
+      waiting: (code, reason) => this.#waiting(code, reason),
+    });
   }
 
   /** What the player is waiting for while connecting, shown instead of a bare "Connecting…". */
@@ -640,24 +558,4 @@ async function bufferedPlayback(ctx: PlaybackContext): Promise<Playback> {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
-}
-
-interface OpenedCatalog {
-  consumer: TrackConsumer;
-  updates: AsyncGenerator<Catalog>;
-  first: Catalog;
-  format: CatalogFormat;
-}
-
-/** The subscription was refused at the request level (the track is not there, yet). */
-function refusedRequest(error: unknown): boolean {
-  return error instanceof MoqError && error.scope === 'request';
-}
-
-function unreadableCatalog(error: unknown, format: CatalogFormat): unknown {
-  if (!(error instanceof CatalogError)) return error;
-  const kind = format === 'hang' ? 'hang' : 'MSF';
-  return new PlayerError('NO_CATALOG', `no readable ${kind} catalog: ${error.message}`, {
-    cause: error,
-  });
 }
