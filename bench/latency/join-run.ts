@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import type { MoqStats } from './page-schemas.js';
 import { distribution } from './percentiles.js';
 
@@ -14,33 +14,45 @@ const STEPS: ReadonlyArray<[string, keyof JoinBreakdown]> = [
   ['total, navigation → first frame', 'totalMs'],
 ];
 
+/** How the joins are taken: first visits or returning viewers, on loopback or a throttled link. */
+export interface JoinOptions {
+  /** Returning viewers: one browser context for all, its HTTP cache warmed by a first visit. */
+  warm: boolean;
+  /** HTTP throughput and added round trip for the page and its scripts (Chromium's emulation). */
+  linkKbit?: number;
+  rttMs?: number;
+}
+
 /**
- * `BENCH_JOINS=N`: N first visits one after another, each in a fresh browser context (no cached
- * script, no session to reuse), against the same running broadcast: one join says little on a
- * shared machine, N give its median. Returns a table of per-step p50 / p95 / max.
+ * `BENCH_JOINS=N`: N visits one after another against the same running broadcast, each in a
+ * fresh browser context (first visits: nothing cached) or, with BENCH_JOINS_WARM=1, in one
+ * context (returning viewers); BENCH_JOIN_KBIT / BENCH_JOIN_RTT_MS throttle the page's HTTP
+ * (not its WebTransport session) as a viewer's link would. One join says little on a shared
+ * machine, N give its median. Returns a table of per-step p50 / p95 / max.
  */
 export async function measureJoins(
   browser: Browser,
   url: string,
   count: number,
+  options: JoinOptions,
 ): Promise<string[]> {
   const joins: JoinBreakdown[] = [];
   const fetched: Array<{ htmlMs: number; scriptsMs: number }> = [];
-  for (let i = 0; i < count; i++) {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      await page.goto(url);
-      const handle = await page.waitForFunction(
-        () => (window as unknown as { moqPlayer?: { stats(): MoqStats } }).moqPlayer?.stats().join,
-        undefined,
-        { timeout: 30_000, polling: 50 },
-      );
-      joins.push((await handle.jsonValue()) as JoinBreakdown);
-      fetched.push(await page.evaluate(scriptsFetchedMs));
-    } finally {
-      await context.close();
+  const shared = options.warm ? await browser.newContext() : undefined;
+  if (shared) await visit(shared, url, options); // fills the cache; not counted
+  try {
+    for (let i = 0; i < count; i++) {
+      const context = shared ?? (await browser.newContext());
+      try {
+        const [join, timing] = await visit(context, url, options);
+        joins.push(join);
+        fetched.push(timing);
+      } finally {
+        if (!shared) await context.close();
+      }
     }
+  } finally {
+    await shared?.close();
   }
   const cell = (n: number): string => (Number.isFinite(n) ? String(Math.round(n)) : '–');
   const row = (label: string, values: number[]): string => {
@@ -48,7 +60,11 @@ export async function measureJoins(
     return `| ${label} | ${cell(d.p50)} | ${cell(d.p95)} | ${cell(d.max)} |`;
   };
   return [
-    `${count} first visits (fresh browser context each), navigation → first frame:`,
+    `${count} ${options.warm ? 'returning viewers (scripts cached)' : 'first visits (fresh browser context each)'}` +
+      (options.linkKbit
+        ? `, HTTP throttled to ${options.linkKbit} kbit/s + ${options.rttMs ?? 0} ms RTT`
+        : ', loopback') +
+      ', navigation → first frame:',
     '| join step | p50 ms | p95 ms | max ms |',
     '| --- | --- | --- | --- |',
     ...STEPS.map(([label, key]) =>
@@ -82,4 +98,34 @@ function scriptsFetchedMs(): { htmlMs: number; scriptsMs: number } {
     htmlMs: navigation?.responseEnd ?? NaN,
     scriptsMs: before.length > 0 ? Math.max(...before) : NaN,
   };
+}
+
+async function visit(
+  context: BrowserContext,
+  url: string,
+  options: JoinOptions,
+): Promise<[JoinBreakdown, { htmlMs: number; scriptsMs: number }]> {
+  const page = await context.newPage();
+  try {
+    if (options.linkKbit) {
+      const cdp = await context.newCDPSession(page);
+      const bytesPerSecond = (options.linkKbit * 1000) / 8;
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: options.rttMs ?? 0,
+        downloadThroughput: bytesPerSecond,
+        uploadThroughput: bytesPerSecond,
+      });
+    }
+    await page.goto(url);
+    const handle = await page.waitForFunction(
+      () => (window as unknown as { moqPlayer?: { stats(): MoqStats } }).moqPlayer?.stats().join,
+      undefined,
+      { timeout: 30_000, polling: 50 },
+    );
+    const join = (await handle.jsonValue()) as JoinBreakdown;
+    return [join, await page.evaluate(scriptsFetchedMs)];
+  } finally {
+    await page.close();
+  }
 }
