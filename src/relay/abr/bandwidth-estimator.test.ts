@@ -11,6 +11,21 @@ const stats = (bytesSent: number): LinkStats => ({
 });
 
 describe('BandwidthEstimator: the relay-side backlog', () => {
+  it('counts lost bytes as not sent: retransmissions do not hide a backlog', () => {
+    const estimator = new BandwidthEstimator();
+    let fed = 0;
+    let sent = 0;
+    let lost = 0;
+    let last = 0;
+    for (let t = 0; t <= 2000; t += 200) {
+      fed += 32_000;
+      sent += 32_000; // as much goes out as comes in…
+      lost += 7_000; // …but this much of it is lost and sent again
+      last = estimator.observe({ ...stats(sent), bytesLost: lost }, t, fed).backlogBytes;
+    }
+    assert.equal(last, 7_000 * 8);
+  });
+
   it('stays 0 while the session sends what it is fed (plus overhead)', () => {
     const estimator = new BandwidthEstimator();
     let fed = 0;

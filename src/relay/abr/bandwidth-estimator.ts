@@ -5,6 +5,8 @@ export interface LinkStats {
   bytesSent: number;
   packetsSent: number;
   packetsLost: number;
+  /** Bytes declared lost (sent again later, so counted twice in bytesSent). */
+  bytesLost?: number;
 }
 
 /** What the relay believes about one viewer's link right now. */
@@ -40,7 +42,8 @@ export interface LinkEstimate {
 }
 
 const SMOOTHING = 0.3;
-const PEAK_WINDOW_MS = 5000;
+/** Bursts older than this say nothing of the link now (a drop may have come since). */
+const PEAK_WINDOW_MS = 2500;
 const LOSS_CONGESTED = 0.02;
 /** RTT above the floor by this much (and by this factor) means a standing queue. */
 const QUEUE_MS = 40;
@@ -123,7 +126,11 @@ export class BandwidthEstimator {
       recentMaxRttMs: Math.max(...this.#rtts.map((r) => r.rttMs)),
       lossRatio,
       congested,
-      backlogBytes: this.#backlog(forwardedBytes - stats.bytesSent, nowMs),
+      // Lost bytes go out again: counted as sent, they would hide the backlog they add to.
+      backlogBytes: this.#backlog(
+        forwardedBytes - (stats.bytesSent - (stats.bytesLost ?? 0)),
+        nowMs,
+      ),
     };
     return this.#estimate;
   }

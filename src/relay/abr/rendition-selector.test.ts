@@ -63,6 +63,27 @@ describe('RenditionSelector', () => {
     assert.deepEqual(down, { index: 2, reason: 'congestion' }, 'to what was carried');
   });
 
+  it('after a step down, a queue that drains (RTT falling) is not a reason to step down again', () => {
+    const selector = new RenditionSelector(LADDER);
+    selector.choose(calm(10_000_000), 0);
+    // 4 Mbit/s top on a link now carrying 2 Mbit/s: down to 1.5 Mbit/s.
+    const down = selector.choose({ ...congested(2_000_000), rttMs: 120 }, 1000);
+    assert.deepEqual(down, { index: 1, reason: 'congestion' });
+    const draining = selector.choose({ ...congested(2_000_000), rttMs: 80 }, 2000);
+    assert.equal(draining.index, 1, 'the old queue drains: stay');
+    const growing = selector.choose({ ...congested(2_000_000), rttMs: 160 }, 2400);
+    assert.equal(growing.index, 2, 'the queue grows again: down');
+  });
+
+  it('a low estimate alone (no queue, no loss, no backlog) is no reason to step down', () => {
+    const selector = new RenditionSelector(LADDER);
+    selector.choose(calm(10_000_000), 0);
+    // An application-limited flow on a busy machine: quiche's samples run low, the link is idle.
+    assert.equal(selector.choose(calm(2_000_000), 3000).index, 0);
+    const queuing = { ...calm(2_000_000), recentMaxRttMs: 70 };
+    assert.equal(selector.choose(queuing, 3600).index, 1, 'with a queue behind it, down');
+  });
+
   it('steps up one rung at a time, only after the hold, and only when calm', () => {
     const selector = new RenditionSelector(LADDER, { upHoldMs: 3000 });
     selector.choose(calm(undefined), 0);

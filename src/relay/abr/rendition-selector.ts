@@ -36,6 +36,8 @@ const STARVED_AFTER_MS = 2000;
  * rung: the viewer's latency grows by the backlog. Longer than a keyframe's burst, which drains.
  */
 const BACKLOG_DOWN_S = 0.5;
+/** After a step down, congestion with a falling RTT is the old queue draining, for this long. */
+const DRAIN_MS = 1500;
 /** Any lasting backlog at all: no room to step up. */
 const BACKLOG_UP_S = 0.15;
 
@@ -55,6 +57,8 @@ export class RenditionSelector {
   #changedAtMs = 0;
   /** Whether the current rung was reached by stepping up (only a step up can fail). */
   #steppedUp = false;
+  /** The last step down, and the RTT it was made at. */
+  #lastDown: { atMs: number; rttMs: number } | undefined;
   #holdMs = new Map<number, number>();
   /** Measured over announced bitrate (encoders overshoot their targets, audio rides along). */
   #scale = 1;
@@ -87,8 +91,13 @@ export class RenditionSelector {
     if (this.#rung > 0 && this.#backlogS(estimate) > BACKLOG_DOWN_S) {
       return this.#down(estimate, nowMs);
     }
+    // A smoothed estimate below the rung is a reason only with some strain to back it: an
+    // application-limited flow never shows its spare capacity, and on a busy machine quiche's
+    // delivery-rate samples run low while the link is idle (the relay left 720p on 10 Mbit/s).
     const fits = this.#fitting(estimate.bps);
-    if (fits !== undefined && fits < this.#rung && !this.#justChanged(nowMs)) {
+    const strained =
+      queued(estimate) || estimate.lossRatio > 0 || this.#backlogS(estimate) > BACKLOG_UP_S;
+    if (fits !== undefined && fits < this.#rung && !this.#justChanged(nowMs) && strained) {
       return this.#set(fits, 'capacity', nowMs);
     }
     return this.#maybeUp(estimate, nowMs);
@@ -96,6 +105,10 @@ export class RenditionSelector {
 
   #down(estimate: LinkEstimate, nowMs: number): Choice {
     const from = this.#rung as number;
+    if (this.#draining(estimate, nowMs)) {
+      return { index: this.#order[from] as number, reason: 'congestion' };
+    }
+    this.#lastDown = { atMs: nowMs, rttMs: estimate.rttMs ?? Infinity };
     const base = this.#options.upHoldMs;
     // A rung reached on the way down and left again says nothing against it.
     const failedStep = this.#steppedUp && nowMs - this.#changedAtMs < FAILED_STEP_MS;
@@ -146,6 +159,17 @@ export class RenditionSelector {
       if (this.#bitrate(index) <= bps * this.#options.headroom) found = rung;
     });
     return found ?? 0;
+  }
+
+  /**
+   * Just stepped down and the queue is shrinking (RTT below what it was then): the congestion
+   * still showing is the queue the last rung built, draining. Stepping down again would leave a
+   * rung the link carries (and, at a recovery, hold the top one off for a failed step).
+   */
+  #draining(estimate: LinkEstimate, nowMs: number): boolean {
+    const last = this.#lastDown;
+    if (!last || nowMs - last.atMs > DRAIN_MS || estimate.rttMs === undefined) return false;
+    return estimate.rttMs < last.rttMs && this.#backlogS(estimate) <= BACKLOG_DOWN_S;
   }
 
   #justChanged(nowMs: number): boolean {
