@@ -1,5 +1,5 @@
 import { concatBytes } from '../cmaf/index.js';
-import { MATRIX, TRACK_ID, ascii, box, fullBox, u16, u32, u8, zeros } from './mp4-writer.js';
+import { TRACK_ID, box, fullBox, singleTrackInit, u16, u32, u8, zeros } from './mp4-writer.js';
 
 /**
  * The init segment (ftyp + moov) of one Opus or AAC track, for hang legacy audio recorded as
@@ -18,57 +18,17 @@ export function audioTimescale(o: AudioInitOptions): number {
 }
 
 export function audioInit(o: AudioInitOptions): Uint8Array {
-  const timescale = audioTimescale(o);
-  const ftyp = box('ftyp', ascii('isom'), u32(0x200), ascii('isom'), ascii('iso6'), ascii('mp41'));
-  const mvhd = fullBox(
-    'mvhd',
-    0,
-    0,
-    u32(0),
-    u32(0),
-    u32(1000),
-    u32(0),
-    u32(0x10000),
-    u16(0x100),
-    zeros(10),
-    ...MATRIX,
-    zeros(24),
-    u32(TRACK_ID + 1),
-  );
-  // tkhd: flags enabled|in_movie, volume 1.0 (audio), no width or height.
-  const tkhd = fullBox(
-    'tkhd',
-    0,
-    3,
-    u32(0),
-    u32(0),
-    u32(TRACK_ID),
-    u32(0),
-    u32(0),
-    zeros(8),
-    u16(0),
-    u16(0),
-    u16(0x100),
-    u16(0),
-    ...MATRIX,
-    u32(0),
-    u32(0),
-  );
-  const mdhd = fullBox('mdhd', 0, 0, u32(0), u32(0), u32(timescale), u32(0), u16(0x55c4), u16(0));
-  const hdlr = fullBox('hdlr', 0, 0, u32(0), ascii('soun'), zeros(12), ascii('SoundHandler\0'));
-  const stbl = box(
-    'stbl',
-    fullBox('stsd', 0, 0, u32(1), sampleEntry(o)),
-    fullBox('stts', 0, 0, u32(0)),
-    fullBox('stsc', 0, 0, u32(0)),
-    fullBox('stsz', 0, 0, u32(0), u32(0)),
-    fullBox('stco', 0, 0, u32(0)),
-  );
-  const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
-  const minf = box('minf', fullBox('smhd', 0, 0, zeros(4)), dinf, stbl);
-  const trak = box('trak', tkhd, box('mdia', mdhd, hdlr, minf));
-  const mvex = box('mvex', fullBox('trex', 0, 0, u32(TRACK_ID), u32(1), u32(0), u32(0), u32(0)));
-  return concatBytes([ftyp, box('moov', mvhd, trak, mvex)]);
+  return singleTrackInit({
+    brands: ['mp41'],
+    volume: 0x100,
+    width: 0,
+    height: 0,
+    timescale: audioTimescale(o),
+    handler: 'soun',
+    handlerName: 'SoundHandler',
+    mediaHeader: fullBox('smhd', 0, 0, zeros(4)),
+    sampleEntry: sampleEntry(o),
+  });
 }
 
 /** AudioSampleEntry (ISO/IEC 14496-12 §12.2.3, version 0) with its codec box. */

@@ -59,17 +59,27 @@ export interface VideoInitOptions {
   avcC: Uint8Array;
 }
 
-/** ftyp + moov of one H.264 track, for fragments that follow (mvex). */
-export function videoInit(o: VideoInitOptions): Uint8Array {
-  const ftyp = box(
-    'ftyp',
-    ascii('isom'),
-    u32(0x200),
-    ascii('isom'),
-    ascii('iso6'),
-    ascii('avc1'),
-    ascii('mp41'),
-  );
+/** What differs between the init segments of one video and one audio track. */
+export interface TrackBoxes {
+  /** ftyp's compatible brands after `isom` and `iso6`. */
+  brands: string[];
+  /** tkhd: 0x100 (1.0) for audio, 0 for video; width and height 0 for audio. */
+  volume: number;
+  width: number;
+  height: number;
+  timescale: number;
+  handler: 'vide' | 'soun';
+  handlerName: string;
+  /** vmhd or smhd. */
+  mediaHeader: Uint8Array;
+  /** The stsd's one entry (avc1, Opus, mp4a) with its codec box. */
+  sampleEntry: Uint8Array;
+}
+
+/** ftyp + moov of one track, for fragments that follow (mvex). */
+export function singleTrackInit(t: TrackBoxes): Uint8Array {
+  const brands = ['isom', 'iso6', ...t.brands].map(ascii);
+  const ftyp = box('ftyp', ascii('isom'), u32(0x200), ...brands);
   const mvhd = fullBox(
     'mvhd',
     0,
@@ -85,6 +95,7 @@ export function videoInit(o: VideoInitOptions): Uint8Array {
     zeros(24),
     u32(TRACK_ID + 1),
   );
+  // tkhd: flags enabled|in_movie.
   const tkhd = fullBox(
     'tkhd',
     0,
@@ -97,14 +108,39 @@ export function videoInit(o: VideoInitOptions): Uint8Array {
     zeros(8),
     u16(0),
     u16(0),
-    u16(0),
+    u16(t.volume),
     u16(0),
     ...MATRIX,
-    u32(o.width << 16),
-    u32(o.height << 16),
+    u32(t.width << 16),
+    u32(t.height << 16),
   );
-  const mdhd = fullBox('mdhd', 0, 0, u32(0), u32(0), u32(o.timescale), u32(0), u16(0x55c4), u16(0));
-  const hdlr = fullBox('hdlr', 0, 0, u32(0), ascii('vide'), zeros(12), ascii('VideoHandler\0'));
+  const mdhd = fullBox('mdhd', 0, 0, u32(0), u32(0), u32(t.timescale), u32(0), u16(0x55c4), u16(0));
+  const hdlr = fullBox(
+    'hdlr',
+    0,
+    0,
+    u32(0),
+    ascii(t.handler),
+    zeros(12),
+    ascii(`${t.handlerName}\0`),
+  );
+  const stbl = box(
+    'stbl',
+    fullBox('stsd', 0, 0, u32(1), t.sampleEntry),
+    fullBox('stts', 0, 0, u32(0)),
+    fullBox('stsc', 0, 0, u32(0)),
+    fullBox('stsz', 0, 0, u32(0), u32(0)),
+    fullBox('stco', 0, 0, u32(0)),
+  );
+  const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
+  const minf = box('minf', t.mediaHeader, dinf, stbl);
+  const trak = box('trak', tkhd, box('mdia', mdhd, hdlr, minf));
+  const mvex = box('mvex', fullBox('trex', 0, 0, u32(TRACK_ID), u32(1), u32(0), u32(0), u32(0)));
+  return concatBytes([ftyp, box('moov', mvhd, trak, mvex)]);
+}
+
+/** ftyp + moov of one H.264 track, for fragments that follow (mvex). */
+export function videoInit(o: VideoInitOptions): Uint8Array {
   const avc1 = box(
     'avc1',
     zeros(6),
@@ -121,20 +157,17 @@ export function videoInit(o: VideoInitOptions): Uint8Array {
     u16(0xffff),
     box('avcC', o.avcC),
   );
-  const stbl = box(
-    'stbl',
-    fullBox('stsd', 0, 0, u32(1), avc1),
-    fullBox('stts', 0, 0, u32(0)),
-    fullBox('stsc', 0, 0, u32(0)),
-    fullBox('stsz', 0, 0, u32(0), u32(0)),
-    fullBox('stco', 0, 0, u32(0)),
-  );
-  const dinf = box('dinf', fullBox('dref', 0, 0, u32(1), fullBox('url ', 0, 1)));
-  const minf = box('minf', fullBox('vmhd', 0, 1, zeros(8)), dinf, stbl);
-  const trak = box('trak', tkhd, box('mdia', mdhd, hdlr, minf));
-  const mvex = box('mvex', fullBox('trex', 0, 0, u32(TRACK_ID), u32(1), u32(0), u32(0), u32(0)));
-  const moov = box('moov', mvhd, trak, mvex);
-  return concatBytes([ftyp, moov]);
+  return singleTrackInit({
+    brands: ['avc1', 'mp41'],
+    volume: 0,
+    width: o.width,
+    height: o.height,
+    timescale: o.timescale,
+    handler: 'vide',
+    handlerName: 'VideoHandler',
+    mediaHeader: fullBox('vmhd', 0, 1, zeros(8)),
+    sampleEntry: avc1,
+  });
 }
 
 /** moof + mdat of one sample (a CMAF chunk of one frame). */
