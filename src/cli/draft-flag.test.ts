@@ -35,35 +35,12 @@ after(async () => {
   await relay.close();
 });
 
-test('a draft-16 publisher and a draft-14 subscriber meet through the relay', async () => {
-  const url = `http://127.0.0.1:${relay.port}/`;
-  const clock = (args: string[]) =>
-    spawn(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/moq-clock.ts'), '--url', url, ...args],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      },
-    );
-  const publisher = clock(['--publish', '--namespace', 'drafts/clock', '--draft', '16']);
-  // A subscriber that comes before the broadcast is refused and exits: start it after.
-  await until('the draft-16 publisher announced', () => relay.origin.route(['drafts', 'clock']), {
-    timeoutMs: 30_000,
-  });
-  const subscriber = clock(['--subscribe', '--namespace', 'drafts/clock', '--draft', '14']);
-  try {
-    const lines: string[] = [];
-    createInterface({ input: subscriber.stdout }).on('line', (line) => lines.push(line));
-    await until('two timestamps through the relay', () => lines.length >= 2, { timeoutMs: 30_000 });
-    assert.match(lines[0] ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
-  } finally {
-    publisher.kill('SIGINT');
-    subscriber.kill('SIGINT');
-  }
-});
-
-test('moq-clock --draft 18: publish and subscribe through the relay', async () => {
+/** moq-clock publishing on one draft and subscribing on another, through the relay. */
+async function clockThroughRelay(
+  namespace: string,
+  publishDraft: string,
+  subscribeDraft: string,
+): Promise<void> {
   const url = `http://127.0.0.1:${relay.port}/`;
   const clock = (args: string[]) =>
     spawn(
@@ -71,11 +48,14 @@ test('moq-clock --draft 18: publish and subscribe through the relay', async () =
       ['--import', 'tsx', join(ROOT, 'src/cli/moq-clock.ts'), '--url', url, ...args],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] },
     );
-  const publisher = clock(['--publish', '--namespace', 'd18/clock', '--draft', '18']);
-  await until('the draft-18 publisher announced', () => relay.origin.route(['d18', 'clock']), {
-    timeoutMs: 30_000,
-  });
-  const subscriber = clock(['--subscribe', '--namespace', 'd18/clock', '--draft', '18']);
+  const publisher = clock(['--publish', '--namespace', namespace, '--draft', publishDraft]);
+  // A subscriber that comes before the broadcast is refused and exits: start it after.
+  await until(
+    `the draft-${publishDraft} publisher announced`,
+    () => relay.origin.route(namespace.split('/')),
+    { timeoutMs: 30_000 },
+  );
+  const subscriber = clock(['--subscribe', '--namespace', namespace, '--draft', subscribeDraft]);
   try {
     const lines: string[] = [];
     createInterface({ input: subscriber.stdout }).on('line', (line) => lines.push(line));
@@ -85,4 +65,10 @@ test('moq-clock --draft 18: publish and subscribe through the relay', async () =
     publisher.kill('SIGINT');
     subscriber.kill('SIGINT');
   }
-});
+}
+
+test('a draft-16 publisher and a draft-14 subscriber meet through the relay', () =>
+  clockThroughRelay('drafts/clock', '16', '14'));
+
+test('moq-clock --draft 18: publish and subscribe through the relay', () =>
+  clockThroughRelay('d18/clock', '18', '18'));
