@@ -6,32 +6,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { Relay } from '../src/relay/index.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import { chromiumAvailable } from './chromium.js';
 import { untilPlaying } from './player-stats.js';
-import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
+import { startWatchStage, type WatchStage } from './watch-stage.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 const NAME = 'e2e/drafts';
 
 describe('watch page pinned to a MoQ Transport draft', { skip }, () => {
-  let relay: Relay;
-  let broadcast: TestBroadcast;
+  let stage: WatchStage;
   let browser: Browser;
   let base: string;
 
   before(async () => {
-    relay = await Relay.start({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${relay.port}`;
-    broadcast = await publishTestPattern(relay, NAME, '360p');
-    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+    stage = await startWatchStage(NAME);
+    ({ browser, base } = stage);
   });
 
-  after(async () => {
-    await browser?.close();
-    await broadcast?.close();
-    await relay?.close();
-  });
+  after(() => stage?.close());
 
   const cases = [
     { draft: 16, transport: 'webtransport' },

@@ -7,32 +7,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { Relay } from '../src/relay/index.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import type { Relay } from '../src/relay/index.js';
+import { chromiumAvailable } from './chromium.js';
 import { untilPlaying } from './player-stats.js';
-import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
+import { startWatchStage, type WatchStage } from './watch-stage.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 const NAME = 'e2e/join';
 
 describe('watch page join: start data in the page, join breakdown, lazy chunks', { skip }, () => {
+  let stage: WatchStage;
   let relay: Relay;
-  let broadcast: TestBroadcast;
   let browser: Browser;
   let base: string;
 
   before(async () => {
-    relay = await Relay.start({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${relay.port}`;
-    broadcast = await publishTestPattern(relay, NAME, '360p');
-    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+    stage = await startWatchStage(NAME);
+    ({ relay, browser, base } = stage);
   });
 
-  after(async () => {
-    await browser?.close();
-    await broadcast?.close();
-    await relay?.close();
-  });
+  after(() => stage?.close());
 
   test('the page carries the certificate hash and the catalog the relay holds', async () => {
     const html = await (await fetch(`${base}/watch/${NAME}`)).text();

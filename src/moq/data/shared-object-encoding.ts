@@ -5,15 +5,25 @@ import { type SubgroupObject, encodeSubgroupObject } from './subgroup-object.js'
 /** Smaller payloads are cheaper to encode again than to look up. */
 const SHARE_MIN_BYTES = 256;
 
-/** The last encoding of each payload, with what its header said. */
-const encoded = new WeakMap<Uint8Array, { header: string; bytes: Uint8Array }>();
+/** The last encoding of each payload, with the header fields it was encoded with. */
+interface Encoded {
+  headerType: number;
+  objectId: number;
+  previousObjectId: number | undefined;
+  encoding: VarintEncoding;
+  extensions: ExtensionHeaders | undefined;
+  bytes: Uint8Array;
+}
+
+const encoded = new WeakMap<Uint8Array, Encoded>();
 
 /**
  * A subgroup object's bytes, encoded once for every subscriber that sends it the same way: a
  * relay fanning an object out to N streams allocates and copies it once, not N times, and the
  * transport keeps the one buffer by reference (markShared). Keyed by the payload, which the
- * model never changes, and by every header field, so a subscriber whose header differs
- * (another object id delta, extensions, draft) gets its own.
+ * model never changes, and checked against every header field (compared, not turned into a
+ * key: this runs per object and subscriber), so a subscriber whose header differs (another
+ * object id delta, extensions, draft) gets its own.
  */
 export function encodeSharedSubgroupObject(
   object: SubgroupObject,
@@ -25,23 +35,34 @@ export function encodeSharedSubgroupObject(
   if (!payload || payload.length < SHARE_MIN_BYTES) {
     return encodeSubgroupObject(object, headerType, previousObjectId, encoding);
   }
-  const header = `${headerType}/${object.objectId}/${previousObjectId ?? ''}/${encoding}/${extensionsKey(object.extensions)}`;
   const found = encoded.get(payload);
-  if (found?.header === header) return found.bytes;
+  if (
+    found?.headerType === headerType &&
+    found.objectId === object.objectId &&
+    found.previousObjectId === previousObjectId &&
+    found.encoding === encoding &&
+    sameExtensions(found.extensions, object.extensions)
+  ) {
+    return found.bytes;
+  }
   const bytes = markShared(encodeSubgroupObject(object, headerType, previousObjectId, encoding));
-  encoded.set(payload, { header, bytes });
+  const { objectId, extensions } = object;
+  encoded.set(payload, { headerType, objectId, previousObjectId, encoding, extensions, bytes });
   return bytes;
 }
 
-function extensionsKey(extensions: ExtensionHeaders | undefined): string {
-  if (!extensions || extensions.length === 0) return '';
-  return extensions
-    .map((e) => `${e.type}=${typeof e.value === 'number' ? e.value : bytesKey(e.value)}`)
-    .join(',');
+function sameExtensions(a: ExtensionHeaders | undefined, b: ExtensionHeaders | undefined): boolean {
+  if (a === b) return true;
+  const left = a ?? [];
+  const right = b ?? [];
+  if (left.length !== right.length) return false;
+  return left.every((e, i) => {
+    const other = right[i];
+    return other !== undefined && e.type === other.type && sameValue(e.value, other.value);
+  });
 }
 
-function bytesKey(bytes: Uint8Array): string {
-  let key = 'b';
-  for (const byte of bytes) key += byte.toString(16).padStart(2, '0');
-  return key;
+function sameValue(a: number | Uint8Array, b: number | Uint8Array): boolean {
+  if (typeof a === 'number' || typeof b === 'number') return a === b;
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

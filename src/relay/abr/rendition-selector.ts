@@ -95,11 +95,8 @@ export class RenditionSelector {
     // application-limited flow never shows its spare capacity, and on a busy machine quiche's
     // delivery-rate samples run low while the link is idle (the relay left 720p on 10 Mbit/s).
     const fits = this.#fitting(estimate.bps);
-    const strained =
-      queued(estimate) || estimate.lossRatio > 0 || this.#backlogS(estimate) > BACKLOG_UP_S;
-    if (fits !== undefined && fits < this.#rung && !this.#justChanged(nowMs) && strained) {
-      return this.#set(fits, 'capacity', nowMs);
-    }
+    const lower = fits !== undefined && fits < this.#rung && !this.#justChanged(nowMs);
+    if (lower && this.#strained(estimate)) return this.#set(fits, 'capacity', nowMs);
     return this.#maybeUp(estimate, nowMs);
   }
 
@@ -143,6 +140,12 @@ export class RenditionSelector {
     if (sentBps === undefined || nowMs - this.#changedAtMs < STARVED_AFTER_MS) return false;
     if (!queued(estimate) && estimate.lossRatio <= 0) return false;
     return sentBps < STARVED_RATIO * this.#bitrate(this.#order[this.#rung as number] as number);
+  }
+
+  /** A queue, loss or a backlog: evidence that the link, not the sampling, is short. */
+  #strained(estimate: LinkEstimate): boolean {
+    if (queued(estimate) || estimate.lossRatio > 0) return true;
+    return this.#backlogS(estimate) > BACKLOG_UP_S;
   }
 
   /** The relay's unsent media for this viewer, in seconds of the current rung. */
