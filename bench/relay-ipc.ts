@@ -20,6 +20,8 @@ export const HEADER_BYTES = 12;
 export interface CpuSnapshot {
   at: number;
   cpuMicros: number;
+  /** Of cpuMicros, the kernel's: on loopback this includes delivering into the readers' sockets. */
+  systemMicros: number;
   elu: { idle: number; active: number };
   rssBytes: number;
 }
@@ -61,18 +63,23 @@ export function cpuSnapshot(): CpuSnapshot {
   return {
     at: wallNow(),
     cpuMicros: cpu.user + cpu.system,
+    systemMicros: cpu.system,
     elu: { idle: elu.idle, active: elu.active },
     rssBytes: process.memoryUsage.rss(),
   };
 }
 
 /** CPU % of one core and event-loop utilization % between two snapshots. */
-export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): { cpuPct: number; eluPct: number } {
+export function cpuBetween(
+  a: CpuSnapshot,
+  b: CpuSnapshot,
+): { cpuPct: number; systemPct: number; eluPct: number } {
   const wallMicros = (b.at - a.at) * 1000;
   const active = b.elu.active - a.elu.active;
   const idle = b.elu.idle - a.elu.idle;
   return {
     cpuPct: (100 * (b.cpuMicros - a.cpuMicros)) / wallMicros,
+    systemPct: (100 * (b.systemMicros - a.systemMicros)) / wallMicros,
     eluPct: (100 * active) / Math.max(1e-9, active + idle),
   };
 }

@@ -35,6 +35,7 @@ import {
   measureWindow,
   percentile,
 } from './relay-publisher.js';
+import { probeJoins, type ProbeJoin } from './relay-probe-join.js';
 import {
   printWorkersTable,
   runWorkersCase,
@@ -59,6 +60,8 @@ const sendModes = (process.env.BENCH_SEND_MODES ?? 'gso').split(',');
  * BENCH_JOIN_UNDER_LOAD=1 they join while objects flow (at 200 over QUIC on 2 cores, slow).
  */
 const joinUnderLoad = process.env.BENCH_JOIN_UNDER_LOAD === '1';
+/** Viewers joining from this process once the window is measured, with the load still on. */
+const probeCount = Number(process.env.BENCH_PROBE_JOINS ?? 5);
 /** Whole groups, so every window carries exactly the nominal bitrate. */
 const windowGroups = Math.max(1, Math.round((seconds * OBJECTS_PER_SECOND) / OBJECTS_PER_GROUP));
 const windowObjects = windowGroups * OBJECTS_PER_GROUP;
@@ -96,17 +99,20 @@ interface Row {
   egressMbps: number;
   relayCpuPct: number;
   relayEluPct: number;
+  relaySystemPct: number;
   subsCpuPct: number;
   publisherCpuPct: number;
   relayRssMb: number;
   expected: number;
   report: SubscriberReport;
+  probes: ProbeJoin[];
+  probeFailures: string[];
 }
 
 async function runCase(n: number, sendMode: string): Promise<Row> {
   const profileDir = process.env.BENCH_PROFILE ? `/tmp/prof-relay/${sendMode}` : '';
   const relay = forkChild('./relay-child.ts', profileDir, SEND_MODE_ENV[sendMode] ?? {});
-  const subs = forkChild('./relay-subscribers.ts');
+  const subs = forkChild('./relay-subscribers.ts', profileDir ? `${profileDir}-subscribers` : '');
   let publisher: Publisher | undefined;
   try {
     const { port, sendMode: actualMode } = await nextMessage(relay, 'listening', 30_000);
@@ -119,6 +125,7 @@ async function runCase(n: number, sendMode: string): Promise<Row> {
     if (failed > 0) console.log(`  N=${n}: ${failed} subscribers failed to connect: ${firstError}`);
     if (!joinUnderLoad) publisher.start();
     const m = await measureWindow(publisher, windowObjects, () => snapshots(relay, subs));
+    const probe = await probeJoins(url, transport, probeCount);
     const [r0, s0, p0] = m.before;
     const [r1, s1, p1] = m.after;
     const w = { relay: [r0, r1], subs: [s0, s1], pub: [p0, p1], from: m.from, to: m.to } as const;
@@ -134,11 +141,14 @@ async function runCase(n: number, sendMode: string): Promise<Row> {
       egressMbps: (report.bytes * 8) / 1e6 / windowSeconds,
       relayCpuPct: relayCpu.cpuPct,
       relayEluPct: relayCpu.eluPct,
+      relaySystemPct: relayCpu.systemPct,
       subsCpuPct: cpuBetween(...w.subs).cpuPct,
       publisherCpuPct: cpuBetween(...w.pub).cpuPct,
       relayRssMb: w.relay[1].rssBytes / 1e6,
       expected: n * (w.to - w.from),
       report,
+      probes: probe.joins,
+      probeFailures: probe.failures,
     };
   } finally {
     publisher?.close();
@@ -163,6 +173,7 @@ function tableRow(row: Row, baselineMbps: number): string {
     fixed(percentile(d, 99)),
     fixed(d.at(-1) ?? NaN),
     fixed(row.egressMbps / baselineMbps, 2),
+    probeCell(row),
   ];
   return `| ${cells.join(' | ')} |`;
 }
@@ -172,6 +183,41 @@ function cpuSecondsPerGb(row: Row): number {
   return (row.relayCpuPct / 100) * (8000 / row.egressMbps);
 }
 
+/** The kernel's share of the relay's CPU (sendmmsg, and on loopback the readers' receive path). */
+function systemShare(row: Row): number {
+  return (100 * row.relaySystemPct) / Math.max(1e-9, row.relayCpuPct);
+}
+
+function probeCell(row: Row): string {
+  const totals = row.probes.map((p) => p.totalMs).sort((a, b) => a - b);
+  if (totals.length === 0) return '—';
+  return `${fixed(percentile(totals, 50), 0)} / ${fixed(totals.at(-1) ?? NaN, 0)}`;
+}
+
+/** The next viewers' joins under this load: total p50 / max and the median of each step. */
+function probeSummary(row: Row): string {
+  const { probes, probeFailures } = row;
+  const median = (pick: (p: ProbeJoin) => number): string =>
+    fixed(
+      percentile(
+        probes.map(pick).sort((a, b) => a - b),
+        50,
+      ),
+      0,
+    );
+  const totals = probes.map((p) => p.totalMs).sort((a, b) => a - b);
+  const failed =
+    probeFailures.length > 0 ? `; ${probeFailures.length} failed: ${probeFailures[0]}` : '';
+  if (probes.length === 0) return `next viewers' joins: none measured${failed}`;
+  return (
+    `next viewers' joins (${probes.length}, one at a time, from an idle process): ` +
+    `p50 ${median((p) => p.totalMs)} / max ${fixed(totals.at(-1) ?? NaN, 0)} ms to the first object ` +
+    `(medians: dial ${median((p) => p.dialMs)}, setup ${median((p) => p.sessionMs)}, ` +
+    `SUBSCRIBE_OK ${median((p) => p.subscribeMs)}, first object ${median((p) => p.firstObjectMs)} ms)` +
+    failed
+  );
+}
+
 function summary(row: Row, baselineMbps: number): string {
   const r = row.report;
   const lost = row.expected - r.received;
@@ -179,7 +225,7 @@ function summary(row: Row, baselineMbps: number): string {
   return (
     `N=${row.n} ${transport} ${row.sendMode}: ${fixed(row.egressMbps)} Mbps egress ` +
     `(${fixed(row.egressMbps / baselineMbps, 2)} of transport), relay ${fixed(row.relayCpuPct, 0)} % CPU ` +
-    `= ${fixed(cpuSecondsPerGb(row), 1)} CPU-s/GB ` +
+    `= ${fixed(cpuSecondsPerGb(row), 1)} CPU-s/GB, ${fixed(systemShare(row), 0)} % of it kernel ` +
     `(event loop ${fixed(row.relayEluPct, 0)} % busy, RSS ${fixed(row.relayRssMb, 0)} MB), ` +
     `subscribers ${fixed(row.subsCpuPct, 0)} %, publisher ${fixed(row.publisherCpuPct, 0)} %; ` +
     `lost ${lost} of ${row.expected} (${lossySubs} subscribers short), ` +
@@ -188,6 +234,7 @@ function summary(row: Row, baselineMbps: number): string {
     `keyframes p50 ${fixed(percentile(r.keyframeDelaysMs, 50))} / p99 ${fixed(percentile(r.keyframeDelaysMs, 99))} ms; ` +
     `lagged ${r.lagged}, group errors ${r.groupErrors}, track errors ${r.trackErrors}, ` +
     `duplicates ${r.duplicates}; ${row.connected} sessions up in ${fixed(row.connectSeconds)} s` +
+    `\n  ${probeSummary(row)}` +
     (r.firstGroupError ? `\n  first group error: ${r.firstGroupError}` : '') +
     (r.firstTrackError ? `\n  first track error: ${r.firstTrackError}` : '')
   );
@@ -222,9 +269,11 @@ async function runInProcess(): Promise<void> {
       .join(' ')}`,
   );
   console.log(
-    '\n| subscribers | transport | sends | egress Mbps | relay CPU % | relay CPU-s/GB | subscribers CPU % | objects lost | p50 ms | p95 ms | p99 ms | max ms | egress / transport |',
+    '\n| subscribers | transport | sends | egress Mbps | relay CPU % | relay CPU-s/GB | subscribers CPU % | objects lost | p50 ms | p95 ms | p99 ms | max ms | egress / transport | next join p50 / max ms |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
   for (const row of rows) console.log(tableRow(row, baselineMbps));
 }
 

@@ -5,12 +5,8 @@ import { afterEach, describe, test } from 'node:test';
 import { until } from '../../async/index.js';
 import { generateCertificate } from '../cert/index.js';
 import { DatagramBatcher } from './datagram-batcher.js';
-import {
-  QuicServerEndpoint,
-  connectQuic,
-  createQuicheConfig,
-  type QuicConnection,
-} from './index.js';
+import { QuicServerEndpoint, connectQuic, createQuicheConfig } from './index.js';
+import { ALPN, TRANSFER_BYTES, payload, readAll } from './quic-test-kit.js';
 import {
   UDP_BATCH_ADDON_ENV,
   UDP_BATCH_ENV,
@@ -153,38 +149,6 @@ describe('datagram batcher over a real UDP socket', { timeout: 60_000 }, () => {
     receiver.close();
   });
 });
-
-const ALPN = 'batch-test';
-const TRANSFER_BYTES = 3 * 1024 * 1024;
-
-function payload(): Buffer {
-  const out = Buffer.alloc(TRANSFER_BYTES);
-  let x = 0x12345678;
-  for (let i = 0; i < out.length; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
-function readAll(
-  connection: QuicConnection,
-  onChunk: (streamId: number, data: Uint8Array | undefined, fin: boolean) => void,
-): void {
-  connection.handler = {
-    onEstablished: () => undefined,
-    onDatagram: () => undefined,
-    onClosed: () => undefined,
-    onStreamReadable: (streamId) => {
-      for (;;) {
-        const { data, fin } = connection.read(streamId);
-        if (!data && !fin) return;
-        onChunk(streamId, data, fin);
-        if (fin) return;
-      }
-    },
-  };
-}
 
 /** The client sends 3 MB on a stream; the server echoes it back; returns the echo's digest. */
 async function echoTransfer(

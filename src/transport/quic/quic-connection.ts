@@ -34,6 +34,8 @@ const FLUSH_PACKETS_MAX = 4096;
  */
 const CLOSE_PACKETS_MAX = 16;
 const TRANSPORT_APPLICATION_ERROR = 0x0c;
+/** How much later than quiche asks a running timer may fire (Node's timers are ms-grained). */
+const TIMER_SLACK_MS = 1;
 
 /**
  * Drives one quiche connection: feeds it packets, flushes what it wants to send, runs its timer,
@@ -59,6 +61,7 @@ export class QuicConnection {
   #closePackets = 0;
   #scheduled = false;
   #timer: NodeJS.Timeout | undefined;
+  #timerDeadlineMs = 0;
   #keepalive: NodeJS.Timeout;
   #sendQueue = new SendQueue(STREAM_SEND_BUDGET_BYTES);
   #streamWaiters: Array<() => void> = [];
@@ -275,6 +278,9 @@ export class QuicConnection {
   }
 
   #deliver(): void {
+    // One cheap check first: most ticks on a relay carry ACKs only, and building quiche's
+    // stream iterator costs more than the rest of such a tick.
+    if (!this.#conn.isReadable()) return;
     const readable = [...this.#conn.readable()];
     for (const streamId of readable) this.handler?.onStreamReadable(streamId);
     for (;;) {
@@ -338,16 +344,28 @@ export class QuicConnection {
   }
 
   #armTimer(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#isClosed) return;
-    const delayMs = this.#conn.timeout();
-    if (delayMs === null) return;
+    const delayMs = this.#isClosed ? null : this.#conn.timeout();
+    if (delayMs === null) {
+      this.#clearTimer();
+      return;
+    }
+    // Each packet moves quiche's deadline (idle, loss probe) a little later; re-creating the timer
+    // every tick was a measurable share of a busy relay's CPU. A running timer that fires no later
+    // than needed stays: firing early is harmless, quiche acts only on timers that are due.
+    const deadlineMs = performance.now() + delayMs;
+    if (this.#timer && this.#timerDeadlineMs <= deadlineMs + TIMER_SLACK_MS) return;
+    this.#clearTimer();
+    this.#timerDeadlineMs = deadlineMs;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#conn.onTimeout();
       this.#tick();
     }, delayMs);
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #ping(): void {
@@ -363,7 +381,7 @@ export class QuicConnection {
   #teardown(): void {
     if (this.#isClosed) return;
     this.#isClosed = true;
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#clearTimer();
     clearInterval(this.#keepalive);
     const error = this.#closeReason();
     this.#sendQueue.failAll(this.#closedError());
