@@ -4,7 +4,9 @@
  * loopback. Per N: egress Mbps, relay CPU, objects lost, delay percentiles, and egress against
  * the transport benchmark's throughput.
  * BENCH_SUBSCRIBERS="10,50,200", BENCH_SECONDS=15, BENCH_TRANSPORT=quic|websocket,
- * BENCH_JOIN_UNDER_LOAD=1, BENCH_PROFILE=1 (relay CPU profile to /tmp/prof-relay/<mode>).
+ * BENCH_JOIN_UNDER_LOAD=1, BENCH_PROFILE=1 (CPU profiles of the relay and the subscribers to
+ * /tmp/prof-relay/<mode>[-subscribers]), BENCH_PROBE_JOINS=5 (joins timed from this process once
+ * the window is measured, the load still on: what the next viewer waits).
  * BENCH_SEND_MODES="js,sendmmsg,gso": the relay's UDP send path per run, side by side for each N
  * (js: one socket.send per packet; sendmmsg: the native batch; gso: the batch with UDP GSO).
  * BENCH_WORKERS="1,2": instead, the real `moq-relay --workers N` process for each N side by side
