@@ -279,7 +279,8 @@ export class QuicConnection {
 
   #deliver(): void {
     // One cheap check first: most ticks on a relay carry ACKs only, and building quiche's
-    // stream iterator costs more than the rest of such a tick.
+    // stream iterator costs more than the rest of such a tick. quiche's is_readable() is also
+    // true for a waiting datagram (the datagram echo test in webtransport.test.ts relies on it).
     if (!this.#conn.isReadable()) return;
     const readable = [...this.#conn.readable()];
     for (const streamId of readable) this.handler?.onStreamReadable(streamId);
