@@ -262,7 +262,9 @@ export function chooseTracks(catalog: Catalog, config: SubConfig): CatalogTrack[
  * Subscribes the first track at its newest group and the other renditions of its switching set
  * from that same group number: they are time-aligned by group (CMSF §Switching sets), so the
  * file starts at one instant across all of them. Audio groups are numbered on their own
- * timeline, so audio starts at its own newest group.
+ * timeline, so audio starts at its own newest group, asked for together with the first track's:
+ * asked a round trip later, under load, it could land past a group boundary the video had not
+ * crossed and start the file's audio a GOP late.
  */
 async function subscribeAligned(
   session: MoqSession,
@@ -271,13 +273,28 @@ async function subscribeAligned(
 ): Promise<TrackConsumer[]> {
   const [first, ...rest] = tracks;
   if (!first) return [];
-  const lead = await subscribeTrack(session, config, first, 'latest');
+  const sameSet = (track: CatalogTrack): boolean =>
+    track.altGroup !== undefined && track.altGroup === first.altGroup;
+  const leading = subscribeTrack(session, config, first, 'latest');
+  const ownTimeline = new Map(
+    rest
+      .filter((track) => !sameSet(track))
+      .map((track) => [track, subscribeTrack(session, config, track, 'latest')] as const),
+  );
+  // Settle every request before failing, so no subscription is left open unseen.
+  const settled = await Promise.allSettled([leading, ...ownTimeline.values()]);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) {
+    for (const result of settled) if (result.status === 'fulfilled') result.value.close();
+    throw failed.reason;
+  }
+  const lead = await leading;
   const group = lead.latestGroupId;
-  const alignedWith = (track: CatalogTrack): boolean =>
-    group !== undefined && track.altGroup !== undefined && track.altGroup === first.altGroup;
   const others = await Promise.all(
-    rest.map((track) =>
-      subscribeTrack(session, config, track, alignedWith(track) ? { group: group ?? 0 } : 'latest'),
+    rest.map(
+      (track) =>
+        ownTimeline.get(track) ??
+        subscribeTrack(session, config, track, group === undefined ? 'latest' : { group }),
     ),
   );
   return [lead, ...others];
