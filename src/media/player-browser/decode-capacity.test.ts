@@ -125,3 +125,27 @@ test('drops at the previous rendition do not count against the next one', () => 
   assert.equal(capacity.observe(1, calm, 2000), false);
   assert.equal(capacity.limit(2000), undefined);
 });
+
+test('a skip just after a step up holds like drops (half a minute, doubling)', () => {
+  const capacity = reaching();
+  capacity.observe(1, calm, -20_000);
+  capacity.observe(1, calm, -10_000);
+  assert.equal(capacity.observe(2, calm, -1000), false, 'the relay stepped up to 1080p');
+  assert.equal(capacity.observe(2, { ...calm, skipped: true }, 0), true);
+  assert.equal(capacity.limit(29_000), 1);
+  assert.equal(capacity.limit(30_000), undefined, 'retried after half a minute');
+  capacity.observe(1, calm, 31_000); // the capped step down counts as a stall: 5 s of grace
+  capacity.observe(2, calm, 37_000);
+  assert.equal(capacity.observe(2, { ...calm, skipped: true }, 38_000), true, 'too slow again');
+  assert.equal(capacity.limit(38_000 + 59_000), 1, 'held twice as long');
+  assert.equal(capacity.limit(38_000 + 60_000), undefined);
+});
+
+test('a skip at a rendition played for a while holds for minutes, step up or not', () => {
+  const capacity = reaching();
+  capacity.observe(1, calm, -20_000);
+  capacity.observe(1, calm, -10_000);
+  for (let t = 0; t <= 6000; t += 1000) capacity.observe(2, calm, t);
+  assert.equal(capacity.observe(2, { ...calm, skipped: true }, 7000), true);
+  assert.equal(capacity.limit(7000 + 299_000), 1);
+});

@@ -8,7 +8,8 @@ import { dropRatio, tooHeavyToDecode, type AbrRung } from './abr-controller.js';
  * the pixels, says it fits — a relay on a fast link would otherwise climb straight to a rung the
  * device cannot decode and the latency would grow before the drops showed it. A rendition that
  * made the decoder fall behind (playback skipped ahead) is held off for minutes; one that
- * dropped many frames for half a minute, doubling each time it fails again.
+ * dropped many frames, or skipped within seconds of a step up to it, for half a minute; each
+ * hold doubles when the rendition fails again.
  */
 
 export interface DecodeSample {
@@ -25,6 +26,13 @@ export interface DecodeSample {
 
 const HOLD_SKIPPED_MS = 300_000;
 const HOLD_DROPPING_MS = 30_000;
+/**
+ * Samples (≈ seconds) after a step up in which a skip holds only as long as drops do: the new
+ * rendition's first group comes at its higher bitrate while the old one's frames are still
+ * being decoded, and one busy moment then makes a single skip. A device that is really too slow
+ * skips again at the retry, and the hold doubles each time.
+ */
+const AFTER_STEP_UP_SAMPLES = 5;
 const MAX_HOLD_MS = 600_000;
 /** Samples looked at, and the share of frames dropped over them that means "too heavy". */
 const WINDOW = 3;
@@ -64,6 +72,8 @@ export class DecodeCapacity {
   #windowIndex = -1;
   /** Samples taken since the rendition last changed. */
   #atIndex = 0;
+  /** The rendition playing was reached by a step up (not the join, not a step down). */
+  #steppedUp = false;
   /** When playback skipped ahead lately, and at which rendition. */
   #skips: Array<{ atMs: number; index: number }> = [];
 
@@ -106,6 +116,7 @@ export class DecodeCapacity {
     if (network || this.#stalledAtMs === -Infinity) this.#stalledAtMs = nowMs;
     // Drops at the previous rendition say nothing about this one.
     if (index !== this.#windowIndex) {
+      this.#steppedUp = this.#windowIndex !== -1 && index > this.#windowIndex;
       this.#window = [];
       this.#atIndex = 0;
     }
@@ -124,7 +135,8 @@ export class DecodeCapacity {
     const tooHeavy = skipping || sample.skipped || dropping;
     if (!tooHeavy) return false;
     this.#skips = [];
-    const base = sample.skipped ? HOLD_SKIPPED_MS : HOLD_DROPPING_MS;
+    const justUp = this.#steppedUp && this.#atIndex <= AFTER_STEP_UP_SAMPLES;
+    const base = sample.skipped && !justUp ? HOLD_SKIPPED_MS : HOLD_DROPPING_MS;
     const holdMs = Math.min(MAX_HOLD_MS, (this.#holdMs.get(index) ?? base / 2) * 2);
     this.#holdMs.set(index, holdMs);
     this.#limit = index - 1;
