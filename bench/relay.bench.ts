@@ -190,30 +190,36 @@ function systemShare(row: Row): number {
   return (100 * row.relaySystemPct) / Math.max(1e-9, row.relayCpuPct);
 }
 
+type ProbeStep = (p: ProbeJoin) => number;
+
+const probeMedian = (probes: readonly ProbeJoin[], pick: ProbeStep): string =>
+  fixed(
+    percentile(
+      probes.map(pick).sort((a, b) => a - b),
+      50,
+    ),
+    0,
+  );
+
+/** The joins' `pick` step as "p50 / max" in ms. */
+function probeSpread(probes: readonly ProbeJoin[], pick: ProbeStep): string {
+  return `${probeMedian(probes, pick)} / ${fixed(Math.max(...probes.map(pick)), 0)}`;
+}
+
 function probeCell(row: Row): string {
-  const totals = row.probes.map((p) => p.totalMs).sort((a, b) => a - b);
-  if (totals.length === 0) return '—';
-  return `${fixed(percentile(totals, 50), 0)} / ${fixed(totals.at(-1) ?? NaN, 0)}`;
+  return row.probes.length === 0 ? '—' : probeSpread(row.probes, (p) => p.totalMs);
 }
 
 /** The next viewers' joins under this load: total p50 / max and the median of each step. */
 function probeSummary(row: Row): string {
   const { probes, probeFailures } = row;
-  const median = (pick: (p: ProbeJoin) => number): string =>
-    fixed(
-      percentile(
-        probes.map(pick).sort((a, b) => a - b),
-        50,
-      ),
-      0,
-    );
-  const totals = probes.map((p) => p.totalMs).sort((a, b) => a - b);
+  const median = (pick: ProbeStep): string => probeMedian(probes, pick);
   const failed =
     probeFailures.length > 0 ? `; ${probeFailures.length} failed: ${probeFailures[0]}` : '';
   if (probes.length === 0) return `next viewers' joins: none measured${failed}`;
   return (
     `next viewers' joins (${probes.length}, one at a time, from an idle process): ` +
-    `p50 ${median((p) => p.totalMs)} / max ${fixed(totals.at(-1) ?? NaN, 0)} ms to the first object ` +
+    `p50 / max ${probeSpread(probes, (p) => p.totalMs)} ms to the first object ` +
     `(medians: dial ${median((p) => p.dialMs)}, setup ${median((p) => p.sessionMs)}, ` +
     `SUBSCRIBE_OK ${median((p) => p.subscribeMs)}, first object ${median((p) => p.firstObjectMs)} ms)` +
     failed

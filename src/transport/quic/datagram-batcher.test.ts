@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, test } from 'node:test';
 import { until } from '../../async/index.js';
 import { generateCertificate } from '../cert/index.js';
 import { DatagramBatcher } from './datagram-batcher.js';
 import { QuicServerEndpoint, connectQuic, createQuicheConfig } from './index.js';
-import { ALPN, TRANSFER_BYTES, payload, readAll } from './quic-test-kit.js';
+import {
+  ALPN,
+  ReceivedDigest,
+  TRANSFER_BYTES,
+  echoStreams,
+  payload,
+  sha256,
+} from './quic-test-kit.js';
 import {
   UDP_BATCH_ADDON_ENV,
   UDP_BATCH_ENV,
@@ -161,9 +167,7 @@ async function echoTransfer(
     config: () =>
       createQuicheConfig({ alpn: [ALPN] }, { certPem: cert.certPem, keyPem: cert.keyPem }, false),
     onConnection: (connection) => {
-      readAll(connection, (streamId, data, fin) => {
-        void connection.write(streamId, data ?? new Uint8Array(0), fin).catch(() => undefined);
-      });
+      echoStreams(connection);
     },
   });
   const client = await connectQuic({
@@ -173,24 +177,19 @@ async function echoTransfer(
   });
   try {
     await client.established;
-    const hash = createHash('sha256');
-    let bytes = 0;
-    let done = false;
-    readAll(client, (_streamId, data, fin) => {
-      if (data) {
-        hash.update(data);
-        bytes += data.length;
-      }
-      if (fin) done = true;
-    });
+    const received = new ReceivedDigest(client);
     const data = payload();
     const streamId = await client.openStream(true, data.subarray(0, 1000));
     for (let at = 1000; at < data.length; at += 64 * 1024) {
       const end = Math.min(at + 64 * 1024, data.length);
       await client.write(streamId, data.subarray(at, end), end === data.length);
     }
-    await until('the echo finished', () => done, { timeoutMs: 60_000 });
-    return { digest: hash.digest('hex'), bytes, serverNative: server.sendStats().native };
+    await until('the echo finished', () => received.done, { timeoutMs: 60_000 });
+    return {
+      digest: received.digest(),
+      bytes: received.bytes,
+      serverNative: server.sendStats().native,
+    };
   } finally {
     client.close(0, 'done');
     await server.close();
@@ -204,7 +203,7 @@ describe('a QUIC transfer with batched and unbatched sends', { timeout: 240_000 
     'gso, sendmmsg and the JS path deliver identical bytes both ways',
     { skip: nativeMissing },
     async () => {
-      const expected = createHash('sha256').update(payload()).digest('hex');
+      const expected = sha256(payload());
       for (const mode of ['gso', 'sendmmsg', 'js'] as const) {
         const result = await echoTransfer(mode);
         assert.equal(result.bytes, TRANSFER_BYTES, mode);

@@ -2,6 +2,7 @@
  * Test helpers for raw QUIC connections: a deterministic payload, a reader that hands every
  * chunk on, and a UDP path between client and server that can drop packets.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { QuicConnection } from './quic-connection.js';
 
@@ -37,6 +38,40 @@ export function readAll(
       }
     },
   };
+}
+
+/** Makes `connection` write every stream back on itself (the far end of an echo transfer). */
+export function echoStreams(connection: QuicConnection): void {
+  readAll(connection, (streamId, data, fin) => {
+    void connection.write(streamId, data ?? new Uint8Array(0), fin).catch(() => undefined);
+  });
+}
+
+/** What `connection` receives, counted and hashed; `done` once a stream has finished. */
+export class ReceivedDigest {
+  bytes = 0;
+  done = false;
+  #hash: Hash = createHash('sha256');
+
+  constructor(connection: QuicConnection) {
+    readAll(connection, (_streamId, data, fin) => {
+      if (data) {
+        this.#hash.update(data);
+        this.bytes += data.length;
+      }
+      if (fin) this.done = true;
+    });
+  }
+
+  /** The SHA-256 of everything received (once: the hash is then finished). */
+  digest(): string {
+    return this.#hash.digest('hex');
+  }
+}
+
+/** The SHA-256 of `bytes`, to compare with a ReceivedDigest. */
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**

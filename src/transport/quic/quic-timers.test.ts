@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { until } from '../../async/index.js';
 import { generateCertificate } from '../cert/index.js';
@@ -10,7 +9,7 @@ import {
   createQuicheConfig,
   type QuicConnection,
 } from './index.js';
-import { ALPN, LossyPath, payload, readAll } from './quic-test-kit.js';
+import { ALPN, LossyPath, ReceivedDigest, echoStreams, payload, sha256 } from './quic-test-kit.js';
 
 /**
  * quiche's timers (loss probes, idle timeout) are driven by one Node timer per connection that
@@ -32,9 +31,7 @@ describe('QUIC timers over a lossy path', { timeout: 120_000 }, () => {
         ),
       onConnection: (connection) => {
         // The server echoes each stream, so both directions cross the lossy path.
-        readAll(connection, (streamId, data, fin) => {
-          void connection.write(streamId, data ?? new Uint8Array(0), fin).catch(() => undefined);
-        });
+        echoStreams(connection);
       },
     });
   });
@@ -59,23 +56,14 @@ describe('QUIC timers over a lossy path', { timeout: 120_000 }, () => {
     try {
       path.drop = (index) => index % 7 === 3;
       const data = payload(512 * 1024);
-      const hash = createHash('sha256');
-      let bytes = 0;
-      let done = false;
-      readAll(client, (_streamId, chunk, fin) => {
-        if (chunk) {
-          hash.update(chunk);
-          bytes += chunk.length;
-        }
-        if (fin) done = true;
-      });
+      const received = new ReceivedDigest(client);
       const streamId = await client.openStream(true, data.subarray(0, 1000));
       await client.write(streamId, data.subarray(1000), true);
       // Loss probes recover in well under a second here; without timers only the 3 s keepalive
       // would unstick a lost tail (≈ 9 s for this transfer).
-      await until('the echo finished', () => done, { timeoutMs: 6_000 });
-      assert.equal(bytes, data.length);
-      assert.equal(hash.digest('hex'), createHash('sha256').update(data).digest('hex'));
+      await until('the echo finished', () => received.done, { timeoutMs: 6_000 });
+      assert.equal(received.bytes, data.length);
+      assert.equal(received.digest(), sha256(data));
       assert.ok(path.dropped > 50, `the path dropped ${path.dropped} packets`);
     } finally {
       client.close(0, 'done');
