@@ -14,6 +14,7 @@ import {
   h264DeviceArgs,
   h264EncodeArgs,
   h264FilterTail,
+  x264ThreadsFor,
   type H264Encoder,
 } from './h264-encoders.js';
 import type { MediaProbe } from './media-probe.js';
@@ -134,6 +135,7 @@ export function buildFfmpegArgs(options: EncoderOptions, probe: MediaProbe): Ffm
         );
     if (ladder.length === 0) throw new EncoderError('BAD_LADDER', 'the ladder is empty');
     args.push('-filter_complex', videoFilterGraph(inputs.videoLabel, ladder, videoEncoder));
+    const x264Threads = x264ThreadsFor(ladder);
     ladder.forEach((rendition, i) => {
       const fd = nextFd();
       outputs.push({
@@ -143,7 +145,7 @@ export function buildFfmpegArgs(options: EncoderOptions, probe: MediaProbe): Ffm
         bitrateBps: rendition.bitrateBps,
         fd,
       });
-      const encode = h264EncodeArgs(videoEncoder, rendition, gopMs, preset);
+      const encode = h264EncodeArgs(videoEncoder, rendition, gopMs, preset, x264Threads);
       args.push('-map', `[out${i}]`, ...encode, ...offsetArgs, ...cmafMuxer(continued));
       args.push(`pipe:${fd}`);
     });

@@ -76,13 +76,14 @@ export function h264EncodeArgs(
   rendition: Rendition,
   gopMs: number,
   preset: X264Preset,
+  x264Threads: X264Threads = 2,
 ): string[] {
   const gopFrames = Math.max(1, Math.round((gopMs / 1000) * rendition.framerate));
   const kbps = `${Math.round(rendition.bitrateBps / 1000)}k`;
   return [
     '-c:v',
     encoder,
-    ...lowLatencyArgs(encoder, preset),
+    ...lowLatencyArgs(encoder, preset, x264Threads),
     '-b:v',
     kbps,
     '-maxrate',
@@ -101,10 +102,14 @@ export function h264EncodeArgs(
   ];
 }
 
-function lowLatencyArgs(encoder: H264Encoder, preset: X264Preset): string[] {
+function lowLatencyArgs(
+  encoder: H264Encoder,
+  preset: X264Preset,
+  x264Threads: X264Threads,
+): string[] {
   switch (encoder) {
     case 'libx264':
-      return x264Args(preset);
+      return x264Args(preset, x264Threads);
     case 'h264_nvenc':
       // p1 is NVENC's fastest preset; `ll` disables its lookahead; forced keyframes become IDR
       // frames, which a viewer joining at the group can start decoding from.
@@ -128,18 +133,40 @@ function lowLatencyArgs(encoder: H264Encoder, preset: X264Preset): string[] {
   }
 }
 
+/** One x264 thread (no frame of delay) or two frame threads (one frame of delay). */
+export type X264Threads = 1 | 2;
+
 /**
- * x264 for live: no B-frames, no lookahead, no mb-tree (what `-tune zerolatency` sets), but two
- * frame threads instead of zerolatency's sliced threads: one frame (33 ms) more delay, and the
- * ladder's encoders overlap instead of taking turns (1.2× → 1.8× real time on two cores).
+ * The pixel rate (summed over the ladder) up to which every rendition gets one x264 thread.
+ * ffmpeg 5 runs its outputs' encoders one after another on one thread: a single-threaded x264
+ * at `superfast` takes ≈ 6 ns per pixel here (720p30: 5.4 ms a frame), so up to this rate the
+ * whole ladder stays under half a core. Above it, two frame threads let the encoders overlap.
+ */
+const ONE_THREAD_MAX_PIXELS_PER_SECOND = 50_000_000;
+
+/**
+ * Two frame threads add one frame of delay (33 ms at 30 fps) to every frame: worth it only when
+ * one thread per rendition would be short of real time. Small ladders (one 720p rendition, or
+ * 720p + 360p) get one thread and that frame back.
+ */
+export function x264ThreadsFor(ladder: readonly Rendition[]): X264Threads {
+  const pixelsPerSecond = ladder.reduce((sum, r) => sum + r.width * r.height * r.framerate, 0);
+  return pixelsPerSecond <= ONE_THREAD_MAX_PIXELS_PER_SECOND ? 1 : 2;
+}
+
+/**
+ * x264 for live: no B-frames, no lookahead, no mb-tree (what `-tune zerolatency` sets), but not
+ * zerolatency's sliced threads (Chromium's software decoder took 53 ms instead of 5 ms a frame
+ * on sliced streams). Big ladders get two frame threads: one frame (33 ms) more delay, and the
+ * encoders overlap instead of taking turns (1.2× → 1.8× real time on two cores).
  * No scene-cut keyframes: they would fall at different times in different renditions.
  */
-function x264Args(preset: X264Preset): string[] {
+function x264Args(preset: X264Preset, threads: X264Threads): string[] {
   return [
     '-preset',
     preset,
     '-x264-params',
-    'rc-lookahead=0:sync-lookahead=0:mbtree=0:force-cfr=1:threads=2',
+    `rc-lookahead=0:sync-lookahead=0:mbtree=0:force-cfr=1:threads=${threads}`,
     '-profile:v',
     'high',
     '-sc_threshold',
