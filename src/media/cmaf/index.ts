@@ -15,3 +15,17 @@ export { rewritePrft } from './prft-writer.js';
 export { shiftDecodeTime } from './decode-time.js';
 export { withoutTopLevelBoxes } from './box-filter.js';
 export { concatBytes } from './box-reader.js';
+export {
+  TRACK_ID,
+  box,
+  fragment,
+  fullBox,
+  prftBox,
+  singleTrackInit,
+  u16,
+  u32,
+  u8,
+  videoInit,
+  zeros,
+  type VideoInitOptions,
+} from './mp4-writer.js';

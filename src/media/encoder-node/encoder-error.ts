@@ -9,6 +9,7 @@ export type EncoderErrorCode =
   | 'FAILED_TO_START'
   | 'DIED'
   | 'CONSUMER_STALLED'
+  | 'BAD_OUTPUT'
   | 'ABORTED';
 
 export class EncoderError extends Error {

@@ -3,7 +3,13 @@ import type { Readable } from 'node:stream';
 import { EncoderError } from './encoder-error.js';
 import type { EncoderOptions } from './encoder-options.js';
 import { ProgressParser, type EncoderProgress } from './encoder-progress.js';
-import { buildFfmpegArgs, testPatternProbe, type FfmpegPlan } from './ffmpeg-args.js';
+import {
+  buildFfmpegArgs,
+  testPatternProbe,
+  type FfmpegPlan,
+  type OutputPlan,
+} from './ffmpeg-args.js';
+import { FlvVideoPackager } from './flv-video-packager.js';
 import { findFfmpeg, findFfprobe } from './find-ffmpeg.js';
 import { probeBytes, probeFile, type MediaProbe, type ProbeTools } from './media-probe.js';
 import { OutputQueue } from './output-queue.js';
@@ -83,7 +89,7 @@ export class Encoder {
         this.stalled(output.name, sizeBytes),
       );
       this.queues.push(queue);
-      this.drain(output.fd, queue);
+      this.drain(output, queue);
       const { name, role, rendition, bitrateBps } = output;
       return { name, role, ...(rendition ? { rendition } : {}), bitrateBps, stream: queue };
     });
@@ -170,12 +176,23 @@ export class Encoder {
     if (stdin && !stdin.writableEnded) stdin.end('q');
   }
 
-  private drain(fd: number, queue: OutputQueue): void {
-    const pipe = this.child.stdio[fd] as Readable | null | undefined;
+  private drain(output: OutputPlan, queue: OutputQueue): void {
+    const pipe = this.child.stdio[output.fd] as Readable | null | undefined;
     if (!pipe) return;
+    const packager = packagerFor(output);
     pipe.on('data', (chunk: Buffer) => {
       this.sawOutput = true;
-      queue.push(chunk);
+      if (!packager) {
+        queue.push(chunk);
+        return;
+      }
+      try {
+        const cmaf = packager.push(chunk);
+        if (cmaf) queue.push(Buffer.from(cmaf.buffer, cmaf.byteOffset, cmaf.byteLength));
+      } catch (error) {
+        this.stderr.write(`${output.name}: ${String(error)}\n`);
+        void this.close();
+      }
     });
     // A broken pipe shows up as ffmpeg's exit status; the socket error itself adds nothing.
     pipe.on('error', () => undefined);
@@ -275,4 +292,11 @@ function spawnFfmpeg(ffmpegPath: string, plan: FfmpegPlan): Promise<ChildProcess
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted)
     throw new EncoderError('ABORTED', 'the encoder was aborted before it started');
+}
+
+/** The packager an output's bytes go through before they are CMAF, if ffmpeg does not write it. */
+function packagerFor(output: OutputPlan): FlvVideoPackager | undefined {
+  if (output.container !== 'flv' || !output.rendition) return undefined;
+  const { width, height, framerate } = output.rendition;
+  return new FlvVideoPackager({ width, height, framerate });
 }

@@ -28,6 +28,11 @@ export interface OutputPlan {
   bitrateBps: number;
   /** The child's file descriptor this output is written to (`pipe:N`). */
   fd: number;
+  /**
+   * `flv`: the encoder's H.264 as FLV, which the encoder process packages as CMAF itself (one
+   * frame sooner than ffmpeg's MP4 muxer, `FlvVideoPackager`). Otherwise ffmpeg writes CMAF.
+   */
+  container?: 'flv';
 }
 
 export interface FfmpegPlan {
@@ -64,6 +69,18 @@ export function cmafMuxer(extraFlags = ''): string[] {
     '0',
     '-muxpreload',
     '0',
+  ];
+}
+
+/**
+ * Each frame as one FLV tag, written the moment it is coded. No onMetaData (its duration and
+ * size are unknown live) and no end-of-sequence tag; `-output_ts_offset` carries into the tags'
+ * times, so a restarted encoder continues the timeline here too.
+ */
+export function flvMuxer(): string[] {
+  return [
+    ...['-f', 'flv', '-flvflags', 'no_metadata+no_duration_filesize+no_sequence_end'],
+    ...['-flush_packets', '1', '-muxdelay', '0', '-muxpreload', '0'],
   ];
 }
 
@@ -144,9 +161,10 @@ export function buildFfmpegArgs(options: EncoderOptions, probe: MediaProbe): Ffm
         rendition,
         bitrateBps: rendition.bitrateBps,
         fd,
+        container: 'flv',
       });
       const encode = h264EncodeArgs(videoEncoder, rendition, gopMs, preset, x264Threads);
-      args.push('-map', `[out${i}]`, ...encode, ...offsetArgs, ...cmafMuxer(continued));
+      args.push('-map', `[out${i}]`, ...encode, ...offsetArgs, ...flvMuxer());
       args.push(`pipe:${fd}`);
     });
   }

@@ -137,17 +137,18 @@ function lowLatencyArgs(
 export type X264Threads = 1 | 2;
 
 /**
- * The pixel rate (summed over the ladder) up to which every rendition gets one x264 thread.
- * ffmpeg 5 runs its outputs' encoders one after another on one thread: a single-threaded x264
- * at `superfast` takes ≈ 6 ns per pixel here (720p30: 5.4 ms a frame), so up to this rate the
- * whole ladder stays under half a core. Above it, two frame threads let the encoders overlap.
+ * The pixel rate (summed over the ladder) up to which every rendition gets one x264 thread: one
+ * 720p30. ffmpeg 5 encodes inside its one main thread then, after the source's decoding and
+ * scaling, so the whole pipeline shares one core. A single x264 thread at `superfast` takes
+ * ≈ 6 ns per pixel here (720p30: 5.4 ms a frame); beside a busy machine's other work, more
+ * than this made the studio's overload watch step a 720p + 360p ladder down in the tests.
  */
-const ONE_THREAD_MAX_PIXELS_PER_SECOND = 50_000_000;
+const ONE_THREAD_MAX_PIXELS_PER_SECOND = 1280 * 720 * 30;
 
 /**
- * Two frame threads add one frame of delay (33 ms at 30 fps) to every frame: worth it only when
- * one thread per rendition would be short of real time. Small ladders (one 720p rendition, or
- * 720p + 360p) get one thread and that frame back.
+ * Two frame threads add one frame of delay (33 ms at 30 fps) to every frame: worth it when one
+ * thread would leave the pipeline short of real time. Small ladders (one 720p30, or 480p +
+ * 360p) get one thread and that frame back.
  */
 export function x264ThreadsFor(ladder: readonly Rendition[]): X264Threads {
   const pixelsPerSecond = ladder.reduce((sum, r) => sum + r.width * r.height * r.framerate, 0);

@@ -9,7 +9,8 @@ import { parseLadder, type Rendition } from './rendition.js';
 
 test('small ladders get one x264 thread, big ones two frame threads', () => {
   assert.equal(x264ThreadsFor(parseLadder('720p')), 1);
-  assert.equal(x264ThreadsFor(parseLadder('720p,360p')), 1);
+  assert.equal(x264ThreadsFor(parseLadder('480p,360p')), 1);
+  assert.equal(x264ThreadsFor(parseLadder('720p,360p')), 2);
   assert.equal(x264ThreadsFor(parseLadder('1080p')), 2);
   assert.equal(x264ThreadsFor(parseLadder('1080p,720p,360p')), 2);
   assert.equal(x264ThreadsFor(parseLadder('720p60')), 2);
@@ -18,7 +19,8 @@ test('small ladders get one x264 thread, big ones two frame threads', () => {
     buildFfmpegArgs({ source: { kind: 'test-pattern' }, ladder: parseLadder(ladder) }, probe)
       .args.filter((arg) => arg.startsWith('rc-lookahead='))
       .map((params) => /threads=(\d)/.exec(params)?.[1] ?? '?');
-  assert.deepEqual(threadsIn('720p,360p'), ['1', '1']);
+  assert.deepEqual(threadsIn('480p,360p'), ['1', '1']);
+  assert.deepEqual(threadsIn('720p,360p'), ['2', '2']);
   assert.deepEqual(threadsIn('1080p,720p,360p'), ['2', '2', '2']);
 });
 

@@ -7,7 +7,7 @@ import {
   audioInit,
   audioTimescale,
 } from './mp4-audio-writer.js';
-import { fragment } from './mp4-writer.js';
+import { fragment } from '../cmaf/index.js';
 import { opusPacketTicks } from './opus-packet.js';
 
 /** AAC-LC frames hold 1024 samples (ISO/IEC 14496-3 §4.5.1.1). */

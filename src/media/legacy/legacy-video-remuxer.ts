@@ -2,7 +2,7 @@ import type { CatalogTrack } from '../catalog/index.js';
 import { avcConfigFrom, lengthPrefixed, splitAnnexB } from './h264-annexb.js';
 import { fromHex } from './hex.js';
 import { LegacyFrameError, readLegacyFrame } from './legacy-frame.js';
-import { fragment, videoInit } from './mp4-writer.js';
+import { fragment, videoInit } from '../cmaf/index.js';
 
 const TIMESCALE_US = 1_000_000;
 

@@ -1,5 +1,5 @@
 import { concatBytes } from '../cmaf/index.js';
-import { TRACK_ID, box, fullBox, singleTrackInit, u16, u32, u8, zeros } from './mp4-writer.js';
+import { TRACK_ID, box, fullBox, singleTrackInit, u16, u32, u8, zeros } from '../cmaf/index.js';
 
 /**
  * The init segment (ftyp + moov) of one Opus or AAC track, for hang legacy audio recorded as

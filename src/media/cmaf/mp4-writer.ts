@@ -1,9 +1,10 @@
-import { concatBytes } from '../cmaf/index.js';
+import { concatBytes } from './box-reader.js';
+import { NTP_UNIX_OFFSET_S } from './fragment-parser.js';
 
 /**
  * The few ISO BMFF boxes (ISO/IEC 14496-12) a one-track fragmented MP4 of H.264 needs: enough
- * for moq-sub to record a hang broadcast's legacy frames as CMAF, which the rest of its path
- * (init muxing, timeline, track ids) already handles.
+ * for moq-sub to record a hang broadcast's legacy frames as CMAF, and for the encoder to package
+ * its own video one frame sooner than ffmpeg's MP4 muxer does.
  */
 
 const encoder = new TextEncoder();
@@ -201,4 +202,25 @@ export function fragment(
     );
   const size = moofOf(0).length;
   return concatBytes([moofOf(size + 8), box('mdat', sample)]);
+}
+
+/**
+ * A `prft` (§8.16.5, version 1, flags 0: the time the sample at `mediaTime` was input to the
+ * encoder) for the chunk it leads.
+ */
+export function prftBox(wallClockMs: number, mediaTime: number): Uint8Array {
+  const seconds = Math.floor(wallClockMs / 1000);
+  const fraction = Math.min(
+    0xffffffff,
+    Math.floor(((wallClockMs - seconds * 1000) / 1000) * 0x100000000),
+  );
+  return fullBox(
+    'prft',
+    1,
+    0,
+    u32(TRACK_ID),
+    u32(seconds + NTP_UNIX_OFFSET_S),
+    u32(fraction),
+    u64(Math.max(0, Math.round(mediaTime))),
+  );
 }
