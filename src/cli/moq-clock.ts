@@ -113,8 +113,16 @@ async function publishClock(
     { once: true },
   );
   process.stderr.write(`moq-clock: publishing ${trackPath(config)} to ${displayUrl(config.url)}\n`);
+  // A timer may wake a millisecond before the wall clock's second turns: such a wake writes
+  // nothing (the same second twice would be a wrong clock) and sleeps to the boundary again.
+  let lastSecond = -Infinity;
   while (!signal.aborted) {
-    current.group = tick(track, current.group, new Date());
+    const now = new Date();
+    const second = Math.floor(now.getTime() / 1000);
+    if (second > lastSecond) {
+      current.group = tick(track, current.group, now);
+      lastSecond = second;
+    }
     try {
       await sleep(1000 - (Date.now() % 1000), undefined, { signal });
     } catch {

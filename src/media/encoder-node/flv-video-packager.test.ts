@@ -96,6 +96,25 @@ test("FLV packaged here carries the same samples as ffmpeg's own CMAF, contiguou
   assert.equal(probe, String(FRAMES));
 });
 
+test("prft keeps the encoder's pace when frames reach the process late and in bursts", async () => {
+  const flv = await encode(flvMuxer());
+  const startMs = 1_700_000_000_000;
+  let frame = 0;
+  // The clock is read once per frame: frame n at its media time plus 0–90 ms (the first on time).
+  const nowMs = (): number => {
+    const n = frame++;
+    return startMs + (n * 1000) / 30 + (n === 0 ? 0 : (n * 37) % 91);
+  };
+  const chunks = split(packageInPieces(flv, nowMs)).filter(
+    (p): p is CmafChunk => p.kind === 'chunk',
+  );
+  assert.equal(chunks.length, FRAMES);
+  chunks.forEach((chunk, i) => {
+    const expectedMs = startMs + (i * 1000) / 30;
+    assert.ok(Math.abs((chunk.producerTimeMs ?? 0) - expectedMs) < 0.01, `frame ${i}`);
+  });
+});
+
 test('bytes that are not FLV, or a frame before its sequence header, are BAD_OUTPUT', () => {
   assert.ok(RENDITION);
   const notFlv = new FlvVideoPackager(RENDITION);

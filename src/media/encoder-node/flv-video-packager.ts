@@ -35,6 +35,8 @@ export class FlvVideoPackager {
   readonly #nowMs: () => number;
   #initWritten = false;
   #sequence = 1;
+  /** The smallest (arrival − media time) so far: the frame that waited least on its way here. */
+  #anchorMs: number | undefined;
 
   constructor(options: FlvVideoPackagerOptions) {
     if (!(options.framerate > 0)) {
@@ -86,7 +88,20 @@ export class FlvVideoPackager {
     const decodeTime = ticksAt(frame, framerate);
     const durationTicks = ticksAt(frame + 1, framerate) - decodeTime;
     const moofMdat = fragment(this.#sequence++, decodeTime, durationTicks, keyframe, sample);
-    return concatBytes([prftBox(this.#nowMs(), decodeTime), moofMdat]);
+    return concatBytes([prftBox(this.#producedAtMs(decodeTime), decodeTime), moofMdat]);
+  }
+
+  /**
+   * The wall clock for a frame: anchor + media time. Frames reach this process in bursts when
+   * its event loop is busy, so each arrival time carries that process's delay; the anchor only
+   * moves earlier, so the clock keeps the encoder's own pace (the packager's ProducerClock
+   * reasons the same way across tracks).
+   */
+  #producedAtMs(decodeTime: number): number {
+    const mediaMs = (decodeTime / TIMESCALE) * 1000;
+    const offsetMs = this.#nowMs() - mediaMs;
+    this.#anchorMs = Math.min(this.#anchorMs ?? offsetMs, offsetMs);
+    return this.#anchorMs + mediaMs;
   }
 }
 
