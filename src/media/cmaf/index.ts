@@ -12,6 +12,7 @@ export { DEFAULT_MAX_BOX_BYTES, Fmp4Splitter, type Fmp4SplitterOptions } from '.
 export { splitFmp4 } from './split-fmp4.js';
 export { muxInits, setTrackId } from './init-muxer.js';
 export { rewritePrft } from './prft-writer.js';
+export { AnchoredClock } from './anchored-clock.js';
 export { shiftDecodeTime } from './decode-time.js';
 export { withoutTopLevelBoxes } from './box-filter.js';
 export { concatBytes } from './box-reader.js';

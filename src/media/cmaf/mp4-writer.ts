@@ -1,5 +1,5 @@
 import { concatBytes } from './box-reader.js';
-import { NTP_UNIX_OFFSET_S } from './fragment-parser.js';
+import { PRFT_FLAGS_ENCODER_INPUT, ntpTime } from './prft-writer.js';
 
 /**
  * The few ISO BMFF boxes (ISO/IEC 14496-12) a one-track fragmented MP4 of H.264 needs: enough
@@ -209,18 +209,14 @@ export function fragment(
  * encoder) for the chunk it leads.
  */
 export function prftBox(wallClockMs: number, mediaTime: number): Uint8Array {
-  const seconds = Math.floor(wallClockMs / 1000);
-  const fraction = Math.min(
-    0xffffffff,
-    Math.floor(((wallClockMs - seconds * 1000) / 1000) * 0x100000000),
-  );
+  const ntp = ntpTime(wallClockMs);
   return fullBox(
     'prft',
     1,
-    0,
+    PRFT_FLAGS_ENCODER_INPUT,
     u32(TRACK_ID),
-    u32(seconds + NTP_UNIX_OFFSET_S),
-    u32(fraction),
+    u32(ntp.seconds),
+    u32(ntp.fraction),
     u64(Math.max(0, Math.round(mediaTime))),
   );
 }

@@ -1,4 +1,4 @@
-import { concatBytes, fragment, prftBox, videoInit } from '../cmaf/index.js';
+import { AnchoredClock, concatBytes, fragment, prftBox, videoInit } from '../cmaf/index.js';
 import { EncoderError } from './encoder-error.js';
 import { FlvTagReader } from './flv-tag-reader.js';
 
@@ -35,8 +35,8 @@ export class FlvVideoPackager {
   readonly #nowMs: () => number;
   #initWritten = false;
   #sequence = 1;
-  /** The smallest (arrival − media time) so far: the frame that waited least on its way here. */
-  #anchorMs: number | undefined;
+  /** Frames reach this process late and in bursts when its event loop is busy. */
+  readonly #clock = new AnchoredClock();
 
   constructor(options: FlvVideoPackagerOptions) {
     if (!(options.framerate > 0)) {
@@ -79,7 +79,7 @@ export class FlvVideoPackager {
     if (this.#initWritten) return undefined;
     this.#initWritten = true;
     const { width, height } = this.#options;
-    return videoInit({ codec: 'avc1', width, height, timescale: TIMESCALE, avcC: avcC.slice() });
+    return videoInit({ codec: 'avc1', width, height, timescale: TIMESCALE, avcC });
   }
 
   #frame(sample: Uint8Array, timestampMs: number, keyframe: boolean): Uint8Array {
@@ -88,20 +88,8 @@ export class FlvVideoPackager {
     const decodeTime = ticksAt(frame, framerate);
     const durationTicks = ticksAt(frame + 1, framerate) - decodeTime;
     const moofMdat = fragment(this.#sequence++, decodeTime, durationTicks, keyframe, sample);
-    return concatBytes([prftBox(this.#producedAtMs(decodeTime), decodeTime), moofMdat]);
-  }
-
-  /**
-   * The wall clock for a frame: anchor + media time. Frames reach this process in bursts when
-   * its event loop is busy, so each arrival time carries that process's delay; the anchor only
-   * moves earlier, so the clock keeps the encoder's own pace (the packager's ProducerClock
-   * reasons the same way across tracks).
-   */
-  #producedAtMs(decodeTime: number): number {
-    const mediaMs = (decodeTime / TIMESCALE) * 1000;
-    const offsetMs = this.#nowMs() - mediaMs;
-    this.#anchorMs = Math.min(this.#anchorMs ?? offsetMs, offsetMs);
-    return this.#anchorMs + mediaMs;
+    const producedAtMs = this.#clock.at((decodeTime / TIMESCALE) * 1000, this.#nowMs());
+    return concatBytes([prftBox(producedAtMs, decodeTime), moofMdat]);
   }
 }
 

@@ -1,4 +1,4 @@
-import { rewritePrft, type CmafChunk } from '../cmaf/index.js';
+import { AnchoredClock, rewritePrft, type CmafChunk } from '../cmaf/index.js';
 
 /**
  * The wall clock at which a real-time source produced each sample: anchor + media time, the
@@ -11,22 +11,19 @@ import { rewritePrft, type CmafChunk } from '../cmaf/index.js';
  * not mistaken for the source's pace, and a later backlog never hides in it.
  */
 export class ProducerClock {
-  #anchorMs: number | undefined;
+  readonly #clock = new AnchoredClock();
 
   /** Rewrites the chunk's prft to the anchored clock; returns the time it now carries. */
   stamp(chunk: CmafChunk, timescale: number): number | undefined {
     if (chunk.producerTimeMs === undefined || timescale <= 0) return chunk.producerTimeMs;
     const mediaMs = (chunk.baseDecodeTime / timescale) * 1000;
-    const offsetMs = chunk.producerTimeMs - mediaMs;
-    const anchorMs = Math.min(this.#anchorMs ?? offsetMs, offsetMs);
-    this.#anchorMs = anchorMs;
-    const wallClockMs = anchorMs + mediaMs;
+    const wallClockMs = this.#clock.at(mediaMs, chunk.producerTimeMs);
     rewritePrft(chunk.bytes, wallClockMs, chunk.baseDecodeTime);
     chunk.producerTimeMs = wallClockMs;
     return wallClockMs;
   }
 
   get anchorMs(): number | undefined {
-    return this.#anchorMs;
+    return this.#clock.anchorMs;
   }
 }
