@@ -42,13 +42,20 @@ function timeline(rows: TimelineRow[]): string {
     .join('\n');
 }
 
-/** The relay's switch decisions, for the failure message. */
+/** The relay's switch decisions, for the failure message: seconds from the run's start. */
 const switchLog: string[] = [];
+let runStartedAt = Date.now();
 const logger = {
   info: (fields: object, message: string): void => {
-    if (message === 'rendition switch') switchLog.push(JSON.stringify(fields));
+    if (message !== 'rendition switch') return;
+    const atS = ((Date.now() - runStartedAt) / 1000).toFixed(1);
+    switchLog.push(`${atS}s ${JSON.stringify(fields)}`);
   },
   warn: (): void => undefined,
+};
+/** Row 1 is read one second into the run: the timeline's clock, for the switch log. */
+const startClock = (rows: TimelineRow[]): void => {
+  if (rows[0]?.atS === 1) runStartedAt = Date.now() - 1000;
 };
 
 function checkDrop(result: ScenarioResult, mode: 'relay'): void {
@@ -88,7 +95,12 @@ describe('adaptive delivery in Chromium on emulated links', { skip, timeout: 600
   // encoder) would measure the machine, not the link.
   test('drop 10 → 1 → 10 Mbit/s, Auto (relay): down within a group, no freeze of 500 ms, back up within 10 s', async () => {
     switchLog.length = 0;
-    const result = await runScenario({ profile: DROP, modes: ['relay'], logger });
+    const result = await runScenario({
+      profile: DROP,
+      modes: ['relay'],
+      logger,
+      onRows: startClock,
+    });
     console.log(JSON.stringify(result.viewers[0]));
     const rows = result.rows.filter((r) => r.mode === 'relay');
     assert.ok(
@@ -108,7 +120,7 @@ describe('adaptive delivery in Chromium on emulated links', { skip, timeout: 600
       async () => {
         switchLog.length = 0;
         const profile = { ...(profileNamed('slow-device') as Profile), seconds: 30 };
-        const result = await runScenario({ profile, modes: [mode], logger });
+        const result = await runScenario({ profile, modes: [mode], logger, onRows: startClock });
         const viewer = result.viewers[0] as ViewerSummary;
         const rows = result.rows;
         const explain = `\n${timeline(rows)}\nrelay:\n${switchLog.join('\n')}`;

@@ -1,7 +1,8 @@
 // A viewer for the emulated-network tests and the ABR benchmark, run inside a namespace:
 // subscribes through the relay client — to the switching set (`relay`: the relay chooses) or to
 // the top rendition alone (`fixed`) — and prints one JSON line per group as it ends: its id, the
-// rendition, bytes, whether it was cut, the longest pause between objects so far, and each
+// publisher's group id it carries (object 0's label; the relay's ids run ahead of the publisher's
+// by the groups it cut to step down mid-group), the rendition, bytes, whether it was cut, the longest pause between objects so far, and each
 // object's latency from publisher to here.
 // Usage: switching-viewer.ts URL NAME [relay|fixed]
 import { connectRelay } from '../../src/client/index.js';
@@ -33,6 +34,7 @@ async function readGroup(group: GroupConsumer): Promise<void> {
   let rendition: number | undefined = mode === 'relay' ? undefined : 0;
   let bytes = 0;
   let cut = false;
+  let sourceGroupId: number | undefined;
   const latenciesMs: number[] = [];
   try {
     for (let o = await group.readObject(); o; o = await group.readObject()) {
@@ -40,6 +42,9 @@ async function readGroup(group: GroupConsumer): Promise<void> {
       bytes += o.payload.length;
       const tag = o.extensions?.find((e) => e.type === RENDITION_EXTENSION)?.value;
       if (o.objectId === 0 && typeof tag === 'number') rendition = tag;
+      // publishLadder's labels: `track:group:object`.
+      if (o.objectId === 0)
+        sourceGroupId = Number(new TextDecoder().decode(o.payload.subarray(0, 24)).split(':')[1]);
     }
   } catch {
     cut = true;
@@ -47,6 +52,7 @@ async function readGroup(group: GroupConsumer): Promise<void> {
   const endedAtMs = Date.now();
   const line = {
     groupId: group.groupId,
+    sourceGroupId,
     rendition,
     bytes,
     cut,

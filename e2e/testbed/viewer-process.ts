@@ -8,6 +8,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 export interface GroupLine {
   groupId: number;
+  /** The publisher's group id (the relay's run ahead by the groups it cut mid-way). */
+  sourceGroupId: number | undefined;
   rendition: number | undefined;
   bytes: number;
   cut: boolean;
@@ -34,13 +36,17 @@ export class ViewerProcess {
     createInterface({ input: child.stderr! }).on('line', (line) => this.stderr.push(line));
   }
 
-  group(groupId: number): GroupLine | undefined {
-    return this.groups.find((g) => g.groupId === groupId);
+  /** The group that carries the publisher's group `sourceGroupId` (whole, if one did). */
+  group(sourceGroupId: number): GroupLine | undefined {
+    const carrying = this.groups.filter((g) => g.sourceGroupId === sourceGroupId);
+    return carrying.find((g) => !g.cut) ?? carrying[0];
   }
 
-  /** One line: each group as id:rendition (x = cut), then the last of stderr. */
+  /** One line: each group as id(publisher's id):rendition (x = cut), then the last of stderr. */
   describe(): string {
-    const groups = this.groups.map((g) => `${g.groupId}:${g.cut ? 'x' : (g.rendition ?? '?')}`);
+    const groups = this.groups.map(
+      (g) => `${g.groupId}(${g.sourceGroupId})${g.cut ? 'x' : (g.rendition ?? '?')}`,
+    );
     return `${groups.join(' ')}\n${this.stderr.slice(-5).join('\n')}`;
   }
 }

@@ -363,6 +363,7 @@ export class Relay {
                   from: change.from === undefined ? null : entries[change.from]?.trackName,
                   to: entries[change.to]?.trackName,
                   reason: change.reason,
+                  ...(change.midGroup ? { midGroup: true } : {}),
                   estimateKbps: kbps(estimate.bps),
                   sentKbps: kbps(estimate.sentBps),
                   peakKbps: kbps(estimate.peakBps),

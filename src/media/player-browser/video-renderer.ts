@@ -7,6 +7,8 @@ const MAX_PENDING_TIMES = 256;
 /** A frame this late still shows (catching up at the display rate); later ones are dropped. */
 const LATE_TOLERANCE_MS = 250;
 const MAX_QUEUED_FRAMES = 30;
+/** How far behind the screen a resent group's frames can be (a group is ≈ 1–2 s). */
+const RESENT_WINDOW_MS = 5000;
 /** Chunks waiting in the decoder beyond which it counts as falling behind... */
 const MAX_DECODE_BACKLOG = 8;
 /** ...once that has lasted this long (a join's burst of cached frames decodes and passes). */
@@ -229,6 +231,15 @@ export class VideoRenderer {
     const ptsMs = frame.timestamp / 1000;
     const { producerTimeMs, arrivalMs } = this.#producerTimes.get(frame.timestamp) ?? {};
     this.#producerTimes.delete(frame.timestamp);
+    // Not later than what is on screen: a group the relay resent from its keyframe after cutting
+    // the one before (a step down mid-group). Decoded only to reach the frames after it; shown,
+    // it would step back in time, and it says nothing of jitter or of this device's speed.
+    // (A timeline that starts again far below is a restarted source, not this.)
+    const behindMs = this.#lastRenderedPtsMs - ptsMs;
+    if (behindMs >= 0 && behindMs < RESENT_WINDOW_MS) {
+      frame.close();
+      return;
+    }
     this.#clock.ready(ptsMs);
     const due = this.#clock.dueAt(ptsMs);
     // Decoded after its time while playing: the margin was too small.

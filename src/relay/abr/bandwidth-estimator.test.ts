@@ -59,3 +59,18 @@ describe('BandwidthEstimator: the relay-side backlog', () => {
     assert.equal(last, 7_000 * 8);
   });
 });
+
+describe('BandwidthEstimator: how long congestion has held', () => {
+  it('counts a run of congested samples from its first, and starts again after a calm one', () => {
+    const estimator = new BandwidthEstimator();
+    const at = (t: number, rttMs: number): number =>
+      estimator.observe({ ...stats(t * 100), rttMs }, t, t * 100).congestedForMs;
+    at(0, 10);
+    assert.equal(at(200, 10), 0, 'calm');
+    assert.equal(at(400, 120), 0, 'one congested sample');
+    assert.equal(at(600, 130), 200, 'two in a row');
+    assert.equal(at(800, 125), 400, 'three in a row');
+    assert.equal(at(1000, 12), 0, 'calm again');
+    assert.equal(at(1200, 140), 0, 'a new run');
+  });
+});

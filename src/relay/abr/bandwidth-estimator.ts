@@ -20,6 +20,12 @@ export interface LinkEstimate {
    * link carries (delivery-rate samples can still show bursts the bottleneck let through).
    */
   sentBps: number | undefined;
+  /**
+   * quiche's latest delivery-rate sample: under congestion, what the link carries right now (the
+   * one-second send figure still holds the time before a drop, and counts what the bottleneck
+   * then dropped).
+   */
+  deliveryBps: number | undefined;
   rttMs: number | undefined;
   minRttMs: number | undefined;
   /**
@@ -32,6 +38,12 @@ export interface LinkEstimate {
   lossRatio: number;
   /** A queue is building (RTT well above its floor) or packets are being lost. */
   congested: boolean;
+  /**
+   * How long `congested` has held: from the first of the samples in a row that showed it to this
+   * one (0 for a single sample, or when calm). One sample can be a keyframe's burst; several in a
+   * row are the link.
+   */
+  congestedForMs: number;
   /**
    * Media handed to this viewer's session that has not gone out yet, beyond the least seen
    * lately, held for two samples in a row (a keyframe's burst drains within one on a link with
@@ -73,13 +85,17 @@ export class BandwidthEstimator {
     bps: undefined,
     peakBps: undefined,
     sentBps: undefined,
+    deliveryBps: undefined,
     rttMs: undefined,
     minRttMs: undefined,
     recentMaxRttMs: undefined,
     lossRatio: 0,
     congested: false,
+    congestedForMs: 0,
     backlogBytes: 0,
   };
+  /** When the current run of congested samples began. */
+  #congestedSinceMs: number | undefined;
 
   get estimate(): LinkEstimate {
     return this.#estimate;
@@ -117,15 +133,18 @@ export class BandwidthEstimator {
     const congested = queueing || lossRatio > LOSS_CONGESTED;
     // Bursts seen before the link got worse say nothing about it now.
     if (congested) this.#peaks = this.#peaks.slice(-1);
+    this.#congestedSinceMs = congested ? (this.#congestedSinceMs ?? nowMs) : undefined;
     this.#estimate = {
       bps: this.#bps,
       peakBps: Math.max(...this.#peaks.map((p) => p.bps)),
       sentBps,
+      deliveryBps,
       rttMs: stats.rttMs,
       minRttMs: this.#minRttMs,
       recentMaxRttMs: Math.max(...this.#rtts.map((r) => r.rttMs)),
       lossRatio,
       congested,
+      congestedForMs: this.#congestedSinceMs === undefined ? 0 : nowMs - this.#congestedSinceMs,
       // Lost bytes go out again: counted as sent, they would hide the backlog they add to.
       backlogBytes: this.#backlog(
         forwardedBytes - (stats.bytesSent - (stats.bytesLost ?? 0)),

@@ -15,6 +15,7 @@ export class LinkMonitor {
   #users = 0;
   #forwardedBytes = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #listeners = new Set<(estimate: LinkEstimate) => void>();
 
   constructor(stats: () => LinkStats | undefined, now: () => number = Date.now) {
     this.#stats = stats;
@@ -40,6 +41,12 @@ export class LinkMonitor {
     };
   }
 
+  /** Calls `listener` after each sample; the returned function stops it. */
+  onSample(listener: (estimate: LinkEstimate) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   /** Counts media handed to the session for sending (its switching tracks call this). */
   forwarded(bytes: number): void {
     this.#forwardedBytes += bytes;
@@ -47,6 +54,8 @@ export class LinkMonitor {
 
   /** Reads the transport's figures once (the timer does this; tests call it directly). */
   sample(): LinkEstimate {
-    return this.#estimator.observe(this.#stats(), this.#now(), this.#forwardedBytes);
+    const estimate = this.#estimator.observe(this.#stats(), this.#now(), this.#forwardedBytes);
+    for (const listener of this.#listeners) listener(estimate);
+    return estimate;
   }
 }

@@ -7,11 +7,13 @@ const calm = (bps: number | undefined, peakBps = bps): LinkEstimate => ({
   bps,
   peakBps,
   sentBps: bps,
+  deliveryBps: bps,
   rttMs: 20,
   minRttMs: 20,
   recentMaxRttMs: 20,
   lossRatio: 0,
   congested: false,
+  congestedForMs: 0,
   backlogBytes: 0,
 });
 const congested = (bps: number): LinkEstimate => ({
@@ -19,6 +21,7 @@ const congested = (bps: number): LinkEstimate => ({
   rttMs: 200,
   recentMaxRttMs: 200,
   congested: true,
+  congestedForMs: 400,
 });
 
 // The ladder in the subscriber's order: top first, as a catalog lists it.
@@ -135,5 +138,52 @@ describe('RenditionSelector hysteresis', () => {
     let now = 200;
     while (selector.choose(calm(2_500_000, 2_500_000), (now += 100)).index !== 1) continue;
     assert.ok(now - 200 <= 1200, `back on the middle rung after ${now - 200} ms`);
+  });
+
+  describe('cut: a step down between groups', () => {
+    const held = (bps: number, forMs: number): LinkEstimate => ({
+      ...congested(bps),
+      congestedForMs: forMs,
+    });
+
+    it('steps down when congestion has held for two samples, not on one', () => {
+      const selector = new RenditionSelector(LADDER);
+      selector.choose(calm(10_000_000), 0);
+      assert.equal(selector.cut(held(1_000_000, 0), 300), undefined, 'one sample: maybe a burst');
+      assert.deepEqual(selector.cut(held(1_000_000, 200), 500), { index: 2, reason: 'congestion' });
+      assert.equal(selector.current, 2, 'the next group starts from the lower rung');
+    });
+
+    it('aims at what the link carries now, not over the last second before the drop', () => {
+      const selector = new RenditionSelector(LADDER);
+      selector.choose(calm(10_000_000), 0);
+      const drop = { ...held(10_000_000, 200), sentBps: 3_500_000, deliveryBps: 900_000 };
+      assert.equal(selector.cut(drop, 500)?.index, 2);
+    });
+
+    it("steps down on a backlog of half a second at the rung's rate", () => {
+      const selector = new RenditionSelector(LADDER);
+      selector.choose(calm(10_000_000), 0);
+      const backlog = { ...calm(10_000_000), sentBps: 1_200_000, backlogBytes: 300_000 };
+      assert.equal(selector.cut({ ...backlog, backlogBytes: 200_000 }, 300), undefined);
+      assert.equal(selector.cut(backlog, 300)?.index, 2);
+    });
+
+    it('leaves a step down just taken to drain, and never cuts below the lowest rung', () => {
+      const selector = new RenditionSelector(LADDER);
+      selector.choose(calm(10_000_000), 0);
+      assert.equal(selector.cut(held(2_500_000, 400), 1000)?.index, 1);
+      assert.equal(
+        selector.cut(held(300_000, 600), 1200),
+        undefined,
+        'the queue the top rung built',
+      );
+      assert.equal(
+        selector.cut(held(300_000, 2000), 3000)?.index,
+        2,
+        'still short after the drain',
+      );
+      assert.equal(selector.cut(held(300_000, 4000), 5000), undefined, 'the lowest rung');
+    });
   });
 });

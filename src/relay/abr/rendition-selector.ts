@@ -40,6 +40,11 @@ const BACKLOG_DOWN_S = 0.5;
 const DRAIN_MS = 1500;
 /** Any lasting backlog at all: no room to step up. */
 const BACKLOG_UP_S = 0.15;
+/**
+ * Congestion held this long (two samples in a row) cuts the group being sent: waiting for the
+ * next group would let up to a whole group of the old rung queue on a link that cannot carry it.
+ */
+const CUT_CONGESTED_MS = 150;
 
 /**
  * Picks a rendition per group for one viewer: down at once on congestion (to what the measured
@@ -98,6 +103,24 @@ export class RenditionSelector {
     const lower = fits !== undefined && fits < this.#rung && !this.#justChanged(nowMs);
     if (lower && this.#strained(estimate)) return this.#set(fits, 'capacity', nowMs);
     return this.#maybeUp(estimate, nowMs);
+  }
+
+  /**
+   * Between groups' starts, on each new look at the link: a step down now, when the link is short
+   * beyond doubt (congestion held for two samples, or a backlog), else undefined. A step down
+   * that just happened is its queue draining, not a new reason.
+   */
+  cut(estimate: LinkEstimate, nowMs: number): Choice | undefined {
+    if (this.#rung === undefined || this.#rung === 0) return undefined;
+    if (this.#lastDown && nowMs - this.#lastDown.atMs < DRAIN_MS) return undefined;
+    const held = estimate.congested && estimate.congestedForMs >= CUT_CONGESTED_MS;
+    if (!held && this.#backlogS(estimate) <= BACKLOG_DOWN_S) return undefined;
+    const before = this.current;
+    // A cut resends the lower rung's group from its start: aim at what the link carries now.
+    const nowBps = Math.min(estimate.sentBps ?? Infinity, estimate.deliveryBps ?? Infinity);
+    const carried = { ...estimate, sentBps: Number.isFinite(nowBps) ? nowBps : undefined };
+    const choice = this.#down(carried, nowMs);
+    return choice.index === before ? undefined : choice;
   }
 
   #down(estimate: LinkEstimate, nowMs: number): Choice {

@@ -1,5 +1,7 @@
 import {
+  DataStreamResetCode,
   GroupConsumer,
+  MoqError,
   RENDITION_EXTENSION,
   TrackProducer,
   type BroadcastProducer,
@@ -19,6 +21,13 @@ import {
 const KEEP_GROUPS = 4;
 /** How long a boundary waits for the chosen rendition's group before taking another's. */
 const ALIGN_WAIT_MS = 500;
+/** This close to the next group's start, that start takes the step: a cut would resend a group. */
+const CUT_BEFORE_END_MS = 250;
+/**
+ * A group's keyframe goes out in a burst at its start and queues for a moment even on a link that
+ * carries the rung (a 360p keyframe takes ≈ 250 ms on 1 Mbit/s): congestion then says nothing yet.
+ */
+const CUT_AFTER_START_MS = 400;
 
 /** One switch (or the start), for stats and metrics. */
 export interface RenditionSwitch {
@@ -27,6 +36,15 @@ export interface RenditionSwitch {
   from: number | undefined;
   to: number;
   reason: SwitchReason | 'unaligned';
+  /** The group being sent was cut short and resent from its start at the lower rendition. */
+  midGroup: boolean;
+}
+
+/** The group being copied to the viewer now: the one a step down mid-group cuts. */
+interface Sending {
+  sourceGroupId: number;
+  index: number;
+  cut: AbortController;
 }
 
 /** A viewer's ABR state, readable at any time. */
@@ -55,9 +73,14 @@ export interface SwitchingTrackOptions {
 /**
  * Server-side ABR for one viewer: reads every rendition of a switching set (each through the
  * relay's one shared upstream subscription) and forwards, group by group, the one the selector
- * picks from this viewer's link. Only whole groups go out, each starting at its first object
- * (a keyframe), tagged with the rendition's index (RENDITION_EXTENSION on object 0). The relay
- * never parses media: group ids and the subscriber's bitrates are all it uses.
+ * picks from this viewer's link. Every group goes out from its first object (a keyframe), tagged
+ * with the rendition's index (RENDITION_EXTENSION on object 0). The relay never parses media:
+ * group ids and the subscriber's bitrates are all it uses.
+ *
+ * A link that turns short mid-group does not wait for the next group's start: the group being
+ * sent is cut (its stream reset, so what it still had queued frees the link) and the same group
+ * of the lower rendition follows from its start, as the next group id. The viewer's group ids are
+ * therefore the source's plus the number of groups cut so far.
  */
 export class SwitchingTrack {
   readonly consumer: TrackConsumer;
@@ -79,6 +102,9 @@ export class SwitchingTrack {
   #groupMs: number | undefined;
   /** Measured over announced bitrate, smoothed across the groups sent. */
   #overshoot: number | undefined;
+  #sending: Sending | undefined;
+  /** Groups cut mid-way so far: the viewer's group ids run this far ahead of the source's. */
+  #idShift = 0;
 
   constructor(options: SwitchingTrackOptions) {
     const { broadcast, entries } = options;
@@ -96,7 +122,15 @@ export class SwitchingTrack {
     this.consumer = this.#output.consume('latest');
     this.#output.onIdle(() => this.close());
     const release = this.#link.use();
-    this.#stop.signal.addEventListener('abort', release, { once: true });
+    const unlisten = this.#link.onSample((estimate) => this.#onSample(estimate));
+    this.#stop.signal.addEventListener(
+      'abort',
+      () => {
+        unlisten();
+        release();
+      },
+      { once: true },
+    );
     this.#sources.forEach((source, index) => void this.#read(source, index));
   }
 
@@ -165,20 +199,63 @@ export class SwitchingTrack {
     const index = found ? wanted : this.#withGroup(groupId, from);
     const source = found ?? (index === undefined ? undefined : this.#groups[index]?.get(groupId));
     if (source === undefined || index === undefined || this.#stop.signal.aborted) return;
+    await this.#send(groupId, source, index, from, found ? reason : 'unaligned');
+  }
+
+  async #send(
+    groupId: number,
+    source: GroupConsumer,
+    index: number,
+    from: number | undefined,
+    reason: RenditionSwitch['reason'],
+    midGroup = false,
+  ): Promise<void> {
     if (index !== from) {
-      const why = found ? reason : 'unaligned';
-      const change: RenditionSwitch = { atMs: this.#now(), groupId, from, to: index, reason: why };
+      const change: RenditionSwitch = {
+        atMs: this.#now(),
+        groupId,
+        from,
+        to: index,
+        reason,
+        midGroup,
+      };
       this.#switches.push(change);
       if (this.#switches.length > 100) this.#switches.shift();
       this.#onSwitch?.(change, this.#link.estimate);
     }
     let out: GroupProducer;
     try {
-      out = this.#output.createGroup(groupId);
+      out = this.#output.createGroup(groupId + this.#idShift);
     } catch {
       return; // the viewer's track ended, or this id is already behind it
     }
-    await this.#copy(source, out, index);
+    const sending: Sending = { sourceGroupId: groupId, index, cut: new AbortController() };
+    this.#sending = sending;
+    await this.#copy(source, out, index, sending.cut.signal);
+    if (this.#sending === sending) this.#sending = undefined;
+  }
+
+  /**
+   * A new look at the link while a group is being sent: when the selector steps down now, the
+   * group is cut and the lower rendition's same group goes out from its start.
+   */
+  #onSample(estimate: LinkEstimate): void {
+    const sending = this.#sending;
+    if (!sending || this.#stop.signal.aborted) return;
+    // A newer group has started (its choice is on the way), or the next is about to.
+    if (sending.sourceGroupId !== this.#lastGroupId) return;
+    const now = this.#now();
+    const intoGroupMs = now - (this.#lastBoundaryMs ?? now);
+    if (intoGroupMs < CUT_AFTER_START_MS) return;
+    if (this.#groupMs !== undefined && intoGroupMs > this.#groupMs - CUT_BEFORE_END_MS) return;
+    const choice = this.#selector.cut(estimate, now);
+    if (!choice) return;
+    // Unaligned renditions: the next group's start takes the step.
+    const lower = this.#groups[choice.index]?.get(sending.sourceGroupId);
+    if (!lower) return;
+    sending.cut.abort();
+    this.#idShift += 1;
+    void this.#send(sending.sourceGroupId, lower, choice.index, sending.index, choice.reason, true);
   }
 
   /** The rendition's group `groupId`, waiting briefly for it to start. */
@@ -216,8 +293,13 @@ export class SwitchingTrack {
     return index === -1 ? undefined : index;
   }
 
-  async #copy(source: GroupConsumer, out: GroupProducer, index: number): Promise<void> {
-    const signal = this.#stop.signal;
+  async #copy(
+    source: GroupConsumer,
+    out: GroupProducer,
+    index: number,
+    cut: AbortSignal,
+  ): Promise<void> {
+    const signal = AbortSignal.any([this.#stop.signal, cut]);
     let bytes = 0;
     try {
       for (let object = await source.readObject(signal); object;) {
@@ -230,7 +312,12 @@ export class SwitchingTrack {
       out.close();
       this.#measured(index, bytes);
     } catch (error) {
-      out.close(error instanceof Error ? error : new Error(String(error)));
+      // A cut group's stream is reset as a delivery timeout: its tail would only arrive late.
+      if (cut.aborted)
+        out.close(
+          new MoqError(DataStreamResetCode.DELIVERY_TIMEOUT, 'stepped down mid-group', 'stream'),
+        );
+      else out.close(error instanceof Error ? error : new Error(String(error)));
     }
   }
 }
