@@ -154,6 +154,16 @@ describe('RenditionSelector hysteresis', () => {
       assert.equal(selector.current, 2, 'the next group starts from the lower rung');
     });
 
+    it('the next group starts on the rung the cut chose, when the link was not looked at since', () => {
+      const selector = new RenditionSelector(LADDER);
+      selector.choose(calm(10_000_000), 0);
+      const sample = { ...held(10_000_000, 200), sentBps: 3_500_000, deliveryBps: 2_000_000 };
+      assert.equal(selector.cut(sample, 500)?.index, 1);
+      assert.equal(selector.choose(sample, 600).index, 1, 'the same sample: no second step');
+      const next = { ...sample, rttMs: 250 };
+      assert.equal(selector.choose(next, 700).index, 2, 'a new sample, the queue still growing');
+    });
+
     it('aims at what the link carries now, not over the last second before the drop', () => {
       const selector = new RenditionSelector(LADDER);
       selector.choose(calm(10_000_000), 0);

@@ -63,7 +63,7 @@ export class RenditionSelector {
   /** Whether the current rung was reached by stepping up (only a step up can fail). */
   #steppedUp = false;
   /** The last step down, and the RTT it was made at. */
-  #lastDown: { atMs: number; rttMs: number } | undefined;
+  #lastDown: { atMs: number; rttMs: number; on: LinkEstimate } | undefined;
   #holdMs = new Map<number, number>();
   /** Measured over announced bitrate (encoders overshoot their targets, audio rides along). */
   #scale = 1;
@@ -117,25 +117,30 @@ export class RenditionSelector {
     if (!held && this.#backlogS(estimate) <= BACKLOG_DOWN_S) return undefined;
     const before = this.current;
     // A cut resends the lower rung's group from its start: aim at what the link carries now.
-    const nowBps = Math.min(estimate.sentBps ?? Infinity, estimate.deliveryBps ?? Infinity);
-    const carried = { ...estimate, sentBps: Number.isFinite(nowBps) ? nowBps : undefined };
-    const choice = this.#down(carried, nowMs);
+    const choice = this.#down(estimate, nowMs, estimate.deliveryBps);
     return choice.index === before ? undefined : choice;
   }
 
-  #down(estimate: LinkEstimate, nowMs: number): Choice {
+  /** One rung down at least, to what the link carried (and `nowBps`, if given, carries now). */
+  #down(estimate: LinkEstimate, nowMs: number, nowBps?: number): Choice {
     const from = this.#rung as number;
-    if (this.#draining(estimate, nowMs)) {
+    // The same sample a step down was just made on (a cut, then the next group's start before
+    // the link was looked at again) is no new reason.
+    if (this.#draining(estimate, nowMs) || this.#lastDown?.on === estimate) {
       return { index: this.#order[from] as number, reason: 'congestion' };
     }
-    this.#lastDown = { atMs: nowMs, rttMs: estimate.rttMs ?? Infinity };
+    this.#lastDown = { atMs: nowMs, rttMs: estimate.rttMs ?? Infinity, on: estimate };
     const base = this.#options.upHoldMs;
     // A rung reached on the way down and left again says nothing against it.
     const failedStep = this.#steppedUp && nowMs - this.#changedAtMs < FAILED_STEP_MS;
     const held = this.#holdMs.get(from) ?? base;
     this.#holdMs.set(from, failedStep ? Math.min(this.#options.maxHoldMs, 2 * held) : base);
     // Under congestion what was sent is what the link carries; the smoothed figure lags.
-    const carried = Math.min(estimate.bps ?? Infinity, estimate.sentBps ?? Infinity);
+    const carried = Math.min(
+      estimate.bps ?? Infinity,
+      estimate.sentBps ?? Infinity,
+      nowBps ?? Infinity,
+    );
     const fits = this.#fitting(Number.isFinite(carried) ? carried : undefined);
     const target = Math.min(from - 1, fits ?? from - 1);
     return this.#set(Math.max(0, target), 'congestion', nowMs);
