@@ -62,7 +62,7 @@ export class RenditionSelector {
   #changedAtMs = 0;
   /** Whether the current rung was reached by stepping up (only a step up can fail). */
   #steppedUp = false;
-  /** The last step down, and the RTT it was made at. */
+  /** The last step down: when, the RTT then, and the sample it was made on. */
   #lastDown: { atMs: number; rttMs: number; on: LinkEstimate } | undefined;
   #holdMs = new Map<number, number>();
   /** Measured over announced bitrate (encoders overshoot their targets, audio rides along). */
