@@ -7,7 +7,7 @@
 // Usage: switching-viewer.ts URL NAME [relay|fixed]
 import { connectRelay } from '../../src/client/index.js';
 import { GroupConsumer, RENDITION_EXTENSION } from '../../src/moq/index.js';
-import { LADDER, publishedAt } from '../../src/relay/abr/abr-test-kit.js';
+import { LADDER, labelOf, publishedAt } from '../../src/relay/abr/abr-test-kit.js';
 import { nodeDialers } from '../../src/transport/index.js';
 
 const [url, name, mode = 'relay'] = process.argv.slice(2);
@@ -43,8 +43,7 @@ async function readGroup(group: GroupConsumer): Promise<void> {
       const tag = o.extensions?.find((e) => e.type === RENDITION_EXTENSION)?.value;
       if (o.objectId === 0 && typeof tag === 'number') rendition = tag;
       // publishLadder's labels: `track:group:object`.
-      if (o.objectId === 0)
-        sourceGroupId = Number(new TextDecoder().decode(o.payload.subarray(0, 24)).split(':')[1]);
+      if (o.objectId === 0) sourceGroupId = Number(labelOf(o.payload).split(':')[1]);
     }
   } catch {
     cut = true;

@@ -15,7 +15,7 @@ export { rewritePrft } from './prft-writer.js';
 export { AnchoredClock } from './anchored-clock.js';
 export { shiftDecodeTime } from './decode-time.js';
 export { withoutTopLevelBoxes } from './box-filter.js';
-export { concatBytes } from './box-reader.js';
+export { concatBytes, view } from './box-reader.js';
 export {
   TRACK_ID,
   box,

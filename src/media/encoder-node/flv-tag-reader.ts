@@ -1,4 +1,4 @@
-import { concatBytes } from '../cmaf/index.js';
+import { concatBytes, view } from '../cmaf/index.js';
 import { EncoderError } from './encoder-error.js';
 
 /** One FLV tag (Adobe FLV spec v10.1, E.4.1): its type, 32-bit millisecond timestamp, body. */
@@ -68,13 +68,11 @@ export class FlvTagReader {
       tag: {
         type: bytes[at]! & 0x1f,
         timestampMs,
-        data: bytes.slice(bodyStart, bodyStart + sizeBytes),
+        // A view, not a copy: the pushed bytes are never written again, and the packager copies
+        // the body once, into its mdat.
+        data: bytes.subarray(bodyStart, bodyStart + sizeBytes),
       },
       end,
     };
   }
-}
-
-function view(bytes: Uint8Array): DataView {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -69,6 +69,11 @@ function payload(label: string, sizeBytes: number): Uint8Array {
   return bytes;
 }
 
+/** The `track:group:object` label a payload of publishLadder starts with. */
+export function labelOf(payload: Uint8Array): string {
+  return new TextDecoder().decode(payload.subarray(0, 24)).replace(/\0+$/, '');
+}
+
 /** When a payload of publishLadder was published (ms since the epoch). */
 export function publishedAt(payload: Uint8Array): number {
   return new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getFloat64(
@@ -129,7 +134,7 @@ async function readGroup(
         const tag = o.extensions?.find((e) => e.type === RENDITION_EXTENSION)?.value;
         received.rendition = typeof tag === 'number' ? tag : undefined;
       }
-      received.labels.push(new TextDecoder().decode(o.payload.subarray(0, 24)).replace(/\0+$/, ''));
+      received.labels.push(labelOf(o.payload));
       received.bytes += o.payload.length;
     }
   } catch {

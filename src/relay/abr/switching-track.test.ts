@@ -11,7 +11,7 @@ import {
 } from '../../moq/index.js';
 import type { LinkStats } from './bandwidth-estimator.js';
 import { LinkMonitor } from './link-monitor.js';
-import { LADDER } from './abr-test-kit.js';
+import { LADDER, labelOf } from './abr-test-kit.js';
 import { SwitchingTrack } from './switching-track.js';
 
 const HI = 0;
@@ -69,7 +69,7 @@ async function read(group: GroupConsumer, signal: AbortSignal, count: number) {
     const object = await group.readObject(signal);
     assert.ok(object, 'an object');
     objects.push({
-      label: new TextDecoder().decode(object.payload),
+      label: labelOf(object.payload),
       rendition: object.extensions?.find((e) => e.type === RENDITION_EXTENSION)?.value,
     });
   }
