@@ -142,4 +142,43 @@ describe('SwitchingTrack: a link that turns short mid-group', () => {
       broadcast.close();
     }
   });
+
+  it('never cuts to the rendition it is already sending (a rendition that lacked the group)', async () => {
+    const signal = AbortSignal.timeout(10_000);
+    const broadcast = new BroadcastProducer(['abr', 'unaligned']);
+    const tracks = LADDER.map((entry) => broadcast.createTrack(entry.trackName));
+    const link = new ScriptedLink();
+    link.step(500_000);
+    link.step(500_000);
+    const switching = new SwitchingTrack({
+      broadcast,
+      entries: LADDER,
+      link: link.monitor,
+      now: () => link.clockMs,
+    });
+    try {
+      // The top rendition never gets group 7: after the wait, the middle one stands in.
+      const mid = tracks[1]!.createGroup(7);
+      const lo = tracks[2]!.createGroup(7);
+      writeObject(mid, 'mid', 0);
+      writeObject(lo, 'lo', 0);
+      // The relay's wait for the missing group runs on the scripted clock: let it pass.
+      const passing = setInterval(() => (link.clockMs += 200), 50);
+      const first = await nextGroup(switching.consumer, signal).finally(() =>
+        clearInterval(passing),
+      );
+      assert.equal((await read(first, signal, 1))[0]?.label, 'mid:7:0');
+      // Queueing while still carrying 20 Mbit/s: the selector steps down one rung, from the top
+      // to the middle — what is being sent.
+      link.rttMs = 200;
+      link.step(500_000);
+      link.step(500_000);
+      writeObject(mid, 'mid', 1);
+      assert.equal((await read(first, signal, 1))[0]?.label, 'mid:7:1', 'the group goes on');
+      assert.ok(!switching.state.switches.some((s) => s.midGroup), 'nothing was cut');
+    } finally {
+      switching.close();
+      broadcast.close();
+    }
+  });
 });

@@ -249,7 +249,8 @@ export class SwitchingTrack {
     if (intoGroupMs < CUT_AFTER_START_MS) return;
     if (this.#groupMs !== undefined && intoGroupMs > this.#groupMs - CUT_BEFORE_END_MS) return;
     const choice = this.#selector.cut(estimate, now);
-    if (!choice) return;
+    // Already sending that rendition (an unaligned fallback): its group is the one to go on with.
+    if (!choice || choice.index === sending.index) return;
     // Unaligned renditions: the next group's start takes the step.
     const lower = this.#groups[choice.index]?.get(sending.sourceGroupId);
     if (!lower) return;
