@@ -14,6 +14,17 @@ import { startWatchStage, type WatchStage } from './watch-stage.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 const NAME = 'e2e/join';
+/** Every WebTransport's `ready` settles 1.5 s after the real one (text: run as-is in the page). */
+const SLOW_READY = `{
+  const Native = WebTransport;
+  window.WebTransport = class extends Native {
+    constructor(url, options) {
+      super(url, options);
+      const ready = super.ready.then(() => new Promise((resolve) => setTimeout(resolve, 1500)));
+      Object.defineProperty(this, 'ready', { value: ready });
+    }
+  };
+}`;
 
 describe('watch page join: start data in the page, join breakdown, lazy chunks', { skip }, () => {
   let stage: WatchStage;
@@ -63,6 +74,8 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
       assert.ok(join);
       assert.equal(join.catalogFromPage, true);
       assert.equal(join.catalogMs, 0, 'the catalog came with the page');
+      assert.equal(join.sessionOpenedEarly, true, 'the page opened the session early');
+      assert.equal(await page.evaluate(() => window.moqEarlyTransport), undefined, 'taken once');
       const steps = [
         join.scriptMs,
         join.sessionMs,
@@ -74,7 +87,8 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
       for (const step of steps) assert.ok(step >= 0, `a step is never negative: ${step}`);
       const sum = steps.reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(sum - join.totalMs) <= 1, `steps sum ${sum} ≈ total ${join.totalMs}`);
-      assert.ok(join.sessionMs > 0 && join.scriptMs > 0, JSON.stringify(join));
+      // The session opened early may be up before the player starts; the MoQ setup still counts.
+      assert.ok(join.sessionMs >= 0 && join.scriptMs > 0, JSON.stringify(join));
       // Navigation → first frame as the page saw it, within the same clock.
       assert.ok(join.totalMs > join.scriptMs && join.totalMs < 60_000);
       // The chat is a chunk of its own, loaded after the player started, and still works.
@@ -84,6 +98,48 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
         `a chunk was loaded: ${requested.join(' ')}`,
       );
       assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a page that will not use the early session opens none: WebSocket, or a pinned draft', async () => {
+    for (const query of ['transport=websocket', 'draft=16']) {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${base}/watch/${NAME}?${query}`);
+        const s = await untilPlaying(
+          page,
+          `the page (${query}) to play`,
+          (s) => s.join !== undefined,
+        );
+        assert.equal(s.join?.sessionOpenedEarly, false, query);
+        assert.equal(await page.evaluate(() => window.moqEarlyTransport), undefined, query);
+        if (query === 'transport=websocket') assert.equal(s.transport, 'websocket');
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
+  test('a handshake still under way when the player starts: it takes the session and plays', async () => {
+    const page = await browser.newPage();
+    try {
+      // A slow network's handshake, over the real one: every session's `ready` settles 1.5 s
+      // late, so the player takes the page's session before it is up. The page must then leave
+      // the session's streams to the player (a stream of its own opened first would hold the
+      // relay waiting for a setup on it). QUIC only: no WebSocket wins the race meanwhile.
+      await page.addInitScript({ content: SLOW_READY });
+      await page.goto(`${base}/watch/${NAME}?transport=webtransport`);
+      const s = await untilPlaying(page, 'the player to play', (s) => s.join !== undefined);
+      const join = s.join;
+      assert.ok(join);
+      assert.equal(join.sessionOpenedEarly, true);
+      // The player started (scriptMs) before the session was ready (≥ 1.5 s in): it took it
+      // while the handshake ran.
+      assert.ok(join.scriptMs < 1500, JSON.stringify(join));
+      assert.ok(join.scriptMs + join.sessionMs >= 1500, JSON.stringify(join));
+      assert.equal(s.transport, 'webtransport');
     } finally {
       await page.close();
     }

@@ -9,7 +9,10 @@ export function joinTable(stats: MoqStats | null): string[] {
   if (!join) return ['(the player reported no join breakdown)'];
   const steps = [
     ['page + script', join.scriptMs],
-    ['session (QUIC + MoQ setup)', join.sessionMs],
+    [
+      `session (QUIC + MoQ setup${join.sessionOpenedEarly ? ', opened by the page' : ''})`,
+      join.sessionMs,
+    ],
     [`catalog${join.catalogFromPage ? ' (in the page)' : ''}`, join.catalogMs],
     ['video subscription answered', join.subscribeMs],
     ['first object', join.firstObjectMs],

@@ -47,6 +47,7 @@ export const moqStatsSchema = z.object({
       firstFrameMs: z.number(),
       totalMs: z.number(),
       catalogFromPage: z.boolean(),
+      sessionOpenedEarly: z.boolean().optional(),
     })
     .optional(),
   latencyTrace: z

@@ -2,6 +2,7 @@ import {
   browserDialers,
   certificateHashFromHex,
   connectRelay as connectWithClient,
+  openedEarly,
   protocolsForDraft,
   RelayClientError,
 } from '../../client/index.js';
@@ -23,6 +24,8 @@ export interface ConnectRelayOptions {
 export interface RelayConnection {
   session: MoqSession;
   transport: RelayTransport;
+  /** The page opened this session before the player's script ran (the watch page's inline script). */
+  openedEarly: boolean;
   /** Ends the session once it has flushed. */
   close(): Promise<void>;
 }
@@ -48,6 +51,7 @@ export async function connectRelay(
     return {
       session: connection.session,
       transport: connection.kind,
+      openedEarly: openedEarly(connection.transport),
       close: () => connection.close(),
     };
   } catch (error) {

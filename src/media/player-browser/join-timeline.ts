@@ -20,6 +20,8 @@ export interface JoinBreakdown {
   totalMs: number;
   /** Whether the catalog came with the page instead of over the catalog track. */
   catalogFromPage: boolean;
+  /** Whether the page opened the session early, while the player's script loaded. */
+  sessionOpenedEarly: boolean;
 }
 
 export type JoinStep = 'session' | 'catalog' | 'subscribe' | 'firstObject' | 'firstFrame';
@@ -30,6 +32,7 @@ export class JoinTimeline {
   readonly #startedAt: number;
   readonly #marks = new Map<JoinStep, number>();
   #catalogFromPage = false;
+  #sessionOpenedEarly = false;
 
   /** `startedAt`: performance.now() when the player started. */
   constructor(startedAt: number) {
@@ -43,6 +46,10 @@ export class JoinTimeline {
 
   catalogFromPage(): void {
     this.#catalogFromPage = true;
+  }
+
+  sessionOpenedEarly(): void {
+    this.#sessionOpenedEarly = true;
   }
 
   /** The breakdown once the first frame showed; undefined before. */
@@ -66,6 +73,7 @@ export class JoinTimeline {
       firstFrameMs: round(added.firstFrame ?? 0),
       totalMs: round(end),
       catalogFromPage: this.#catalogFromPage,
+      sessionOpenedEarly: this.#sessionOpenedEarly,
     };
   }
 }

@@ -1,3 +1,4 @@
+import { delay } from '../../async/index.js';
 import type { MoqSession } from '../../moq/index.js';
 import { audioTracks, decodeCatalog, videoRenditions, type Catalog } from '../catalog/index.js';
 import {
@@ -44,7 +45,8 @@ export class Player {
   readonly #namespace: string[];
   readonly #abort = new AbortController();
   readonly #listeners = new Set<() => void>();
-  readonly #audioContext: AudioContext;
+  /** Made during the join's first round trip (#run), or when the viewer unmutes first. */
+  #audioContext: AudioContext | undefined;
   #stats: StatsRecorder;
   #state: PlayerState = 'connecting';
   #reason: string | undefined;
@@ -83,13 +85,8 @@ export class Player {
     this.#choice = options.rendition ?? 'auto';
     this.#abrSide = options.abr ?? 'relay';
     this.#timers.push(setInterval(() => this.#adapt(), ABR_INTERVAL_MS));
-    // Connecting starts first: creating an AudioContext can hold the main thread for a few
-    // hundred ms (the audio device opening), which the handshake then overlaps. #run touches
-    // the context only after its first await.
     this.ready = this.#run();
     this.ready.catch((error: unknown) => this.#fail(error));
-    this.#audioContext = new AudioContext({ latencyHint: 'interactive' });
-    this.#muted = this.#audioContext.state !== 'running';
   }
 
   stats(): PlayerStats {
@@ -174,8 +171,9 @@ export class Player {
   }
 
   async toggleMute(): Promise<void> {
-    if (this.#audioContext.state !== 'running') {
-      await this.#audioContext.resume();
+    const output = this.#audioOutput();
+    if (output.state !== 'running') {
+      await output.resume();
       this.#muted = false;
     } else {
       this.#muted = !this.#muted;
@@ -190,8 +188,16 @@ export class Player {
     for (const timer of this.#timers) clearInterval(timer);
     this.#playback?.close();
     this.#session?.close();
-    void this.#audioContext.close().catch(() => undefined);
+    void this.#audioContext?.close().catch(() => undefined);
     this.#listeners.clear();
+  }
+
+  #audioOutput(): AudioContext {
+    if (this.#audioContext) return this.#audioContext;
+    this.#audioContext = new AudioContext({ latencyHint: 'interactive' });
+    // Sound stays off until the browser lets it play (autoplay policy) or the viewer unmutes.
+    this.#muted = this.#audioContext.state !== 'running';
+    return this.#audioContext;
   }
 
   #joinBreakdown(): PlayerStats['join'] {
@@ -210,7 +216,12 @@ export class Player {
       ...(hash === undefined ? {} : { certificateSha256: hash }),
       ...(this.#options.draft === undefined ? {} : { draft: this.#options.draft }),
     });
-    // The page's catalog is read while the handshake is under way.
+    // Connecting goes first: one task's wait lets the dial's promises reach the network (on a
+    // session the page opened early, the MoQ setup's first write). The catalog and the audio
+    // output (opening the device can hold the main thread for a few hundred ms) are made ready
+    // during the round trip instead of before it.
+    await delay(0);
+    if (!signal.aborted) this.#audioOutput();
     const pageCatalog = this.#usePageCatalog();
     if (pageCatalog) {
       this.#join.catalogFromPage();
@@ -223,6 +234,7 @@ export class Player {
     this.#transport = connection.transport;
     this.#connectMs = performance.now() - this.#startedAt;
     this.#join.mark('session');
+    if (connection.openedEarly) this.#join.sessionOpenedEarly();
     this.#session.closed.then(
       () => this.#end(undefined),
       (error: unknown) => this.#end(error instanceof Error ? error : new Error(String(error))),
@@ -415,7 +427,7 @@ export class Player {
     const realtime = this.#mode === 'realtime' || legacy;
     const audio = realtime ? await checkDecodable(video.first, this.#audio) : this.#audio;
     const playback = realtime
-      ? new RealtimePlayback(ctx, this.#audioContext)
+      ? new RealtimePlayback(ctx, this.#audioOutput())
       : await bufferedPlayback(ctx);
     playback.muted = this.#muted;
     this.#playback = playback;

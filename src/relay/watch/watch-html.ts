@@ -1,4 +1,5 @@
 /** The HTML the relay serves viewers: the broadcast list and the watch page. */
+import { EARLY_SESSION_SCRIPT } from './early-session.js';
 import type { WatchStart } from './watch-start.js';
 
 const ESCAPES: Record<string, string> = {
@@ -27,8 +28,9 @@ function page(title: string, body: string, script = ''): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
     '<link rel="icon" href="data:,">',
-    '<link rel="stylesheet" href="/player/watch.css">',
+    // Before the stylesheet: an inline script waits for every stylesheet above it.
     script,
+    '<link rel="stylesheet" href="/player/watch.css">',
     '</head>',
     `<body>${body}</body>`,
     '</html>',
@@ -53,11 +55,16 @@ function startData(start: WatchStart | undefined): string {
   const lines = [
     `<meta name="moq-certificate-sha256" content="${escapeHtml(start.certificateSha256)}">`,
   ];
+  if (start.protocols !== undefined && start.protocols.length > 0) {
+    lines.push(`<meta name="moq-protocols" content="${escapeHtml(start.protocols.join(','))}">`);
+  }
   if (start.catalogJson !== undefined) {
     // Inert data (not run, so the CSP allows it); `<` escaped so no text can close the element.
     const json = start.catalogJson.replace(/</g, '\\u003c');
     lines.push(`<script type="application/json" id="moq-catalog">${json}</script>`);
   }
+  // After the data it reads; before the player's script, so the handshake overlaps its load.
+  if (start.protocols !== undefined) lines.push(`<script>${EARLY_SESSION_SCRIPT}</script>`);
   return lines.join('\n');
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { get } from 'node:http';
 import { after, before, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -67,12 +68,21 @@ test('/watch/NAME (NAME with slashes) is the watch page, escaped, under a strict
   assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
   const csp = response.headers.get('content-security-policy') ?? '';
   assert.match(csp, /default-src 'none'/);
-  assert.match(csp, /script-src 'self'(;|$)/);
+  // Inline code only by hash: the one early-session script, whose hash matches its text.
+  const hashes = /script-src 'self' 'sha256-([A-Za-z0-9+/=]+)'(;|$)/.exec(csp);
+  assert.ok(hashes, csp);
   assert.match(csp, /frame-ancestors 'none'/);
   assert.doesNotMatch(csp, /unsafe/);
   const html = await response.text();
   assert.match(html, /<h1>a\/b\/&lt;script&gt;<\/h1>/);
-  assert.doesNotMatch(html, /<script>/);
+  const inline = [...html.matchAll(/<script>([^<]*)<\/script>/g)].map((m) => m[1] ?? '');
+  assert.equal(inline.length, 1, 'one inline script');
+  const digest = createHash('sha256')
+    .update(inline[0] ?? '')
+    .digest('base64');
+  assert.equal(digest, hashes[1]);
+  assert.ok(html.indexOf('<script>') < html.indexOf('src="/player/watch.js"'), 'before the player');
+  assert.match(html, /<meta name="moq-protocols" content="moq-00,[^"]+">/);
   assert.match(html, /<script type="module" src="\/player\/watch.js"><\/script>/);
   assert.equal((await fetch(`${base}/watch/`)).status, 404);
   assert.equal((await fetch(`${base}/watch/%E0%A4%A`)).status, 404);

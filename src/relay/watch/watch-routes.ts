@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isChatNamespace } from '../../chat/index.js';
+import { OFFERED_PROTOCOLS } from '../../client/index.js';
 import type { TransportServer } from '../../transport/index.js';
 import { namespacePath } from '../namespace.js';
 import type { Origin } from '../origin.js';
+import { EARLY_SESSION_SCRIPT_HASH } from './early-session.js';
 import { CHUNK_FILE, ENTRY_FILE, PlayerBundle, PlayerBundleError } from './player-bundle.js';
 import { listPage, WATCH_CSS, watchPage, watchPath } from './watch-html.js';
 import { pageOf } from './watch-paging.js';
@@ -47,7 +49,11 @@ export function serveWatch(server: TransportServer, origin: Origin): void {
       bundle.staticChunks().catch(() => []), // no bundle: /player/watch.js says why
     ]);
     const certificateSha256 = server.certificates.current().sha256Hex;
-    const start = { certificateSha256, ...(catalogJson === undefined ? {} : { catalogJson }) };
+    const start = {
+      certificateSha256,
+      protocols: OFFERED_PROTOCOLS,
+      ...(catalogJson === undefined ? {} : { catalogJson }),
+    };
     sendPage(req, res, 200, watchPage(name, start, chunks));
   });
   server.addRoute('GET', '/player/watch.css', (_req, res) =>
@@ -108,13 +114,14 @@ function sendPage(req: IncomingMessage, res: ServerResponse, status: number, htm
 }
 
 /**
- * Scripts and styles from this relay only, no inline code, no frames, no plugins; the page may
- * talk to this relay over HTTP, WebTransport (https://) and WebSocket, and play MSE blobs.
+ * Scripts and styles from this relay only, no inline code but the early-session script (by its
+ * hash), no frames, no plugins; the page may talk to this relay over HTTP, WebTransport
+ * (https://) and WebSocket, and play MSE blobs.
  */
 export function contentSecurityPolicy(host: string): string {
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    `script-src 'self' ${EARLY_SESSION_SCRIPT_HASH}`,
     "style-src 'self'",
     "img-src 'self' data:",
     "media-src 'self' blob:",

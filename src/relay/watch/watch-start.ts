@@ -17,6 +17,11 @@ export interface WatchStart {
   certificateSha256: string;
   /** The catalog's JSON text, when the relay has (or quickly gets) one that parses. */
   catalogJson?: string;
+  /**
+   * The application protocols the player offers, preferred first: with them the page's inline
+   * script opens the player's session early (early-session.ts).
+   */
+  protocols?: readonly string[];
 }
 
 /** A catalog larger than this is left to the player's own subscription (pages stay small). */

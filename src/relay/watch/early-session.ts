@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+
+/** How long an early session waits for the player before the page closes it. */
+export const EARLY_SESSION_TTL_MS = 10_000;
+
+/**
+ * The watch page's one inline script: it opens the player's WebTransport session while the
+ * player's own script is still being fetched and evaluated (issue 14, join), so the QUIC and
+ * HTTP/3 handshakes overlap the page's load instead of following it. The player takes the
+ * session over when it dials the same URL with the same protocols and certificate
+ * (`takeEarlyTransport`, src/client/early-transport.ts); otherwise it closes it.
+ *
+ * It also opens the session's first bidirectional stream, which the player's setup then uses
+ * as its control stream (MoQT §3.3).
+ *
+ * It reads what it needs from the page's start data (the certificate hash and the protocols to
+ * offer), so its text never changes and the CSP allows exactly it by hash: no `unsafe-inline`.
+ * It leaves pages that will not use WebTransport alone (`?transport=websocket`, a pinned
+ * `?draft=`, no WebTransport in this browser), and closes a session nobody took after
+ * EARLY_SESSION_TTL_MS.
+ */
+export const EARLY_SESSION_SCRIPT = `(() => {
+  try {
+    const query = new URLSearchParams(location.search);
+    const hash = document.querySelector('meta[name="moq-certificate-sha256"]');
+    const offered = document.querySelector('meta[name="moq-protocols"]');
+    if (typeof WebTransport !== 'function' || !offered || query.has('draft')) return;
+    if (query.get('transport') === 'websocket') return;
+    const url = location.origin.replace(/^http:/, 'https:') + '/';
+    const protocols = offered.content.split(',');
+    const options = { protocols };
+    const certificateSha256 = location.protocol === 'http:' && hash ? hash.content : '';
+    if (certificateSha256) {
+      const bytes = (certificateSha256.match(/../g) || []).map((b) => parseInt(b, 16));
+      options.serverCertificateHashes = [{ algorithm: 'sha-256', value: new Uint8Array(bytes) }];
+    }
+    const transport = new WebTransport(url, options);
+    const early = { url, protocols, certificateSha256, transport };
+    // The session's control stream too: creating one is a round trip to the browser's network
+    // process. Only while nobody took the session: once the player's setup opened its own, a
+    // stream opened here would come first, and the relay would wait for a setup on it.
+    transport.ready.then(() => {
+      if (window.moqEarlyTransport !== early) return;
+      early.stream = transport.createBidirectionalStream();
+      early.stream.catch(() => {});
+    }, () => {});
+    window.moqEarlyTransport = early;
+    setTimeout(() => {
+      if (window.moqEarlyTransport !== early) return;
+      window.moqEarlyTransport = undefined;
+      transport.close();
+    }, ${EARLY_SESSION_TTL_MS});
+  } catch {
+    // The player dials as it always did.
+  }
+})();`;
+
+/** The CSP source that allows EARLY_SESSION_SCRIPT and nothing else inline (CSP 3 §hash-source). */
+export const EARLY_SESSION_SCRIPT_HASH = `'sha256-${createHash('sha256')
+  .update(EARLY_SESSION_SCRIPT)
+  .digest('base64')}'`;
