@@ -11,6 +11,11 @@ import type { Relay } from '../src/relay/index.js';
 export interface TestBroadcast {
   broadcast: BroadcastProducer;
   encoder: Encoder;
+  /**
+   * Stops packaging one track, as a studio dropping a rung does: the track ends and the catalog
+   * is republished without it; the rest goes on.
+   */
+  dropTrack(name: string): void;
   /** Ends the broadcast the way a publisher going offline does: every track ends cleanly. */
   close(): Promise<void>;
 }
@@ -30,6 +35,7 @@ export async function publishTestPattern(
   });
   const broadcast = new BroadcastProducer(name.split('/'));
   const packager = new MediaPackager(broadcast);
+  const perTrack = new Map<string, AbortController>();
   for (const output of encoder.outputs) {
     const meta = {
       name: output.name,
@@ -38,13 +44,18 @@ export async function publishTestPattern(
       bitrateBps: output.bitrateBps,
       ...(output.rendition ? { framerate: output.rendition.framerate, altGroup: 1 } : {}),
     };
-    packager.addTrack(meta, output.stream, abort.signal).catch(() => undefined);
+    const stop = new AbortController();
+    perTrack.set(output.name, stop);
+    packager
+      .addTrack(meta, output.stream, AbortSignal.any([abort.signal, stop.signal]))
+      .catch(() => undefined);
   }
   await packager.whenReady(AbortSignal.timeout(20_000));
   relay.origin.publish(broadcast);
   return {
     broadcast,
     encoder,
+    dropTrack: (trackName) => perTrack.get(trackName)?.abort(),
     close: async () => {
       packager.close();
       broadcast.close();

@@ -316,6 +316,31 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  test('the rendition a viewer picked is taken away: playback goes on with what is left, on Auto', async () => {
+    const viewer = await browser.newPage();
+    try {
+      await viewer.goto(`http://127.0.0.1:${relay.port}/watch/${NAME}?rendition=720p`);
+      await until(viewer, (s) => s.rendition === '720p' && s.framesRendered >= 30, 30_000, '720p');
+      // A studio that cannot encode its top rung in real time drops it the same way.
+      broadcast.dropTrack('720p');
+      const before = (await stats(viewer)).framesRendered;
+      const after = await until(
+        viewer,
+        (s) => s.rendition === '360p' && s.framesRendered >= before + 60,
+        30_000,
+        '60 frames of 360p after 720p was taken away',
+      );
+      assert.equal(after.state, 'playing');
+      assert.equal(after.renditionChoice, 'auto', 'the pick is gone: Auto');
+      assert.deepEqual(
+        after.renditions.map((r) => r.label),
+        ['360p'],
+      );
+    } finally {
+      await viewer.close();
+    }
+  });
+
   test('the publisher ending the broadcast shows "Broadcast ended"', async () => {
     await broadcast.close();
     await until(page, (s) => s.state === 'ended', 10_000, 'the end');

@@ -2,10 +2,12 @@ import { MoqError, type MoqSession, type TrackConsumer } from '../../moq/index.j
 import {
   CATALOG_TRACK,
   CatalogError,
+  decodeCatalog,
   HANG_CATALOG_TRACK,
   readCatalogs,
   type Catalog,
   type CatalogFormat,
+  videoRenditions,
 } from '../catalog/index.js';
 import { PlayerError, type PlayerErrorCode } from './player-error.js';
 
@@ -70,6 +72,21 @@ export async function openCatalog(request: CatalogRequest): Promise<OpenedCatalo
       request.waiting('NO_CATALOG', 'no MSF catalog (nor a hang catalog.json) on this broadcast');
     } else request.waiting('NOT_LIVE', 'not live: waiting for the broadcast to start');
     announced = await whenAnnounced(request);
+  }
+}
+
+/**
+ * The catalog the watch page carried, when it is one this player reads (it lists a video
+ * rendition); undefined for a missing or bad one, never a failure: the catalog track is read
+ * instead.
+ */
+export function pageCatalog(json: string | undefined): Catalog | undefined {
+  if (json === undefined) return undefined;
+  try {
+    const catalog = decodeCatalog(new TextEncoder().encode(json));
+    return videoRenditions(catalog).length > 0 ? catalog : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,12 +1,14 @@
 import { delay } from '../../async/index.js';
 import type { MoqSession } from '../../moq/index.js';
-import { audioTracks, decodeCatalog, videoRenditions, type Catalog } from '../catalog/index.js';
+import { audioTracks, videoRenditions, type Catalog } from '../catalog/index.js';
 import {
   openCatalog,
+  pageCatalog,
   refusedRequest,
   unreadableCatalog,
   type OpenedCatalog,
 } from './catalog-opener.js';
+import { CatalogChanges } from './catalog-changes.js';
 import { checkDecodable, decodable } from './codec-support.js';
 import { AbrController } from './abr-controller.js';
 import { connectRelay } from './connect-relay.js';
@@ -31,6 +33,11 @@ import { VideoFeed } from './video-feed.js';
 const ABR_INTERVAL_MS = 1000;
 /** A catalog track that has said nothing for this long is named as the problem. */
 const CATALOG_SILENCE_MS = 4000;
+/**
+ * How long a track's end waits for the catalog to say whether a rendition was taken away or the
+ * broadcast ended (both usually come within a round trip of each other).
+ */
+const TRACK_END_CATALOG_WAIT_MS = 3000;
 
 /**
  * Watches one broadcast from a relay: connects (WebTransport, else WebSocket), reads the
@@ -66,16 +73,19 @@ export class Player {
   #chosenBy: ChosenBy | undefined;
   readonly #capacity = new DecodeCapacity();
   #playback: Playback | undefined;
-  #muted = false;
+  // Off until the audio output exists and the browser lets it play (#audioOutput).
+  #muted = true;
   #switches = 0;
   #abr: AbrController | undefined;
-  #abrLast = { dropped: 0, rendered: 0, skips: 0 };
   #throughputBps: number | undefined;
   #timers: Array<ReturnType<typeof setInterval>> = [];
   readonly #startedAt = performance.now();
   #connectMs: number | undefined;
   #catalogMs: number | undefined;
   readonly #join = new JoinTimeline(this.#startedAt);
+  readonly #catalogChanges = new CatalogChanges();
+  /** A media track ended and the player is finding out why (#onTrackEnd). */
+  #endingTrack = false;
 
   constructor(options: PlayerOptions) {
     this.#options = options;
@@ -243,20 +253,15 @@ export class Player {
     await this.#playFromCatalogTrack(this.#session, signal);
   }
 
-  /**
-   * Takes the catalog the page carried, if it is one this player reads; a bad one is passed
-   * over (the catalog track is read instead), never a failure.
-   */
+  /** Takes the catalog the page carried, if it is one this player reads; never a failure. */
   #usePageCatalog(): boolean {
-    const json = this.#options.catalogJson;
-    if (json === undefined) return false;
+    const catalog = pageCatalog(this.#options.catalogJson);
+    if (!catalog) return false;
     try {
-      const catalog = decodeCatalog(new TextEncoder().encode(json));
-      if (videoRenditions(catalog).length === 0) return false;
       this.#useCatalog(catalog);
       return true;
     } catch {
-      this.#videoTracks = [];
+      this.#videoTracks = []; // a track's init data does not parse: the catalog track is read
       this.#audio = undefined;
       return false;
     }
@@ -372,6 +377,7 @@ export class Player {
     } catch {
       // The catalog track ending is the broadcast ending: the media tracks report it.
     }
+    this.#catalogChanges.end();
   }
 
   #useCatalog(catalog: Catalog): void {
@@ -393,6 +399,7 @@ export class Player {
       rungs,
       rungs.findIndex((r) => r.name === start),
     );
+    this.#catalogChanges.changed();
   }
 
   /** Device pixels the stage may show, with room for a fullscreen view. */
@@ -407,7 +414,7 @@ export class Player {
       stats: this.#stats,
       join: this.#join,
       stage: this.#options.stage,
-      onEnd: (error) => this.#end(error),
+      onEnd: (error) => void this.#onTrackEnd(error),
       onError: (error) => this.#fail(error),
       onRendition: (track, feed) => this.#onRendition(track, feed),
       onSwitchAbandoned: (active, abandoned) => {
@@ -479,23 +486,9 @@ export class Player {
 
   /** Auto quality: one decision a second, by the player or (decode capacity only) for the relay. */
   #adapt(): void {
-    const stats = this.#stats;
-    const sample = {
-      dropped: stats.framesDropped - this.#abrLast.dropped,
-      skipped: stats.skips > this.#abrLast.skips,
-      rendered: stats.framesRendered - this.#abrLast.rendered,
-      stalled: this.#playback?.stalled() ?? false,
-      bitrateBps: stats.bitrateBps(),
-      ...optional('arrivalSpeed', stats.arrivalSpeed()),
-      ...optional('decodeLoad', stats.decodeLoad()),
-      ...(this.#throughputBps === undefined ? {} : { throughputBps: this.#throughputBps }),
-    };
-    this.#abrLast = {
-      dropped: stats.framesDropped,
-      rendered: stats.framesRendered,
-      skips: stats.skips,
-    };
-    if (sample.dropped < 0 || sample.rendered < 0) return; // stats were reset meanwhile
+    const stalled = this.#playback?.stalled() ?? false;
+    const sample = this.#stats.abrSample(stalled, this.#throughputBps);
+    if (!sample) return; // stats were reset meanwhile
     const target = this.#target;
     if (this.#choice !== 'auto' || !this.#abr || !target || !this.#current) return;
     if (this.#currentState() !== 'playing' && !sample.stalled) return;
@@ -538,6 +531,40 @@ export class Player {
     }
     if (this.#stats.framesRendered === 0 || this.#playback?.stalled()) return 'buffering';
     return 'playing';
+  }
+
+  /**
+   * A media track ended: the broadcast, or only the rendition being played (the publisher took
+   * it away and republished the catalog without it). Then playback moves to what is left, and a
+   * rendition picked by hand that no longer exists gives way to Auto.
+   */
+  async #onTrackEnd(error: Error | undefined): Promise<void> {
+    if (this.#endingTrack) return;
+    this.#endingTrack = true;
+    const removed = (): boolean => {
+      const current = this.#current?.entry.name;
+      return current !== undefined && !this.#byName(current) && this.#videoTracks.length > 0;
+    };
+    try {
+      const why = await this.#catalogChanges.whyEnded(
+        removed,
+        TRACK_END_CATALOG_WAIT_MS,
+        this.#abort.signal,
+      );
+      if (why === 'rendition removed') await this.#playWhatIsLeft();
+      else this.#end(error);
+    } finally {
+      this.#endingTrack = false;
+    }
+  }
+
+  async #playWhatIsLeft(): Promise<void> {
+    if (this.#choice !== 'auto' && !this.#byLabel(this.#choice)) this.#choice = 'auto';
+    this.#playback?.close();
+    this.#playback = undefined;
+    const feed = this.#startFeed();
+    if (!feed) return this.#end(undefined);
+    await this.#play(feed).catch((error: unknown) => this.#fail(error));
   }
 
   #end(error: Error | undefined): void {

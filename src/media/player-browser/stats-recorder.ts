@@ -1,4 +1,5 @@
 /** Counters and windows behind `player.stats()`, shared by both playback modes. */
+import type { AbrSample } from './abr-controller.js';
 import { LatencyTrace } from './latency-trace.js';
 
 const LATENCY_WINDOW = 600; // samples (≈ 20 s at 30 fps)
@@ -26,6 +27,7 @@ export class StatsRecorder {
   /** Real-time mode: each rendered frame's glass-to-glass time, hop by hop. */
   readonly trace = new LatencyTrace();
   #latencies: number[] = [];
+  #abrLast = { dropped: 0, rendered: 0, skips: 0 };
   #lastRenderAt: number | undefined;
   #received: Array<{ at: number; bytes: number }> = [];
   #arrivals: Array<{ at: number; ptsMs: number }> = [];
@@ -124,5 +126,31 @@ export class StatsRecorder {
     this.stallMs = 0;
     this.#latencies = [];
     this.trace.reset();
+  }
+
+  /**
+   * What the ABR judges once a second: frames since the previous sample, and the rates now.
+   * Undefined when the counts went backwards (the stats were reset meanwhile).
+   */
+  abrSample(stalled: boolean, throughputBps: number | undefined): AbrSample | undefined {
+    const last = this.#abrLast;
+    this.#abrLast = {
+      dropped: this.framesDropped,
+      rendered: this.framesRendered,
+      skips: this.skips,
+    };
+    const sample: AbrSample = {
+      dropped: this.framesDropped - last.dropped,
+      skipped: this.skips > last.skips,
+      rendered: this.framesRendered - last.rendered,
+      stalled,
+      bitrateBps: this.bitrateBps(),
+    };
+    const arrivalSpeed = this.arrivalSpeed();
+    const decodeLoad = this.decodeLoad();
+    if (arrivalSpeed !== undefined) sample.arrivalSpeed = arrivalSpeed;
+    if (decodeLoad !== undefined) sample.decodeLoad = decodeLoad;
+    if (throughputBps !== undefined) sample.throughputBps = throughputBps;
+    return sample.dropped < 0 || sample.rendered < 0 ? undefined : sample;
   }
 }
