@@ -15,16 +15,12 @@ export function browserDialers(): Dialers {
 
 async function dialWebTransport(url: URL, init: DialInit): Promise<WebTransport> {
   const hash = init.serverCertificateHashes?.[0]?.value;
-  const early = takeEarlyTransport(url, init.protocols, hash ? hex(hash) : '');
+  const early = takeEarlyTransport(url, init.protocols, hash);
   if (early) return await ready(early, init.signal);
   const options: WebTransportOptions & { protocols?: string[] } = { protocols: init.protocols };
   if (init.serverCertificateHashes) options.serverCertificateHashes = init.serverCertificateHashes;
   const transport = new WebTransport(url.href, options);
   return await ready(transport, init.signal);
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 async function dialQmux(url: URL, init: DialInit): Promise<WebTransport> {

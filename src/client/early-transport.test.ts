@@ -2,11 +2,13 @@
 // only one opened for exactly that URL, protocol list and certificate, once; any other is closed.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
+import { certificateHashFromHex } from './certificate-hash.js';
 import { openedEarly, takeEarlyTransport } from './early-transport.js';
 
 const URL_HREF = 'https://127.0.0.1:4443/';
 const PROTOCOLS = ['moq-00', 'moqt-16'];
 const HASH = 'ab'.repeat(32);
+const HASH_BYTES = certificateHashFromHex(HASH);
 
 /** The part of a WebTransport these functions touch, recording what was done to it. */
 class SessionStandIn {
@@ -45,16 +47,16 @@ afterEach(() => {
 });
 
 test('nothing left by the page: the dial opens its own session', () => {
-  assert.equal(takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH), undefined);
+  assert.equal(takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH_BYTES), undefined);
 });
 
 test('the matching session is taken once, and reported as opened early', () => {
   const standIn = new SessionStandIn();
   const transport = leave(standIn);
-  assert.equal(takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH), transport);
+  assert.equal(takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH_BYTES), transport);
   assert.equal(openedEarly(transport), true);
   assert.equal(standIn.closed, false);
-  assert.equal(takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH), undefined, 'once');
+  assert.equal(takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH_BYTES), undefined, 'once');
   assert.equal(openedEarly(new SessionStandIn() as unknown as WebTransport), false);
 });
 
@@ -62,7 +64,7 @@ test('its pre-opened stream answers the first createBidirectionalStream, later o
   const standIn = new SessionStandIn();
   const early = { early: true } as unknown as WebTransportBidirectionalStream;
   const transport = leave(standIn, { stream: Promise.resolve(early) });
-  const taken = takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH);
+  const taken = takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH_BYTES);
   assert.equal(taken, transport);
   assert.equal(await transport.createBidirectionalStream(), early);
   assert.deepEqual(await transport.createBidirectionalStream(), { opened: 1 });
@@ -81,7 +83,7 @@ test('a session opened for another URL, protocol list or certificate is closed, 
     const standIn = new SessionStandIn();
     const transport = leave(standIn, overrides);
     const label = JSON.stringify(overrides);
-    assert.equal(takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH), undefined, label);
+    assert.equal(takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH_BYTES), undefined, label);
     assert.equal(standIn.closed, true, label);
     assert.equal(openedEarly(transport), false, label);
     assert.equal(globalThis.moqEarlyTransport, undefined, label);

@@ -1,3 +1,5 @@
+import { certificateHashFromHex } from './certificate-hash.js';
+
 /**
  * A WebTransport session the watch page's inline script opened before the player's script ran
  * (src/relay/watch/early-session.ts): the join's handshake overlaps the page's load.
@@ -28,16 +30,18 @@ const taken = new WeakSet<WebTransport>();
 export function takeEarlyTransport(
   url: URL,
   protocols: readonly string[],
-  certificateSha256: string,
+  certificateHash: Uint8Array | undefined,
 ): WebTransport | undefined {
   const early = globalThis.moqEarlyTransport;
   if (early === undefined) return undefined;
   globalThis.moqEarlyTransport = undefined;
+  const earlyHash = certificateHashFromHex(early.certificateSha256);
   const matches =
     early.url === url.href &&
-    early.certificateSha256 === certificateSha256 &&
-    early.protocols.length === protocols.length &&
-    early.protocols.every((p, i) => p === protocols[i]);
+    sameItems(early.protocols, protocols) &&
+    (earlyHash === undefined || certificateHash === undefined
+      ? earlyHash === certificateHash
+      : sameItems(earlyHash, certificateHash));
   if (matches) {
     taken.add(early.transport);
     if (early.stream) handOutFirst(early.transport, early.stream);
@@ -67,6 +71,12 @@ function handOutFirst(
     first = undefined;
     return stream ?? open(options);
   };
+}
+
+function sameItems<T>(a: ArrayLike<T>, b: ArrayLike<T>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Whether this transport is one the page opened early (see takeEarlyTransport). */

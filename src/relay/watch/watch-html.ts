@@ -55,8 +55,9 @@ function startData(start: WatchStart | undefined): string {
   const lines = [
     `<meta name="moq-certificate-sha256" content="${escapeHtml(start.certificateSha256)}">`,
   ];
-  if (start.protocols !== undefined && start.protocols.length > 0) {
-    lines.push(`<meta name="moq-protocols" content="${escapeHtml(start.protocols.join(','))}">`);
+  const protocols = start.protocols ?? [];
+  if (protocols.length > 0) {
+    lines.push(`<meta name="moq-protocols" content="${escapeHtml(protocols.join(','))}">`);
   }
   if (start.catalogJson !== undefined) {
     // Inert data (not run, so the CSP allows it); `<` escaped so no text can close the element.
@@ -64,7 +65,7 @@ function startData(start: WatchStart | undefined): string {
     lines.push(`<script type="application/json" id="moq-catalog">${json}</script>`);
   }
   // After the data it reads; before the player's script, so the handshake overlaps its load.
-  if (start.protocols !== undefined) lines.push(`<script>${EARLY_SESSION_SCRIPT}</script>`);
+  if (protocols.length > 0) lines.push(`<script>${EARLY_SESSION_SCRIPT}</script>`);
   return lines.join('\n');
 }
 
