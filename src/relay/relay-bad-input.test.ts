@@ -3,16 +3,20 @@ import { after, before, describe, test } from 'node:test';
 import {
   BroadcastProducer,
   ClientSetup,
+  ControlMessageDecoder,
   FilterType,
   GroupOrder,
   MessageType,
   SessionCloseCode,
   SetupParameters,
   Subscribe,
+  SubscribeOk,
   TrackProducer,
+  Unsubscribe,
   Version,
   Writer,
   encodeControlMessage,
+  type ControlMessage,
   type TrackConsumer,
 } from '../moq/index.js';
 import { dialRelay } from '../client/index.js';
@@ -34,6 +38,8 @@ after(async () => {
 async function rawClient(transport: 'quic' | 'websocket'): Promise<{
   session: TransportSession;
   send: (bytes: Uint8Array) => Promise<void>;
+  /** The relay's next control message after SERVER_SETUP. */
+  next: () => Promise<ControlMessage>;
 }> {
   const { transport: session } = await dialRelay(`http://127.0.0.1:${relay.port}/`, nodeDialers, {
     transport,
@@ -46,9 +52,18 @@ async function rawClient(transport: 'quic' | 'websocket'): Promise<{
   });
   await writer.write(encodeControlMessage(setup));
   const reader = stream.readable.getReader();
-  await reader.read(); // SERVER_SETUP (content checked by the session tests)
-  reader.releaseLock();
-  return { session, send: (bytes) => writer.write(bytes) };
+  const decoder = new ControlMessageDecoder(Version.DRAFT_14);
+  const next = async (): Promise<ControlMessage> => {
+    for (;;) {
+      const message = decoder.next();
+      if (message) return message;
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the relay closed the control stream');
+      decoder.push(value);
+    }
+  };
+  await next(); // SERVER_SETUP (content checked by the session tests)
+  return { session, send: (bytes) => writer.write(bytes), next };
 }
 
 /** Resolves with the code the relay closed the session with. */
@@ -153,6 +168,26 @@ describe('relay: bad input closes only the offending session', () => {
     await bad.send(subscribe(0, ['twice']));
     await bad.send(subscribe(2, ['twice']));
     assert.equal(await closeCode(bad.session), SessionCloseCode.PROTOCOL_VIOLATION);
+    pub.session.close();
+  });
+
+  test('SUBSCRIBE, UNSUBSCRIBE and SUBSCRIBE again to one track is no second subscription', async () => {
+    // A relay whose last viewer of a track left and whose next one came at once does this, while
+    // the first subscription's group is still being sent.
+    const pub = await publisher(relay, ['again'], 'video');
+    pub.track.createGroup().write(new Uint8Array(1000));
+    const client = await rawClient('quic');
+    const unsubscribe = encodeControlMessage(new Unsubscribe({ requestId: 0 }));
+    await client.send(
+      Uint8Array.from(
+        Buffer.concat([subscribe(0, ['again']), unsubscribe, subscribe(2, ['again'])]),
+      ),
+    );
+    for (;;) {
+      const message = await client.next();
+      if (message instanceof SubscribeOk && message.requestId === 2) break;
+    }
+    client.session.close();
     pub.session.close();
   });
 

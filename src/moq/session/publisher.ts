@@ -83,7 +83,9 @@ export class Publisher {
   readonly #pendingPublish = new Map<number, PendingPublish>();
   readonly #senders = new Map<number, SubscriptionSender>();
   readonly #served = new Map<number, ServedSubscription>();
-  readonly #activeTracks = new Set<string>();
+  /** The track each live subscription is for (one per track, §SUBSCRIBE), by request id. */
+  readonly #activeTracks = new Map<string, number>();
+  readonly #trackOfRequest = new Map<number, string>();
   readonly #fetches: FetchResponder;
   readonly #namespaceWatches = new Map<string, AbortController>();
   readonly #watchByRequest = new Map<number, string>();
@@ -165,11 +167,12 @@ export class Publisher {
     }
     this.#senders.set(message.requestId, sender);
     this.#served.set(message.requestId, served);
-    this.#activeTracks.add(trackKey);
+    this.#activeTracks.set(trackKey, message.requestId);
+    this.#trackOfRequest.set(message.requestId, trackKey);
     void sender.finished.then(() => {
       this.#senders.delete(message.requestId);
       this.#served.delete(message.requestId);
-      this.#activeTracks.delete(trackKey);
+      this.#releaseTrack(trackKey, message.requestId);
       this.#ctx.requestFinished();
     });
   }
@@ -199,7 +202,17 @@ export class Publisher {
   }
 
   onUnsubscribe(message: Unsubscribe): void {
+    // The subscriber is done with the track from here on: a new SUBSCRIBE for it (a relay whose
+    // last viewer left and the next one came) is no second subscription, although this one's
+    // last streams and PUBLISH_DONE may still be on their way.
+    const trackKey = this.#trackOfRequest.get(message.requestId);
+    if (trackKey !== undefined) this.#releaseTrack(trackKey, message.requestId);
     this.#senders.get(message.requestId)?.stop(PublishDoneCode.SUBSCRIPTION_ENDED, 'unsubscribed');
+  }
+
+  #releaseTrack(trackKey: string, requestId: number): void {
+    this.#trackOfRequest.delete(requestId);
+    if (this.#activeTracks.get(trackKey) === requestId) this.#activeTracks.delete(trackKey);
   }
 
   onTrackStatus(message: TrackStatus): void {
