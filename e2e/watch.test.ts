@@ -63,6 +63,31 @@ function sourceGapMs(paces: readonly SourcePace[]): number {
   return Math.round(Math.max(0, ...paces.map((pace) => pace.longestGapMs)));
 }
 
+/**
+ * Frames the page's video output actually presented over `ms`, counted by the compositor's
+ * requestVideoFrameCallback (the player's own count is of frames it handed over), and the
+ * video's width.
+ */
+function presented(page: Page, ms: number): Promise<{ frames: number; width: number }> {
+  // A string: named functions in a typed callback would be compiled with helpers the page lacks.
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const video = document.querySelector('video.moq-video-out');
+    if (!video) return reject(new Error('no video.moq-video-out on the stage'));
+    let frames = 0;
+    let open = true;
+    function count() {
+      if (!open) return;
+      frames++;
+      video.requestVideoFrameCallback(count);
+    }
+    video.requestVideoFrameCallback(count);
+    setTimeout(() => {
+      open = false;
+      resolve({ frames, width: video.videoWidth });
+    }, ${ms});
+  })`);
+}
+
 describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
   let relay: Relay;
   let broadcast: TestBroadcast;
@@ -175,6 +200,12 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     );
     assert.ok(s.audioFramesPlayed > PLAY_SECONDS * 20, `audio frames ${s.audioFramesPlayed}`);
     assert.ok((s.latencyP50Ms ?? Infinity) < 1000, `latency p50 ${s.latencyP50Ms} ms`);
+    // The frames went to the screen through the track generator, not a canvas drawn on the
+    // page's main thread, and the compositor presented them.
+    assert.equal(await page.$('canvas.moq-canvas'), null);
+    const shown = await presented(page, 3000);
+    assert.equal(shown.width, 1280);
+    assert.ok(shown.frames >= 3 * wanted, `presented ${shown.frames} frames in 3 s`);
     const readout = await page.textContent('.moq-latency');
     assert.match(readout ?? '', /^latency \d+ ms$/);
     assert.ok(await page.isVisible('.moq-latency'));
@@ -247,6 +278,43 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
       assert.match((await fallback.textContent('.moq-info')) ?? '', /websocket/);
     } finally {
       await fallback.close();
+    }
+  });
+
+  test('a browser without a track generator draws the frames on a canvas', async () => {
+    const drawing = await browser.newPage();
+    // Firefox and Safari have no MediaStreamTrackGenerator.
+    await drawing.addInitScript({ content: 'delete window.MediaStreamTrackGenerator;' });
+    try {
+      await drawing.goto(`http://127.0.0.1:${relay.port}/watch/${NAME}?rendition=360p`);
+      const first = await until(drawing, (x) => x.framesRendered > 0, 20_000, 'the first frame');
+      const later = await until(
+        drawing,
+        (x) => x.framesRendered >= first.framesRendered + 60,
+        20_000,
+        '60 more frames',
+      );
+      assert.equal(later.state, 'playing');
+      assert.equal(await drawing.$('video.moq-video-out'), null);
+      // The test pattern's colour bars are on the canvas, not a black frame.
+      const colours = await drawing.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('canvas.moq-canvas');
+        if (!canvas) throw new Error('no canvas.moq-canvas on the stage');
+        const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height);
+        const seen = new Set<number>();
+        for (let i = 0; pixels && i < pixels.data.length; i += 4 * 97) {
+          seen.add(
+            (pixels.data[i]! >> 5) * 64 +
+              (pixels.data[i + 1]! >> 5) * 8 +
+              (pixels.data[i + 2]! >> 5),
+          );
+        }
+        return { width: canvas.width, distinct: seen.size };
+      });
+      assert.equal(colours.width, 640);
+      assert.ok(colours.distinct >= 8, `${colours.distinct} distinct colours on the canvas`);
+    } finally {
+      await drawing.close();
     }
   });
 

@@ -1,4 +1,5 @@
 import { AudioRenderer } from './audio-renderer.js';
+import { createFrameSink, type FrameSink } from './frame-sink.js';
 import { LiveClock } from './live-clock.js';
 import { parseChunk, timedSamples, type MediaTrack } from './media-track.js';
 import type { Playback, PlaybackContext } from './playback.js';
@@ -33,14 +34,14 @@ const PENDING_MAX_MS = 4000;
 const STALL_MS = 500;
 
 /**
- * Real-time playback: WebCodecs decoders fed straight from the MoQ objects, video to a canvas and
- * audio to the AudioContext, both on one LiveClock that keeps the delay near the freshest
- * arrivals plus a small jitter margin.
+ * Real-time playback: WebCodecs decoders fed straight from the MoQ objects, video to the screen
+ * (a FrameSink) and audio to the AudioContext, both on one LiveClock that keeps the delay near
+ * the freshest arrivals plus a small jitter margin.
  */
 export class RealtimePlayback implements Playback {
   readonly #ctx: PlaybackContext;
   readonly #clock = new LiveClock();
-  readonly #canvas: HTMLCanvasElement;
+  readonly #sink: FrameSink;
   readonly #video: VideoRenderer;
   readonly #audioContext: AudioContext;
   #audio: AudioRenderer | undefined;
@@ -52,17 +53,9 @@ export class RealtimePlayback implements Playback {
   constructor(ctx: PlaybackContext, audioContext: AudioContext) {
     this.#ctx = ctx;
     this.#audioContext = audioContext;
-    this.#canvas = document.createElement('canvas');
-    this.#canvas.className = 'moq-canvas';
-    Object.assign(this.#canvas.style, {
-      width: '100%',
-      height: '100%',
-      objectFit: 'contain',
-      display: 'block',
-      background: '#000',
-    });
-    ctx.stage.prepend(this.#canvas);
-    this.#video = new VideoRenderer(this.#canvas, this.#clock, ctx.stats, ctx.onError);
+    this.#sink = createFrameSink();
+    ctx.stage.prepend(this.#sink.element);
+    this.#video = new VideoRenderer(this.#sink, this.#clock, ctx.stats, ctx.onError);
   }
 
   async start(video: VideoFeed, audio: MediaTrack | undefined, signal: AbortSignal): Promise<void> {
@@ -101,7 +94,7 @@ export class RealtimePlayback implements Playback {
     this.#audioReader?.close();
     this.#audio?.close();
     this.#video.close();
-    this.#canvas.remove();
+    this.#sink.close();
   }
 
   async #subscribeVideo(

@@ -1,3 +1,4 @@
+import type { FrameSink } from './frame-sink.js';
 import type { LiveClock } from './live-clock.js';
 import type { MediaTrack, TimedSample } from './media-track.js';
 import { PlayerError } from './player-error.js';
@@ -24,13 +25,12 @@ interface QueuedFrame {
 }
 
 /**
- * WebCodecs video: decodes samples in arrival order and shows each frame on a canvas when the
+ * WebCodecs video: decodes samples in arrival order and shows each frame (FrameSink) when the
  * live clock says it is due. Frames whose time passed while a newer one is due are dropped
  * (after a join, the cached part of the group decodes fast and only its newest frame shows).
  */
 export class VideoRenderer {
-  readonly #canvas: HTMLCanvasElement;
-  readonly #context: CanvasRenderingContext2D;
+  readonly #sink: FrameSink;
   readonly #clock: LiveClock;
   readonly #stats: StatsRecorder;
   readonly #onError: (error: PlayerError) => void;
@@ -53,15 +53,12 @@ export class VideoRenderer {
   #shownFirst = false;
 
   constructor(
-    canvas: HTMLCanvasElement,
+    sink: FrameSink,
     clock: LiveClock,
     stats: StatsRecorder,
     onError: (error: PlayerError) => void,
   ) {
-    this.#canvas = canvas;
-    const context = canvas.getContext('2d', { alpha: false, desynchronized: true });
-    if (!context) throw new PlayerError('DECODE_FAILED', 'no 2D canvas context');
-    this.#context = context;
+    this.#sink = sink;
     this.#clock = clock;
     this.#stats = stats;
     this.#onError = onError;
@@ -283,13 +280,7 @@ export class VideoRenderer {
   }
 
   #draw(queued: QueuedFrame): void {
-    const { frame } = queued;
-    if (this.#canvas.width !== frame.displayWidth || this.#canvas.height !== frame.displayHeight) {
-      this.#canvas.width = frame.displayWidth;
-      this.#canvas.height = frame.displayHeight;
-    }
-    this.#context.drawImage(frame, 0, 0, frame.displayWidth, frame.displayHeight);
-    frame.close();
+    this.#sink.show(queued.frame);
     this.#lastRenderedPtsMs = queued.ptsMs;
     const at = performance.now();
     this.#stats.rendered(queued.producerTimeMs, at);
