@@ -3,26 +3,26 @@ import { after, before, describe, test } from 'node:test';
 import {
   BroadcastProducer,
   ClientSetup,
-  ControlMessageDecoder,
-  FilterType,
-  GroupOrder,
   MessageType,
   SessionCloseCode,
-  SetupParameters,
-  Subscribe,
   SubscribeOk,
   TrackProducer,
   Unsubscribe,
-  Version,
   Writer,
   encodeControlMessage,
-  type ControlMessage,
   type TrackConsumer,
 } from '../moq/index.js';
 import { dialRelay } from '../client/index.js';
 import { nodeDialers, type TransportSession } from '../transport/index.js';
 import { Relay } from './relay.js';
-import { join, publisher, readAll, writeGroups } from './relay-test-kit.js';
+import {
+  join,
+  publisher,
+  rawClient,
+  readAll,
+  subscribeMessage as subscribe,
+  writeGroups,
+} from './relay-test-kit.js';
 
 let relay: Relay;
 
@@ -34,56 +34,10 @@ after(async () => {
   await relay.close();
 });
 
-/** A client that did the setup by hand and may then send anything on the control stream. */
-async function rawClient(transport: 'quic' | 'websocket'): Promise<{
-  session: TransportSession;
-  send: (bytes: Uint8Array) => Promise<void>;
-  /** The relay's next control message after SERVER_SETUP. */
-  next: () => Promise<ControlMessage>;
-}> {
-  const { transport: session } = await dialRelay(`http://127.0.0.1:${relay.port}/`, nodeDialers, {
-    transport,
-  });
-  const stream = await session.createBidirectionalStream();
-  const writer = stream.writable.getWriter();
-  const setup = new ClientSetup({
-    supportedVersions: [Version.DRAFT_14],
-    parameters: SetupParameters.from({ maxRequestId: 10 }),
-  });
-  await writer.write(encodeControlMessage(setup));
-  const reader = stream.readable.getReader();
-  const decoder = new ControlMessageDecoder(Version.DRAFT_14);
-  const next = async (): Promise<ControlMessage> => {
-    for (;;) {
-      const message = decoder.next();
-      if (message) return message;
-      const { value, done } = await reader.read();
-      if (done) throw new Error('the relay closed the control stream');
-      decoder.push(value);
-    }
-  };
-  await next(); // SERVER_SETUP (content checked by the session tests)
-  return { session, send: (bytes) => writer.write(bytes), next };
-}
-
 /** Resolves with the code the relay closed the session with. */
 async function closeCode(session: TransportSession): Promise<number> {
   const info = await session.closed.catch((error: unknown) => error as WebTransportCloseInfo);
   return info.closeCode ?? -1;
-}
-
-function subscribe(requestId: number, namespace: string[], trackName = 'video'): Uint8Array {
-  return encodeControlMessage(
-    new Subscribe({
-      requestId,
-      trackNamespace: namespace,
-      trackName,
-      subscriberPriority: 0,
-      groupOrder: GroupOrder.Ascending,
-      forward: true,
-      filter: { type: FilterType.LargestObject },
-    }),
-  );
 }
 
 /** A healthy publisher → subscriber pair that keeps streaming while a bad session misbehaves. */
@@ -116,7 +70,7 @@ describe('relay: bad input closes only the offending session', () => {
   for (const transport of ['quic', 'websocket'] as const) {
     test(`garbage on the control stream is PROTOCOL_VIOLATION (${transport})`, async () => {
       const healthy = await bystander(`garbage-${transport}`);
-      const bad = await rawClient(transport);
+      const bad = await rawClient(relay, transport);
       await bad.send(new Uint8Array([0x03, 0xff, 0xff, 1, 2, 3])); // SUBSCRIBE, length 65535, short
       await bad.send(Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7) & 0xff));
       assert.equal(await closeCode(bad.session), SessionCloseCode.PROTOCOL_VIOLATION);
@@ -125,13 +79,13 @@ describe('relay: bad input closes only the offending session', () => {
   }
 
   test('an unknown message type is PROTOCOL_VIOLATION', async () => {
-    const bad = await rawClient('quic');
+    const bad = await rawClient(relay, 'quic');
     await bad.send(new Writer().varint(0x3f).u16(0).finish());
     assert.equal(await closeCode(bad.session), SessionCloseCode.PROTOCOL_VIOLATION);
   });
 
   test('a namespace of 33 fields is PROTOCOL_VIOLATION', async () => {
-    const bad = await rawClient('quic');
+    const bad = await rawClient(relay, 'quic');
     const w = new Writer().varint(0).varint(33);
     for (let i = 0; i < 33; i++) w.varint(1).u8(0x61);
     w.varint(5).bytes(new TextEncoder().encode('video')).u8(0).u8(1).u8(1).varint(2).varint(0);
@@ -143,7 +97,7 @@ describe('relay: bad input closes only the offending session', () => {
   });
 
   test('a request id out of order is INVALID_REQUEST_ID', async () => {
-    const bad = await rawClient('quic');
+    const bad = await rawClient(relay, 'quic');
     await bad.send(subscribe(4, ['nothing']));
     assert.equal(await closeCode(bad.session), SessionCloseCode.INVALID_REQUEST_ID);
   });
@@ -153,7 +107,7 @@ describe('relay: bad input closes only the offending session', () => {
     // A publisher that serves any track name (as @moq/lite does): every subscribe stays open.
     const open = await join(relay);
     await open.publish(new BroadcastProducer(['flood'], (name) => new TrackProducer(name)));
-    const bad = await rawClient('quic');
+    const bad = await rawClient(relay, 'quic');
     const flood: Uint8Array[] = [];
     for (let i = 0; i < 10_000; i++) flood.push(subscribe(i * 2, ['flood'], `track-${i}`));
     bad.send(Uint8Array.from(Buffer.concat(flood))).catch(() => undefined);
@@ -164,7 +118,7 @@ describe('relay: bad input closes only the offending session', () => {
 
   test('a second subscription to the same track in one session is PROTOCOL_VIOLATION', async () => {
     const pub = await publisher(relay, ['twice'], 'video');
-    const bad = await rawClient('quic');
+    const bad = await rawClient(relay, 'quic');
     await bad.send(subscribe(0, ['twice']));
     await bad.send(subscribe(2, ['twice']));
     assert.equal(await closeCode(bad.session), SessionCloseCode.PROTOCOL_VIOLATION);
@@ -176,7 +130,7 @@ describe('relay: bad input closes only the offending session', () => {
     // the first subscription's group is still being sent.
     const pub = await publisher(relay, ['again'], 'video');
     pub.track.createGroup().write(new Uint8Array(1000));
-    const client = await rawClient('quic');
+    const client = await rawClient(relay, 'quic');
     const unsubscribe = encodeControlMessage(new Unsubscribe({ requestId: 0 }));
     await client.send(
       Uint8Array.from(

@@ -1,13 +1,22 @@
 import { until as waitUntil } from '../async/index.js';
 import {
   BroadcastProducer,
+  ClientSetup,
+  ControlMessageDecoder,
+  FilterType,
   GroupConsumer,
+  GroupOrder,
   MoqSession,
+  SetupParameters,
+  Subscribe,
+  Version,
+  encodeControlMessage,
+  type ControlMessage,
   type TrackConsumer,
   type TrackProducer,
 } from '../moq/index.js';
-import { connectRelay, type TransportChoice } from '../client/index.js';
-import { nodeDialers } from '../transport/index.js';
+import { connectRelay, dialRelay, type TransportChoice } from '../client/index.js';
+import { nodeDialers, type TransportSession } from '../transport/index.js';
 import type { Relay } from './relay.js';
 
 /**
@@ -80,4 +89,58 @@ export async function publisher(
 /** Waits until `check` holds (for state that has no event of its own); see src/async `until`. */
 export async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   await waitUntil('a test condition', check, { timeoutMs, intervalMs: 10 });
+}
+
+/** A client that did the setup by hand and may then send anything on the control stream. */
+export async function rawClient(
+  relay: Relay,
+  transport: 'quic' | 'websocket',
+): Promise<{
+  session: TransportSession;
+  send: (bytes: Uint8Array) => Promise<void>;
+  /** The relay's next control message after SERVER_SETUP. */
+  next: () => Promise<ControlMessage>;
+}> {
+  const { transport: session } = await dialRelay(`http://127.0.0.1:${relay.port}/`, nodeDialers, {
+    transport,
+  });
+  const stream = await session.createBidirectionalStream();
+  const writer = stream.writable.getWriter();
+  const setup = new ClientSetup({
+    supportedVersions: [Version.DRAFT_14],
+    parameters: SetupParameters.from({ maxRequestId: 10 }),
+  });
+  await writer.write(encodeControlMessage(setup));
+  const reader = stream.readable.getReader();
+  const decoder = new ControlMessageDecoder(Version.DRAFT_14);
+  const next = async (): Promise<ControlMessage> => {
+    for (;;) {
+      const message = decoder.next();
+      if (message) return message;
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the relay closed the control stream');
+      decoder.push(value);
+    }
+  };
+  await next(); // SERVER_SETUP (content checked by the session tests)
+  return { session, send: (bytes) => writer.write(bytes), next };
+}
+
+/** A draft-14 SUBSCRIBE from the newest object, as wire bytes. */
+export function subscribeMessage(
+  requestId: number,
+  namespace: string[],
+  trackName = 'video',
+): Uint8Array {
+  return encodeControlMessage(
+    new Subscribe({
+      requestId,
+      trackNamespace: namespace,
+      trackName,
+      subscriberPriority: 0,
+      groupOrder: GroupOrder.Ascending,
+      forward: true,
+      filter: { type: FilterType.LargestObject },
+    }),
+  );
 }

@@ -6,9 +6,18 @@ import {
   PublishDoneCode,
   PublishNamespaceErrorCode,
   SubscribeErrorCode,
+  SubscribeOk,
 } from '../moq/index.js';
 import { Relay } from './relay.js';
-import { join, publisher, readAll, until, writeGroups } from './relay-test-kit.js';
+import {
+  join,
+  publisher,
+  rawClient,
+  readAll,
+  subscribeMessage,
+  until,
+  writeGroups,
+} from './relay-test-kit.js';
 
 let relay: Relay;
 
@@ -88,6 +97,36 @@ describe('relay: publish → relay → subscribe', () => {
     assert.equal((await earlyReading).length, 5);
     late.close();
     early.close();
+    pub.session.close();
+  });
+
+  test('a joining subscriber gets SUBSCRIBE_OK before the cached group it is sent', async () => {
+    // The answer maps the data to the track: behind a whole cached group it came 50–100 ms late.
+    const pub = await publisher(relay, ['answer-first'], 'video');
+    const warm = await join(relay);
+    const warmReading = readAll(await warm.subscribe(['answer-first'], 'video'));
+    const group = pub.track.createGroup();
+    for (let o = 0; o < 30; o++) group.write(new Uint8Array(10_000).fill(o));
+    await until(
+      () =>
+        (relay.origin.route(['answer-first'])?.track('video')?.latest?.sizeBytes ?? 0) >= 300_000,
+    );
+    const client = await rawClient(relay, 'quic');
+    const order: string[] = [];
+    const answered = (async () => {
+      for (let m = await client.next(); !(m instanceof SubscribeOk); m = await client.next());
+      order.push('SUBSCRIBE_OK');
+    })();
+    const streams = client.session.incomingUnidirectionalStreams.getReader();
+    const data = streams.read().then(() => order.push('data'));
+    await client.send(subscribeMessage(0, ['answer-first']));
+    await Promise.all([answered, data]);
+    assert.deepEqual(order, ['SUBSCRIBE_OK', 'data']);
+    group.close();
+    pub.track.close();
+    await warmReading;
+    client.session.close();
+    warm.close();
     pub.session.close();
   });
 

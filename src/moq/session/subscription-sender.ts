@@ -1,3 +1,4 @@
+import { delay } from '../../async/index.js';
 import {
   DataStreamResetCode,
   MoqError,
@@ -105,6 +106,10 @@ export class SubscriptionSender {
     this.#largestAtStart = consumer.largest;
     this.#confirmed = true;
     this.#options.sendOk(this.#largestAtStart);
+    // The SUBSCRIBE_OK's bytes reach the transport (through the control stream's write chain)
+    // before the newest group's: a joining viewer's first burst is a whole cached group, and
+    // behind it the answer it waits for (to map the data to its track) came 50–100 ms later.
+    await delay(0);
     const ended = await this.#forward();
     consumer.close();
     this.#finish(ended);
