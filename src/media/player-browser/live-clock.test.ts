@@ -44,6 +44,17 @@ test('late frames widen the jitter margin, at most one step per burst', () => {
   assert.equal(clock.jitterMs, before + 30);
 });
 
+test("frames late in a join's first 2 s (its cached burst) leave the margin as it is", () => {
+  const clock = new LiveClock();
+  clock.observe(0, 10_000);
+  const before = clock.jitterMs;
+  clock.late(10_100);
+  clock.late(11_900);
+  assert.equal(clock.jitterMs, before);
+  clock.late(12_100); // past the join: late is late
+  assert.equal(clock.jitterMs, before + 15);
+});
+
 test('the clock follows the track that arrives latest, so each one is on time', () => {
   const clock = new LiveClock();
   clock.observe(1000, 1020, 'audio'); // audio: lag 20

@@ -55,8 +55,14 @@ export class LiveClock {
     this.#firstArrivalMs ??= arrivalMs;
   }
 
-  /** A frame was ready only after its due time: keep a little more margin. */
+  /**
+   * A frame was ready only after its due time: keep a little more margin. Not in a join's first
+   * seconds: the cached group's frames decode after their time by design (the clock skips them
+   * to live), and bumps taken then lasted 5 s and more (they fade 10 ms/s), the join's first
+   * seconds playing 70–80 ms later than the rest.
+   */
   late(at = performance.now()): void {
+    if (this.#firstArrivalMs !== undefined && at - this.#firstArrivalMs < JOIN_SETTLE_MS) return;
     this.#jitter.late(at);
   }
 
