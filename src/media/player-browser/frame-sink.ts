@@ -1,3 +1,5 @@
+import { PlayerError } from './player-error.js';
+
 /**
  * Where a decoded frame goes to be seen. The renderer decides when a frame is due; the sink
  * only puts it on screen, taking ownership of it (it closes the frame).
@@ -55,7 +57,7 @@ export class CanvasFrameSink implements FrameSink {
     this.element.className = 'moq-canvas';
     Object.assign(this.element.style, STAGE_STYLE);
     const context = this.element.getContext('2d', { alpha: false, desynchronized: true });
-    if (!context) throw new Error('no 2D canvas context');
+    if (!context) throw new PlayerError('DECODE_FAILED', 'no 2D canvas context');
     this.#context = context;
   }
 
