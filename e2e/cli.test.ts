@@ -50,6 +50,21 @@ describe('moq-relay and moq-clock', () => {
     assert.equal(closed.length, 2, relay.dump());
   });
 
+  test('a reader that closes the pipe (| head) ends moq-clock with 0, not a stack trace', async () => {
+    const { relay, listening } = await startRelay();
+    const publisher = new Cli('moq-clock', ['--url', listening.url, '--publish']);
+    await publisher.waitForLine('stderr', (l) => l.includes('publishing clock/seconds'));
+    const subscriber = new Cli('moq-clock', ['--url', listening.url, '--subscribe']);
+    await subscriber.waitForLine('stdout', (l) => CLOCK_LINE.test(l));
+    subscriber.child.stdout?.destroy(); // as `head -1` exits after its line
+    assert.deepEqual(await subscriber.exit(5000), { code: 0, signal: null });
+    assert.doesNotMatch(subscriber.lines.stderr.join('\n'), /EPIPE|Error:/);
+    publisher.child.kill('SIGINT');
+    relay.child.kill('SIGINT');
+    await publisher.exit(5000);
+    await relay.exit(5000);
+  });
+
   test('a refused subscription exits 4 with the MoQ error name', async () => {
     const { relay, listening } = await startRelay();
     const subscriber = new Cli('moq-clock', ['--url', listening.url, '--subscribe']);

@@ -19,6 +19,12 @@ export async function runCli(
   usage: string,
   main: () => Promise<number>,
 ): Promise<never> {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // The reader went away (`moq-clock … | head -3`, a player closed): it had what it wanted.
+    if (error.code === 'EPIPE') process.exit(ExitCode.OK);
+    process.stderr.write(`${program}: cannot write standard output: ${describeError(error)}\n`);
+    process.exit(ExitCode.INTERNAL);
+  });
   let code: number;
   try {
     code = await main();
