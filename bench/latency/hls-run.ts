@@ -8,9 +8,8 @@ import { hlsSampleSchema, type HlsSample } from './page-schemas.js';
 import { distribution, settlingNote } from './percentiles.js';
 import { probeFigures } from './probe-figures.js';
 import { SAMPLE_INTERVAL_MS, type PlayerResult } from './player-result.js';
-import { readPage, sampleFor } from './sampler.js';
+import { readPage, sampleFor, waitInPage } from './sampler.js';
 import { serveHls, type StaticServer } from './static-server.js';
-import { waitFor } from './wait.js';
 
 /** Segments in the playlist before the viewer opens the page: a stream in its steady state. */
 const SEGMENTS_BEFORE_JOIN = 3;
@@ -30,12 +29,15 @@ async function pageHtml(): Promise<string> {
   return `<!doctype html><meta charset="utf-8"><title>HLS baseline</title><body style="margin:0"><script>${script}</script></body>`;
 }
 
+/** Until the probe saw a first frame, or hls.js reported an error (see waitInPage). */
+const FIRST_FRAME =
+  'window.benchProbe && (window.benchProbe.snapshot().firstFrameMs !== null || (window.benchHls && window.benchHls.errors.length > 0))';
+
 async function waitForFirstFrame(page: Page): Promise<HlsSample> {
-  return waitFor('the first HLS frame', 30_000, async () => {
-    const sample = await readSample(page);
-    if (sample.errors.length > 0) throw new PlayerError(`hls.js: ${sample.errors.join('; ')}`);
-    return sample.probe.firstFrameMs !== null ? sample : undefined;
-  });
+  await waitInPage(page, 'the first HLS frame', FIRST_FRAME, 30_000);
+  const sample = await readSample(page);
+  if (sample.errors.length > 0) throw new PlayerError(`hls.js: ${sample.errors.join('; ')}`);
+  return sample;
 }
 
 async function measure(page: Page, source: HlsSource, seconds: number): Promise<PlayerResult> {

@@ -1,6 +1,8 @@
 import type { Browser, BrowserContext } from 'playwright-core';
-import type { MoqStats } from './page-schemas.js';
+import { moqStatsSchema, type MoqStats } from './page-schemas.js';
+import { PlayerError } from './errors.js';
 import { distribution } from './percentiles.js';
+import { waitInPage } from './sampler.js';
 
 type JoinBreakdown = NonNullable<MoqStats['join']>;
 
@@ -100,6 +102,9 @@ function scriptsFetchedMs(): { htmlMs: number; scriptsMs: number } {
   };
 }
 
+/** Until the player's join breakdown is there (its first frame showed), or the player failed. */
+const JOIN_DONE = `window.moqPlayer && ((s) => s.join || (s.state === 'error' && { error: s.reason || 'error' }))(window.moqPlayer.stats())`;
+
 async function visit(
   context: BrowserContext,
   url: string,
@@ -118,12 +123,12 @@ async function visit(
       });
     }
     await page.goto(url);
-    const handle = await page.waitForFunction(
-      () => (window as unknown as { moqPlayer?: { stats(): MoqStats } }).moqPlayer?.stats().join,
-      undefined,
-      { timeout: 30_000, polling: 50 },
-    );
-    const join = (await handle.jsonValue()) as JoinBreakdown;
+    const waited = await waitInPage(page, `the first frame at ${url}`, JOIN_DONE, 30_000);
+    if (typeof waited === 'object' && waited !== null && 'error' in waited) {
+      throw new PlayerError(`player at ${url}: ${String(waited.error)}`);
+    }
+    const join = moqStatsSchema.shape.join.parse(waited);
+    if (!join) throw new PlayerError(`no join breakdown at ${url}`);
     return [join, await page.evaluate(scriptsFetchedMs)];
   } finally {
     await page.close();

@@ -11,8 +11,7 @@ import { distribution, settlingNote } from './percentiles.js';
 import { probeFigures } from './probe-figures.js';
 import type { ProbeSnapshot } from './probe-types.js';
 import { SAMPLE_INTERVAL_MS, type PlayerResult } from './player-result.js';
-import { readPage, sampleFor } from './sampler.js';
-import { waitFor } from './wait.js';
+import { readPage, sampleFor, waitInPage } from './sampler.js';
 
 const NAME = 'bench';
 /** The ladder moq-pub encodes; BENCH_MOQ_LADDER=720p isolates the pipeline from encoder load. */
@@ -32,16 +31,22 @@ const readSample = (page: Page): Promise<MoqSample> =>
 const probeOf = (sample: MoqSample): ProbeSnapshot =>
   sample.video.firstFrameMs !== null ? sample.video : sample.render;
 
+/** Until either probe saw a first frame, or the player failed (read in the page: see waitInPage). */
+const FIRST_FRAME =
+  "window.benchProbe && (window.benchProbe.snapshot().firstFrameMs !== null || window.benchRenderProbe.snapshot().firstFrameMs !== null || (window.moqPlayer && window.moqPlayer.stats().state === 'error'))";
+
 async function waitForFirstFrame(page: Page, stack: MoqStack): Promise<MoqSample> {
-  return waitFor('the first MoQ frame', 30_000, async () => {
-    const failed = stack.failure();
-    if (failed) throw failed;
-    const sample = await readSample(page);
-    if (sample.stats?.state === 'error') {
-      throw new PlayerError(`player: ${sample.stats.reason ?? 'error'}`);
-    }
-    return probeOf(sample).firstFrameMs !== null ? sample : undefined;
+  // A publisher that died explains a timeout better than the timeout does.
+  await waitInPage(page, 'the first MoQ frame', FIRST_FRAME, 30_000).catch((error: unknown) => {
+    throw stack.failure() ?? error;
   });
+  const failed = stack.failure();
+  if (failed) throw failed;
+  const sample = await readSample(page);
+  if (sample.stats?.state === 'error') {
+    throw new PlayerError(`player: ${sample.stats.reason ?? 'error'}`);
+  }
+  return sample;
 }
 
 const round = (value: number | undefined): string =>

@@ -23,15 +23,27 @@ test('a join into a cached group skips to live when fresher frames arrive', () =
   assert.equal(clock.dueAt(1000, 10_010), 10_010 + clock.jitterMs);
 });
 
-test('small improvements glide (no skip); later arrivals push the clock back at once', () => {
+test('past the join, small improvements glide (no skip); later arrivals push the clock back at once', () => {
   const clock = new LiveClock();
   clock.observe(0, 1000);
-  const start = clock.dueAt(0, 1000) as number;
-  clock.observe(1000, 1900); // 100 ms fresher than before
-  const glided = clock.dueAt(0, 2000) as number;
+  clock.observe(3000, 4000); // past the join's first 2 s, same lag
+  const start = clock.dueAt(3000, 4000) as number;
+  clock.observe(4000, 4900); // 100 ms fresher than before
+  const glided = clock.dueAt(3000, 5000) as number;
   assert.ok(glided < start && glided > start - 100, `moved ${start - glided} ms, not all 100`);
   clock.outputLatencyMs = 50; // audio needs 50 ms more: applied at once
-  assert.equal(clock.dueAt(0, 2000), 900 + clock.jitterMs + 50);
+  assert.equal(clock.dueAt(3000, 5000), 3900 + clock.jitterMs + 50);
+});
+
+test("in a join's first seconds the clock follows its cached burst to live at once", () => {
+  const clock = new LiveClock();
+  // The cached group: its keyframe 200 ms old, then frames each fresher than the last.
+  clock.observe(0, 1000);
+  const first = clock.dueAt(0, 1000) as number;
+  for (let pts = 33; pts <= 198; pts += 33) clock.observe(pts, 1000 + pts / 10);
+  clock.observe(231, 1040); // the live edge: lag 809, 191 ms fresher than the keyframe
+  assert.equal(clock.dueAt(0, 1040), 809 + clock.jitterMs, 'live at once, no glide');
+  assert.ok(first - (clock.dueAt(0, 1040) as number) === 191);
 });
 
 test('late frames widen the jitter margin, at most one step per burst', () => {

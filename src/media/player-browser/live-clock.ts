@@ -7,7 +7,8 @@ import { JitterMargin } from './jitter-margin.js';
  * those across tracks), plus a jitter margin measured from how much later than that the
  * frames were ready (JitterMargin), bumped at once when a frame is late. Growing the offset is
  * done at once (a short pause beats a stutter); shrinking it glides, so catching up does not
- * skip — unless playback is far behind (a join into a cached group), when it jumps to live.
+ * skip — unless playback is far behind (a backlog the network flushed) or in a join's first
+ * seconds (its cached group), when it jumps to live.
  */
 
 const WINDOW_MS = 3000;
@@ -62,7 +63,7 @@ export class LiveClock {
    * seconds playing 70–80 ms later than the rest.
    */
   late(at = performance.now()): void {
-    if (this.#firstArrivalMs !== undefined && at - this.#firstArrivalMs < JOIN_SETTLE_MS) return;
+    if (this.#joining(at)) return;
     this.#jitter.late(at);
   }
 
@@ -72,7 +73,7 @@ export class LiveClock {
    */
   ready(ptsMs: number, readyAtMs = performance.now()): void {
     const floor = this.#lagFloor(readyAtMs);
-    if (floor === undefined || readyAtMs - (this.#firstArrivalMs ?? readyAtMs) < JOIN_SETTLE_MS) {
+    if (floor === undefined || this.#firstArrivalMs === undefined || this.#joining(readyAtMs)) {
       return;
     }
     const excessMs = readyAtMs - ptsMs - floor;
@@ -123,6 +124,17 @@ export class LiveClock {
     return floor;
   }
 
+  /**
+   * A join's first seconds: the cached group is still arriving in a burst, each of its frames
+   * fresher than the last, and the clock follows them to live at once. Gliding (as later) started
+   * playback up to SKIP_AHEAD_MS behind and took up to 4 s at CATCH_UP_RATE to reach live: the
+   * first 5 s played 35–80 ms later than the rest. The keyframe is on screen already; the frames
+   * between it and live are decoded, and skipped.
+   */
+  #joining(at: number): boolean {
+    return this.#firstArrivalMs !== undefined && at - this.#firstArrivalMs < JOIN_SETTLE_MS;
+  }
+
   #tick(at: number): number | undefined {
     const lag = this.#lagFloor(at);
     if (lag === undefined) return this.#offsetMs;
@@ -131,7 +143,7 @@ export class LiveClock {
     const elapsed = Math.max(0, at - this.#lastTickAt);
     this.#lastTickAt = at;
     const behind = this.#offsetMs === undefined ? Infinity : this.#offsetMs - target;
-    if (behind < 0 || behind > SKIP_AHEAD_MS) this.#offsetMs = target;
+    if (behind < 0 || behind > SKIP_AHEAD_MS || this.#joining(at)) this.#offsetMs = target;
     else this.#offsetMs = Math.max(target, (this.#offsetMs ?? target) - elapsed * CATCH_UP_RATE);
     return this.#offsetMs;
   }

@@ -73,6 +73,9 @@ test('/watch/NAME (NAME with slashes) is the watch page, escaped, under a strict
   assert.ok(hashes, csp);
   assert.match(csp, /frame-ancestors 'none'/);
   assert.doesNotMatch(csp, /unsafe/);
+  assert.equal(response.headers.get('x-frame-options'), 'DENY');
+  // No COOP: it makes a new tab's first navigation start a second renderer (see sendPage).
+  assert.equal(response.headers.get('cross-origin-opener-policy'), null);
   const html = await response.text();
   assert.match(html, /<h1>a\/b\/&lt;script&gt;<\/h1>/);
   const inline = [...html.matchAll(/<script>([^<]*)<\/script>/g)].map((m) => m[1] ?? '');
