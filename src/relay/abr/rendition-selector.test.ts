@@ -115,6 +115,25 @@ describe('RenditionSelector', () => {
       `waits ${upAfter.join(', ')}`,
     );
   });
+
+  it('forgets holds earned on a slow link once the link shows several times the capacity', () => {
+    const selector = new RenditionSelector(LADDER, { upHoldMs: 1000 });
+    selector.choose(calm(undefined), 0);
+    let now = 0;
+    for (let round = 0; round < 4; round++) {
+      while (selector.choose(calm(500_000), (now += 100)).index !== 1) continue;
+      selector.choose(congested(500_000), (now += 100)); // the middle rung failed: held longer
+    }
+    // The drop ended: the link shows 10 Mbit/s. The hold earned at 0.5 Mbit/s (16 s) is void.
+    const recovered = now;
+    while (selector.choose(calm(10_000_000), (now += 100)).index !== 1) continue;
+    assert.ok(now - recovered <= 1100, `back up after ${now - recovered} ms`);
+    // A failure on a link no faster than the one it failed on before: the hold stands.
+    selector.choose(congested(500_000), (now += 100));
+    const again = now;
+    while (selector.choose(calm(600_000), (now += 100)).index !== 1) continue;
+    assert.ok(now - again >= 2000, `held ${now - again} ms after failing on the same link`);
+  });
 });
 
 describe('RenditionSelector stepping up', () => {

@@ -45,6 +45,8 @@ const BACKLOG_UP_S = 0.15;
  * next group would let up to a whole group of the old rung queue on a link that cannot carry it.
  */
 const CUT_CONGESTED_MS = 150;
+/** Capacity this many times what showed at a rung's failure: a recovered link, holds reset. */
+const RECOVERED_RATIO = 3;
 
 /**
  * Picks a rendition per group for one viewer: down at once on congestion (to what the measured
@@ -64,7 +66,8 @@ export class RenditionSelector {
   #steppedUp = false;
   /** The last step down: when, the RTT then, and the sample it was made on. */
   #lastDown: { atMs: number; rttMs: number; on: LinkEstimate } | undefined;
-  #holdMs = new Map<number, number>();
+  /** Per rung that failed: how long it is held off, and the capacity shown when it failed. */
+  #holds = new Map<number, FailedRung>();
   /** Measured over announced bitrate (encoders overshoot their targets, audio rides along). */
   #scale = 1;
 
@@ -133,8 +136,11 @@ export class RenditionSelector {
     const base = this.#options.upHoldMs;
     // A rung reached on the way down and left again says nothing against it.
     const failedStep = this.#steppedUp && nowMs - this.#changedAtMs < FAILED_STEP_MS;
-    const held = this.#holdMs.get(from) ?? base;
-    this.#holdMs.set(from, failedStep ? Math.min(this.#options.maxHoldMs, 2 * held) : base);
+    const held = this.#holds.get(from)?.holdMs ?? base;
+    this.#holds.set(from, {
+      holdMs: failedStep ? Math.min(this.#options.maxHoldMs, 2 * held) : base,
+      shownBps: shownCapacity(estimate),
+    });
     // Under congestion what was sent is what the link carries; the smoothed figure lags.
     const carried = Math.min(
       estimate.bps ?? Infinity,
@@ -152,15 +158,30 @@ export class RenditionSelector {
     const next = rung + 1;
     if (next >= this.#order.length || estimate.congested || queued(estimate)) return keep;
     if (this.#backlogS(estimate) > BACKLOG_UP_S) return keep;
-    const hold = this.#holdMs.get(next) ?? this.#options.upHoldMs;
+    const shown = shownCapacity(estimate);
+    const hold = this.#holdOf(next, shown);
     if (nowMs - this.#changedAtMs < hold) return keep;
     const needed = this.#bitrate(this.#order[next] as number) / this.#options.headroom;
-    const shown = Math.max(estimate.bps ?? 0, estimate.peakBps ?? 0);
     if (shown >= needed) return this.#set(next, 'capacity', nowMs);
     // Nothing showed the capacity: a probe, which costs a group of congestion when it fails,
     // so it waits twice as long.
     if (nowMs - this.#changedAtMs < 2 * hold) return keep;
     return this.#set(next, 'probe', nowMs);
+  }
+
+  /**
+   * How long `rung` waits after the last change. A rung that failed waits longer each time, but
+   * only on the link it failed on: capacity shown now at RECOVERED_RATIO × what showed at its
+   * last failure is another link (a drop that ended), and the hold earned on the slow one would
+   * keep the viewer low for up to maxHoldMs after it recovered.
+   */
+  #holdOf(rung: number, shownBps: number): number {
+    const failed = this.#holds.get(rung);
+    if (!failed) return this.#options.upHoldMs;
+    if (failed.shownBps > 0 && shownBps >= RECOVERED_RATIO * failed.shownBps) {
+      return this.#options.upHoldMs;
+    }
+    return failed.holdMs;
   }
 
   #starved(estimate: LinkEstimate, nowMs: number): boolean {
@@ -219,6 +240,17 @@ export class RenditionSelector {
   #bitrate(index: number): number {
     return (this.#bitrates[index] ?? 0) * this.#scale;
   }
+}
+
+interface FailedRung {
+  holdMs: number;
+  /** The capacity the link showed when the rung failed (0: unknown). */
+  shownBps: number;
+}
+
+/** What the link has shown it carries: its smoothed rate or, higher, a burst's. */
+function shownCapacity(estimate: LinkEstimate): number {
+  return Math.max(estimate.bps ?? 0, estimate.peakBps ?? 0);
 }
 
 /** Whether bursts queued at the bottleneck lately: a link with no room to spare. */
