@@ -26,6 +26,34 @@ const SLOW_READY = `{
   };
 }`;
 
+/**
+ * Records, in page time, when each AudioContext was made and the order of the track names the
+ * page's stream writes carried (its SUBSCRIBEs: text run as-is in the page).
+ */
+const RECORD_JOIN_ORDER = `{
+  window.joinOrder = { audioOutputAt: [], writes: [] };
+  const NativeContext = AudioContext;
+  window.AudioContext = class extends NativeContext {
+    constructor(options) {
+      super(options);
+      window.joinOrder.audioOutputAt.push(performance.now());
+    }
+  };
+  const write = WritableStreamDefaultWriter.prototype.write;
+  WritableStreamDefaultWriter.prototype.write = function (chunk) {
+    if (chunk instanceof Uint8Array) {
+      const text = new TextDecoder('latin1').decode(chunk);
+      for (const name of ['catalog.json', 'catalog', '360p', 'audio']) {
+        if (text.includes(name)) {
+          window.joinOrder.writes.push(name);
+          break;
+        }
+      }
+    }
+    return write.call(this, chunk);
+  };
+}`;
+
 describe('watch page join: start data in the page, join breakdown, lazy chunks', { skip }, () => {
   let stage: WatchStage;
   let relay: Relay;
@@ -140,6 +168,40 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
       assert.ok(join.scriptMs < 1500, JSON.stringify(join));
       assert.ok(join.scriptMs + join.sessionMs >= 1500, JSON.stringify(join));
       assert.equal(s.transport, 'webtransport');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the picture comes first: media subscriptions before the catalog, audio output after the first frame', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.addInitScript({ content: RECORD_JOIN_ORDER });
+      await page.goto(`${base}/watch/${NAME}?transport=webtransport`);
+      const s = await untilPlaying(
+        page,
+        'the player to play, sound included',
+        (s) => s.join !== undefined && s.audioFramesPlayed > 0,
+      );
+      const order = await page.evaluate<{ audioOutputAt: number[]; writes: string[] }>(
+        'window.joinOrder',
+      );
+      const at = (name: string): number => order.writes.indexOf(name);
+      assert.ok(at('360p') >= 0 && at('audio') >= 0, `writes: ${order.writes.join(', ')}`);
+      // The catalog track is read for updates only: its SUBSCRIBEs follow the media's.
+      for (const catalog of ['catalog', 'catalog.json']) {
+        if (at(catalog) >= 0) {
+          assert.ok(at(catalog) > at('360p'), `writes: ${order.writes.join(', ')}`);
+        }
+      }
+      // Opening the audio output holds the main thread (hundreds of ms for a browser's first):
+      // it waits for the first frame, and the sound still plays.
+      assert.equal(order.audioOutputAt.length, 1, 'one audio output');
+      const totalMs = s.join?.totalMs ?? Infinity;
+      assert.ok(
+        (order.audioOutputAt[0] ?? -1) >= totalMs - 1,
+        `audio output at ${order.audioOutputAt[0]} ms, first frame at ${totalMs} ms`,
+      );
     } finally {
       await page.close();
     }

@@ -210,6 +210,20 @@ export class Player {
     return this.#audioContext;
   }
 
+  /** The output, opened for a playback's audio: sound follows the output's state from then on. */
+  #openAudioOutput(): AudioContext {
+    const opened = this.#audioContext !== undefined;
+    const output = this.#audioOutput();
+    if (!opened) {
+      // After the playback made its renderer (this runs inside that call).
+      queueMicrotask(() => {
+        if (this.#playback) this.#playback.muted = this.#muted;
+        this.#refreshUi();
+      });
+    }
+    return output;
+  }
+
   #joinBreakdown(): PlayerStats['join'] {
     if (this.#stats.joinMs !== undefined) {
       this.#join.mark('firstFrame', this.#startedAt + this.#stats.joinMs);
@@ -227,11 +241,10 @@ export class Player {
       ...(this.#options.draft === undefined ? {} : { draft: this.#options.draft }),
     });
     // Connecting goes first: one task's wait lets the dial's promises reach the network (on a
-    // session the page opened early, the MoQ setup's first write). The catalog and the audio
-    // output (opening the device can hold the main thread for a few hundred ms) are made ready
-    // during the round trip instead of before it.
+    // session the page opened early, the MoQ setup's first write). The catalog is made ready
+    // during the round trip instead of before it; the audio output opens after the first frame
+    // (RealtimePlayback).
     await delay(0);
-    if (!signal.aborted) this.#audioOutput();
     const pageCatalog = this.#usePageCatalog();
     if (pageCatalog) {
       this.#join.catalogFromPage();
@@ -275,9 +288,10 @@ export class Player {
   async #playFromPage(session: MoqSession, signal: AbortSignal): Promise<boolean> {
     const start = this.#startFeed();
     if (!start) return false;
-    // The media subscriptions go out first; the catalog track's (for updates) right after.
+    // The media subscriptions go out first; the catalog track's (for updates) a task later,
+    // once theirs are written (#play waits on the decoder check before it subscribes).
     const playing = this.#play(start);
-    const following = this.#openCatalog(session, signal);
+    const following = delay(0).then(() => this.#openCatalog(session, signal));
     try {
       await playing;
     } catch (error) {
@@ -434,7 +448,7 @@ export class Player {
     const realtime = this.#mode === 'realtime' || legacy;
     const audio = realtime ? await checkDecodable(video.first, this.#audio) : this.#audio;
     const playback = realtime
-      ? new RealtimePlayback(ctx, this.#audioOutput())
+      ? new RealtimePlayback(ctx, () => this.#openAudioOutput())
       : await bufferedPlayback(ctx);
     playback.muted = this.#muted;
     this.#playback = playback;

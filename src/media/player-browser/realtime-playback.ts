@@ -1,7 +1,8 @@
+import { delay } from '../../async/index.js';
 import { AudioRenderer } from './audio-renderer.js';
 import { createFrameSink, type FrameSink } from './frame-sink.js';
 import { LiveClock } from './live-clock.js';
-import { parseChunk, timedSamples, type MediaTrack } from './media-track.js';
+import { parseChunk, timedSamples, type MediaTrack, type TimedSample } from './media-track.js';
 import type { Playback, PlaybackContext } from './playback.js';
 import { TrackReader, type ReceivedObject } from './track-reader.js';
 import type { VideoFeed } from './video-feed.js';
@@ -30,6 +31,10 @@ const SWITCH_MARGIN_MS = 40;
 const FAR_AHEAD_MS = 800;
 /** A pending switch that has not happened after this long is abandoned. */
 const PENDING_MAX_MS = 4000;
+/** The longest the audio waits for the first frame before its output opens anyway. */
+const AUDIO_WAIT_MAX_MS = 1500;
+/** Audio objects kept while the output opens: ≈ 1 s of 20 ms AAC frames. */
+const MAX_WAITING_AUDIO = 50;
 /** Without a render for this long while media is due, playback counts as stalled. */
 const STALL_MS = 500;
 
@@ -41,27 +46,38 @@ const STALL_MS = 500;
 export class RealtimePlayback implements Playback {
   readonly #ctx: PlaybackContext;
   readonly #clock = new LiveClock();
-  readonly #sink: FrameSink;
+  #sink: FrameSink | undefined;
   readonly #video: VideoRenderer;
-  readonly #audioContext: AudioContext;
+  readonly #audioOutput: () => AudioContext;
   #audio: AudioRenderer | undefined;
   #audioReader: TrackReader | undefined;
   #active: VideoSource | undefined;
   #pending: VideoSource | undefined;
   #closed = false;
 
-  constructor(ctx: PlaybackContext, audioContext: AudioContext) {
+  /**
+   * `audioOutput` opens the audio output when the audio is about to play: after the first
+   * frame (see #audioWhenPictured), so opening it never holds up the picture.
+   */
+  constructor(ctx: PlaybackContext, audioOutput: () => AudioContext) {
     this.#ctx = ctx;
-    this.#audioContext = audioContext;
-    this.#sink = createFrameSink();
-    ctx.stage.prepend(this.#sink.element);
-    this.#video = new VideoRenderer(this.#sink, this.#clock, ctx.stats, ctx.onError);
+    this.#audioOutput = audioOutput;
+    this.#video = new VideoRenderer(this.#clock, ctx.stats, ctx.onError);
   }
 
   async start(video: VideoFeed, audio: MediaTrack | undefined, signal: AbortSignal): Promise<void> {
     this.#video.configure(video.first);
+    // The subscriptions go out first (one task's wait lets their writes through); the screen (a
+    // media element: 20–30 ms of the main thread) is made during their round trip instead of
+    // before it. Frames decoded before it exists wait in the renderer's queue.
     const subscribing = [this.#subscribeVideo(video, 'active', signal)];
     if (audio) subscribing.push(this.#subscribeAudio(audio, signal));
+    await delay(0);
+    if (!this.#closed) {
+      this.#sink = createFrameSink();
+      this.#ctx.stage.prepend(this.#sink.element);
+      this.#video.attach(this.#sink);
+    }
     await Promise.all(subscribing);
   }
 
@@ -94,7 +110,7 @@ export class RealtimePlayback implements Playback {
     this.#audioReader?.close();
     this.#audio?.close();
     this.#video.close();
-    this.#sink.close();
+    this.#sink?.close();
   }
 
   async #subscribeVideo(
@@ -135,26 +151,49 @@ export class RealtimePlayback implements Playback {
   }
 
   async #subscribeAudio(track: MediaTrack, signal: AbortSignal): Promise<void> {
-    const audio = new AudioRenderer(this.#audioContext, this.#clock, this.#ctx.stats, (error) =>
-      this.#ctx.onError(error),
-    );
-    audio.configure(track);
-    this.#audio = audio;
     const consumer = await this.#ctx.session.subscribe(this.#ctx.namespace, track.entry.name);
     if (this.#closed || signal.aborted) {
       consumer.close();
       return;
     }
+    // Until the audio output is open, the newest samples wait (older ones would be late anyway).
+    let waiting: TimedSample[][] | undefined = [];
     this.#audioReader = new TrackReader(consumer, {
       onObject: (object) => {
         this.#ctx.stats.received(object.payload.byteLength);
         const samples = timedSamples(track, parseChunk(track, object.payload, object.objectId));
         const first = samples[0];
         if (first) this.#clock.observe(first.ptsMs, object.arrivalMs, 'audio');
-        audio.decode(samples);
+        if (!waiting) return this.#audio?.decode(samples);
+        waiting.push(samples);
+        if (waiting.length > MAX_WAITING_AUDIO) waiting.shift();
       },
       onEnd: (error) => this.#ctx.onEnd(error),
     });
+    await this.#audioWhenPictured(signal);
+    if (this.#closed || signal.aborted) return;
+    const audio = new AudioRenderer(this.#audioOutput(), this.#clock, this.#ctx.stats, (error) =>
+      this.#ctx.onError(error),
+    );
+    audio.configure(track);
+    this.#audio = audio;
+    for (const samples of waiting) audio.decode(samples);
+    waiting = undefined;
+  }
+
+  /**
+   * The audio output opens once the first frame is on screen (or AUDIO_WAIT_MAX_MS passed):
+   * opening it holds the page's main thread 10–30 ms, and 370–480 ms for a browser's first
+   * audio output, which held up the first frame by as much when it came first.
+   */
+  async #audioWhenPictured(signal: AbortSignal): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const capped = new Promise<void>((resolve) => (timer = setTimeout(resolve, AUDIO_WAIT_MAX_MS)));
+    const aborted = new Promise<void>((resolve) =>
+      signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    await Promise.race([this.#video.firstShown, capped, aborted]);
+    clearTimeout(timer);
   }
 
   #onVideo(source: VideoSource, object: ReceivedObject): void {

@@ -30,7 +30,8 @@ interface QueuedFrame {
  * (after a join, the cached part of the group decodes fast and only its newest frame shows).
  */
 export class VideoRenderer {
-  readonly #sink: FrameSink;
+  /** Where frames go: attached once the playback's subscriptions are out (attach). */
+  #sink: FrameSink | undefined;
   readonly #clock: LiveClock;
   readonly #stats: StatsRecorder;
   readonly #onError: (error: PlayerError) => void;
@@ -51,14 +52,9 @@ export class VideoRenderer {
   #closed = false;
   /** The first frame goes up as soon as it is decoded: a join shows a picture at once. */
   #shownFirst = false;
+  readonly #firstShown = Promise.withResolvers<void>();
 
-  constructor(
-    sink: FrameSink,
-    clock: LiveClock,
-    stats: StatsRecorder,
-    onError: (error: PlayerError) => void,
-  ) {
-    this.#sink = sink;
+  constructor(clock: LiveClock, stats: StatsRecorder, onError: (error: PlayerError) => void) {
     this.#clock = clock;
     this.#stats = stats;
     this.#onError = onError;
@@ -79,6 +75,16 @@ export class VideoRenderer {
     const now = this.#clock.nowMs();
     if (now === undefined || this.#lastQueuedPtsMs === -Infinity) return 0;
     return Math.max(0, this.#lastQueuedPtsMs - now);
+  }
+
+  /** Frames are shown on `sink` from now on; until then they wait in the queue. */
+  attach(sink: FrameSink): void {
+    this.#sink = sink;
+  }
+
+  /** Settles once the first frame is on screen (never, if none ever is). */
+  get firstShown(): Promise<void> {
+    return this.#firstShown.promise;
   }
 
   /** (Re)configures for a rendition; the next sample decoded must be a keyframe. */
@@ -256,7 +262,7 @@ export class VideoRenderer {
     if (this.#closed) return;
     this.#frameRequest = requestAnimationFrame(() => this.#render());
     const now = this.#clock.nowMs();
-    if (now === undefined) return;
+    if (now === undefined || !this.#sink) return;
     // One frame per display refresh, oldest first: a short burst of late frames plays out a
     // little faster instead of being skipped; frames later than the tolerance are dropped.
     while (this.#queue.length > 1) {
@@ -271,6 +277,7 @@ export class VideoRenderer {
     if (head && (head.ptsMs <= now || !this.#shownFirst)) {
       this.#shownFirst = true;
       this.#draw(this.#queue.shift() as QueuedFrame);
+      this.#firstShown.resolve();
     }
   }
 
@@ -280,7 +287,7 @@ export class VideoRenderer {
   }
 
   #draw(queued: QueuedFrame): void {
-    this.#sink.show(queued.frame);
+    (this.#sink as FrameSink).show(queued.frame);
     this.#lastRenderedPtsMs = queued.ptsMs;
     const at = performance.now();
     this.#stats.rendered(queued.producerTimeMs, at);
@@ -301,3 +308,4 @@ export class VideoRenderer {
     });
   }
 }
+
