@@ -128,6 +128,11 @@ describe('RenditionSelector', () => {
     const recovered = now;
     while (selector.choose(calm(10_000_000), (now += 100)).index !== 1) continue;
     assert.ok(now - recovered <= 1100, `back up after ${now - recovered} ms`);
+    // A failure on the recovered link doubles the plain hold, not the one from the slow link.
+    selector.choose(congested(10_000_000), (now += 100));
+    const fast = now;
+    while (selector.choose(calm(10_000_000), (now += 100)).index !== 1) continue;
+    assert.ok(now - fast <= 2100, `back up after ${now - fast} ms`);
     // A failure on a link no faster than the one it failed on before: the hold stands.
     selector.choose(congested(500_000), (now += 100));
     const again = now;

@@ -136,10 +136,12 @@ export class RenditionSelector {
     const base = this.#options.upHoldMs;
     // A rung reached on the way down and left again says nothing against it.
     const failedStep = this.#steppedUp && nowMs - this.#changedAtMs < FAILED_STEP_MS;
-    const held = this.#holds.get(from)?.holdMs ?? base;
+    // The hold doubles from what applied on this link (a hold from a slower one is void).
+    const shownBps = shownCapacity(estimate);
+    const held = this.#holdOf(from, shownBps);
     this.#holds.set(from, {
       holdMs: failedStep ? Math.min(this.#options.maxHoldMs, 2 * held) : base,
-      shownBps: shownCapacity(estimate),
+      shownBps,
     });
     // Under congestion what was sent is what the link carries; the smoothed figure lags.
     const carried = Math.min(
