@@ -210,17 +210,11 @@ export class Player {
     return this.#audioContext;
   }
 
-  /** The output, opened for a playback's audio: sound follows the output's state from then on. */
+  /** The output, opened for a playback's audio: its sound follows the output's state. */
   #openAudioOutput(): AudioContext {
-    const opened = this.#audioContext !== undefined;
     const output = this.#audioOutput();
-    if (!opened) {
-      // After the playback made its renderer (this runs inside that call).
-      queueMicrotask(() => {
-        if (this.#playback) this.#playback.muted = this.#muted;
-        this.#refreshUi();
-      });
-    }
+    if (this.#playback) this.#playback.muted = this.#muted;
+    this.#refreshUi();
     return output;
   }
 

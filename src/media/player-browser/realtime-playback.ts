@@ -1,4 +1,4 @@
-import { delay } from '../../async/index.js';
+import { abortable, delay, settleWithin } from '../../async/index.js';
 import { AudioRenderer } from './audio-renderer.js';
 import { createFrameSink, type FrameSink } from './frame-sink.js';
 import { LiveClock } from './live-clock.js';
@@ -50,6 +50,8 @@ export class RealtimePlayback implements Playback {
   readonly #video: VideoRenderer;
   readonly #audioOutput: () => AudioContext;
   #audio: AudioRenderer | undefined;
+  /** Applied to the audio renderer once it exists (it is made after the first frame). */
+  #muted = false;
   #audioReader: TrackReader | undefined;
   #active: VideoSource | undefined;
   #pending: VideoSource | undefined;
@@ -99,6 +101,7 @@ export class RealtimePlayback implements Playback {
   }
 
   set muted(muted: boolean) {
+    this.#muted = muted;
     if (this.#audio) this.#audio.muted = muted;
   }
 
@@ -176,6 +179,7 @@ export class RealtimePlayback implements Playback {
       this.#ctx.onError(error),
     );
     audio.configure(track);
+    audio.muted = this.#muted;
     this.#audio = audio;
     for (const samples of waiting) audio.decode(samples);
     waiting = undefined;
@@ -187,13 +191,7 @@ export class RealtimePlayback implements Playback {
    * audio output, which held up the first frame by as much when it came first.
    */
   async #audioWhenPictured(signal: AbortSignal): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const capped = new Promise<void>((resolve) => (timer = setTimeout(resolve, AUDIO_WAIT_MAX_MS)));
-    const aborted = new Promise<void>((resolve) =>
-      signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
-    await Promise.race([this.#video.firstShown, capped, aborted]);
-    clearTimeout(timer);
+    await settleWithin(abortable(this.#video.firstShown, signal), AUDIO_WAIT_MAX_MS);
   }
 
   #onVideo(source: VideoSource, object: ReceivedObject): void {
