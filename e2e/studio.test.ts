@@ -280,14 +280,17 @@ describe('headless studio: go live from Chromium, watch, monitor, stop', { skip 
   test('Stop returns the studio to idle and the viewer sees the end', async () => {
     await page.getByTestId('stop').click();
     await waitState(page, 'idle', 20_000);
+    let last: PlayerStats | undefined;
     const ended = await until(
       'the viewer to see the end',
       async () => {
-        const s = await playerStats(viewer);
-        return s.state === 'ended' ? s : undefined;
+        last = await playerStats(viewer);
+        return last.state === 'ended' ? last : undefined;
       },
       20_000,
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; viewer stats ${JSON.stringify(last)}`);
+    });
     console.log(`viewer after Stop: ${ended.state} (${ended.reason ?? ''})`);
     assert.equal(await page.getByTestId('share-url').inputValue(), '');
     const statuses = await page.$$eval('[data-testid="checklist"] [data-step]', (items) =>

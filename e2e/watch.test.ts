@@ -409,6 +409,35 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     }
   });
 
+  test('the picked rendition taken away and the broadcast ended at once: the viewer sees the end', async () => {
+    // A studio that drops its top rung just before Stop: the player moves to what is left while
+    // that ends too, and must hear it.
+    const name = `${NAME}-stop`;
+    const second = await publishTestPattern(relay, name, '720p,360p');
+    const viewer = await browser.newPage();
+    try {
+      await viewer.goto(`http://127.0.0.1:${relay.port}/watch/${name}?rendition=720p`);
+      await until(viewer, (s) => s.rendition === '720p' && s.framesRendered >= 30, 30_000, '720p');
+      // The broadcast ends the moment the player learns 720p is gone (the page polls its stats).
+      const closed = Promise.withResolvers<void>();
+      await viewer.exposeFunction('endBroadcast', () => second.close().then(closed.resolve));
+      const polling = viewer.evaluate(`new Promise((resolve) => {
+        const poll = setInterval(() => {
+          if (window.moqPlayer.stats().renditions.length !== 1) return;
+          clearInterval(poll);
+          resolve(window.endBroadcast());
+        }, 5);
+      })`);
+      second.dropTrack('720p');
+      await Promise.all([polling, closed.promise]);
+      const ended = await until(viewer, (s) => s.state === 'ended', 15_000, 'the end');
+      assert.equal(ended.reason, 'the publisher ended the broadcast');
+    } finally {
+      await viewer.close();
+      await second.close();
+    }
+  });
+
   test('the publisher ending the broadcast shows "Broadcast ended"', async () => {
     await broadcast.close();
     await until(page, (s) => s.state === 'ended', 10_000, 'the end');

@@ -234,11 +234,12 @@ export class Player {
       ...(hash === undefined ? {} : { certificateSha256: hash }),
       ...(this.#options.draft === undefined ? {} : { draft: this.#options.draft }),
     });
-    // Connecting goes first: one task's wait lets the dial's promises reach the network (on a
-    // session the page opened early, the MoQ setup's first write). The catalog is made ready
-    // during the round trip instead of before it; the audio output opens after the first frame
+    // Connecting goes first, then the page's catalog is read while it runs. No task boundary
+    // between them: on the watch page the setup was written early and the relay's answer is
+    // waiting, and a `setTimeout(0)` here waited 25–100 ms behind the starting page's own tasks
+    // on a loaded machine. Without an early session the handshake is still under way, so
+    // nothing waits on the catalog's 5–25 ms. The audio output opens after the first frame
     // (RealtimePlayback).
-    await delay(0);
     const pageCatalog = this.#usePageCatalog();
     if (pageCatalog) {
       this.#join.catalogFromPage();
@@ -251,7 +252,7 @@ export class Player {
     this.#transport = connection.transport;
     this.#connectMs = performance.now() - this.#startedAt;
     this.#join.mark('session');
-    if (connection.openedEarly) this.#join.sessionOpenedEarly();
+    if (connection.openedEarly) this.#join.sessionOpenedEarly(connection.setupSentEarly);
     this.#session.closed.then(
       () => this.#end(undefined),
       (error: unknown) => this.#end(error instanceof Error ? error : new Error(String(error))),
@@ -545,6 +546,11 @@ export class Player {
    * A media track ended: the broadcast, or only the rendition being played (the publisher took
    * it away and republished the catalog without it). Then playback moves to what is left, and a
    * rendition picked by hand that no longer exists gives way to Auto.
+   *
+   * The guard covers the decision only: the tracks of one broadcast end together, so one
+   * decision answers for all of them. Moving to what is left runs outside it, so the broadcast
+   * ending while the new rendition starts (a studio that drops its top rung just before Stop)
+   * is heard, not lost.
    */
   async #onTrackEnd(error: Error | undefined): Promise<void> {
     if (this.#endingTrack) return;
@@ -553,17 +559,18 @@ export class Player {
       const current = this.#current?.entry.name;
       return current !== undefined && !this.#byName(current) && this.#videoTracks.length > 0;
     };
+    let why: 'rendition removed' | 'broadcast ended';
     try {
-      const why = await this.#catalogChanges.whyEnded(
+      why = await this.#catalogChanges.whyEnded(
         removed,
         TRACK_END_CATALOG_WAIT_MS,
         this.#abort.signal,
       );
-      if (why === 'rendition removed') await this.#playWhatIsLeft();
-      else this.#end(error);
     } finally {
       this.#endingTrack = false;
     }
+    if (why === 'rendition removed') await this.#playWhatIsLeft();
+    else this.#end(error);
   }
 
   async #playWhatIsLeft(): Promise<void> {
@@ -572,7 +579,15 @@ export class Player {
     this.#playback = undefined;
     const feed = this.#startFeed();
     if (!feed) return this.#end(undefined);
-    await this.#play(feed).catch((error: unknown) => this.#fail(error));
+    await this.#play(feed).catch((error: unknown) => this.#failUnlessEnded(error));
+  }
+
+  /** A subscription that failed because the broadcast was ending is its end, not an error. */
+  async #failUnlessEnded(error: unknown): Promise<void> {
+    const signal = this.#abort.signal;
+    await this.#catalogChanges.whyEnded(() => false, TRACK_END_CATALOG_WAIT_MS, signal);
+    if (this.#catalogChanges.ended) this.#end(undefined);
+    else this.#fail(error);
   }
 
   #end(error: Error | undefined): void {
