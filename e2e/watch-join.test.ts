@@ -11,6 +11,7 @@ import type { Relay } from '../src/relay/index.js';
 import { chromiumAvailable } from './chromium.js';
 import { untilPlaying } from './player-stats.js';
 import { startWatchStage, type WatchStage } from './watch-stage.js';
+import { until as waitUntil } from '../src/async/index.js';
 
 const skip = chromiumAvailable() ? false : 'Chromium is not installed at /usr/bin/chromium';
 const NAME = 'e2e/join';
@@ -150,6 +151,34 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
     }
   });
 
+  test("the page writes the player's MoQ setup: the relay's answer waits for the player", async () => {
+    const page = await browser.newPage();
+    try {
+      // The player's script is held until the page has written the setup, so the order is the
+      // one a loaded machine shows most often, every time.
+      const written = `(async () => {
+        const early = window.moqEarlyTransport;
+        return early && early.setup ? ((await early.setup) || []).length : 0;
+      })()`;
+      await page.route('**/player/watch.js', async (route) => {
+        const probe = (): Promise<number> => page.evaluate<number>(written).catch(() => 0);
+        await waitUntil('the page to write the setup', probe, {
+          timeoutMs: 20_000,
+          intervalMs: 20,
+        });
+        await route.continue();
+      });
+      await page.goto(`${base}/watch/${NAME}`);
+      const s = await untilPlaying(page, 'the player to play', (s) => s.join !== undefined);
+      assert.equal(s.transport, 'webtransport');
+      assert.equal(s.join?.sessionOpenedEarly, true);
+      // A second CLIENT_SETUP would have been a protocol violation at the relay: it plays.
+      assert.equal(s.join?.setupSentEarly, true);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('a handshake still under way when the player starts: it takes the session and plays', async () => {
     const page = await browser.newPage();
     try {
@@ -163,6 +192,7 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
       const join = s.join;
       assert.ok(join);
       assert.equal(join.sessionOpenedEarly, true);
+      assert.equal(join.setupSentEarly, false, 'the player wrote its own setup');
       // The player started (scriptMs) before the session was ready (≥ 1.5 s in): it took it
       // while the handshake ran.
       assert.ok(join.scriptMs < 1500, JSON.stringify(join));

@@ -1,3 +1,4 @@
+import { markSetupSent } from '../moq/index.js';
 import { certificateHashFromHex } from './certificate-hash.js';
 
 /**
@@ -13,6 +14,11 @@ export interface EarlyTransport {
   transport: WebTransport;
   /** The session's first bidirectional stream, opened once the session was ready. */
   stream?: Promise<WebTransportBidirectionalStream>;
+  /**
+   * The player's CLIENT_SETUP, written on that stream by the page (undefined once settled when
+   * the write failed): the relay's SERVER_SETUP is then waiting when the player starts.
+   */
+  setup?: Promise<Uint8Array | undefined>;
 }
 
 declare global {
@@ -21,6 +27,8 @@ declare global {
 
 /** The transports taken over from the page, so a player can report its join honestly. */
 const taken = new WeakSet<WebTransport>();
+/** Of those, the ones whose control stream carried the player's CLIENT_SETUP already. */
+const setupTaken = new WeakSet<WebTransport>();
 
 /**
  * The page's early session when it was opened for exactly this dial (URL, protocols in order,
@@ -44,7 +52,7 @@ export function takeEarlyTransport(
       : sameItems(earlyHash, certificateHash));
   if (matches) {
     taken.add(early.transport);
-    if (early.stream) handOutFirst(early.transport, early.stream);
+    if (early.stream) handOutFirst(early.transport, early.stream, early.setup);
     return early.transport;
   }
   try {
@@ -58,14 +66,25 @@ export function takeEarlyTransport(
 /**
  * The transport's next createBidirectionalStream() answers with the stream the page already
  * opened (the MoQ setup's control stream); later calls open new ones as usual. An own property
- * shadows the prototype's method on this one object only.
+ * shadows the prototype's method on this one object only. A CLIENT_SETUP the page wrote on it
+ * is waited for (the page's writer holds the stream until then) and marked on the stream, so
+ * the setup does not send it again (src/moq/session/early-setup.ts).
  */
 function handOutFirst(
   transport: WebTransport,
   opened: Promise<WebTransportBidirectionalStream>,
+  setup: Promise<Uint8Array | undefined> | undefined,
 ): void {
   const open = transport.createBidirectionalStream.bind(transport);
-  let first: Promise<WebTransportBidirectionalStream> | undefined = opened;
+  let first: Promise<WebTransportBidirectionalStream> | undefined = setup
+    ? Promise.all([opened, setup]).then(([stream, bytes]) => {
+        if (bytes) {
+          markSetupSent(stream, bytes);
+          setupTaken.add(transport);
+        }
+        return stream;
+      })
+    : opened;
   transport.createBidirectionalStream = (options?: WebTransportSendStreamOptions) => {
     const stream = first;
     first = undefined;
@@ -82,4 +101,9 @@ function sameItems<T>(a: ArrayLike<T>, b: ArrayLike<T>): boolean {
 /** Whether this transport is one the page opened early (see takeEarlyTransport). */
 export function openedEarly(transport: WebTransport): boolean {
   return taken.has(transport);
+}
+
+/** Whether the page also wrote this transport's CLIENT_SETUP (see handOutFirst). */
+export function setupSentEarly(transport: WebTransport): boolean {
+  return setupTaken.has(transport);
 }

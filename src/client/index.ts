@@ -5,7 +5,12 @@
 export { browserDialers } from './browser-dialers.js';
 export { certificateHashFromHex } from './certificate-hash.js';
 export { connectRelay } from './connect-relay.js';
-export { openedEarly, takeEarlyTransport, type EarlyTransport } from './early-transport.js';
+export {
+  openedEarly,
+  setupSentEarly,
+  takeEarlyTransport,
+  type EarlyTransport,
+} from './early-transport.js';
 export {
   CONNECT_TIMEOUT_MS,
   QUIC_HEAD_START_MS,

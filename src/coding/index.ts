@@ -6,3 +6,4 @@ export { encodeVi64, readVi64, vi64Size, writeVi64 } from './vi64.js';
 export { Writer } from './writer.js';
 export { ByteQueue } from './byte-queue.js';
 export { isShared, markShared } from './shared-bytes.js';
+export { sameBytes } from './same-bytes.js';

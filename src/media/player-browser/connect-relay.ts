@@ -5,6 +5,7 @@ import {
   openedEarly,
   protocolsForDraft,
   RelayClientError,
+  setupSentEarly,
 } from '../../client/index.js';
 import type { MoqSession } from '../../moq/index.js';
 import { PlayerError } from './player-error.js';
@@ -26,6 +27,8 @@ export interface RelayConnection {
   transport: RelayTransport;
   /** The page opened this session before the player's script ran (the watch page's inline script). */
   openedEarly: boolean;
+  /** The page also wrote the MoQ setup on it: the relay's answer was waiting. */
+  setupSentEarly: boolean;
   /** Ends the session once it has flushed. */
   close(): Promise<void>;
 }
@@ -52,6 +55,7 @@ export async function connectRelay(
       session: connection.session,
       transport: connection.kind,
       openedEarly: openedEarly(connection.transport),
+      setupSentEarly: setupSentEarly(connection.transport),
       close: () => connection.close(),
     };
   } catch (error) {

@@ -22,6 +22,8 @@ export interface JoinBreakdown {
   catalogFromPage: boolean;
   /** Whether the page opened the session early, while the player's script loaded. */
   sessionOpenedEarly: boolean;
+  /** Whether the page also wrote the player's MoQ setup, so the relay's answer was waiting. */
+  setupSentEarly: boolean;
 }
 
 export type JoinStep = 'session' | 'catalog' | 'subscribe' | 'firstObject' | 'firstFrame';
@@ -33,6 +35,7 @@ export class JoinTimeline {
   readonly #marks = new Map<JoinStep, number>();
   #catalogFromPage = false;
   #sessionOpenedEarly = false;
+  #setupSentEarly = false;
 
   /** `startedAt`: performance.now() when the player started. */
   constructor(startedAt: number) {
@@ -48,8 +51,9 @@ export class JoinTimeline {
     this.#catalogFromPage = true;
   }
 
-  sessionOpenedEarly(): void {
+  sessionOpenedEarly(setupSent: boolean): void {
     this.#sessionOpenedEarly = true;
+    this.#setupSentEarly = setupSent;
   }
 
   /** The breakdown once the first frame showed; undefined before. */
@@ -74,6 +78,7 @@ export class JoinTimeline {
       totalMs: round(end),
       catalogFromPage: this.#catalogFromPage,
       sessionOpenedEarly: this.#sessionOpenedEarly,
+      setupSentEarly: this.#setupSentEarly,
     };
   }
 }

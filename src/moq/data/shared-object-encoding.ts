@@ -1,4 +1,4 @@
-import { type VarintEncoding, markShared } from '../../coding/index.js';
+import { type VarintEncoding, markShared, sameBytes } from '../../coding/index.js';
 import type { ExtensionHeaders } from './extension-headers.js';
 import { type SubgroupObject, encodeSubgroupObject } from './subgroup-object.js';
 
@@ -64,5 +64,5 @@ function sameExtensions(a: ExtensionHeaders | undefined, b: ExtensionHeaders | u
 
 function sameValue(a: number | Uint8Array, b: number | Uint8Array): boolean {
   if (typeof a === 'number' || typeof b === 'number') return a === b;
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+  return sameBytes(a, b);
 }

@@ -1,4 +1,5 @@
-export { MoqSession } from './moq-session.js';
+export { MoqSession, defaultClientSetupBytes } from './moq-session.js';
+export { markSetupSent } from './early-setup.js';
 export {
   DRAFT_14_PROTOCOLS,
   PROTOCOL_VERSIONS,

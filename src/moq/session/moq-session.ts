@@ -5,6 +5,7 @@ import {
   MaxRequestId,
   RequestsBlocked,
   Version,
+  encodeControlMessage,
   type ControlMessage,
   type Location,
 } from '../message/index.js';
@@ -25,7 +26,7 @@ import {
   type Announcement,
   type MoqSessionOptions,
 } from './session-options.js';
-import { setupClient, setupServer, type SetupResult } from './setup.js';
+import { clientSetup, setupClient, setupServer, type SetupResult } from './setup.js';
 import { Subscriber, type SubscribeOptions } from './subscriber.js';
 
 /**
@@ -436,6 +437,14 @@ function isPeerRequest(message: ControlMessage): message is Extract<
     default:
       return false;
   }
+}
+
+/**
+ * The draft-14 CLIENT_SETUP that `MoqSession.connect` sends with default options, as bytes: what
+ * the watch page writes for its player before the player's script runs (early-setup.ts).
+ */
+export function defaultClientSetupBytes(): Uint8Array {
+  return encodeControlMessage(clientSetup(maxRequestIdFor(true, {})), Version.DRAFT_14);
 }
 
 function maxRequestIdFor(isClient: boolean, options: MoqSessionOptions): number {

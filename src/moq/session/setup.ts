@@ -1,14 +1,17 @@
 import { MoqError, SessionCloseCode } from '../error/index.js';
+import { sameBytes } from '../../coding/index.js';
 import {
   ClientSetup,
   ServerSetup,
   SetupParameters,
   Version,
   draftNumber,
+  encodeControlMessage,
 } from '../message/index.js';
 import type { ControlChannel } from './control-channel.js';
 import { ControlStream } from './control-stream.js';
 import { setupClient18, setupServer18 } from './d18-setup.js';
+import { setupSentOn } from './early-setup.js';
 import type { ClientSetupInfo } from './session-options.js';
 import { setupAuthTokens } from './setup-auth-tokens.js';
 
@@ -73,13 +76,15 @@ export async function setupClient(
   const stream = await transport.createBidirectionalStream();
   const wireVersion = version === 'setup' ? Version.DRAFT_14 : version;
   const control = new ControlStream(stream, wireVersion);
-  const authorizationTokens = setupAuthTokens(authorizationToken);
-  const parameters = SetupParameters.from({
-    maxRequestId,
-    implementation: IMPLEMENTATION,
-    authorizationTokens,
-  });
-  await control.send(new ClientSetup({ supportedVersions: [Version.DRAFT_14], parameters }));
+  const hello = clientSetup(maxRequestId, authorizationToken);
+  const early = setupSentOn(stream);
+  if (!early) await control.send(hello);
+  else if (!sameBytes(early, encodeControlMessage(hello, wireVersion))) {
+    throw new MoqError(
+      SessionCloseCode.INTERNAL_ERROR,
+      'the page wrote another CLIENT_SETUP than this client would (page and script from different builds?)',
+    );
+  }
   const reply = await control.nextMessage(signal);
   if (reply.kind !== 'server_setup') {
     throw MoqError.protocolViolation(`expected SERVER_SETUP, got ${reply.kind}`);
@@ -97,6 +102,16 @@ export async function setupClient(
     path: undefined,
     peerImplementation: reply.parameters.implementation,
   };
+}
+
+/** The client's CLIENT_SETUP with our parameters (drafts 14 and 16; 18 has its own SETUP). */
+export function clientSetup(maxRequestId: number, authorizationToken?: string): ClientSetup {
+  const parameters = SetupParameters.from({
+    maxRequestId,
+    implementation: IMPLEMENTATION,
+    authorizationTokens: setupAuthTokens(authorizationToken),
+  });
+  return new ClientSetup({ supportedVersions: [Version.DRAFT_14], parameters });
 }
 
 /** Server side: the first bidi stream is the control stream; the protocol or SETUP picks. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DRAFT_14_PROTOCOLS, defaultClientSetupBytes } from '../../moq/index.js';
 
 /** How long an early session waits for the player before the page closes it. */
 export const EARLY_SESSION_TTL_MS = 10_000;
@@ -11,7 +12,10 @@ export const EARLY_SESSION_TTL_MS = 10_000;
  * (`takeEarlyTransport`, src/client/early-transport.ts); otherwise it closes it.
  *
  * It also opens the session's first bidirectional stream, which the player's setup then uses
- * as its control stream (MoQT §3.3).
+ * as its control stream (MoQT §3.3), and writes the player's CLIENT_SETUP on it when the relay
+ * chose a draft-14 protocol (the page's `moq-client-setup`, the exact bytes the player would
+ * send: EARLY_CLIENT_SETUP). The relay's SERVER_SETUP then waits in the stream for the player,
+ * whose setup sends nothing again (src/moq/session/early-setup.ts).
  *
  * It reads what it needs from the page's start data (the certificate hash and the protocols to
  * offer), so its text never changes and the CSP allows exactly it by hash: no `unsafe-inline`.
@@ -43,6 +47,19 @@ export const EARLY_SESSION_SCRIPT = `(() => {
       if (window.moqEarlyTransport !== early) return;
       early.stream = transport.createBidirectionalStream();
       early.stream.catch(() => {});
+      const setup = document.querySelector('meta[name="moq-client-setup"]');
+      const setupProtocols = setup ? (setup.dataset.protocols || '').split(',') : [];
+      if (!setup || !setupProtocols.includes(transport.protocol)) return;
+      const bytes = Uint8Array.from(atob(setup.content), (c) => c.charCodeAt(0));
+      early.setup = early.stream.then(async (stream) => {
+        const writer = stream.writable.getWriter();
+        try {
+          await writer.write(bytes);
+          return bytes;
+        } finally {
+          writer.releaseLock();
+        }
+      }).catch(() => undefined);
     }, () => {});
     window.moqEarlyTransport = early;
     setTimeout(() => {
@@ -54,6 +71,15 @@ export const EARLY_SESSION_SCRIPT = `(() => {
     // The player dials as it always did.
   }
 })();`;
+
+/**
+ * The player's CLIENT_SETUP for the page to write early, and the protocols it is valid on (the
+ * draft-14 ones: moqt-16 and moqt-18 sessions set up differently).
+ */
+export const EARLY_CLIENT_SETUP = {
+  base64: Buffer.from(defaultClientSetupBytes()).toString('base64'),
+  protocols: DRAFT_14_PROTOCOLS,
+} as const;
 
 /** The CSP source that allows EARLY_SESSION_SCRIPT and nothing else inline (CSP 3 §hash-source). */
 export const EARLY_SESSION_SCRIPT_HASH = `'sha256-${createHash('sha256')

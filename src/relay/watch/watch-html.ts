@@ -59,6 +59,12 @@ function startData(start: WatchStart | undefined): string {
   if (protocols.length > 0) {
     lines.push(`<meta name="moq-protocols" content="${escapeHtml(protocols.join(','))}">`);
   }
+  if (protocols.length > 0 && start.clientSetup) {
+    const { base64, protocols: fits } = start.clientSetup;
+    lines.push(
+      `<meta name="moq-client-setup" content="${escapeHtml(base64)}" data-protocols="${escapeHtml(fits.join(','))}">`,
+    );
+  }
   if (start.catalogJson !== undefined) {
     // Inert data (not run, so the CSP allows it); `<` escaped so no text can close the element.
     const json = start.catalogJson.replace(/</g, '\\u003c');

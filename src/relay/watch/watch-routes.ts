@@ -4,7 +4,7 @@ import { OFFERED_PROTOCOLS } from '../../client/index.js';
 import type { TransportServer } from '../../transport/index.js';
 import { namespacePath } from '../namespace.js';
 import type { Origin } from '../origin.js';
-import { EARLY_SESSION_SCRIPT_HASH } from './early-session.js';
+import { EARLY_CLIENT_SETUP, EARLY_SESSION_SCRIPT_HASH } from './early-session.js';
 import { CHUNK_FILE, ENTRY_FILE, PlayerBundle, PlayerBundleError } from './player-bundle.js';
 import { listPage, WATCH_CSS, watchPage, watchPath } from './watch-html.js';
 import { pageOf } from './watch-paging.js';
@@ -52,6 +52,7 @@ export function serveWatch(server: TransportServer, origin: Origin): void {
     const start = {
       certificateSha256,
       protocols: OFFERED_PROTOCOLS,
+      clientSetup: EARLY_CLIENT_SETUP,
       ...(catalogJson === undefined ? {} : { catalogJson }),
     };
     sendPage(req, res, 200, watchPage(name, start, chunks));

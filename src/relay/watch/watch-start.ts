@@ -22,6 +22,8 @@ export interface WatchStart {
    * script opens the player's session early (early-session.ts).
    */
   protocols?: readonly string[];
+  /** The player's CLIENT_SETUP (base64) for that script to write, and the protocols it fits. */
+  clientSetup?: { base64: string; protocols: readonly string[] };
 }
 
 /** A catalog larger than this is left to the player's own subscription (pages stay small). */
