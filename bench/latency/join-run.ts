@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { moqStatsSchema, type MoqStats } from './page-schemas.js';
 import { PlayerError } from './errors.js';
 import { distribution } from './percentiles.js';
@@ -31,6 +31,10 @@ export interface JoinOptions {
  * context (returning viewers); BENCH_JOIN_KBIT / BENCH_JOIN_RTT_MS throttle the page's HTTP
  * (not its WebTransport session) as a viewer's link would. One join says little on a shared
  * machine, N give its median. Returns a table of per-step p50 / p95 / max.
+ *
+ * Each join is followed, in the same kind of context, by a visit to the relay's broadcast list
+ * (`/watch`: same server, same stylesheet, no script) timed to its first contentful paint: what
+ * this browser on this machine needs to show any page at all, the floor under every join.
  */
 export async function measureJoins(
   browser: Browser,
@@ -40,6 +44,8 @@ export async function measureJoins(
 ): Promise<string[]> {
   const joins: JoinBreakdown[] = [];
   const fetched: Array<{ htmlMs: number; scriptsMs: number }> = [];
+  const floorsMs: number[] = [];
+  const listUrl = new URL('/watch', url).href;
   const shared = options.warm ? await browser.newContext() : undefined;
   if (shared) await visit(shared, url, options); // fills the cache; not counted
   try {
@@ -51,6 +57,12 @@ export async function measureJoins(
         fetched.push(timing);
       } finally {
         if (!shared) await context.close();
+      }
+      const floorContext = shared ?? (await browser.newContext());
+      try {
+        floorsMs.push(await firstPaintMs(floorContext, listUrl, options));
+      } finally {
+        if (!shared) await floorContext.close();
       }
     }
   } finally {
@@ -83,7 +95,15 @@ export async function measureJoins(
       '— of page + script: the join’s scripts fetched',
       fetched.map((f) => f.scriptsMs),
     ),
+    row('the floor: a page without script (/watch), navigation → first paint', floorsMs),
+    `join p50 / floor p50: ${ratio(joins.map((j) => j.totalMs), floorsMs)}`,
   ];
+}
+
+function ratio(joinsMs: number[], floorsMs: number[]): string {
+  const join = distribution(joinsMs).p50;
+  const floor = distribution(floorsMs).p50;
+  return floor > 0 ? (join / floor).toFixed(2) : '–';
 }
 
 /** In the page: when the HTML and the last script fetched before the player started arrived. */
@@ -105,23 +125,45 @@ function scriptsFetchedMs(): { htmlMs: number; scriptsMs: number } {
 /** Until the player's join breakdown is there (its first frame showed), or the player failed. */
 const JOIN_DONE = `window.moqPlayer && ((s) => s.join || (s.state === 'error' && { error: s.reason || 'error' }))(window.moqPlayer.stats())`;
 
+/** A page in `context`, its HTTP throttled as `options` say. */
+async function openPage(context: BrowserContext, options: JoinOptions): Promise<Page> {
+  const page = await context.newPage();
+  if (options.linkKbit) {
+    const cdp = await context.newCDPSession(page);
+    const bytesPerSecond = (options.linkKbit * 1000) / 8;
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: options.rttMs ?? 0,
+      downloadThroughput: bytesPerSecond,
+      uploadThroughput: bytesPerSecond,
+    });
+  }
+  return page;
+}
+
+const FIRST_PAINT = `performance.getEntriesByName('first-contentful-paint')[0]?.startTime`;
+
+async function firstPaintMs(
+  context: BrowserContext,
+  url: string,
+  options: JoinOptions,
+): Promise<number> {
+  const page = await openPage(context, options);
+  try {
+    await page.goto(url);
+    return Number(await waitInPage(page, `the first paint at ${url}`, FIRST_PAINT, 30_000));
+  } finally {
+    await page.close();
+  }
+}
+
 async function visit(
   context: BrowserContext,
   url: string,
   options: JoinOptions,
 ): Promise<[JoinBreakdown, { htmlMs: number; scriptsMs: number }]> {
-  const page = await context.newPage();
+  const page = await openPage(context, options);
   try {
-    if (options.linkKbit) {
-      const cdp = await context.newCDPSession(page);
-      const bytesPerSecond = (options.linkKbit * 1000) / 8;
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: options.rttMs ?? 0,
-        downloadThroughput: bytesPerSecond,
-        uploadThroughput: bytesPerSecond,
-      });
-    }
     await page.goto(url);
     const waited = await waitInPage(page, `the first frame at ${url}`, JOIN_DONE, 30_000);
     if (typeof waited === 'object' && waited !== null && 'error' in waited) {
