@@ -96,7 +96,10 @@ export async function measureJoins(
       fetched.map((f) => f.scriptsMs),
     ),
     row('the floor: a page without script (/watch), navigation → first paint', floorsMs),
-    `join p50 / floor p50: ${ratio(joins.map((j) => j.totalMs), floorsMs)}`,
+    `join p50 / floor p50: ${ratio(
+      joins.map((j) => j.totalMs),
+      floorsMs,
+    )}`,
   ];
 }
 
