@@ -57,3 +57,11 @@ test("the ABR's sample counts frames since the previous one, and skips a reset",
   stats.framesRendered = 0; // reset
   assert.equal(stats.abrSample(false, undefined), undefined);
 });
+
+test('endedWithin: true once the catalog track ends, false when the time runs out first', async () => {
+  const changes = new CatalogChanges();
+  const ending = changes.endedWithin(10_000, live);
+  changes.end();
+  assert.equal(await ending, true);
+  assert.equal(await new CatalogChanges().endedWithin(20, live), false);
+});

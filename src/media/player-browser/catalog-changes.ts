@@ -43,6 +43,12 @@ export class CatalogChanges {
     }
   }
 
+  /** Whether the catalog track ends within `waitMs` (false at once when `signal` aborts). */
+  async endedWithin(waitMs: number, signal: AbortSignal): Promise<boolean> {
+    await this.whyEnded(() => false, waitMs, signal);
+    return this.#ended;
+  }
+
   /** Resolves at the next change or end, or after `timeoutMs`, or when `signal` aborts. */
   #next(timeoutMs: number, signal: AbortSignal): Promise<void> {
     if (this.#ended || signal.aborted) return Promise.resolve();

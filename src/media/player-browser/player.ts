@@ -559,16 +559,11 @@ export class Player {
       const current = this.#current?.entry.name;
       return current !== undefined && !this.#byName(current) && this.#videoTracks.length > 0;
     };
-    let why: 'rendition removed' | 'broadcast ended';
-    try {
-      why = await this.#catalogChanges.whyEnded(
-        removed,
-        TRACK_END_CATALOG_WAIT_MS,
-        this.#abort.signal,
-      );
-    } finally {
-      this.#endingTrack = false;
-    }
+    const why = await this.#catalogChanges
+      .whyEnded(removed, TRACK_END_CATALOG_WAIT_MS, this.#abort.signal)
+      .finally(() => {
+        this.#endingTrack = false;
+      });
     if (why === 'rendition removed') await this.#playWhatIsLeft();
     else this.#end(error);
   }
@@ -584,10 +579,10 @@ export class Player {
 
   /** A subscription that failed because the broadcast was ending is its end, not an error. */
   async #failUnlessEnded(error: unknown): Promise<void> {
-    const signal = this.#abort.signal;
-    await this.#catalogChanges.whyEnded(() => false, TRACK_END_CATALOG_WAIT_MS, signal);
-    if (this.#catalogChanges.ended) this.#end(undefined);
-    else this.#fail(error);
+    const changes = this.#catalogChanges;
+    if (await changes.endedWithin(TRACK_END_CATALOG_WAIT_MS, this.#abort.signal)) {
+      this.#end(undefined);
+    } else this.#fail(error);
   }
 
   #end(error: Error | undefined): void {

@@ -262,7 +262,8 @@ export class VideoRenderer {
     if (this.#closed) return;
     this.#frameRequest = requestAnimationFrame(() => this.#render());
     const now = this.#clock.nowMs();
-    if (now === undefined || !this.#sink) return;
+    const sink = this.#sink;
+    if (now === undefined || !sink) return;
     // One frame per display refresh, oldest first: a short burst of late frames plays out a
     // little faster instead of being skipped; frames later than the tolerance are dropped.
     while (this.#queue.length > 1) {
@@ -276,7 +277,7 @@ export class VideoRenderer {
     // latency): the viewer sees the keyframe now, and the next frames play on the clock.
     if (head && (head.ptsMs <= now || !this.#shownFirst)) {
       this.#shownFirst = true;
-      this.#draw(this.#queue.shift() as QueuedFrame);
+      this.#draw(sink, this.#queue.shift() as QueuedFrame);
       this.#firstShown.resolve();
     }
   }
@@ -286,8 +287,8 @@ export class VideoRenderer {
     if (this.#stats.framesRendered > 0) this.#stats.framesDropped++;
   }
 
-  #draw(queued: QueuedFrame): void {
-    (this.#sink as FrameSink).show(queued.frame);
+  #draw(sink: FrameSink, queued: QueuedFrame): void {
+    sink.show(queued.frame);
     this.#lastRenderedPtsMs = queued.ptsMs;
     const at = performance.now();
     this.#stats.rendered(queued.producerTimeMs, at);
