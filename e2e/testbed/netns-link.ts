@@ -14,6 +14,8 @@ export interface LinkShape {
   delayMs?: number;
   jitterMs?: number;
   lossPercent?: number;
+  /** The rate limiter's queue in milliseconds at the rate (100 unless given): a shallow buffer. */
+  queueMs?: number;
 }
 
 /** Whether this machine can build links (root, `ip` and `tc`). */
@@ -154,7 +156,8 @@ function tbf(shape: LinkShape): string[] {
   // A small bucket (2 ms of the rate, at least two full packets): a big one lets bursts through
   // at line rate, and delivery-rate samples then show capacity the link does not have.
   const burstBytes = Math.max(3200, Math.round((shape.rateKbit * 1000) / 8 / 500));
-  return ['rate', `${shape.rateKbit}kbit`, 'burst', String(burstBytes), 'latency', '100ms'];
+  const queue = `${shape.queueMs ?? 100}ms`;
+  return ['rate', `${shape.rateKbit}kbit`, 'burst', String(burstBytes), 'latency', queue];
 }
 
 async function ip(...args: string[]): Promise<void> {

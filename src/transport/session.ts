@@ -40,6 +40,8 @@ export interface SessionStats {
   bytesLost: number;
   packetsSent: number;
   packetsLost: number;
+  /** Times the sender held packets back to pace them (QUIC connections that pace). */
+  pacerHolds?: number;
 }
 
 /** A client asking to open a session; the server decides before any stream flows. */

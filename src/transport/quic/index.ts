@@ -9,8 +9,11 @@ export {
 export { type BatcherStats } from './datagram-batcher.js';
 export { udpBatchAddon, UDP_BATCH_ENV, UDP_GSO_ENV, type UdpBatchMode } from './udp-batch-addon.js';
 export { QuicError, type QuicErrorCode } from './quic-error.js';
+export { type PacerOptions } from './pacer.js';
 export {
   createQuicheConfig,
+  pacingFor,
+  QUIC_PACING_ENV,
   type CongestionControl,
   type QuicOptions,
   type TlsMaterial,

@@ -1,8 +1,16 @@
 import type { SessionStats } from '../session.js';
 import type { PacketSink } from './datagram-batcher.js';
+import { Pacer, type PacerOptions, type PathWindow } from './pacer.js';
+import { pacingFor } from './quic-options.js';
 import { QuicError } from './quic-error.js';
 import { SendQueue } from './send-queue.js';
-import { parseQuicheError, Shutdown, type Connection, type HostPort } from './quiche.js';
+import {
+  parseQuicheError,
+  Shutdown,
+  type Connection,
+  type HostPort,
+  type PathStats,
+} from './quiche.js';
 
 /** What the layer above (HTTP/3, or a raw benchmark) hears from a connection. */
 export interface QuicConnectionHandler {
@@ -70,9 +78,18 @@ export class QuicConnection {
   #resolveClosed!: (error: QuicError | undefined) => void;
   #settleEstablished!: (error?: QuicError) => void;
   #readBuffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  #pacer: Pacer | undefined;
+  #paceTimer: NodeJS.Timeout | undefined;
 
-  constructor(conn: Connection, sink: PacketSink, local: HostPort, isServer: boolean) {
+  constructor(
+    conn: Connection,
+    sink: PacketSink,
+    local: HostPort,
+    isServer: boolean,
+    pacing: PacerOptions | false = pacingFor(),
+  ) {
     this.#conn = conn;
+    this.#pacer = pacing ? new Pacer(() => this.#pathWindow(), pacing) : undefined;
     this.#sink = sink;
     this.#local = local;
     this.isServer = isServer;
@@ -244,8 +261,7 @@ export class QuicConnection {
 
   stats(): SessionStats {
     const stats = this.#conn.stats();
-    const paths = this.#conn.pathStats();
-    const path = paths.find((p) => p.active) ?? paths[0];
+    const path = this.#activePath();
     return {
       rttMs: path ? path.rtt : 0,
       cwndBytes: path ? path.cwnd : 0,
@@ -255,6 +271,7 @@ export class QuicConnection {
       bytesLost: stats.lostBytes,
       packetsSent: stats.sent,
       packetsLost: stats.lost,
+      pacerHolds: this.#pacer?.holds ?? 0,
     };
   }
 
@@ -325,7 +342,15 @@ export class QuicConnection {
   #flush(): void {
     if (this.#isClosed) return;
     const closing = this.#closing || this.#conn.localError() !== null;
+    // Held back by the pacer: its timer flushes (a close goes out at once).
+    if (this.#paceTimer && !closing) return;
+    const pacer = closing ? undefined : this.#pacer;
+    let allowanceBytes = pacer ? pacer.allowance(performance.now()) : Infinity;
     for (let count = 0; count < FLUSH_PACKETS_MAX; count++) {
+      if (pacer && allowanceBytes <= 0) {
+        this.#holdFor(pacer.holdMs());
+        return;
+      }
       const packet = this.#sink.slot();
       let sent: ReturnType<Connection['send']>;
       try {
@@ -340,8 +365,29 @@ export class QuicConnection {
       }
       const [length, info] = sent;
       this.#sink.commit(length, info.to);
+      if (!pacer) continue;
+      pacer.spend(length);
+      allowanceBytes -= length;
     }
     this.schedule(); // more to send: let received packets (ACKs) in first
+  }
+
+  /** The pacer's bucket is empty: the rest of quiche's packets wait in quiche until it refills. */
+  #holdFor(delayMs: number): void {
+    this.#paceTimer = setTimeout(() => {
+      this.#paceTimer = undefined;
+      this.#tick();
+    }, delayMs);
+  }
+
+  #pathWindow(): PathWindow | undefined {
+    const path = this.#activePath();
+    return path && { cwndBytes: path.cwnd, rttMs: path.rtt };
+  }
+
+  #activePath(): PathStats | undefined {
+    const paths = this.#conn.pathStats();
+    return paths.find((p) => p.active) ?? paths[0];
   }
 
   #armTimer(): void {
@@ -383,6 +429,7 @@ export class QuicConnection {
     if (this.#isClosed) return;
     this.#isClosed = true;
     this.#clearTimer();
+    clearTimeout(this.#paceTimer);
     clearInterval(this.#keepalive);
     const error = this.#closeReason();
     this.#sendQueue.failAll(this.#closedError());

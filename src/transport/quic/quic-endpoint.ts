@@ -4,6 +4,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP, isIPv6 } from 'node:net';
 import { AddressValidator, type AddressValidationOptions } from './address-validation.js';
 import { DatagramBatcher, type BatcherStats } from './datagram-batcher.js';
+import type { PacerOptions } from './pacer.js';
 import { QuicConnection } from './quic-connection.js';
 import { QuicError } from './quic-error.js';
 import { PacketType, quiche, type Config, type HostPort } from './quiche.js';
@@ -34,6 +35,8 @@ export interface QuicListenOptions {
   reusePort?: boolean;
   /** Retry and per-address caps while handshakes pile up (see AddressValidator). */
   addressValidation?: Partial<AddressValidationOptions>;
+  /** How connections pace their packets (`pacingFor(quicOptions)`); default on. */
+  pacing?: PacerOptions | false;
 }
 
 /** Connection IDs as map keys: latin1 maps each byte to one char, cheaper than hex. */
@@ -221,7 +224,13 @@ export class QuicServerEndpoint {
       this.#packetsDropped++;
       return;
     }
-    const connection = new QuicConnection(native, this.#batcher, this.#local, true);
+    const connection = new QuicConnection(
+      native,
+      this.#batcher,
+      this.#local,
+      true,
+      this.#options.pacing,
+    );
     const keys = [cidKey(clientDcid), cidKey(scid)];
     for (const key of keys) this.#byCid.set(key, connection);
     this.#connections.add(connection);
@@ -240,6 +249,8 @@ export interface QuicConnectOptions {
   port: number;
   serverName?: string;
   config: Config;
+  /** How the connection paces its packets (`pacingFor(quicOptions)`); default on. */
+  pacing?: PacerOptions | false;
 }
 
 /** A client connection on its own UDP socket; the socket closes with the connection. */
@@ -263,7 +274,7 @@ export async function connectQuic(options: QuicConnectOptions): Promise<QuicConn
   // A connected socket skips the per-packet address lookup that unconnected sends pay.
   await new Promise<void>((resolve) => socket.connect(options.port, options.host, resolve));
   const batcher = new DatagramBatcher(socket, true);
-  const connection = new QuicConnection(native, batcher, local, false);
+  const connection = new QuicConnection(native, batcher, local, false, options.pacing);
   socket.on('message', (msg, rinfo) =>
     connection.receive(msg, { host: rinfo.address, port: rinfo.port }),
   );

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { QuicError, connectQuic, createQuicheConfig, type QuicOptions } from '../quic/index.js';
+import {
+  QuicError,
+  connectQuic,
+  createQuicheConfig,
+  pacingFor,
+  type QuicOptions,
+} from '../quic/index.js';
 import type { SessionStats, TransportSession } from '../session.js';
 import { TransportError } from '../transport-error.js';
 import { H3ClientConnection } from './h3-client-connection.js';
@@ -43,7 +49,9 @@ export async function connectWebTransport(
     verify,
     verify && existsSync(SYSTEM_CA_FILE) ? SYSTEM_CA_FILE : undefined,
   );
-  const connection = await connectQuic({ host, port: Number(target.port || DEFAULT_PORT), config });
+  const port = Number(target.port || DEFAULT_PORT);
+  const pacing = pacingFor(options.quic);
+  const connection = await connectQuic({ host, port, config, pacing });
   const h3 = new H3ClientConnection(connection, {
     authority: target.host,
     path: `${target.pathname}${target.search}`,

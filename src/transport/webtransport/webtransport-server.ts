@@ -1,6 +1,7 @@
 import {
   QuicServerEndpoint,
   createQuicheConfig,
+  pacingFor,
   type EndpointStats,
   type QuicOptions,
   type TlsMaterial,
@@ -45,6 +46,7 @@ export class WebTransportServer {
       maxConnections: options.maxConnections,
       reusePort: options.reusePort,
       config: () => createQuicheConfig(quic, options.tls(), false),
+      pacing: pacingFor(quic),
       onConnection: (connection, remote) => {
         new H3ServerConnection(connection, remote.host, policy, (s) => offerSession(sessions, s));
       },

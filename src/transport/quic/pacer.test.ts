@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Pacer, type PathWindow } from './pacer.js';
+
+const PACKET = 1350;
+
+/** A pacer over a fixed window; `window.cwndBytes` / `rttMs` may be changed between calls. */
+function pacerOver(
+  window: PathWindow | undefined,
+  gain = 1,
+): { pacer: Pacer; reads: () => number } {
+  let reads = 0;
+  const pacer = new Pacer(
+    () => {
+      reads++;
+      return window;
+    },
+    { gain, minBurstBytes: 10 * PACKET, burstMs: 2 },
+  );
+  return { pacer, reads: () => reads };
+}
+
+/** Sends packets while the pacer allows, as a connection's flush does; returns how many left. */
+function flush(pacer: Pacer, nowMs: number, wanted = 1000): number {
+  let allowance = pacer.allowance(nowMs);
+  let sent = 0;
+  while (sent < wanted && allowance > 0) {
+    pacer.spend(PACKET);
+    allowance -= PACKET;
+    sent++;
+  }
+  return sent;
+}
+
+test('before quiche has an RTT sample nothing is held back', () => {
+  const { pacer } = pacerOver(undefined);
+  assert.equal(pacer.rateBytesPerMs, Infinity);
+  assert.equal(flush(pacer, 0), 1000);
+  assert.equal(flush(pacer, 0), 1000);
+});
+
+test('a window leaves at gain × cwnd / RTT: 10 packets at once, then the rest over the round trip', () => {
+  // 100 packets per 50 ms at gain 1: 2.7 bytes per microsecond, 2 packets per millisecond.
+  const { pacer } = pacerOver({ cwndBytes: 100 * PACKET, rttMs: 50 });
+  assert.equal(flush(pacer, 0), 10, 'the bucket starts full: the minimum burst');
+  assert.equal(pacer.rateBytesPerMs, (100 * PACKET) / 50);
+  const waitMs = pacer.holdMs();
+  assert.ok(waitMs >= 1 && waitMs <= 2, `held for ${waitMs} ms`);
+  let sent = 10;
+  for (let nowMs = 1; nowMs <= 45; nowMs++) sent += flush(pacer, nowMs);
+  // 45 ms at 2 packets a millisecond, after the first 10.
+  assert.ok(sent >= 98 && sent <= 102, `sent ${sent} packets in 45 ms`);
+});
+
+test('an idle connection gets a bounded burst, not the credit of its whole idle time', () => {
+  const { pacer } = pacerOver({ cwndBytes: 100 * PACKET, rttMs: 50 });
+  flush(pacer, 0);
+  // 10 s idle at 2 packets per ms would be 20,000 packets; the bucket holds 10 (2 ms = 4 < 10).
+  assert.equal(flush(pacer, 10_000), 10);
+});
+
+test('after a hold, a timer that fires late is credited for the whole wait (the average rate holds)', () => {
+  const { pacer } = pacerOver({ cwndBytes: 100 * PACKET, rttMs: 50 });
+  flush(pacer, 0);
+  pacer.holdMs();
+  // The hold timer fired 15 ms late (a busy event loop): 2 packets a ms are owed, not 10 at most.
+  const sent = flush(pacer, 16);
+  assert.ok(sent >= 31 && sent <= 33, `sent ${sent} after a 16 ms wait`);
+  assert.equal(pacer.holds, 1);
+});
+
+test('the rate follows the window, read again only after a while', () => {
+  const window = { cwndBytes: 100 * PACKET, rttMs: 50 };
+  const { pacer, reads } = pacerOver(window, 0.75);
+  pacer.allowance(0);
+  assert.equal(pacer.rateBytesPerMs, (0.75 * 100 * PACKET) / 50);
+  window.cwndBytes = 400 * PACKET;
+  pacer.allowance(10);
+  assert.equal(reads(), 1, 'a read 10 ms later reuses the rate');
+  pacer.allowance(30);
+  assert.equal(reads(), 2);
+  assert.equal(pacer.rateBytesPerMs, (0.75 * 400 * PACKET) / 50);
+});
+
+test('a window without an RTT keeps the last rate; a hold never lasts past 20 ms', () => {
+  const window = { cwndBytes: 10 * PACKET, rttMs: 1000 };
+  const { pacer } = pacerOver(window);
+  assert.equal(flush(pacer, 0), 10);
+  assert.equal(pacer.holdMs(), 1, 'the bucket is empty: one byte owed');
+  assert.equal(flush(pacer, 1), 1, 'any credit lets one packet out');
+  assert.equal(pacer.holdMs(), 20, '1,336 bytes owed at 13.5 bytes per ms would be 99 ms');
+  window.rttMs = 0;
+  pacer.allowance(100);
+  assert.equal(pacer.rateBytesPerMs, (10 * PACKET) / 1000);
+});

@@ -1,0 +1,107 @@
+/**
+ * Spreads a connection's packets over time instead of sending a congestion window at once.
+ *
+ * quiche computes a send time for every packet (`SendInfo.at`) but the binding hands it to
+ * JavaScript as an opaque value, so the connection paces itself: a token bucket filled at
+ * `gain × cwnd / smoothed RTT`. A whole window then leaves over ≈ 1/gain of a round trip rather
+ * than in one burst that a shallow router queue (a home uplink, a Wi-Fi hop) drops the tail of —
+ * the burst a keyframe fanned out to many viewers makes. The rate comes from quiche's path
+ * statistics, refreshed at most every REFRESH_MS (each read is an N-API call and an allocation).
+ * On a short path (loopback, a LAN) the rate is so high that nothing is ever held back.
+ */
+
+/** Where the pacer reads the congestion controller's state (QuicConnection: quiche's path stats). */
+export interface PathWindow {
+  cwndBytes: number;
+  /** Smoothed round-trip time in milliseconds. */
+  rttMs: number;
+}
+
+export interface PacerOptions {
+  /**
+   * Rate = gain × cwnd / RTT. Above 1 for a controller that keeps one bandwidth-delay product in
+   * flight, so that it, never the pacer, limits throughput (pacingFor picks the gain).
+   */
+  gain?: number;
+  /** Bytes that may leave back to back however low the rate (quiche's initial window: 10 packets). */
+  minBurstBytes?: number;
+  /** The bucket's depth in time at the current rate (Node's timers are millisecond-grained). */
+  burstMs?: number;
+}
+
+export const PACER_DEFAULTS = { gain: 1.25, minBurstBytes: 10 * 1350, burstMs: 2 } as const;
+/** How long a rate read from quiche stays in use. */
+const REFRESH_MS = 25;
+/** Longest wait before the next packet: a stale rate must not stall a connection for long. */
+const MAX_WAIT_MS = 20;
+/** Most time a late timer is credited for after a hold (beyond it, the excess is a burst). */
+const MAX_CREDIT_MS = 50;
+
+export class Pacer {
+  #gain: number;
+  #minBurstBytes: number;
+  #burstMs: number;
+  #read: () => PathWindow | undefined;
+  #rateBytesPerMs = Infinity;
+  #refreshedAtMs = -Infinity;
+  #tokens: number;
+  #filledAtMs = 0;
+  /** Data was held back: the time until the next fill was the pacer's, so it is all credited. */
+  #held = false;
+  /** Times a flush stopped early because the bucket was empty (for stats and tests). */
+  holds = 0;
+
+  constructor(read: () => PathWindow | undefined, options: PacerOptions = {}) {
+    this.#read = read;
+    this.#gain = options.gain ?? PACER_DEFAULTS.gain;
+    this.#minBurstBytes = options.minBurstBytes ?? PACER_DEFAULTS.minBurstBytes;
+    this.#burstMs = options.burstMs ?? PACER_DEFAULTS.burstMs;
+    this.#tokens = this.#minBurstBytes;
+  }
+
+  /** Bytes per millisecond the pacer lets out now (Infinity before the first RTT sample). */
+  get rateBytesPerMs(): number {
+    return this.#rateBytesPerMs;
+  }
+
+  /** Bytes that may leave now, the bucket filled up to `nowMs` first. */
+  allowance(nowMs: number): number {
+    if (nowMs - this.#refreshedAtMs >= REFRESH_MS) this.#refresh(nowMs);
+    const elapsedMs = Math.max(0, nowMs - this.#filledAtMs);
+    this.#filledAtMs = nowMs;
+    if (this.#rateBytesPerMs === Infinity) return (this.#tokens = Infinity);
+    // After a hold, the whole wait is credited: a timer that fired late (a busy event loop) must
+    // not lower the average rate below the one set.
+    const creditMs = this.#held ? Math.min(elapsedMs, MAX_CREDIT_MS) : elapsedMs;
+    const depth = this.#held ? Infinity : this.#depthBytes();
+    this.#tokens = Math.min(this.#tokens + creditMs * this.#rateBytesPerMs, depth);
+    this.#held = false;
+    return this.#tokens;
+  }
+
+  /** Takes `sizeBytes` from the bucket (it may go below zero by the last packet's size). */
+  spend(sizeBytes: number): void {
+    this.#tokens -= sizeBytes;
+  }
+
+  /** Milliseconds until the bucket holds a packet again; marks the connection as held back. */
+  holdMs(): number {
+    this.#held = true;
+    this.holds++;
+    const deficitBytes = Math.max(1, -this.#tokens + 1);
+    return Math.min(MAX_WAIT_MS, Math.max(1, Math.ceil(deficitBytes / this.#rateBytesPerMs)));
+  }
+
+  #depthBytes(): number {
+    return Math.max(this.#minBurstBytes, this.#rateBytesPerMs * this.#burstMs);
+  }
+
+  #refresh(nowMs: number): void {
+    this.#refreshedAtMs = nowMs;
+    const window = this.#read();
+    if (!window || !(window.rttMs > 0) || !(window.cwndBytes > 0)) return;
+    const fromInfinity = this.#rateBytesPerMs === Infinity;
+    this.#rateBytesPerMs = (this.#gain * window.cwndBytes) / window.rttMs;
+    if (fromInfinity) this.#tokens = this.#depthBytes();
+  }
+}
