@@ -41,7 +41,7 @@ test('before quiche has an RTT sample nothing is held back', () => {
 
 test('a window leaves at gain × cwnd / RTT: 10 packets at once, then the rest over the round trip', () => {
   // 100 packets per 50 ms at gain 1: 2.7 bytes per microsecond, 2 packets per millisecond.
-  const { pacer } = pacerOver({ cwndBytes: 100 * PACKET, rttMs: 50 });
+  const { pacer } = pacerOver({ cwndBytes: 100 * PACKET, rttMs: 50, deliveryRateBytesPerSec: 0 });
   assert.equal(flush(pacer, 0), 10, 'the bucket starts full: the minimum burst');
   assert.equal(pacer.rateBytesPerMs, (100 * PACKET) / 50);
   const waitMs = pacer.holdMs();
@@ -53,14 +53,14 @@ test('a window leaves at gain × cwnd / RTT: 10 packets at once, then the rest o
 });
 
 test('an idle connection gets a bounded burst, not the credit of its whole idle time', () => {
-  const { pacer } = pacerOver({ cwndBytes: 100 * PACKET, rttMs: 50 });
+  const { pacer } = pacerOver({ cwndBytes: 100 * PACKET, rttMs: 50, deliveryRateBytesPerSec: 0 });
   flush(pacer, 0);
   // 10 s idle at 2 packets per ms would be 20,000 packets; the bucket holds 10 (2 ms = 4 < 10).
   assert.equal(flush(pacer, 10_000), 10);
 });
 
 test('after a hold, a timer that fires late is credited for the whole wait (the average rate holds)', () => {
-  const { pacer } = pacerOver({ cwndBytes: 100 * PACKET, rttMs: 50 });
+  const { pacer } = pacerOver({ cwndBytes: 100 * PACKET, rttMs: 50, deliveryRateBytesPerSec: 0 });
   flush(pacer, 0);
   pacer.holdMs();
   // The hold timer fired 15 ms late (a busy event loop): 2 packets a ms are owed, not 10 at most.
@@ -70,7 +70,7 @@ test('after a hold, a timer that fires late is credited for the whole wait (the 
 });
 
 test('the rate follows the window, read again only after a while', () => {
-  const window = { cwndBytes: 100 * PACKET, rttMs: 50 };
+  const window = { cwndBytes: 100 * PACKET, rttMs: 50, deliveryRateBytesPerSec: 0 };
   const { pacer, reads } = pacerOver(window, 0.75);
   pacer.allowance(0);
   assert.equal(pacer.rateBytesPerMs, (0.75 * 100 * PACKET) / 50);
@@ -83,7 +83,7 @@ test('the rate follows the window, read again only after a while', () => {
 });
 
 test('a window without an RTT keeps the last rate; a hold never lasts past 20 ms', () => {
-  const window = { cwndBytes: 10 * PACKET, rttMs: 1000 };
+  const window = { cwndBytes: 10 * PACKET, rttMs: 1000, deliveryRateBytesPerSec: 0 };
   const { pacer } = pacerOver(window);
   assert.equal(flush(pacer, 0), 10);
   assert.equal(pacer.holdMs(), 1, 'the bucket is empty: one byte owed');
@@ -92,4 +92,23 @@ test('a window without an RTT keeps the last rate; a hold never lasts past 20 ms
   window.rttMs = 0;
   pacer.allowance(100);
   assert.equal(pacer.rateBytesPerMs, (10 * PACKET) / 1000);
+});
+
+test('the delivery rate lifts a rate that an RTT stretched by the handshake keeps low', () => {
+  // 10 packets over a 25 ms handshake RTT is 540 bytes per ms; the path delivered 5,400.
+  const window = { cwndBytes: 10 * PACKET, rttMs: 25, deliveryRateBytesPerSec: 5_400_000 };
+  const { pacer } = pacerOver(window);
+  pacer.allowance(0);
+  assert.equal(pacer.rateBytesPerMs, 5400);
+});
+
+test('while data waits, the rate is read again after 2 ms instead of 25 (slow start moves fast)', () => {
+  const window = { cwndBytes: 20 * PACKET, rttMs: 10, deliveryRateBytesPerSec: 0 };
+  const { pacer, reads } = pacerOver(window);
+  assert.equal(flush(pacer, 0), 10);
+  pacer.holdMs();
+  window.cwndBytes = 80 * PACKET;
+  pacer.allowance(3);
+  assert.equal(reads(), 2);
+  assert.equal(pacer.rateBytesPerMs, (80 * PACKET) / 10);
 });

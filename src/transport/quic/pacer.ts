@@ -3,11 +3,12 @@
  *
  * quiche computes a send time for every packet (`SendInfo.at`) but the binding hands it to
  * JavaScript as an opaque value, so the connection paces itself: a token bucket filled at
- * `gain × cwnd / smoothed RTT`. A whole window then leaves over ≈ 1/gain of a round trip rather
+ * `gain × cwnd / smoothed RTT` (or the delivery rate, if higher). A whole window then leaves over ≈ 1/gain of a round trip rather
  * than in one burst that a shallow router queue (a home uplink, a Wi-Fi hop) drops the tail of —
  * the burst a keyframe fanned out to many viewers makes. The rate comes from quiche's path
  * statistics, refreshed at most every REFRESH_MS (each read is an N-API call and an allocation).
- * On a short path (loopback, a LAN) the rate is so high that nothing is ever held back.
+ * On a short path (loopback, a LAN) the rate is so high that little is held back, unless a
+ * loaded host's event loop stretches the measured RTT.
  */
 
 /** Where the pacer reads the congestion controller's state (QuicConnection: quiche's path stats). */
@@ -15,6 +16,8 @@ export interface PathWindow {
   cwndBytes: number;
   /** Smoothed round-trip time in milliseconds. */
   rttMs: number;
+  /** quiche's latest delivery-rate sample (0 before the first). */
+  deliveryRateBytesPerSec: number;
 }
 
 export interface PacerOptions {
@@ -29,9 +32,14 @@ export interface PacerOptions {
   burstMs?: number;
 }
 
-export const PACER_DEFAULTS = { gain: 1.25, minBurstBytes: 10 * 1350, burstMs: 2 } as const;
+const PACER_DEFAULTS = { gain: 1.25, minBurstBytes: 10 * 1350, burstMs: 2 } as const;
 /** How long a rate read from quiche stays in use. */
 const REFRESH_MS = 25;
+/**
+ * …while data waits on it: a new connection's window doubles every round trip (slow start), and a
+ * rate 25 ms old would pace a join's first group at a fraction of what the path already carries.
+ */
+const HELD_REFRESH_MS = 2;
 /** Longest wait before the next packet: a stale rate must not stall a connection for long. */
 const MAX_WAIT_MS = 20;
 /** Most time a late timer is credited for after a hold (beyond it, the excess is a burst). */
@@ -66,7 +74,8 @@ export class Pacer {
 
   /** Bytes that may leave now, the bucket filled up to `nowMs` first. */
   allowance(nowMs: number): number {
-    if (nowMs - this.#refreshedAtMs >= REFRESH_MS) this.#refresh(nowMs);
+    const refreshMs = this.#held ? HELD_REFRESH_MS : REFRESH_MS;
+    if (nowMs - this.#refreshedAtMs >= refreshMs) this.#refresh(nowMs);
     const elapsedMs = Math.max(0, nowMs - this.#filledAtMs);
     this.#filledAtMs = nowMs;
     if (this.#rateBytesPerMs === Infinity) return (this.#tokens = Infinity);
@@ -101,7 +110,12 @@ export class Pacer {
     const window = this.#read();
     if (!window || !(window.rttMs > 0) || !(window.cwndBytes > 0)) return;
     const fromInfinity = this.#rateBytesPerMs === Infinity;
-    this.#rateBytesPerMs = (this.#gain * window.cwndBytes) / window.rttMs;
+    // A new connection's smoothed RTT starts from its handshake's, which a busy host stretches
+    // (certificate work, a loaded event loop); the delivery rate then shows what the path
+    // already carries, and keeps a join's first group from being paced below it.
+    const windowRate = window.cwndBytes / window.rttMs;
+    const deliveredRate = window.deliveryRateBytesPerSec / 1000;
+    this.#rateBytesPerMs = this.#gain * Math.max(windowRate, deliveredRate);
     if (fromInfinity) this.#tokens = this.#depthBytes();
   }
 }

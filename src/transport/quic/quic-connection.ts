@@ -382,7 +382,13 @@ export class QuicConnection {
 
   #pathWindow(): PathWindow | undefined {
     const path = this.#activePath();
-    return path && { cwndBytes: path.cwnd, rttMs: path.rtt };
+    return (
+      path && {
+        cwndBytes: path.cwnd,
+        rttMs: path.rtt,
+        deliveryRateBytesPerSec: path.deliveryRate,
+      }
+    );
   }
 
   #activePath(): PathStats | undefined {
