@@ -8,7 +8,13 @@ const available = await netnsAvailable();
 // 20 Mbit/s with a 5 ms queue and a 40 ms round trip: a keyframe of 150 KiB is 60 ms on the wire,
 // so ≈ 100 ms from send to the last byte is what the link allows.
 const LINK = { rateKbit: 20_000, queueMs: 5 };
-const STREAM = { keyframeBytes: 150 * 1024, deltaBytes: 4 * 1024, rttMs: 40 };
+// CUBIC: pacing alone decides the difference (quiche's BBR, unpaced, collapses its window here).
+const STREAM = {
+  keyframeBytes: 150 * 1024,
+  deltaBytes: 4 * 1024,
+  rttMs: 40,
+  congestionControl: 'cubic' as const,
+};
 
 function describeRun(r: BurstResult): string {
   const at = (sorted: number[], p: number): number =>
