@@ -43,12 +43,10 @@ const RECORD_JOIN_ORDER = `{
   const write = WritableStreamDefaultWriter.prototype.write;
   WritableStreamDefaultWriter.prototype.write = function (chunk) {
     if (chunk instanceof Uint8Array) {
+      // One write may carry several (the page's setup and the SUBSCRIBEs behind it).
       const text = new TextDecoder('latin1').decode(chunk);
-      for (const name of ['catalog.json', 'catalog', '360p', 'audio']) {
-        if (text.includes(name)) {
-          window.joinOrder.writes.push(name);
-          break;
-        }
+      for (const found of text.matchAll(/catalog\\.json|catalog|360p|audio/g)) {
+        window.joinOrder.writes.push(found[0]);
       }
     }
     return write.call(this, chunk);
@@ -62,7 +60,8 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
   let base: string;
 
   before(async () => {
-    stage = await startWatchStage(NAME);
+    // The page writes its player's first SUBSCRIBEs too (off by default).
+    stage = await startWatchStage(NAME, { earlySubscribe: true });
     ({ relay, browser, base } = stage);
   });
 
@@ -151,6 +150,24 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
     }
   });
 
+  test('a page asked for another start (a rendition, the ABR side) writes no SUBSCRIBE ahead', async () => {
+    for (const query of ['rendition=360p', 'abr=player']) {
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${base}/watch/${NAME}?${query}`);
+        const s = await untilPlaying(
+          page,
+          `the page (${query}) to play`,
+          (s) => s.join !== undefined,
+        );
+        assert.equal(s.join?.sessionOpenedEarly, true, query);
+        assert.equal(s.join?.subscriptionsSentEarly, 0, query);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
   test("the page writes the player's MoQ setup: the relay's answer waits for the player", async () => {
     const page = await browser.newPage();
     try {
@@ -174,6 +191,9 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
       assert.equal(s.join?.sessionOpenedEarly, true);
       // A second CLIENT_SETUP would have been a protocol violation at the relay: it plays.
       assert.equal(s.join?.setupSentEarly, true);
+      // The video and audio SUBSCRIBEs went behind it, and the player adopted both (a second
+      // SUBSCRIBE to a track would have closed the session).
+      assert.equal(s.join?.subscriptionsSentEarly, 2);
     } finally {
       await page.close();
     }
@@ -193,6 +213,7 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
       assert.ok(join);
       assert.equal(join.sessionOpenedEarly, true);
       assert.equal(join.setupSentEarly, false, 'the player wrote its own setup');
+      assert.equal(join.subscriptionsSentEarly, 0, 'and its own SUBSCRIBEs');
       // The player started (scriptMs) before the session was ready (≥ 1.5 s in): it took it
       // while the handshake ran.
       assert.ok(join.scriptMs < 1500, JSON.stringify(join));

@@ -3,7 +3,7 @@
  * (the real encoder), and headless Chromium allowed to autoplay.
  */
 import type { Browser } from 'playwright-core';
-import { Relay } from '../src/relay/index.js';
+import { Relay, type RelayOptions } from '../src/relay/index.js';
 import { launchChromium } from './chromium.js';
 import { publishTestPattern, type TestBroadcast } from './watch-publisher.js';
 
@@ -16,8 +16,11 @@ export interface WatchStage {
   close(): Promise<void>;
 }
 
-export async function startWatchStage(name: string): Promise<WatchStage> {
-  const relay = await Relay.start({ port: 0, host: '127.0.0.1' });
+export async function startWatchStage(
+  name: string,
+  options: Pick<RelayOptions, 'earlySubscribe'> = {},
+): Promise<WatchStage> {
+  const relay = await Relay.start({ port: 0, host: '127.0.0.1', ...options });
   const broadcast = await publishTestPattern(relay, name, '360p');
   const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   return {

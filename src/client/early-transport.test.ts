@@ -71,6 +71,13 @@ test('its pre-opened stream answers the first createBidirectionalStream, later o
   assert.equal(standIn.opened, 1);
 });
 
+test('taken, and the page never opened a stream: the setup opens its own', async () => {
+  const standIn = new SessionStandIn();
+  const transport = leave(standIn);
+  takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH_BYTES);
+  assert.deepEqual(await transport.createBidirectionalStream(), { opened: 1 });
+});
+
 test('a session opened for another URL, protocol list or certificate is closed, not used', () => {
   const cases: Array<Partial<EarlyFields>> = [
     { url: 'https://127.0.0.1:4444/' },

@@ -19,6 +19,11 @@ export interface EarlyTransport {
    * the write failed): the relay's SERVER_SETUP is then waiting when the player starts.
    */
   setup?: Promise<Uint8Array | undefined>;
+  /**
+   * The SUBSCRIBEs the player starts with, written in the same write right behind the setup
+   * (src/moq/session/early-requests.ts); set before that write.
+   */
+  requests?: Uint8Array;
 }
 
 declare global {
@@ -52,7 +57,7 @@ export function takeEarlyTransport(
       : sameItems(earlyHash, certificateHash));
   if (matches) {
     taken.add(early.transport);
-    if (early.stream) handOutFirst(early.transport, early.stream, early.setup);
+    handOutFirst(early);
     return early.transport;
   }
   try {
@@ -64,31 +69,32 @@ export function takeEarlyTransport(
 }
 
 /**
- * The transport's next createBidirectionalStream() answers with the stream the page already
- * opened (the MoQ setup's control stream); later calls open new ones as usual. An own property
- * shadows the prototype's method on this one object only. A CLIENT_SETUP the page wrote on it
- * is waited for (the page's writer holds the stream until then) and marked on the stream, so
- * the setup does not send it again (src/moq/session/early-setup.ts).
+ * The transport's next createBidirectionalStream() answers with the stream the page opened (the
+ * MoQ setup's control stream), looked up then. Later calls, and a first one that finds no stream
+ * of the page's (a session taken before it was up: the page leaves it to the player), open new
+ * ones as usual. An own
+ * property shadows the prototype's method on this one object only. A CLIENT_SETUP the page wrote
+ * on it is waited for (the page's writer holds the stream until then) and marked on the stream,
+ * so the setup does not send it again, and the SUBSCRIBEs written behind it are adopted
+ * (src/moq/session/early-setup.ts).
  */
-function handOutFirst(
-  transport: WebTransport,
-  opened: Promise<WebTransportBidirectionalStream>,
-  setup: Promise<Uint8Array | undefined> | undefined,
-): void {
+function handOutFirst(early: EarlyTransport): void {
+  const { transport } = early;
   const open = transport.createBidirectionalStream.bind(transport);
-  let first: Promise<WebTransportBidirectionalStream> | undefined = setup
-    ? Promise.all([opened, setup]).then(([stream, bytes]) => {
-        if (bytes) {
-          markSetupSent(stream, bytes);
-          setupTaken.add(transport);
-        }
-        return stream;
-      })
-    : opened;
+  let first = true;
   transport.createBidirectionalStream = (options?: WebTransportSendStreamOptions) => {
-    const stream = first;
-    first = undefined;
-    return stream ?? open(options);
+    const opened = first ? early.stream : undefined;
+    first = false;
+    if (!opened) return open(options);
+    if (!early.setup) return opened;
+    const requests = early.requests;
+    return Promise.all([opened, early.setup]).then(([stream, bytes]) => {
+      if (bytes) {
+        markSetupSent(stream, requests ? { setup: bytes, requests } : { setup: bytes });
+        setupTaken.add(transport);
+      }
+      return stream;
+    });
   };
 }
 

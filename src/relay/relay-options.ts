@@ -76,6 +76,13 @@ export interface RelayOptions {
   cluster?: Omit<ClusterOptions, 'node'> & { node?: string };
   /** HTTP/WebSocket port: idle and half-sent connection timeouts (defaults in transport). */
   connectionTimeouts?: Partial<ConnectionTimeouts>;
+  /**
+   * The watch page also writes the SUBSCRIBEs its player starts with, behind the setup it
+   * writes (src/relay/watch/early-session.ts). Off unless set here or by
+   * MOQ_WATCH_EARLY_SUBSCRIBE=1: see bench/RESULTS.md for what it gained and the setup stalls
+   * seen with it on an overloaded machine.
+   */
+  earlySubscribe?: boolean;
 }
 
 /**
@@ -84,3 +91,6 @@ export interface RelayOptions {
  * The client's order decides among them.
  */
 export const RELAY_PROTOCOLS = ['moqt-18', 'moqt-16', 'moq-00', 'moql', ...LITE_PROTOCOLS];
+
+/** Turns the watch page's early SUBSCRIBEs on for a relay whose options do not say (`=1`). */
+export const EARLY_SUBSCRIBE_ENV = 'MOQ_WATCH_EARLY_SUBSCRIBE';

@@ -27,6 +27,7 @@ import { LiteSessions } from './lite-sessions.js';
 import { Origin, OriginError } from './origin.js';
 import {
   DEFAULT_LIMITS,
+  EARLY_SUBSCRIBE_ENV,
   RELAY_PROTOCOLS,
   type RelayLimits,
   type RelayLogger,
@@ -123,7 +124,9 @@ export class Relay {
         },
       );
     });
-    serveWatch(server, this.origin);
+    serveWatch(server, this.origin, {
+      earlySubscribe: options.earlySubscribe ?? process.env[EARLY_SUBSCRIBE_ENV] === '1',
+    });
     void this.#acceptLoop(server);
     if (peerServer) void this.#acceptLoop(peerServer);
   }

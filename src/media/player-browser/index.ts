@@ -12,3 +12,4 @@ export type {
   RelayTransport,
   RenditionInfo,
 } from './player-types.js';
+export { startRequests } from './start-requests.js';

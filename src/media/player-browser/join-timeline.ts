@@ -24,6 +24,11 @@ export interface JoinBreakdown {
   sessionOpenedEarly: boolean;
   /** Whether the page also wrote the player's MoQ setup, so the relay's answer was waiting. */
   setupSentEarly: boolean;
+  /**
+   * How many of the player's subscriptions the page had already sent (behind that setup), so
+   * their answers and first objects were on their way before the player started.
+   */
+  subscriptionsSentEarly: number;
 }
 
 export type JoinStep = 'session' | 'catalog' | 'subscribe' | 'firstObject' | 'firstFrame';
@@ -36,6 +41,7 @@ export class JoinTimeline {
   #catalogFromPage = false;
   #sessionOpenedEarly = false;
   #setupSentEarly = false;
+  #subscriptionsSentEarly = 0;
 
   /** `startedAt`: performance.now() when the player started. */
   constructor(startedAt: number) {
@@ -54,6 +60,10 @@ export class JoinTimeline {
   sessionOpenedEarly(setupSent: boolean): void {
     this.#sessionOpenedEarly = true;
     this.#setupSentEarly = setupSent;
+  }
+
+  subscriptionsSentEarly(count: number): void {
+    this.#subscriptionsSentEarly = count;
   }
 
   /** The breakdown once the first frame showed; undefined before. */
@@ -79,6 +89,7 @@ export class JoinTimeline {
       catalogFromPage: this.#catalogFromPage,
       sessionOpenedEarly: this.#sessionOpenedEarly,
       setupSentEarly: this.#setupSentEarly,
+      subscriptionsSentEarly: this.#subscriptionsSentEarly,
     };
   }
 }

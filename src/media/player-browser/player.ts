@@ -1,6 +1,6 @@
 import { delay } from '../../async/index.js';
 import type { MoqSession } from '../../moq/index.js';
-import { audioTracks, videoRenditions, type Catalog } from '../catalog/index.js';
+import type { Catalog } from '../catalog/index.js';
 import {
   openCatalog,
   pageCatalog,
@@ -14,7 +14,7 @@ import { AbrController } from './abr-controller.js';
 import { connectRelay } from './connect-relay.js';
 import { DecodeCapacity } from './decode-capacity.js';
 import { JoinTimeline } from './join-timeline.js';
-import { mediaTrack, renditionInfo, type MediaTrack } from './media-track.js';
+import { renditionInfo, type MediaTrack } from './media-track.js';
 import type { Playback, PlaybackContext } from './playback.js';
 import { PlayerError, type PlayerErrorCode } from './player-error.js';
 import type {
@@ -27,6 +27,8 @@ import type {
   RelayTransport,
 } from './player-types.js';
 import { RealtimePlayback } from './realtime-playback.js';
+import { abrRungs, playableTracks } from './start-requests.js';
+import { WarmDecoder } from './warm-decoder.js';
 import { StatsRecorder } from './stats-recorder.js';
 import { VideoFeed } from './video-feed.js';
 
@@ -72,6 +74,8 @@ export class Player {
   #relayDeclined = false;
   #chosenBy: ChosenBy | undefined;
   readonly #capacity = new DecodeCapacity();
+  /** A decoder started for the first rendition before the playback exists (warm-decoder.ts). */
+  #warm: WarmDecoder | undefined;
   #playback: Playback | undefined;
   // Off until the audio output exists and the browser lets it play (#audioOutput).
   #muted = true;
@@ -197,6 +201,7 @@ export class Player {
     this.#abort.abort();
     for (const timer of this.#timers) clearInterval(timer);
     this.#playback?.close();
+    this.#warm?.close();
     this.#session?.close();
     void this.#audioContext?.close().catch(() => undefined);
     this.#listeners.clear();
@@ -222,6 +227,7 @@ export class Player {
     if (this.#stats.joinMs !== undefined) {
       this.#join.mark('firstFrame', this.#startedAt + this.#stats.joinMs);
     }
+    if (this.#session) this.#join.subscriptionsSentEarly(this.#session.earlySubscriptions.adopted);
     return this.#join.breakdown();
   }
 
@@ -315,6 +321,8 @@ export class Player {
     const video = this.#startFeed()?.first;
     if (video) void decodable(video);
     if (this.#audio) void decodable(this.#audio);
+    // Real time decodes on WebCodecs: its decoder starts now, while the session comes up.
+    if (video && this.#mode === 'realtime') this.#warm = WarmDecoder.start(video);
   }
 
   /** The rendition to start on: the ABR's pick for this screen, as the choice asks for it. */
@@ -390,18 +398,10 @@ export class Player {
   }
 
   #useCatalog(catalog: Catalog): void {
-    this.#videoTracks = videoRenditions(catalog)
-      .map(mediaTrack)
-      .sort((a, b) => (a.entry.bitrate ?? 0) - (b.entry.bitrate ?? 0));
-    this.#audio ??= audioTracks(catalog).map(mediaTrack)[0];
-    const rungs = this.#videoTracks.map((t) => {
-      const info = renditionInfo(t);
-      return {
-        name: t.entry.name,
-        ...optional('bitrate', info.bitrate),
-        ...optional('height', info.height),
-      };
-    });
+    const { video, audio } = playableTracks(catalog);
+    this.#videoTracks = video;
+    this.#audio ??= audio;
+    const rungs = abrRungs(video);
     this.#abr = new AbrController(rungs);
     const start = AbrController.initial(rungs, this.#screenHeight());
     this.#capacity.setRungs(
@@ -443,7 +443,7 @@ export class Player {
     const realtime = this.#mode === 'realtime' || legacy;
     const audio = realtime ? await checkDecodable(video.first, this.#audio) : this.#audio;
     const playback = realtime
-      ? new RealtimePlayback(ctx, () => this.#openAudioOutput())
+      ? new RealtimePlayback(ctx, () => this.#openAudioOutput(), this.#warm)
       : await bufferedPlayback(ctx);
     playback.muted = this.#muted;
     this.#playback = playback;
@@ -452,7 +452,11 @@ export class Player {
     this.#chosenBy = this.#choice !== 'auto' ? 'viewer' : video.switching ? 'relay' : 'player';
     this.#target = video;
     if (this.#state === 'connecting') this.#state = 'buffering';
-    await playback.start(video, audio, this.#abort.signal);
+    const starting = playback.start(video, audio, this.#abort.signal);
+    // Taken by the start's first rendition by now, or not wanted (another one, or buffered).
+    this.#warm?.close();
+    this.#warm = undefined;
+    await starting;
   }
 
   #switchTo(feed: VideoFeed): void {
@@ -611,8 +615,4 @@ export class Player {
 async function bufferedPlayback(ctx: PlaybackContext): Promise<Playback> {
   const { BufferedPlayback } = await import('./buffered-playback.js');
   return new BufferedPlayback(ctx);
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }

@@ -6,6 +6,7 @@ import { parseChunk, timedSamples, type MediaTrack, type TimedSample } from './m
 import type { Playback, PlaybackContext } from './playback.js';
 import { TrackReader, type ReceivedObject } from './track-reader.js';
 import type { VideoFeed } from './video-feed.js';
+import type { WarmDecoder } from './warm-decoder.js';
 import { VideoRenderer } from './video-renderer.js';
 
 /** A video subscription: the one decoding, or the one waiting for its switch point. */
@@ -59,12 +60,13 @@ export class RealtimePlayback implements Playback {
 
   /**
    * `audioOutput` opens the audio output when the audio is about to play: after the first
-   * frame (see #audioWhenPictured), so opening it never holds up the picture.
+   * frame (see #audioWhenPictured), so opening it never holds up the picture. `warm`: the
+   * decoder the player started for the first rendition (warm-decoder.ts).
    */
-  constructor(ctx: PlaybackContext, audioOutput: () => AudioContext) {
+  constructor(ctx: PlaybackContext, audioOutput: () => AudioContext, warm?: WarmDecoder) {
     this.#ctx = ctx;
     this.#audioOutput = audioOutput;
-    this.#video = new VideoRenderer(this.#clock, ctx.stats, ctx.onError);
+    this.#video = new VideoRenderer(this.#clock, ctx.stats, ctx.onError, warm);
   }
 
   async start(video: VideoFeed, audio: MediaTrack | undefined, signal: AbortSignal): Promise<void> {

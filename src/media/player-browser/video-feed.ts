@@ -2,6 +2,7 @@ import {
   Parameters,
   RENDITION_EXTENSION,
   type MoqSession,
+  type SubscribeRequest,
   type SwitchingSetEntry,
   type TrackConsumer,
 } from '../../moq/index.js';
@@ -67,16 +68,23 @@ export class VideoFeed {
     namespace: readonly string[],
     realtime = true,
   ): Promise<TrackConsumer> {
+    const { name, options } = this.request(namespace, realtime);
+    return session.subscribe(namespace, name, options);
+  }
+
+  /** What `subscribe` asks the session for: the watch page writes the same ahead (start-requests.ts). */
+  request(namespace: readonly string[], realtime = true): SubscribeRequest {
     const parameters = realtime
       ? Parameters.from({ deliveryTimeoutMs: VIDEO_DELIVERY_TIMEOUT_MS })
       : undefined;
     const options = parameters ? { parameters } : {};
-    if (!this.switching) return session.subscribe(namespace, this.first.entry.name, options);
+    const name = this.first.entry.name;
+    if (!this.switching) return { namespace, name, options };
     const switchingSet: SwitchingSetEntry[] = this.tracks.map((t) => ({
       trackName: t.entry.name,
       bitrateBps: t.entry.bitrate ?? 0,
     }));
-    return session.subscribe(namespace, this.first.entry.name, { switchingSet, ...options });
+    return { namespace, name, options: { switchingSet, ...options } };
   }
 
   /** The rendition an object belongs to: object 0 of a group says, the rest follow it. */

@@ -3,6 +3,7 @@ import type { LiveClock } from './live-clock.js';
 import type { MediaTrack, TimedSample } from './media-track.js';
 import { PlayerError } from './player-error.js';
 import type { StatsRecorder } from './stats-recorder.js';
+import { videoDecoderConfig, type DecoderCallbacks, type WarmDecoder } from './warm-decoder.js';
 
 const MAX_PENDING_TIMES = 256;
 /** A frame this late still shows (catching up at the display rate); later ones are dropped. */
@@ -50,14 +51,22 @@ export class VideoRenderer {
   #lastQueuedPtsMs = -Infinity;
   #frameRequest = 0;
   #closed = false;
+  #warm: WarmDecoder | undefined;
   /** The first frame goes up as soon as it is decoded: a join shows a picture at once. */
   #shownFirst = false;
   readonly #firstShown = Promise.withResolvers<void>();
 
-  constructor(clock: LiveClock, stats: StatsRecorder, onError: (error: PlayerError) => void) {
+  /** `warm`: a decoder already started for the first rendition (warm-decoder.ts). */
+  constructor(
+    clock: LiveClock,
+    stats: StatsRecorder,
+    onError: (error: PlayerError) => void,
+    warm?: WarmDecoder,
+  ) {
     this.#clock = clock;
     this.#stats = stats;
     this.#onError = onError;
+    this.#warm = warm;
     this.#decoder = this.#newDecoder();
     this.#frameRequest = requestAnimationFrame(() => this.#render());
   }
@@ -89,15 +98,13 @@ export class VideoRenderer {
 
   /** (Re)configures for a rendition; the next sample decoded must be a keyframe. */
   configure(track: MediaTrack): void {
-    const config: VideoDecoderConfig = {
-      codec: track.info.codec,
-      optimizeForLatency: true,
-      ...(track.info.description ? { description: track.info.description } : {}),
-      ...(track.info.width ? { codedWidth: track.info.width } : {}),
-      ...(track.info.height ? { codedHeight: track.info.height } : {}),
-    };
-    if (this.#decoder.state === 'closed') this.#decoder = this.#newDecoder();
-    this.#decoder.configure(config);
+    const config = videoDecoderConfig(track);
+    const warm = this.#takeWarm(config);
+    if (warm) this.#decoder = warm;
+    else {
+      if (this.#decoder.state === 'closed') this.#decoder = this.#newDecoder();
+      this.#decoder.configure(config);
+    }
     this.#config = config;
     this.#needKeyframe = true;
     this.#backlogSinceMs = undefined;
@@ -195,18 +202,39 @@ export class VideoRenderer {
   }
 
   #newDecoder(): VideoDecoder {
-    const decoder: VideoDecoder = new VideoDecoder({
+    const made: { decoder?: VideoDecoder } = {};
+    made.decoder = new VideoDecoder(this.#callbacks(made));
+    return made.decoder;
+  }
+
+  /**
+   * The decoder started for the join's first rendition (warm-decoder.ts), when it was started
+   * for `config`: it replaces the unconfigured one made with this renderer, once.
+   */
+  #takeWarm(config: VideoDecoderConfig): VideoDecoder | undefined {
+    const warm = this.#warm;
+    this.#warm = undefined;
+    if (!warm || this.#decoder.state !== 'unconfigured') return undefined;
+    const taken: { decoder?: VideoDecoder } = {};
+    taken.decoder = warm.take(config, this.#callbacks(taken));
+    if (taken.decoder) this.#decoder.close();
+    return taken.decoder;
+  }
+
+  /** What a decoder of this renderer calls; `from.decoder` is the one calling. */
+  #callbacks(from: { decoder?: VideoDecoder }): DecoderCallbacks {
+    const cutoffOf = (): number | undefined => from.decoder && this.#cutoffs.get(from.decoder);
+    return {
       output: (frame) => {
-        const cutoff = this.#cutoffs.get(decoder);
+        const cutoff = cutoffOf();
         if (cutoff !== undefined && frame.timestamp / 1000 >= cutoff) frame.close();
         else this.#onFrame(frame);
       },
       error: (error) => {
-        if (this.#closed || this.#cutoffs.has(decoder)) return;
+        if (this.#closed || cutoffOf() !== undefined) return;
         this.#onError(new PlayerError('DECODE_FAILED', `video decoder: ${error.message}`));
       },
-    });
-    return decoder;
+    };
   }
 
   /**

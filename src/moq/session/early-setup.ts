@@ -1,18 +1,27 @@
 /**
- * A CLIENT_SETUP written on a control stream before the session's own code ran: the watch page's
- * inline script writes the player's setup as soon as its early WebTransport session is up
- * (src/relay/watch/early-session.ts), so the relay's SERVER_SETUP waits in the stream when the
- * player's script starts instead of a round trip after it. The stream is marked with the bytes
- * written; the client's setup then sends nothing when its own CLIENT_SETUP is those bytes.
+ * What was written on a control stream before the session's own code ran: the watch page's
+ * inline script writes the player's CLIENT_SETUP as soon as its early WebTransport session is
+ * up (src/relay/watch/early-session.ts), and with it the SUBSCRIBEs the player starts with, so
+ * the relay's SERVER_SETUP, its SUBSCRIBE_OKs and the newest group wait in the session when the
+ * player's script starts instead of round trips after it. The stream is marked with the bytes
+ * written: the client's setup sends nothing when its own CLIENT_SETUP is those bytes, and the
+ * session adopts the SUBSCRIBEs (early-requests.ts).
  */
-const sentEarly = new WeakMap<object, Uint8Array>();
-
-/** Marks `stream` as carrying `bytes`, a whole CLIENT_SETUP, already written. */
-export function markSetupSent(stream: object, bytes: Uint8Array): void {
-  sentEarly.set(stream, bytes);
+export interface EarlyWrite {
+  /** A whole CLIENT_SETUP. */
+  setup: Uint8Array;
+  /** Whole SUBSCRIBE messages written right after it (draft-14 framing), if any. */
+  requests?: Uint8Array;
 }
 
-/** The CLIENT_SETUP already written on `stream`, if any. */
-export function setupSentOn(stream: object): Uint8Array | undefined {
+const sentEarly = new WeakMap<object, EarlyWrite>();
+
+/** Marks `stream` as carrying `written` already. */
+export function markSetupSent(stream: object, written: EarlyWrite): void {
+  sentEarly.set(stream, written);
+}
+
+/** What was already written on `stream`, if anything. */
+export function setupSentOn(stream: object): EarlyWrite | undefined {
   return sentEarly.get(stream);
 }

@@ -1,5 +1,5 @@
 export { MoqSession, defaultClientSetupBytes } from './moq-session.js';
-export { markSetupSent } from './early-setup.js';
+export { markSetupSent, type EarlyWrite } from './early-setup.js';
 export {
   DRAFT_14_PROTOCOLS,
   PROTOCOL_VERSIONS,
@@ -13,7 +13,8 @@ export type {
   MoqSessionOptions,
   SwitchingSetRequest,
 } from './session-options.js';
-export type { SubscribeOptions } from './subscriber.js';
+export type { SubscribeOptions, SubscribeRequest } from './subscribe-request.js';
+export { earlySubscribeBytes } from './early-requests.js';
 export type { FetchedObject } from './fetch-client.js';
 export type { GroupDropReason, SessionCounters } from './session-context.js';
 export type { ServedSubscription } from './publisher.js';

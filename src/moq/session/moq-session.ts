@@ -27,7 +27,8 @@ import {
   type MoqSessionOptions,
 } from './session-options.js';
 import { clientSetup, setupClient, setupServer, type SetupResult } from './setup.js';
-import { Subscriber, type SubscribeOptions } from './subscriber.js';
+import { Subscriber } from './subscriber.js';
+import type { SubscribeOptions } from './subscribe-request.js';
 
 /**
  * One MoQ Transport session over a W3C-shaped WebTransport (Chromium's, ours over QUIC, or
@@ -80,6 +81,11 @@ export class MoqSession {
     const ctx = this.#context(requestIds, options);
     this.#publisher = new Publisher(ctx);
     this.#subscriber = new Subscriber(ctx);
+    if (setup.earlySubscribes) {
+      // Their ids are taken: our own requests continue after them.
+      requestIds.skip(setup.earlySubscribes.length);
+      this.#subscriber.expectEarly(setup.earlySubscribes);
+    }
     this.#fetches = new FetchClient(ctx);
     options.signal?.addEventListener('abort', () => this.close(), { once: true });
     this.#transport.closed.then(
@@ -156,6 +162,14 @@ export class MoqSession {
   /** Announces a broadcast to the peer; its tracks are served on request. */
   publish(broadcast: BroadcastProducer): Promise<void> {
     return this.#publisher.publish(broadcast);
+  }
+
+  /**
+   * SUBSCRIBEs written on this session before it started (a watch page's, for its player), and
+   * how many of them its own subscriptions adopted instead of sending theirs.
+   */
+  get earlySubscriptions(): { written: number; adopted: number } {
+    return this.#subscriber.early;
   }
 
   subscribe(

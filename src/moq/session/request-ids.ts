@@ -25,6 +25,11 @@ export class RequestIdAllocator {
     this.#changed.notify();
   }
 
+  /** `count` ids were used before this allocator existed (requests written ahead for it). */
+  skip(count: number): void {
+    this.#next += count * 2;
+  }
+
   /** The next id; calls `onBlocked(max)` once per limit it waits at (REQUESTS_BLOCKED). */
   async next(onBlocked: (max: number) => void, signal?: AbortSignal): Promise<number> {
     while (this.#next >= this.#peerMax) {

@@ -65,6 +65,12 @@ export interface MoqSessionOptions {
   maxInflightGroups?: number;
   /** Cache for tracks this session receives. */
   trackOptions?: TrackOptions;
+  /**
+   * Client side: how long SUBSCRIBEs written on the control stream before the session started
+   * (a watch page's, early-requests.ts) wait for a subscription of ours to adopt them; the rest
+   * are ended then. Default EARLY_ADOPT_MS.
+   */
+  earlyAdoptMs?: number;
   /** Largest object accepted on a data stream. */
   maxObjectBytes?: number;
   /**

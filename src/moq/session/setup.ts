@@ -11,6 +11,7 @@ import {
 import type { ControlChannel } from './control-channel.js';
 import { ControlStream } from './control-stream.js';
 import { setupClient18, setupServer18 } from './d18-setup.js';
+import { decodeEarlySubscribes, type EarlySubscribe } from './early-requests.js';
 import { setupSentOn } from './early-setup.js';
 import type { ClientSetupInfo } from './session-options.js';
 import { setupAuthTokens } from './setup-auth-tokens.js';
@@ -57,6 +58,8 @@ export interface SetupResult {
   /** Client only: the PATH it asked for (native QUIC); unused over WebTransport. */
   path: string | undefined;
   peerImplementation: string | undefined;
+  /** Client only: SUBSCRIBEs written ahead on the control stream, for the session to adopt. */
+  earlySubscribes?: EarlySubscribe[];
 }
 
 const IMPLEMENTATION = 'moq-studio';
@@ -79,12 +82,15 @@ export async function setupClient(
   const hello = clientSetup(maxRequestId, authorizationToken);
   const early = setupSentOn(stream);
   if (!early) await control.send(hello);
-  else if (!sameBytes(early, encodeControlMessage(hello, wireVersion))) {
+  else if (!sameBytes(early.setup, encodeControlMessage(hello, wireVersion))) {
     throw new MoqError(
       SessionCloseCode.INTERNAL_ERROR,
       'the page wrote another CLIENT_SETUP than this client would (page and script from different builds?)',
     );
   }
+  const earlySubscribes = early?.requests
+    ? decodeEarlySubscribes(early.requests, wireVersion)
+    : undefined;
   const reply = await control.nextMessage(signal);
   if (reply.kind !== 'server_setup') {
     throw MoqError.protocolViolation(`expected SERVER_SETUP, got ${reply.kind}`);
@@ -101,6 +107,7 @@ export async function setupClient(
     peerMaxRequestId: reply.parameters.maxRequestId ?? 0,
     path: undefined,
     peerImplementation: reply.parameters.implementation,
+    ...(earlySubscribes ? { earlySubscribes } : {}),
   };
 }
 

@@ -1,15 +1,8 @@
 import { MoqError, PublishDoneCode, SubscribeErrorCode } from '../error/index.js';
 import {
-  FilterType,
-  GroupOrder,
-  Parameters,
-  SWITCHING_SET_PARAMETER,
   Version,
-  encodeSwitchingSet,
-  type SwitchingSetEntry,
   PublishNamespaceError,
   PublishNamespaceOk,
-  Subscribe,
   SubscribeNamespace,
   UnsubscribeNamespace,
   Unsubscribe,
@@ -26,28 +19,24 @@ import {
   ChangeSignal,
   TrackProducer,
   type TrackConsumer,
-  type TrackStart,
 } from '../model/index.js';
+import type { EarlySubscribe } from './early-requests.js';
 import { announcedOnStream } from './namespace-subscription.js';
 import type { SessionContext } from './session-context.js';
 import type { Announcement } from './session-options.js';
 import { LATE_STREAM_MS } from './session-options.js';
+import {
+  subscribeMessage,
+  type SubscribeOptions,
+  type SubscribeRequest,
+} from './subscribe-request.js';
 
 const UNCOUNTED_SETTLE_MS = 100;
-
-export interface SubscribeOptions {
-  /** Where to start: the newest group (default), the next one, or a given group. */
-  start?: TrackStart;
-  /** Subscriber priority, 0 (highest) .. 255. */
-  priority?: number;
-  /**
-   * Ask the publisher to choose among these tracks group by group (SWITCHING_SET): each group
-   * that arrives says which entry it came from (`RENDITION_EXTENSION` on object 0).
-   */
-  switchingSet?: readonly SwitchingSetEntry[];
-  /** Further SUBSCRIBE parameters to send as they are (e.g. an authorization token). */
-  parameters?: Parameters;
-}
+/**
+ * How long SUBSCRIBEs written ahead for this session (a watch page's, for its player) wait to
+ * be adopted; the ones the player did not ask for by then are ended (UNSUBSCRIBE).
+ */
+export const EARLY_ADOPT_MS = 5_000;
 
 /** A track this session receives from the peer. */
 interface Subscription {
@@ -78,9 +67,33 @@ export class Subscriber {
     number,
     { resolve: () => void; reject: (e: MoqError) => void }
   >();
+  /** SUBSCRIBEs written ahead (early-requests.ts) that no request of ours adopted yet. */
+  readonly #early = new Map<EarlySubscribe, Subscription>();
+  #earlyTimer: ReturnType<typeof setTimeout> | undefined;
+  #earlyWritten = 0;
+  #earlyAdopted = 0;
 
   constructor(ctx: SessionContext) {
     this.#ctx = ctx;
+  }
+
+  /**
+   * Takes on SUBSCRIBEs the page already sent on this session's control stream: their answers
+   * and data are kept for the requests that adopt them (`subscribeTrack` with the same
+   * SUBSCRIBE); after EARLY_ADOPT_MS the rest are ended.
+   */
+  expectEarly(subscribes: readonly EarlySubscribe[]): void {
+    this.#earlyWritten += subscribes.length;
+    for (const early of subscribes) {
+      const pending = this.#pending(early.message.trackName);
+      this.#early.set(early, this.#register(early.requestId, pending.track, pending));
+    }
+    if (this.#early.size === 0) return;
+    this.#earlyTimer = setTimeout(() => {
+      this.#earlyTimer = undefined;
+      for (const subscription of this.#early.values()) this.#unsubscribe(subscription);
+      this.#early.clear();
+    }, this.#ctx.options.earlyAdoptMs ?? EARLY_ADOPT_MS);
   }
 
   /** Subscribes and resolves once the peer accepted (SUBSCRIBE_OK) with a reader of the track. */
@@ -110,6 +123,20 @@ export class Subscriber {
     name: string,
     options: SubscribeOptions = {},
   ): TrackProducer {
+    const adopted = this.#adopt({ namespace, name, options });
+    if (adopted) return adopted;
+    const pending = this.#pending(name);
+    void this.#start(pending.track, namespace, options, pending.confirm, pending.refuse);
+    return pending.track;
+  }
+
+  /** SUBSCRIBEs written ahead for this session, and how many of them its requests adopted. */
+  get early(): { written: number; adopted: number } {
+    return { written: this.#earlyWritten, adopted: this.#earlyAdopted };
+  }
+
+  /** A track waiting for its SUBSCRIBE's answer. */
+  #pending(name: string): Pick<Subscription, 'track' | 'confirm' | 'refuse'> {
     let confirm!: () => void;
     let refuse!: (error: MoqError) => void;
     const ready = new Promise<void>((resolve, reject) => {
@@ -117,8 +144,27 @@ export class Subscriber {
       refuse = reject;
     });
     const track = new TrackProducer(name, { ...this.#ctx.options.trackOptions, ready });
-    void this.#start(track, namespace, options, confirm, refuse);
-    return track;
+    return { track, confirm, refuse };
+  }
+
+  /**
+   * The track of a SUBSCRIBE written ahead that is exactly the one `request` would send. One for
+   * the same track asked differently is ended first: a second subscription to a track in one
+   * session is a protocol violation (§SUBSCRIBE).
+   */
+  #adopt(request: SubscribeRequest): TrackProducer | undefined {
+    for (const [early, subscription] of this.#early) {
+      if (!early.sameTrack(request)) continue;
+      this.#early.delete(early);
+      if (this.#early.size === 0) clearTimeout(this.#earlyTimer);
+      if (!early.matches(request)) {
+        this.#unsubscribe(subscription);
+        return undefined;
+      }
+      this.#earlyAdopted++;
+      return subscription.track;
+    }
+    return undefined;
   }
 
   /** The request id of the subscription behind a reader this session handed out. */
@@ -299,6 +345,8 @@ export class Subscriber {
    */
   close(error: MoqError | undefined): void {
     const reason = error ?? new MoqError(PublishDoneCode.GOING_AWAY, 'session closed', 'request');
+    clearTimeout(this.#earlyTimer);
+    this.#early.clear();
     for (const subscription of this.#byRequest.values()) {
       subscription.refuse(reason);
       // After PUBLISH_DONE the track ends with the publisher's own status (onPublishDone's
@@ -330,35 +378,27 @@ export class Subscriber {
       track.close(reason);
       return;
     }
+    this.#register(requestId, track, { confirm, refuse });
+    this.#ctx.send(subscribeMessage(requestId, { namespace, name: track.name, options }));
+  }
+
+  #register(
+    requestId: number,
+    track: TrackProducer,
+    answer: Pick<Subscription, 'confirm' | 'refuse'>,
+  ): Subscription {
     const subscription: Subscription = {
       requestId,
       track,
       alias: undefined,
       done: false,
       streamsReceived: 0,
-      confirm,
-      refuse,
+      ...answer,
     };
     this.#byRequest.set(requestId, subscription);
     track.onIdle(() => this.#unsubscribe(subscription));
     track.onClose(() => this.#forget(subscription));
-    this.#ctx.send(
-      new Subscribe({
-        requestId,
-        trackNamespace: namespace,
-        trackName: track.name,
-        subscriberPriority: options.priority ?? 128,
-        groupOrder: GroupOrder.Ascending,
-        forward: true,
-        filter:
-          options.start === 'next'
-            ? { type: FilterType.NextGroupStart }
-            : typeof options.start === 'object'
-              ? { type: FilterType.AbsoluteStart, start: { group: options.start.group, object: 0 } }
-              : { type: FilterType.LargestObject },
-        parameters: subscribeParameters(options),
-      }),
-    );
+    return subscription;
   }
 
   #unsubscribe(subscription: Subscription): void {
@@ -387,11 +427,4 @@ export class Subscriber {
 
 function allGroupsDone(track: TrackProducer): boolean {
   return track.cachedGroups.every((group) => group.isClosed);
-}
-
-function subscribeParameters(options: SubscribeOptions): Parameters {
-  const extra = options.parameters?.entries ?? [];
-  if (!options.switchingSet) return new Parameters([...extra]);
-  const value = encodeSwitchingSet(options.switchingSet);
-  return new Parameters([{ type: SWITCHING_SET_PARAMETER, value }, ...extra]);
 }

@@ -15,7 +15,11 @@ export const EARLY_SESSION_TTL_MS = 10_000;
  * as its control stream (MoQT §3.3), and writes the player's CLIENT_SETUP on it when the relay
  * chose a draft-14 protocol (the page's `moq-client-setup`, the exact bytes the player would
  * send: EARLY_CLIENT_SETUP). The relay's SERVER_SETUP then waits in the stream for the player,
- * whose setup sends nothing again (src/moq/session/early-setup.ts).
+ * whose setup sends nothing again (src/moq/session/early-setup.ts). Right behind it, in the same
+ * write, go the SUBSCRIBEs the player will start with (the page's `moq-early-requests`, from
+ * the catalog the page carries: watch-start.ts), unless the page's query asks the player for
+ * something else: the relay's answers and the newest group are then on their way while the
+ * player's script loads, and the player's session adopts them.
  *
  * It reads what it needs from the page's start data (the certificate hash and the protocols to
  * offer), so its text never changes and the CSP allows exactly it by hash: no `unsafe-inline`.
@@ -40,21 +44,31 @@ export const EARLY_SESSION_SCRIPT = `(() => {
     }
     const transport = new WebTransport(url, options);
     const early = { url, protocols, certificateSha256, transport };
+    // The browser's own: a player that took the session hands this stream out through its own.
+    const openStream = transport.createBidirectionalStream.bind(transport);
     // The session's control stream too: creating one is a round trip to the browser's network
     // process. Only while nobody took the session: once the player's setup opened its own, a
     // stream opened here would come first, and the relay would wait for a setup on it.
     transport.ready.then(() => {
       if (window.moqEarlyTransport !== early) return;
-      early.stream = transport.createBidirectionalStream();
+      early.stream = openStream();
       early.stream.catch(() => {});
       const setup = document.querySelector('meta[name="moq-client-setup"]');
       const setupProtocols = setup ? (setup.dataset.protocols || '').split(',') : [];
       if (!setup || !setupProtocols.includes(transport.protocol)) return;
-      const bytes = Uint8Array.from(atob(setup.content), (c) => c.charCodeAt(0));
+      const decode = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+      const bytes = decode(setup.content);
+      // The SUBSCRIBEs the player starts with, when it starts as the page predicted (no options).
+      const requests = document.querySelector('meta[name="moq-early-requests"]');
+      const asked = ['rendition', 'abr', 'mode'].some((option) => query.has(option));
+      if (requests && !asked) early.requests = decode(requests.content);
+      const written = new Uint8Array(bytes.length + (early.requests ? early.requests.length : 0));
+      written.set(bytes);
+      if (early.requests) written.set(early.requests, bytes.length);
       early.setup = early.stream.then(async (stream) => {
         const writer = stream.writable.getWriter();
         try {
-          await writer.write(bytes);
+          await writer.write(written);
           return bytes;
         } finally {
           writer.releaseLock();

@@ -64,6 +64,9 @@ function startData(start: WatchStart | undefined): string {
     lines.push(
       `<meta name="moq-client-setup" content="${escapeHtml(base64)}" data-protocols="${escapeHtml(fits.join(','))}">`,
     );
+    if (start.earlyRequests !== undefined) {
+      lines.push(`<meta name="moq-early-requests" content="${escapeHtml(start.earlyRequests)}">`);
+    }
   }
   if (start.catalogJson !== undefined) {
     // Inert data (not run, so the CSP allows it); `<` escaped so no text can close the element.

@@ -19,8 +19,13 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 /**
  * The viewer-facing routes: `/watch` lists live broadcasts (HTML, or JSON at `/watch.json`),
  * `/watch/NAME` is the watch page (NAME may contain `/`), `/player/watch.js` the player.
+ * `earlySubscribe`: the page writes its player's first SUBSCRIBEs too (early-session.ts).
  */
-export function serveWatch(server: TransportServer, origin: Origin): void {
+export function serveWatch(
+  server: TransportServer,
+  origin: Origin,
+  options: { earlySubscribe?: boolean } = {},
+): void {
   const bundle = new PlayerBundle();
   // Its holds end with their tracks (a closing relay closes every broadcast) or after WARM_MS.
   const warmer = new TrackWarmer();
@@ -44,7 +49,7 @@ export function serveWatch(server: TransportServer, origin: Origin): void {
     const name = nameFromPath(req.url ?? '');
     if (!name) return send(res, 404, 'text/plain; charset=utf-8', 'no broadcast name');
     // The player's start data rides in the page: no certificate fetch, no catalog round trip.
-    const [catalogJson, chunks] = await Promise.all([
+    const [catalog, chunks] = await Promise.all([
       cachedCatalog(origin, name.split('/').filter(Boolean), warmer),
       bundle.staticChunks().catch(() => []), // no bundle: /player/watch.js says why
     ]);
@@ -53,7 +58,10 @@ export function serveWatch(server: TransportServer, origin: Origin): void {
       certificateSha256,
       protocols: OFFERED_PROTOCOLS,
       clientSetup: EARLY_CLIENT_SETUP,
-      ...(catalogJson === undefined ? {} : { catalogJson }),
+      ...(catalog === undefined ? {} : { catalogJson: catalog.json }),
+      ...(catalog?.earlyRequests === undefined || !options.earlySubscribe
+        ? {}
+        : { earlyRequests: catalog.earlyRequests }),
     };
     sendPage(req, res, 200, watchPage(name, start, chunks));
   });

@@ -37,7 +37,7 @@ test('the page gets the newest catalog the relay holds, and its media tracks are
   const json = JSON.stringify(CATALOG);
   const broadcast = broadcastWith(origin, ['a', 'show'], new TextEncoder().encode(json));
   const warmer = new TrackWarmer(200);
-  assert.equal(await cachedCatalog(origin, ['a', 'show'], warmer), json);
+  assert.equal((await cachedCatalog(origin, ['a', 'show'], warmer))?.json, json);
   const video = broadcast.liveTrack('720p');
   assert.equal(video?.consumerCount, 1, 'held for the player about to subscribe');
   warmer.warm(broadcast, ['720p', 'audio']); // a second page: the same hold, extended

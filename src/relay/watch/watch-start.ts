@@ -1,10 +1,12 @@
-import { Lagged, type TrackConsumer } from '../../moq/index.js';
+import { Lagged, earlySubscribeBytes, type TrackConsumer } from '../../moq/index.js';
 import {
   audioTracks,
   CATALOG_TRACK,
   decodeCatalog,
   videoRenditions,
+  type Catalog,
 } from '../../media/catalog/index.js';
+import { startRequests } from '../../media/player-browser/index.js';
 import type { Origin } from '../origin.js';
 import type { TrackWarmer } from './track-warmer.js';
 
@@ -24,6 +26,17 @@ export interface WatchStart {
   protocols?: readonly string[];
   /** The player's CLIENT_SETUP (base64) for that script to write, and the protocols it fits. */
   clientSetup?: { base64: string; protocols: readonly string[] };
+  /**
+   * The SUBSCRIBEs (base64) a player with the page's default options starts with on the
+   * catalog, for that script to write behind the CLIENT_SETUP (same protocols).
+   */
+  earlyRequests?: string;
+}
+
+/** A catalog the page carries, and the SUBSCRIBEs its player starts with (base64). */
+export interface InlineCatalog {
+  json: string;
+  earlyRequests: string | undefined;
 }
 
 /** A catalog larger than this is left to the player's own subscription (pages stay small). */
@@ -45,7 +58,7 @@ export async function cachedCatalog(
   namespace: readonly string[],
   warmer?: TrackWarmer,
   waitMs = CATALOG_WAIT_MS,
-): Promise<string | undefined> {
+): Promise<InlineCatalog | undefined> {
   const broadcast = origin.route([...namespace]);
   if (!broadcast || broadcast.namespace.join('/') !== namespace.join('/')) return undefined;
   let consumer: TrackConsumer;
@@ -60,9 +73,10 @@ export async function cachedCatalog(
     if (!group || group instanceof Lagged) return undefined;
     const first = await group.readObject(signal);
     if (!first || first.objectId !== 0) return undefined;
-    const json = inlineJson(first.payload);
-    if (json !== undefined) warmer?.warm(broadcast, json.tracks);
-    return json?.text;
+    const inline = inlineJson(first.payload);
+    if (inline === undefined) return undefined;
+    warmer?.warm(broadcast, inline.tracks);
+    return { json: inline.text, earlyRequests: earlyRequests(inline.catalog, namespace) };
   } catch {
     return undefined; // not in time, or the track ended: the page goes without
   } finally {
@@ -71,13 +85,30 @@ export async function cachedCatalog(
 }
 
 /** The catalog's text when it is an MSF catalog small enough to inline, and its media tracks. */
-function inlineJson(payload: Uint8Array): { text: string; tracks: string[] } | undefined {
+function inlineJson(
+  payload: Uint8Array,
+): { text: string; tracks: string[]; catalog: Catalog } | undefined {
   if (payload.byteLength > MAX_INLINE_CATALOG_BYTES) return undefined;
   try {
     const catalog = decodeCatalog(payload);
     const tracks = [...videoRenditions(catalog), ...audioTracks(catalog)].map((t) => t.name);
-    return { text: new TextDecoder().decode(payload), tracks };
+    return { text: new TextDecoder().decode(payload), tracks, catalog };
   } catch {
     return undefined; // not UTF-8, not JSON, or not a catalog: the player reads the track
+  }
+}
+
+/**
+ * The player's starting SUBSCRIBEs as the page writes them; undefined when the player would
+ * read this catalog some other way (a track whose init data does not parse: it reads the
+ * catalog track then) or start on nothing.
+ */
+function earlyRequests(catalog: Catalog, namespace: readonly string[]): string | undefined {
+  try {
+    const requests = startRequests(catalog, namespace);
+    if (requests.length === 0) return undefined;
+    return Buffer.from(earlySubscribeBytes(requests)).toString('base64');
+  } catch {
+    return undefined;
   }
 }
