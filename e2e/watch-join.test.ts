@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import type { PlayerStats } from '../src/media/player-browser/index.js';
 import type { Relay } from '../src/relay/index.js';
 import { chromiumAvailable } from './chromium.js';
 import { untilPlaying } from './player-stats.js';
@@ -131,40 +132,36 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
     }
   });
 
+  /** The player's stats once it joined on the watch page with `query`, and the page's leftovers. */
+  async function joinedWith(query: string): Promise<{ s: PlayerStats; left: unknown }> {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/watch/${NAME}?${query}`);
+      const s = await untilPlaying(
+        page,
+        `the page (${query}) to play`,
+        (s) => s.join !== undefined,
+      );
+      return { s, left: await page.evaluate(() => window.moqEarlyTransport) };
+    } finally {
+      await page.close();
+    }
+  }
+
   test('a page that will not use the early session opens none: WebSocket, or a pinned draft', async () => {
     for (const query of ['transport=websocket', 'draft=16']) {
-      const page = await browser.newPage();
-      try {
-        await page.goto(`${base}/watch/${NAME}?${query}`);
-        const s = await untilPlaying(
-          page,
-          `the page (${query}) to play`,
-          (s) => s.join !== undefined,
-        );
-        assert.equal(s.join?.sessionOpenedEarly, false, query);
-        assert.equal(await page.evaluate(() => window.moqEarlyTransport), undefined, query);
-        if (query === 'transport=websocket') assert.equal(s.transport, 'websocket');
-      } finally {
-        await page.close();
-      }
+      const { s, left } = await joinedWith(query);
+      assert.equal(s.join?.sessionOpenedEarly, false, query);
+      assert.equal(left, undefined, query);
+      if (query === 'transport=websocket') assert.equal(s.transport, 'websocket');
     }
   });
 
   test('a page asked for another start (a rendition, the ABR side) writes no SUBSCRIBE ahead', async () => {
     for (const query of ['rendition=360p', 'abr=player']) {
-      const page = await browser.newPage();
-      try {
-        await page.goto(`${base}/watch/${NAME}?${query}`);
-        const s = await untilPlaying(
-          page,
-          `the page (${query}) to play`,
-          (s) => s.join !== undefined,
-        );
-        assert.equal(s.join?.sessionOpenedEarly, true, query);
-        assert.equal(s.join?.subscriptionsSentEarly, 0, query);
-      } finally {
-        await page.close();
-      }
+      const { s } = await joinedWith(query);
+      assert.equal(s.join?.sessionOpenedEarly, true, query);
+      assert.equal(s.join?.subscriptionsSentEarly, 0, query);
     }
   });
 

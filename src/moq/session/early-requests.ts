@@ -1,4 +1,4 @@
-import { sameBytes } from '../../coding/index.js';
+import { sameBytes, Writer } from '../../coding/index.js';
 import { MoqError, SessionCloseCode } from '../error/index.js';
 import {
   ControlMessageDecoder,
@@ -15,16 +15,11 @@ import { subscribeMessage, type SubscribeRequest } from './subscribe-request.js'
  * player's session adopts each one its player then asks for (`EarlySubscribe.matches`).
  */
 export function earlySubscribeBytes(requests: readonly SubscribeRequest[]): Uint8Array {
-  const parts = requests.map((request, i) =>
-    encodeControlMessage(subscribeMessage(i * 2, request), Version.DRAFT_14),
-  );
-  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.byteLength;
-  }
-  return bytes;
+  const bytes = new Writer(256);
+  requests.forEach((request, i) => {
+    bytes.bytes(encodeControlMessage(subscribeMessage(i * 2, request), Version.DRAFT_14));
+  });
+  return bytes.finish();
 }
 
 /** One SUBSCRIBE written ahead, waiting for the session's own request to adopt it. */
