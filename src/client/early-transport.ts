@@ -72,11 +72,10 @@ export function takeEarlyTransport(
  * The transport's next createBidirectionalStream() answers with the stream the page opened (the
  * MoQ setup's control stream), looked up then. Later calls, and a first one that finds no stream
  * of the page's (a session taken before it was up: the page leaves it to the player), open new
- * ones as usual. An own
- * property shadows the prototype's method on this one object only. A CLIENT_SETUP the page wrote
- * on it is waited for (the page's writer holds the stream until then) and marked on the stream,
- * so the setup does not send it again, and the SUBSCRIBEs written behind it are adopted
- * (src/moq/session/early-setup.ts).
+ * ones as usual. An own property shadows the prototype's method on this one object only. A
+ * CLIENT_SETUP the page wrote on it is waited for (the page's writer holds the stream until
+ * then) and marked on the stream, so the setup does not send it again, and the SUBSCRIBEs
+ * written behind it are adopted (src/moq/session/early-setup.ts).
  */
 function handOutFirst(early: EarlyTransport): void {
   const { transport } = early;

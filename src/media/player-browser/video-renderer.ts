@@ -101,10 +101,8 @@ export class VideoRenderer {
     const config = videoDecoderConfig(track);
     const warm = this.#takeWarm(config);
     if (warm) this.#decoder = warm;
-    else {
-      if (this.#decoder.state === 'closed') this.#decoder = this.#newDecoder();
-      this.#decoder.configure(config);
-    }
+    else if (this.#decoder.state === 'closed') this.#decoder = this.#newDecoder();
+    if (!warm) this.#decoder.configure(config);
     this.#config = config;
     this.#needKeyframe = true;
     this.#backlogSinceMs = undefined;

@@ -44,14 +44,12 @@ export const EARLY_SESSION_SCRIPT = `(() => {
     }
     const transport = new WebTransport(url, options);
     const early = { url, protocols, certificateSha256, transport };
-    // The browser's own: a player that took the session hands this stream out through its own.
-    const openStream = transport.createBidirectionalStream.bind(transport);
     // The session's control stream too: creating one is a round trip to the browser's network
     // process. Only while nobody took the session: once the player's setup opened its own, a
     // stream opened here would come first, and the relay would wait for a setup on it.
     transport.ready.then(() => {
       if (window.moqEarlyTransport !== early) return;
-      early.stream = openStream();
+      early.stream = transport.createBidirectionalStream();
       early.stream.catch(() => {});
       const setup = document.querySelector('meta[name="moq-client-setup"]');
       const setupProtocols = setup ? (setup.dataset.protocols || '').split(',') : [];

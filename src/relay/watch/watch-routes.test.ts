@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 import { get } from 'node:http';
 import { after, before, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { catalogTrack, encodeCatalog } from '../../media/catalog/index.js';
+import { Fmp4Splitter } from '../../media/cmaf/index.js';
+import { makeVideoFmp4 } from '../../media/cmaf/cmaf-test-kit.js';
 import { BroadcastProducer } from '../../moq/index.js';
 import { Relay } from '../relay.js';
 import { acceptsGzip } from './script-response.js';
@@ -177,4 +180,37 @@ test('broadcast names come from the path, decoded part by part', () => {
     contentSecurityPolicy('127.0.0.1:4443'),
     /connect-src 'self' https:\/\/127\.0\.0\.1:4443 /,
   );
+});
+
+test('the page carries its player’s first SUBSCRIBEs only when the relay is told to', async () => {
+  const init = new Fmp4Splitter().push(await makeVideoFmp4({ seconds: 1, size: '640x360' }))[0];
+  assert.ok(init?.kind === 'init');
+  const track = catalogTrack(init, { name: '360p', bitrateBps: 800e3, framerate: 30 });
+  const catalog = encodeCatalog({ version: 1, generatedAt: Date.now(), tracks: [track] });
+  const shows: BroadcastProducer[] = [];
+  const showIn = (target: Relay): void => {
+    const show = new BroadcastProducer(['early', 'show']);
+    show.createTrack('catalog').createGroup().write(catalog);
+    show.createTrack('360p'); // the page keeps the catalog's tracks warm for its player
+    target.origin.publish(show);
+    shows.push(show);
+  };
+  const early = await Relay.start({ port: 0, host: '127.0.0.1', earlySubscribe: true });
+  try {
+    showIn(relay);
+    showIn(early);
+    const page = async (port: number): Promise<string> =>
+      (await fetch(`http://127.0.0.1:${port}/watch/early/show`)).text();
+    const meta = /<meta name="moq-early-requests" content="([^"]+)">/;
+    const plain = await page(relay.port);
+    assert.match(plain, /id="moq-catalog"/, 'the catalog is there');
+    assert.doesNotMatch(plain, meta, 'off by default');
+    const written = meta.exec(await page(early.port))?.[1];
+    assert.ok(written, 'on: the SUBSCRIBEs are in the page');
+    const bytes = Buffer.from(written, 'base64');
+    assert.ok(bytes.includes(Buffer.from('360p')), 'for the catalog’s rendition');
+  } finally {
+    for (const show of shows) show.close();
+    await early.close();
+  }
 });

@@ -9,7 +9,7 @@ import { CHUNK_FILE, ENTRY_FILE, PlayerBundle, PlayerBundleError } from './playe
 import { listPage, WATCH_CSS, watchPage, watchPath } from './watch-html.js';
 import { pageOf } from './watch-paging.js';
 import { ScriptResponses } from './script-response.js';
-import { cachedCatalog } from './watch-start.js';
+import { cachedCatalog, earlyRequests } from './watch-start.js';
 import { TrackWarmer } from './track-warmer.js';
 
 const PAGE_PREFIX = '/watch/';
@@ -49,19 +49,20 @@ export function serveWatch(
     const name = nameFromPath(req.url ?? '');
     if (!name) return send(res, 404, 'text/plain; charset=utf-8', 'no broadcast name');
     // The player's start data rides in the page: no certificate fetch, no catalog round trip.
+    const namespace = name.split('/').filter(Boolean);
     const [catalog, chunks] = await Promise.all([
-      cachedCatalog(origin, name.split('/').filter(Boolean), warmer),
+      cachedCatalog(origin, namespace, warmer),
       bundle.staticChunks().catch(() => []), // no bundle: /player/watch.js says why
     ]);
     const certificateSha256 = server.certificates.current().sha256Hex;
+    const early =
+      catalog && options.earlySubscribe ? earlyRequests(catalog.catalog, namespace) : undefined;
     const start = {
       certificateSha256,
       protocols: OFFERED_PROTOCOLS,
       clientSetup: EARLY_CLIENT_SETUP,
       ...(catalog === undefined ? {} : { catalogJson: catalog.json }),
-      ...(catalog?.earlyRequests === undefined || !options.earlySubscribe
-        ? {}
-        : { earlyRequests: catalog.earlyRequests }),
+      ...(early === undefined ? {} : { earlyRequests: early }),
     };
     sendPage(req, res, 200, watchPage(name, start, chunks));
   });

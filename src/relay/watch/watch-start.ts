@@ -33,10 +33,10 @@ export interface WatchStart {
   earlyRequests?: string;
 }
 
-/** A catalog the page carries, and the SUBSCRIBEs its player starts with (base64). */
+/** A catalog the page carries: its text, and what it says. */
 export interface InlineCatalog {
   json: string;
-  earlyRequests: string | undefined;
+  catalog: Catalog;
 }
 
 /** A catalog larger than this is left to the player's own subscription (pages stay small). */
@@ -76,7 +76,7 @@ export async function cachedCatalog(
     const inline = inlineJson(first.payload);
     if (inline === undefined) return undefined;
     warmer?.warm(broadcast, inline.tracks);
-    return { json: inline.text, earlyRequests: earlyRequests(inline.catalog, namespace) };
+    return { json: inline.text, catalog: inline.catalog };
   } catch {
     return undefined; // not in time, or the track ended: the page goes without
   } finally {
@@ -103,7 +103,7 @@ function inlineJson(
  * read this catalog some other way (a track whose init data does not parse: it reads the
  * catalog track then) or start on nothing.
  */
-function earlyRequests(catalog: Catalog, namespace: readonly string[]): string | undefined {
+export function earlyRequests(catalog: Catalog, namespace: readonly string[]): string | undefined {
   try {
     const requests = startRequests(catalog, namespace);
     if (requests.length === 0) return undefined;
