@@ -3,12 +3,19 @@
  *
  * quiche computes a send time for every packet (`SendInfo.at`) but the binding hands it to
  * JavaScript as an opaque value, so the connection paces itself: a token bucket filled at
- * `gain × cwnd / smoothed RTT` (or the delivery rate, if higher). A whole window then leaves over ≈ 1/gain of a round trip rather
- * than in one burst that a shallow router queue (a home uplink, a Wi-Fi hop) drops the tail of —
- * the burst a keyframe fanned out to many viewers makes. The rate comes from quiche's path
- * statistics, refreshed at most every REFRESH_MS (each read is an N-API call and an allocation).
- * On a short path (loopback, a LAN) the rate is so high that little is held back, unless a
- * loaded host's event loop stretches the measured RTT.
+ * `gain × cwnd / smoothed RTT`, or 1.25 × the delivery rate if higher. A whole window then leaves
+ * over ≈ 1/gain of a round trip rather than in one burst that a shallow router queue (a home
+ * uplink, a Wi-Fi hop) drops the tail of — the burst a keyframe fanned out to many viewers makes.
+ * The rate comes from quiche's path statistics, refreshed at most every REFRESH_MS (each read is an
+ * N-API call and an allocation). On a short path (loopback, a LAN) the rate is so high that little
+ * is held back, unless a loaded host's event loop stretches the measured RTT.
+ *
+ * The pacer must never be what limits a connection's throughput for long: the controller's
+ * bandwidth estimate comes from what was delivered, so a pacer below it lowers the estimate, the
+ * estimate lowers the window, the window lowers the rate — a spiral that took a 3 MB loopback
+ * transfer on a loaded host from 0.5 s to 25 s. Hence a gain of at least 1 on the window (it never
+ * holds a window back past its round trip) and 1.25 on the delivery rate (it always leaves room
+ * above what the path just carried).
  */
 
 /** Where the pacer reads the congestion controller's state (QuicConnection: quiche's path stats). */
@@ -22,8 +29,9 @@ export interface PathWindow {
 
 export interface PacerOptions {
   /**
-   * Rate = gain × cwnd / RTT. Above 1 for a controller that keeps one bandwidth-delay product in
-   * flight, so that it, never the pacer, limits throughput (pacingFor picks the gain).
+   * Rate = gain × cwnd / RTT, gain ≥ 1 (a lower one is raised to 1): above 1 for a controller that
+   * keeps one bandwidth-delay product in flight, so that it, never the pacer, limits throughput
+   * (pacingFor picks the gain).
    */
   gain?: number;
   /** Bytes that may leave back to back however low the rate (quiche's initial window: 10 packets). */
@@ -44,6 +52,13 @@ const HELD_REFRESH_MS = 2;
 const MAX_WAIT_MS = 20;
 /** Most time a late timer is credited for after a hold (beyond it, the excess is a burst). */
 const MAX_CREDIT_MS = 50;
+/** Room above the latest delivery-rate sample, as BBR's probing gain: the rate can always grow. */
+const DELIVERY_GAIN = 1.25;
+/**
+ * quiche's smoothed RTT reaches JavaScript in whole milliseconds, rounded down: 0 on loopback.
+ * The middle of that millisecond stands for it.
+ */
+const RTT_ROUNDING_MS = 0.5;
 
 export class Pacer {
   #gain: number;
@@ -61,7 +76,7 @@ export class Pacer {
 
   constructor(read: () => PathWindow | undefined, options: PacerOptions = {}) {
     this.#read = read;
-    this.#gain = options.gain ?? PACER_DEFAULTS.gain;
+    this.#gain = Math.max(1, options.gain ?? PACER_DEFAULTS.gain);
     this.#minBurstBytes = options.minBurstBytes ?? PACER_DEFAULTS.minBurstBytes;
     this.#burstMs = options.burstMs ?? PACER_DEFAULTS.burstMs;
     this.#tokens = this.#minBurstBytes;
@@ -108,14 +123,14 @@ export class Pacer {
   #refresh(nowMs: number): void {
     this.#refreshedAtMs = nowMs;
     const window = this.#read();
-    if (!window || !(window.rttMs > 0) || !(window.cwndBytes > 0)) return;
+    if (!window || !(window.rttMs >= 0) || !(window.cwndBytes > 0)) return;
     const fromInfinity = this.#rateBytesPerMs === Infinity;
     // A new connection's smoothed RTT starts from its handshake's, which a busy host stretches
     // (certificate work, a loaded event loop); the delivery rate then shows what the path
     // already carries, and keeps a join's first group from being paced below it.
-    const windowRate = window.cwndBytes / window.rttMs;
-    const deliveredRate = window.deliveryRateBytesPerSec / 1000;
-    this.#rateBytesPerMs = this.#gain * Math.max(windowRate, deliveredRate);
+    const windowRate = (this.#gain * window.cwndBytes) / (window.rttMs + RTT_ROUNDING_MS);
+    const deliveredRate = (DELIVERY_GAIN * window.deliveryRateBytesPerSec) / 1000;
+    this.#rateBytesPerMs = Math.max(windowRate, deliveredRate);
     if (fromInfinity) this.#tokens = this.#depthBytes();
   }
 }

@@ -24,9 +24,10 @@ export interface QuicOptions {
 export const QUIC_PACING_ENV = 'MOQ_QUIC_PACING';
 /**
  * Loss-based controllers keep about one bandwidth-delay product in flight: 1.25 × cwnd / RTT.
- * quiche's BBR keeps about twice its estimate, so 0.75 × (≈ 1.5 × its bottleneck estimate).
+ * quiche's BBR keeps about twice its estimate in flight, so cwnd / RTT is already ≈ 2 × its
+ * bottleneck estimate. Never below 1 (pacer.ts: a pacer slower than the window spirals down).
  */
-const PACING_GAIN: Record<CongestionControl, number> = { bbr: 0.75, cubic: 1.25, reno: 1.25 };
+const PACING_GAIN: Record<CongestionControl, number> = { bbr: 1, cubic: 1.25, reno: 1.25 };
 
 /** How a connection with these options paces its packets, or false when it does not. */
 export function pacingFor(options: Partial<QuicOptions> = {}): PacerOptions | false {
