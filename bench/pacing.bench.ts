@@ -8,7 +8,7 @@
  * BENCH_KEYFRAME_KB (150), BENCH_DELTA_KB (4), BENCH_ROUNDS (3). Needs root and iproute2.
  */
 import { runKeyframeBurst, type BurstResult } from '../e2e/testbed/keyframe-burst.js';
-import type { CongestionControl } from '../src/transport/quic/index.js';
+import { defaultCongestionControl, type CongestionControl } from '../src/transport/quic/index.js';
 import { NetnsLink, netnsAvailable } from '../e2e/testbed/netns-link.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -19,7 +19,7 @@ const seconds = env('BENCH_SECONDS', 10);
 const keyframeBytes = env('BENCH_KEYFRAME_KB', 150) * 1024;
 const deltaBytes = env('BENCH_DELTA_KB', 4) * 1024;
 const rounds = env('BENCH_ROUNDS', 3);
-/** The product's default (BBR) unless BENCH_CC=bbr|cubic|reno. */
+/** The product's default (CUBIC, or MOQ_QUIC_CC) unless BENCH_CC=bbr|cubic|reno. */
 const congestionControl = process.env.BENCH_CC as CongestionControl | undefined;
 
 function pct(sorted: number[], p: number): number {
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     await link.close();
   }
   console.log(
-    `\n${congestionControl ?? 'bbr (the default)'}; link ${rateKbit} kbit/s, queue ${queueMs} ms, round trip ${rttMs} ms; ${seconds} s of 30 fps, keyframe ${keyframeBytes / 1024} KiB every second, deltas ${deltaBytes / 1024} KiB\n`,
+    `\n${congestionControl ?? `${defaultCongestionControl()} (the default)`}; link ${rateKbit} kbit/s, queue ${queueMs} ms, round trip ${rttMs} ms; ${seconds} s of 30 fps, keyframe ${keyframeBytes / 1024} KiB every second, deltas ${deltaBytes / 1024} KiB\n`,
   );
   console.log(
     '| round | sender | packets lost | keyframe ms p50 / p95 / max | delta ms p50 / p95 / max | frames delivered |',

@@ -7,11 +7,12 @@ import { generateCertificate } from '../src/transport/cert/index.js';
 import {
   QuicServerEndpoint,
   createQuicheConfig,
+  defaultCongestionControl,
   type CongestionControl,
 } from '../src/transport/quic/index.js';
 import { WebTransportServer } from '../src/transport/webtransport/index.js';
 
-const congestionControl = (process.env.BENCH_CC ?? 'bbr') as CongestionControl;
+const congestionControl = (process.env.BENCH_CC ?? defaultCongestionControl()) as CongestionControl;
 const cert = await generateCertificate();
 let expectedBytes = 0;
 let receivedBytes = 0;

@@ -2,19 +2,20 @@
  * `npm run bench:transport`: Node client → our server over loopback, WebTransport over HTTP/3
  * against raw QUIC streams through the same quiche binding. Prints MB/s, CPU-seconds per GB on
  * each side, and the WebTransport/raw throughput ratio (goal ≥ 0.9).
- * BENCH_CC=cubic|bbr|reno picks the congestion controller (default bbr).
+ * BENCH_CC=cubic|bbr|reno picks the congestion controller (default: the product's, CUBIC).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   connectQuic,
   createQuicheConfig,
+  defaultCongestionControl,
   type CongestionControl,
   type QuicConnection,
 } from '../src/transport/quic/index.js';
 import { connectWebTransport, type ClientSession } from '../src/transport/webtransport/index.js';
 
-const congestionControl = (process.env.BENCH_CC ?? 'bbr') as CongestionControl;
+const congestionControl = (process.env.BENCH_CC ?? defaultCongestionControl()) as CongestionControl;
 const CHUNK_BYTES = 64 * 1024;
 const MB = 1024 * 1024;
 

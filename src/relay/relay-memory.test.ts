@@ -185,7 +185,8 @@ describe('relay: one memory budget over partial objects and caches', { timeout: 
       },
     );
 
-    // 3. A publisher filling six track caches with 4 MiB groups: the oldest groups go.
+    // 3. A publisher filling six track caches with 4 MiB groups: their oldest groups go (the
+    // bystander's small ones, older still, stay).
     const overshoot = relay.memory.peakBytes;
     relay.memory.resetPeak();
     const fill = await fillCaches();

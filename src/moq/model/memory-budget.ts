@@ -1,19 +1,21 @@
 /**
  * Something holding cached groups that can give its oldest one back (a track's cache). The
- * budget asks the cache whose oldest group is oldest first.
+ * budget asks the cache that could give the most bytes back first.
  */
 export interface BudgetCache {
-  /** The creation sequence of the oldest group it could drop now, if any. */
-  oldestEvictable(): number | undefined;
-  /** Drops that group (its bytes are released through the cache's account). */
+  /** Bytes held in the groups it could drop now (all but the newest). */
+  evictableBytes(): number;
+  /** Drops its oldest group (its bytes are released through the cache's account). */
   evictOldest(): void;
 }
 
 /**
  * One relay-wide cap on the bytes its sessions make it hold: objects arriving on data streams
  * (partial objects) and every track's cache. Each session draws through its own
- * `BudgetAccount`. Over the limit, the oldest cached groups across all tracks go first; if that
- * is not enough, the session holding the most is told (once) to go, with a reason.
+ * `BudgetAccount`. Over the limit, the oldest cached groups of the track caching the most go
+ * first — a track of small groups (audio, chat, a data feed) is not cut because a video track
+ * beside it filled the budget, and dropping it would free next to nothing; if that is not enough,
+ * the session holding the most is told (once) to go, with a reason.
  */
 export class MemoryBudget {
   readonly limitBytes: number;
@@ -21,7 +23,6 @@ export class MemoryBudget {
   readonly #caches = new Set<BudgetCache>();
   #usedBytes = 0;
   #peakBytes = 0;
-  #sequence = 0;
   #reclaiming = false;
   #evictions = 0;
   #sessionsClosed = 0;
@@ -66,11 +67,6 @@ export class MemoryBudget {
     return () => this.#caches.delete(cache);
   }
 
-  /** A number that orders cached groups by creation, relay-wide. */
-  nextSequence(): number {
-    return this.#sequence++;
-  }
-
   /** Internal to BudgetAccount. */
   adjust(deltaBytes: number): void {
     this.#usedBytes += deltaBytes;
@@ -89,7 +85,7 @@ export class MemoryBudget {
     this.#reclaiming = true;
     try {
       while (this.#usedBytes > this.limitBytes) {
-        const cache = this.#oldestCache();
+        const cache = this.#largestCache();
         if (!cache) break;
         cache.evictOldest();
         this.#evictions++;
@@ -100,17 +96,17 @@ export class MemoryBudget {
     }
   }
 
-  #oldestCache(): BudgetCache | undefined {
-    let oldest: BudgetCache | undefined;
-    let oldestSequence = Infinity;
+  #largestCache(): BudgetCache | undefined {
+    let largest: BudgetCache | undefined;
+    let largestBytes = 0;
     for (const cache of this.#caches) {
-      const sequence = cache.oldestEvictable();
-      if (sequence !== undefined && sequence < oldestSequence) {
-        oldest = cache;
-        oldestSequence = sequence;
+      const bytes = cache.evictableBytes();
+      if (bytes > largestBytes) {
+        largest = cache;
+        largestBytes = bytes;
       }
     }
-    return oldest;
+    return largest;
   }
 
   /** Bytes of sessions already told to go will be freed: only tell another if not enough. */

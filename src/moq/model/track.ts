@@ -55,8 +55,6 @@ export class TrackProducer extends Closable {
   #consumers = 0;
   #onIdle: Array<() => void> = [];
   readonly #budget: BudgetAccount | undefined;
-  /** Relay-wide creation order of each cached group (only with a budget). */
-  readonly #sequence = new WeakMap<GroupProducer, number>();
   #leaveBudget: (() => void) | undefined;
 
   constructor(name: string, options: TrackOptions = {}) {
@@ -69,10 +67,8 @@ export class TrackProducer extends Closable {
     this.#cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
     this.#budget = options.budget;
     this.#leaveBudget = this.#budget?.budget.addCache({
-      oldestEvictable: () => {
-        const oldest = this.#groups.length > 1 ? this.#groups[0] : undefined;
-        return oldest && this.#sequence.get(oldest);
-      },
+      evictableBytes: () =>
+        this.#groups.length > 1 ? this.#cachedBytes - (this.latest?.sizeBytes ?? 0) : 0,
       evictOldest: () => this.#evictOldest(),
     });
   }
@@ -104,7 +100,6 @@ export class TrackProducer extends Closable {
       throw new ModelError('GROUP_ORDER', `group ${groupId} of ${this.name} already seen`);
     }
     const group = new GroupProducer(groupId, (sizeBytes) => this.#grew(group, sizeBytes));
-    if (this.#budget) this.#sequence.set(group, this.#budget.budget.nextSequence());
     const at = this.#groups.findIndex((g) => g.groupId > groupId);
     if (at === -1) this.#groups.push(group);
     else this.#groups.splice(at, 0, group);

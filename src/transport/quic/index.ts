@@ -14,6 +14,8 @@ export {
   createQuicheConfig,
   pacingFor,
   QUIC_PACING_ENV,
+  QUIC_CC_ENV,
+  defaultCongestionControl,
   type CongestionControl,
   type QuicOptions,
   type TlsMaterial,

