@@ -97,6 +97,15 @@ describe('moq-relay and moq-clock', () => {
     }
   });
 
+  test('a congestion controller quiche does not know (MOQ_QUIC_CC) exits 2 naming the choices', async () => {
+    const env = { ...process.env, MOQ_QUIC_CC: 'vegas' };
+    const relay = new Cli('moq-relay', ['--bind', '127.0.0.1:0'], { env });
+    assert.equal((await relay.exit()).code, 2, relay.dump());
+    assert.deepEqual(relay.lines.stderr, [
+      'moq-relay: MOQ_QUIC_CC=vegas: not a congestion controller (cubic, bbr, reno)',
+    ]);
+  });
+
   test('a missing --tls-cert file exits 2 naming the file', async () => {
     const missing = join(ROOT, 'no-such-dir', 'cert.pem');
     const relay = new Cli('moq-relay', ['--tls-cert', missing, '--tls-key', missing]);

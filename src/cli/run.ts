@@ -1,5 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { QuicError } from '../transport/quic/quic-error.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
 
 /** The version in the repository's package.json. */
@@ -39,6 +40,11 @@ function report(program: string, usage: string, error: unknown): number {
     process.stderr.write(`${program}: ${error.message}\n`);
     if (error.showUsage) process.stderr.write(`${shortUsage(program, usage)}\n`);
     return error.exitCode;
+  }
+  // A setting from the environment the QUIC layer refuses (MOQ_QUIC_CC=…): the user's to fix.
+  if (error instanceof QuicError && error.code === 'CONFIG') {
+    process.stderr.write(`${program}: ${error.message}\n`);
+    return ExitCode.USAGE;
   }
   process.stderr.write(`${program}: unexpected error: ${describeError(error)}\n`);
   if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
