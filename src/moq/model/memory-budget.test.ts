@@ -49,9 +49,11 @@ test('between two large caches the larger goes first; a single group is never ta
   assert.deepEqual(cachedIds(a.track), [1]);
   assert.deepEqual(cachedIds(b.track), [0, 1, 2, 3]);
 
-  // One group each, over the limit again: nothing left to evict; the session holding most is told.
+  // 700 KiB more: b gives back all but its newest group, then every cache holds one group and
+  // the budget is still over: the session holding the most is told to go.
   const c = trackOver(budget, 'c');
   writeGroup(c.track, 700 * KiB);
+  assert.deepEqual(cachedIds(b.track), [3]);
   assert.ok(c.told.length === 1 && a.told.length === 0, 'the greediest session is told to go');
   assert.equal(cachedIds(c.track).length, 1, 'its only group stays cached');
 });
