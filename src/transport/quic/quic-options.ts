@@ -2,8 +2,12 @@ import type { PacerOptions } from './pacer.js';
 import { QuicError } from './quic-error.js';
 import { quiche, type Config } from './quiche.js';
 
-export type CongestionControl = 'cubic' | 'bbr' | 'reno';
-const CONGESTION_CONTROLS: readonly CongestionControl[] = ['cubic', 'bbr', 'reno'];
+const CONGESTION_CONTROLS = ['cubic', 'bbr', 'reno'] as const;
+export type CongestionControl = (typeof CONGESTION_CONTROLS)[number];
+
+function isCongestionControl(name: string): name is CongestionControl {
+  return (CONGESTION_CONTROLS as readonly string[]).includes(name);
+}
 
 /** `MOQ_QUIC_CC=bbr|cubic|reno` picks the congestion controller where the code does not. */
 export const QUIC_CC_ENV = 'MOQ_QUIC_CC';
@@ -47,13 +51,11 @@ export function pacingFor(options: Partial<QuicOptions> = {}): PacerOptions | fa
 export function defaultCongestionControl(): CongestionControl {
   const named = process.env[QUIC_CC_ENV];
   if (named === undefined || named === '') return 'cubic';
-  if (!CONGESTION_CONTROLS.includes(named as CongestionControl)) {
-    throw new QuicError(
-      'CONFIG',
-      `${QUIC_CC_ENV}=${named}: not a congestion controller (${CONGESTION_CONTROLS.join(', ')})`,
-    );
-  }
-  return named as CongestionControl;
+  if (isCongestionControl(named)) return named;
+  throw new QuicError(
+    'CONFIG',
+    `${QUIC_CC_ENV}=${named}: not a congestion controller (${CONGESTION_CONTROLS.join(', ')})`,
+  );
 }
 
 export interface TlsMaterial {
