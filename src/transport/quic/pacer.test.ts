@@ -90,11 +90,28 @@ test('the rate follows the window, read again only after a while', () => {
   pacer.allowance(0);
   assert.equal(pacer.rateBytesPerMs, (1.25 * 100 * PACKET) / RTT_TAKEN_MS);
   window.cwndBytes = 400 * PACKET;
-  pacer.allowance(10);
+  flush(pacer, 10);
   assert.equal(reads(), 1, 'a read 10 ms later reuses the rate');
+  flush(pacer, 29);
   pacer.allowance(30);
   assert.equal(reads(), 2);
   assert.equal(pacer.rateBytesPerMs, (1.25 * 400 * PACKET) / RTT_TAKEN_MS);
+});
+
+test('a bucket that refills to its depth reads no rate: a connection sending only ACKs costs no reads', () => {
+  const window = { cwndBytes: 100 * PACKET, rttMs: RTT_MS, deliveryRateBytesPerSec: 0 };
+  const { pacer, reads } = pacerOver(window);
+  pacer.allowance(0);
+  for (let nowMs = 30; nowMs <= 1000; nowMs += 30) {
+    pacer.spend(60);
+    pacer.allowance(nowMs);
+  }
+  assert.equal(reads(), 1);
+  window.cwndBytes = 200 * PACKET;
+  assert.equal(flush(pacer, 1030), 10, 'a full bucket lets its burst out at the rate in use');
+  pacer.allowance(1031);
+  assert.equal(reads(), 2, 'drained, the rate is read again once it is stale');
+  assert.equal(pacer.rateBytesPerMs, (200 * PACKET) / RTT_TAKEN_MS);
 });
 
 test('a gain below 1 is taken as 1: a window always leaves within its round trip', () => {
@@ -127,6 +144,7 @@ test('an RTT under a millisecond (read as 0) is a fast path, not a missing sampl
   assert.ok(pacer.rateBytesPerMs < 40, `handshake rate ${pacer.rateBytesPerMs} bytes per ms`);
   window.rttMs = 0;
   window.cwndBytes = 20 * PACKET;
+  flush(pacer, 0);
   pacer.allowance(30);
   assert.equal(pacer.rateBytesPerMs, (20 * PACKET) / 0.5);
 });
@@ -139,7 +157,8 @@ test('the rate never spirals down: what was delivered at the paced rate lets it 
   let nowMs = 0;
   for (let round = 0; round < 10; round++) {
     nowMs += 30;
-    pacer.allowance(nowMs);
+    flush(pacer, nowMs);
+    pacer.holdMs();
     window.deliveryRateBytesPerSec = pacer.rateBytesPerMs * 1000;
   }
   assert.ok(pacer.rateBytesPerMs > 1000 * 1.25 ** 9, `${pacer.rateBytesPerMs} bytes per ms`);
