@@ -166,7 +166,11 @@ export class ChatRoom {
     let track: TrackConsumer | undefined;
     try {
       // From group 0: whatever recent history the relay holds, then each new message.
-      track = await this.#session.subscribe(namespace, CHAT_TRACK, { start: { group: 0 } });
+      // A message whose stream was overtaken by the next one's (loss) still counts.
+      track = await this.#session.subscribe(namespace, CHAT_TRACK, {
+        start: { group: 0 },
+        lateGroups: true,
+      });
       this.counters.subscribed++;
       const bucket = new TokenBucket(this.#limit, this.#now);
       for (;;) {

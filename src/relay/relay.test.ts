@@ -71,6 +71,38 @@ describe('relay: publish → relay → subscribe', () => {
     pub.session.close();
   });
 
+  test('a group whose stream was overtaken is passed on: readers of late groups get it, players skip it', async () => {
+    const pub = await publisher(relay, ['overtaken'], 'chat');
+    const [everySession, liveSession] = await Promise.all([join(relay), join(relay)]);
+    const every = await everySession.subscribe(['overtaken'], 'chat', { lateGroups: true });
+    const live = await liveSession.subscribe(['overtaken'], 'chat');
+    const seen = { every: [] as number[], live: [] as number[] };
+    const collect = async (consumer: typeof every, into: number[]): Promise<void> => {
+      for (let next = await consumer.nextGroup(); next; next = await consumer.nextGroup()) {
+        if ('groupId' in next) into.push(next.groupId);
+      }
+    };
+    const reading = Promise.all([collect(every, seen.every), collect(live, seen.live)]);
+    const write = (groupId: number): void => {
+      const group = pub.track.createGroup(groupId);
+      group.write(new TextEncoder().encode(`${groupId}`));
+      group.close();
+    };
+    write(0);
+    write(2);
+    await until(() => seen.every.includes(2) && seen.live.includes(2));
+    write(1); // after 2 at the publisher, the relay and both viewers
+    write(3);
+    await until(() => seen.every.includes(3) && seen.live.includes(3));
+    pub.track.close();
+    await reading;
+    assert.deepEqual(seen.every.toSorted(), [0, 1, 2, 3]);
+    assert.deepEqual(seen.live, [0, 2, 3]);
+    everySession.close();
+    liveSession.close();
+    pub.session.close();
+  });
+
   test('a late joiner starts at the newest group, from its first object', async () => {
     const pub = await publisher(relay, ['late'], 'video');
     const early = await join(relay);

@@ -1,6 +1,12 @@
 import { Closable } from './closable.js';
 import { ModelError } from './model-error.js';
-import { TrackProducer, type TrackConsumer, type TrackOptions, type TrackStart } from './track.js';
+import {
+  TrackProducer,
+  type ConsumeOptions,
+  type TrackConsumer,
+  type TrackOptions,
+  type TrackStart,
+} from './track.js';
 
 /** Makes a track on demand (the relay subscribes upstream here); undefined = no such track. */
 export type TrackRequestHandler = (name: string) => TrackProducer | undefined;
@@ -68,12 +74,12 @@ export class BroadcastProducer extends Closable {
   }
 
   /** Subscribes to a track: throws ModelError('TRACK_NOT_FOUND') when there is none. */
-  subscribe(name: string, start?: TrackStart): TrackConsumer {
+  subscribe(name: string, start?: TrackStart, options?: ConsumeOptions): TrackConsumer {
     const track = this.track(name);
     if (!track || track.isClosed) {
       throw new ModelError('TRACK_NOT_FOUND', `no track ${name} in ${this.path}`);
     }
-    return track.consume(start);
+    return track.consume(start, options);
   }
 
   /**

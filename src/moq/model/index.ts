@@ -12,5 +12,6 @@ export {
   TrackProducer,
   type TrackOptions,
   type TrackStart,
+  type ConsumeOptions,
 } from './track.js';
 export { BudgetAccount, MemoryBudget, type BudgetCache } from './memory-budget.js';

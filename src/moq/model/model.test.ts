@@ -84,6 +84,38 @@ describe('tracks', () => {
     assert.deepEqual(ids, [0, 1, 2]);
   });
 
+  test('a group that arrives after a newer one was read reaches readers of late groups only', async () => {
+    const track = new TrackProducer('t', { cacheGroups: 4 });
+    const live = track.consume({ group: 0 });
+    const every = track.consume({ group: 0 }, { lateGroups: true });
+    track.createGroup(0);
+    track.createGroup(2);
+    track.createGroup(3);
+    for (const consumer of [live, every]) {
+      assert.deepEqual(
+        [(await nextGroup(consumer)).groupId, (await nextGroup(consumer)).groupId],
+        [0, 2],
+      );
+    }
+    for (const consumer of [live, every]) assert.equal((await nextGroup(consumer)).groupId, 3);
+    // Group 1's stream was overtaken: it starts now, after 2 and 3 were read.
+    const waiting = every.nextGroup();
+    track.createGroup(1);
+    assert.equal(((await waiting) as GroupConsumer).groupId, 1);
+    // Group 5 passed over 4; then 4 was evicted unread: it is no longer waited for.
+    track.createGroup(5);
+    assert.equal((await nextGroup(live)).groupId, 5, 'the live reader never saw 1');
+    assert.equal((await nextGroup(every)).groupId, 5);
+    for (let g = 6; g < 12; g++) track.createGroup(g);
+    assert.throws(() => track.createGroup(4), /already seen/);
+    const after = await every.nextGroup();
+    assert.ok(after instanceof Lagged, 'groups 6 and 7 were evicted unread');
+    assert.equal((await nextGroup(every)).groupId, 8);
+    track.close();
+    for (let g = 9; g < 12; g++) assert.equal((await nextGroup(every)).groupId, g);
+    assert.equal(await every.nextGroup(), undefined);
+  });
+
   test('the cache is bounded by groups and bytes; a slow reader is told it lagged', async () => {
     const track = new TrackProducer('t', { cacheGroups: 3, cacheBytes: 1000 });
     const slow = track.consume('latest');

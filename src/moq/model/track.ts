@@ -29,6 +29,18 @@ export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 /** Where a new consumer starts reading. */
 export type TrackStart = 'latest' | 'next' | { group: number };
 
+export interface ConsumeOptions {
+  /**
+   * Also read groups that arrive after a newer one (on a lossy path a group's stream can be
+   * overtaken by the next one's): what forwards a track (a relay, a publisher) or wants every
+   * group (chat) reads them; a player, which moved on to the newer keyframe, skips them.
+   */
+  lateGroups?: boolean;
+}
+
+/** Ids a reader of late groups passed over and still waits for: the newest this many. */
+const LATE_GROUPS_MAX = 16;
+
 /** Told to a consumer that fell so far behind that groups it had not read were dropped. */
 export class Lagged {
   readonly kind = 'lagged' as const;
@@ -119,9 +131,11 @@ export class TrackProducer extends Closable {
     this.#changed.notify();
   }
 
-  consume(start: TrackStart = 'latest'): TrackConsumer {
+  consume(start: TrackStart = 'latest', options: ConsumeOptions = {}): TrackConsumer {
     this.#consumers++;
-    return new TrackConsumer(this, this.#changed, this.#startCursor(start), () => this.#release());
+    const cursor = this.#startCursor(start);
+    const release = (): void => this.#release();
+    return new TrackConsumer(this, this.#changed, cursor, release, options.lateGroups ?? false);
   }
 
   /** Called whenever the last consumer goes away (the relay unsubscribes upstream then). */
@@ -171,20 +185,32 @@ export class TrackProducer extends Closable {
   }
 }
 
-/** One reader of a track: groups in increasing id order from its start, never twice. */
+/**
+ * One reader of a track: groups in increasing id order from its start, never twice — and, with
+ * `lateGroups`, a group that arrived after a newer one as soon as it does (out of order).
+ */
 export class TrackConsumer {
   readonly name: string;
   #track: TrackProducer;
   #changed: ChangeSignal;
   #cursor: number;
   #release: (() => void) | undefined;
+  /** Ids passed over that may still arrive; undefined when late groups are skipped. */
+  #awaited: number[] | undefined;
 
-  constructor(track: TrackProducer, changed: ChangeSignal, cursor: number, release: () => void) {
+  constructor(
+    track: TrackProducer,
+    changed: ChangeSignal,
+    cursor: number,
+    release: () => void,
+    lateGroups: boolean,
+  ) {
     this.name = track.name;
     this.#track = track;
     this.#changed = changed;
     this.#cursor = cursor;
     this.#release = release;
+    this.#awaited = lateGroups ? [] : undefined;
   }
 
   get priority(): number {
@@ -231,7 +257,10 @@ export class TrackConsumer {
         this.#cursor = next.toGroup;
         return next;
       }
+      const late = this.#lateArrival();
+      if (late) return late.consume();
       if (next) {
+        this.#passOver(next.groupId);
         this.#cursor = next.groupId;
         return next.consume();
       }
@@ -241,6 +270,31 @@ export class TrackConsumer {
       }
       await this.#changed.changed(signal);
     }
+  }
+
+  /** A group passed over that has arrived since; ids that can no longer come are forgotten. */
+  #lateArrival(): GroupProducer | undefined {
+    const awaited = this.#awaited;
+    if (!awaited?.length) return undefined;
+    const cached = this.#track.cachedGroups;
+    for (let i = 0; i < awaited.length; i++) {
+      const id = awaited[i] as number;
+      const group = cached.find((g) => g.groupId === id);
+      if (!group && !this.#track.hasGroup(id)) continue; // still on its way
+      awaited.splice(i--, 1); // arrived, or evicted (it never will)
+      if (group) return group;
+    }
+    return undefined;
+  }
+
+  /** The cursor moves on to `groupId`: the ids between were not there yet. */
+  #passOver(groupId: number): void {
+    const awaited = this.#awaited;
+    if (!awaited) return;
+    for (let id = Math.max(this.#cursor + 1, groupId - LATE_GROUPS_MAX); id < groupId; id++) {
+      if (!this.#track.hasGroup(id)) awaited.push(id);
+    }
+    if (awaited.length > LATE_GROUPS_MAX) awaited.splice(0, awaited.length - LATE_GROUPS_MAX);
   }
 
   /** Stops reading; safe to call twice. The last consumer to leave makes the track idle. */

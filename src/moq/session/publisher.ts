@@ -365,7 +365,7 @@ export class Publisher {
     const raw = message.parameters.switchingSet;
     if (raw === undefined) {
       return {
-        consumer: broadcast.subscribe(message.trackName, startOf(message)),
+        consumer: broadcast.subscribe(message.trackName, startOf(message), FORWARDED),
         switchingSet: false,
       };
     }
@@ -383,7 +383,7 @@ export class Publisher {
     const [only] = entries;
     if (entries.length === 1 && only) {
       return {
-        consumer: broadcast.subscribe(only.trackName, startOf(message)),
+        consumer: broadcast.subscribe(only.trackName, startOf(message), FORWARDED),
         switchingSet: false,
       };
     }
@@ -445,6 +445,12 @@ export class Publisher {
  * draft intends for the gap would cost a round trip at every join. A strict subscriber sees
  * objects at or below SUBSCRIBE_OK's Largest Location it did not ask for, and can drop them.
  */
+/**
+ * What a subscriber is sent: every group, a late one too (a relay passes on what it got; the
+ * subscriber's reader decides whether a group that came after a newer one still matters).
+ */
+const FORWARDED = { lateGroups: true } as const;
+
 function startOf(message: Subscribe): TrackStart {
   switch (message.filter.type) {
     case FilterType.NextGroupStart:

@@ -12,6 +12,11 @@ import type { TrackStart } from '../model/index.js';
 export interface SubscribeOptions {
   /** Where to start: the newest group (default), the next one, or a given group. */
   start?: TrackStart;
+  /**
+   * Also read groups that arrive after a newer one (see ConsumeOptions): for a reader that wants
+   * every group, such as chat. Not sent: it decides only what this side's reader is given.
+   */
+  lateGroups?: boolean;
   /** Subscriber priority, 0 (highest) .. 255. */
   priority?: number;
   /**

@@ -103,7 +103,8 @@ export class Subscriber {
     options: SubscribeOptions = {},
   ): Promise<TrackConsumer> {
     const track = this.subscribeTrack(namespace, name, options);
-    const consumer = track.consume(options.start === 'next' ? 'next' : 'latest');
+    const start = options.start === 'next' ? 'next' : 'latest';
+    const consumer = track.consume(start, { lateGroups: options.lateGroups ?? false });
     this.#consumers.set(consumer, track);
     try {
       await track.ready;

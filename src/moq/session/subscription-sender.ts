@@ -132,7 +132,7 @@ export class SubscriptionSender {
         if (!this.#options.forward) continue;
         sending.push(this.#sendGroup(next));
         this.#dropOldest();
-        this.#expireSuperseded(next.groupId);
+        this.#expireSuperseded(this.#inflight.at(-1)?.groupId ?? next.groupId);
         if (endGroup !== undefined && next.groupId === endGroup) break;
       }
     } catch (error) {
@@ -150,7 +150,9 @@ export class SubscriptionSender {
       writer: undefined,
       abort: new AbortController(),
     };
-    this.#inflight.push(entry);
+    // In group order, oldest first: a late group (lateGroups) goes before the newer ones in flight.
+    const at = this.#inflight.findIndex((e) => e.groupId > entry.groupId);
+    this.#inflight.splice(at === -1 ? this.#inflight.length : at, 0, entry);
     const signal = AbortSignal.any([entry.abort.signal, this.#stop.signal, this.#ctx.signal]);
     try {
       const writable = await this.#ctx.transport.createUnidirectionalStream({
