@@ -21,7 +21,7 @@ import {
 } from './relay-ipc.js';
 
 export const PUBLISH_BITS_PER_SECOND = 2_000_000;
-const GROUP_BYTES = (PUBLISH_BITS_PER_SECOND / 8) * (OBJECTS_PER_GROUP / OBJECTS_PER_SECOND);
+export const GROUP_BYTES = (PUBLISH_BITS_PER_SECOND / 8) * (OBJECTS_PER_GROUP / OBJECTS_PER_SECOND);
 export const WARMUP_SECONDS = 4;
 /** Time after the window for its last objects to arrive; anything later counts as lost. */
 export const DRAIN_SECONDS = 3;

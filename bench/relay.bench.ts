@@ -23,6 +23,7 @@ import {
   cpuSnapshot,
   forkChild,
   nextMessage,
+  objectSize,
   send,
   stopChild,
   type CpuSnapshot,
@@ -30,6 +31,7 @@ import {
   type Transport,
 } from './relay-ipc.js';
 import {
+  GROUP_BYTES,
   PUBLISH_BITS_PER_SECOND,
   Publisher,
   WARMUP_SECONDS,
@@ -226,6 +228,21 @@ function probeSummary(row: Row): string {
   );
 }
 
+/** The bench's mean keyframe (object 0 of a group), bytes. */
+const KEYFRAME_BYTES =
+  Array.from({ length: 10 }, (_, g) => objectSize(g * OBJECTS_PER_GROUP, GROUP_BYTES)).reduce(
+    (a, b) => a + b,
+  ) / 10;
+
+/**
+ * The least time one keyframe takes to reach all `n` subscribers when the machine's transport
+ * carries `baselineMbps` at most: a keyframe's delay (and that of the objects queued behind it)
+ * cannot be lower, however cheap the relay.
+ */
+function keyframeFloorMs(n: number, baselineMbps: number): number {
+  return (n * KEYFRAME_BYTES * 8) / (baselineMbps * 1000);
+}
+
 function summary(row: Row, baselineMbps: number): string {
   const r = row.report;
   const lost = row.expected - r.received;
@@ -239,7 +256,9 @@ function summary(row: Row, baselineMbps: number): string {
     `lost ${lost} of ${row.expected} (${lossySubs} subscribers short), ` +
     `delay p50 ${fixed(percentile(r.delaysMs, 50))} / p95 ${fixed(percentile(r.delaysMs, 95))} / ` +
     `p99 ${fixed(percentile(r.delaysMs, 99))} / max ${fixed(r.delaysMs.at(-1) ?? NaN)} ms, ` +
-    `keyframes p50 ${fixed(percentile(r.keyframeDelaysMs, 50))} / p99 ${fixed(percentile(r.keyframeDelaysMs, 99))} ms; ` +
+    `keyframes p50 ${fixed(percentile(r.keyframeDelaysMs, 50))} / p99 ${fixed(percentile(r.keyframeDelaysMs, 99))} ms ` +
+    `(floor: ${row.n} × ${fixed(KEYFRAME_BYTES / 1000, 0)} KB at the transport baseline, ` +
+    `${fixed(keyframeFloorMs(row.n, baselineMbps), 0)} ms); ` +
     `lagged ${r.lagged}, group errors ${r.groupErrors}, track errors ${r.trackErrors}, ` +
     `duplicates ${r.duplicates}; ${row.connected} sessions up in ${fixed(row.connectSeconds)} s` +
     `\n  ${probeSummary(row)}` +
