@@ -30,18 +30,19 @@ export interface JoinOptions {
  * fresh browser context (first visits: nothing cached) or, with BENCH_JOINS_WARM=1, in one
  * context (returning viewers); BENCH_JOIN_KBIT / BENCH_JOIN_RTT_MS throttle the page's HTTP
  * (not its WebTransport session) as a viewer's link would. One join says little on a shared
- * machine, N give its median. Returns a table of per-step p50 / p95 / max.
+ * machine, N give its median.
  *
  * Each join is followed, in the same kind of context, by a visit to the relay's broadcast list
  * (`/watch`: same server, same stylesheet, no script) timed to its first contentful paint: what
  * this browser on this machine needs to show any page at all, the floor under every join.
+ * Returns the table of per-step p50 / p95 / max and the median join.
  */
 export async function measureJoins(
   browser: Browser,
   url: string,
   count: number,
   options: JoinOptions,
-): Promise<string[]> {
+): Promise<{ table: string[]; totalP50Ms: number }> {
   const joins: JoinBreakdown[] = [];
   const fetched: Array<{ htmlMs: number; scriptsMs: number }> = [];
   const floorsMs: number[] = [];
@@ -73,7 +74,7 @@ export async function measureJoins(
     const d = distribution(values);
     return `| ${label} | ${cell(d.p50)} | ${cell(d.p95)} | ${cell(d.max)} |`;
   };
-  return [
+  const table = [
     `${count} ${options.warm ? 'returning viewers (scripts cached)' : 'first visits (fresh browser context each)'}` +
       (options.linkKbit
         ? `, HTTP throttled to ${options.linkKbit} kbit/s + ${options.rttMs ?? 0} ms RTT`
@@ -101,6 +102,7 @@ export async function measureJoins(
       floorsMs,
     )}`,
   ];
+  return { table, totalP50Ms: distribution(joins.map((j) => j.totalMs)).p50 };
 }
 
 function ratio(joinsMs: number[], floorsMs: number[]): string {

@@ -105,12 +105,17 @@ async function watch(stack: MoqStack, seconds: number): Promise<PlayerResult> {
     const result = await measure(page, stack, seconds);
     await page.close();
     if (JOINS === 0) return result;
+    const warm = process.env.BENCH_JOINS_WARM === '1';
     const joins = await measureJoins(browser, `${stack.url}watch/${NAME}`, JOINS, {
-      warm: process.env.BENCH_JOINS_WARM === '1',
+      warm,
       ...(process.env.BENCH_JOIN_KBIT ? { linkKbit: Number(process.env.BENCH_JOIN_KBIT) } : {}),
       ...(process.env.BENCH_JOIN_RTT_MS ? { rttMs: Number(process.env.BENCH_JOIN_RTT_MS) } : {}),
     });
-    return { ...result, tables: [...(result.tables ?? []), joins] };
+    return {
+      ...result,
+      joins: { count: JOINS, warm, p50Ms: joins.totalP50Ms },
+      tables: [...(result.tables ?? []), joins.table],
+    };
   } finally {
     await browser?.close();
   }

@@ -3,8 +3,16 @@ import type { Distribution } from './percentiles.js';
 /** One player's figures over the measured window, as the report prints them. */
 export interface PlayerResult {
   name: string;
-  /** Page navigation start → first frame presented. */
+  /**
+   * Page navigation start → first frame presented: the measured page, the browser's first (a
+   * probe reading the player's frame count at each animation frame).
+   */
   joinMs: number;
+  /**
+   * BENCH_JOINS visits after it (first visits, or returning viewers with BENCH_JOINS_WARM=1): their
+   * median navigation → first frame, by the player's own marks.
+   */
+  joins?: { count: number; warm: boolean; p50Ms: number };
   /** Glass-to-glass latency samples, taken every SAMPLE_INTERVAL_MS. */
   latency: Distribution;
   framesPerSecond: number;
