@@ -197,6 +197,8 @@ export class TrackConsumer {
   #release: (() => void) | undefined;
   /** Ids passed over that may still arrive; undefined when late groups are skipped. */
   #awaited: number[] | undefined;
+  /** A group was read: ids skipped before the first one are history, not overtaken groups. */
+  #readAny = false;
 
   constructor(
     track: TrackProducer,
@@ -290,7 +292,9 @@ export class TrackConsumer {
   /** The cursor moves on to `groupId`: the ids between were not there yet. */
   #passOver(groupId: number): void {
     const awaited = this.#awaited;
-    if (!awaited) return;
+    const first = !this.#readAny;
+    this.#readAny = true;
+    if (!awaited || first) return;
     for (let id = Math.max(this.#cursor + 1, groupId - LATE_GROUPS_MAX); id < groupId; id++) {
       if (!this.#track.hasGroup(id)) awaited.push(id);
     }

@@ -439,18 +439,18 @@ export class Publisher {
 }
 
 /**
+ * What a subscriber is sent: every group, a late one too (a relay passes on what it got; the
+ * subscriber's reader decides whether a group that came after a newer one still matters).
+ */
+const FORWARDED = { lateGroups: true } as const;
+
+/**
  * Where a subscription starts. Largest Object starts at the *beginning* of the newest group
  * rather than after its newest object (§SUBSCRIBE): a viewer can only decode from a group's
  * start, @moq/lite rejects a group whose first object is not 0, and the joining FETCH the
  * draft intends for the gap would cost a round trip at every join. A strict subscriber sees
  * objects at or below SUBSCRIBE_OK's Largest Location it did not ask for, and can drop them.
  */
-/**
- * What a subscriber is sent: every group, a late one too (a relay passes on what it got; the
- * subscriber's reader decides whether a group that came after a newer one still matters).
- */
-const FORWARDED = { lateGroups: true } as const;
-
 function startOf(message: Subscribe): TrackStart {
   switch (message.filter.type) {
     case FilterType.NextGroupStart:
