@@ -94,7 +94,8 @@ export class LitePublisher {
     const msg = decodeSubscribe(await reader.message());
     const broadcast = this.#resolve(msg.broadcast);
     const start: TrackStart = msg.startGroup === undefined ? 'latest' : { group: msg.startGroup };
-    const consumer = broadcast.subscribe(msg.track, start);
+    // A late group is passed on as well (TRACK_INFO says unordered): the subscriber decides.
+    const consumer = broadcast.subscribe(msg.track, start, { lateGroups: true });
     const stop = new AbortController();
     const abort = (): void => stop.abort();
     this.#signal.addEventListener('abort', abort, { once: true });
