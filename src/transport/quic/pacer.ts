@@ -6,9 +6,10 @@
  * `gain × cwnd / smoothed RTT`, or 1.25 × the delivery rate if higher. A whole window then leaves
  * over ≈ 1/gain of a round trip rather than in one burst that a shallow router queue (a home
  * uplink, a Wi-Fi hop) drops the tail of — the burst a keyframe fanned out to many viewers makes.
- * The rate comes from quiche's path statistics, refreshed at most every REFRESH_MS (each read is an
- * N-API call and an allocation). On a short path (loopback, a LAN) the rate is so high that little
- * is held back, unless a loaded host's event loop stretches the measured RTT.
+ * The rate comes from quiche's path statistics, refreshed at most every REFRESH_MS and only when
+ * the bucket would not refill on its own (each read is an N-API call and an allocation). On a
+ * short path (loopback, a LAN) the rate is so high that little is held back, unless a loaded
+ * host's event loop stretches the measured RTT.
  *
  * The pacer must never be what limits a connection's throughput for long: the controller's
  * bandwidth estimate comes from what was delivered, so a pacer below it lowers the estimate, the
