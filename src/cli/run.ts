@@ -1,5 +1,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+// The error class alone: the quic folder's index loads quiche's native binding, which CLIs such
+// as moq-token never need.
 import { QuicError } from '../transport/quic/quic-error.js';
 import { CliError, ExitCode, describeError } from './cli-error.js';
 
