@@ -255,6 +255,26 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
     }
   });
 
+  test('the join goes from the keyframe to live: the cached group is passed over, not played through', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/watch/${NAME}?transport=webtransport`);
+      const s = await untilPlaying(
+        page,
+        'the player to reach live',
+        (s) => s.catchUpMs !== undefined,
+      );
+      // Reached by a frame on time, not by the catch-up's 1.5 s limit running out.
+      assert.ok((s.catchUpMs ?? Infinity) < 1500, JSON.stringify(s));
+      // Played through, the group's frames up to live would show at the display rate (about
+      // half of them: 15 of a 1 s group at 30 fps); only frames that were the newest to have
+      // arrived when due may show now.
+      assert.ok(s.staleFramesShown < 15, `stale frames shown: ${s.staleFramesShown}`);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('buffered (MSE) mode loads its chunk and plays', async () => {
     const page = await browser.newPage();
     try {

@@ -33,19 +33,28 @@ export class LatencyTrace {
 
   /** Each hop's median over the last frames (undefined before any frame was traced). */
   medians(): LatencyTraceSummary | undefined {
+    return this.#quantile(0.5);
+  }
+
+  /** Each hop's 95th percentile over the last frames: where the tail's time goes. */
+  p95s(): LatencyTraceSummary | undefined {
+    return this.#quantile(0.95);
+  }
+
+  #quantile(q: number): LatencyTraceSummary | undefined {
     if (this.#frames.length === 0) return undefined;
-    const median = (key: keyof FrameHops): number => {
+    const at = (key: keyof FrameHops): number => {
       const sorted = this.#frames.map((f) => f[key]).sort((a, b) => a - b);
-      const value = sorted[Math.floor(sorted.length / 2)] ?? 0;
+      const value = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
       return Math.round(value * 10) / 10;
     };
     return {
-      deliveryMs: median('deliveryMs'),
-      decodeMs: median('decodeMs'),
-      waitMs: median('waitMs'),
-      totalMs: median('totalMs'),
-      jitterMarginMs: median('jitterMarginMs'),
-      audioOutputMs: median('audioOutputMs'),
+      deliveryMs: at('deliveryMs'),
+      decodeMs: at('decodeMs'),
+      waitMs: at('waitMs'),
+      totalMs: at('totalMs'),
+      jitterMarginMs: at('jitterMarginMs'),
+      audioOutputMs: at('audioOutputMs'),
     };
   }
 

@@ -109,11 +109,20 @@ export interface PlayerStats {
   stallMs: number;
   /** From start() to the first rendered frame. */
   joinMs: number | undefined;
+  /**
+   * Real-time mode: from the first frame (the cached group's keyframe, shown at once) to the
+   * first frame shown on time — the join's catch-up to live; undefined until then.
+   */
+  catchUpMs: number | undefined;
+  /** Real-time mode: frames shown later than live during that catch-up (0: straight to live). */
+  staleFramesShown: number;
   /** The parts of the join: session up (transport + MoQ setup), then the first catalog read. */
   connectMs: number | undefined;
   catalogMs: number | undefined;
   /** Real-time mode: the median glass-to-glass time per hop over the last ≈ 10 s of frames. */
   latencyTrace: LatencyTraceSummary | undefined;
+  /** The same hops' 95th percentiles: where the tail's time goes. */
+  latencyTraceP95: LatencyTraceSummary | undefined;
   /** Navigation → first frame, step by step (undefined until the first frame showed). */
   join: JoinBreakdown | undefined;
   /** Rendition switches done since the start. */

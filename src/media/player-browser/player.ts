@@ -135,10 +135,13 @@ export class Player {
       stalls: s.stalls,
       stallMs: Math.round(s.stallMs),
       joinMs: s.joinMs,
+      catchUpMs: s.catchUpMs === undefined ? undefined : Math.round(s.catchUpMs),
+      staleFramesShown: s.staleFramesShown,
       connectMs: this.#connectMs,
       catalogMs: this.#catalogMs,
       join: this.#joinBreakdown(),
       latencyTrace: s.trace.medians(),
+      latencyTraceP95: s.trace.p95s(),
       switches: this.#switches,
     };
   }

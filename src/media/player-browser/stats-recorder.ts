@@ -24,6 +24,10 @@ export class StatsRecorder {
   stalls = 0;
   stallMs = 0;
   joinMs: number | undefined;
+  /** Real-time mode: from the first frame to the first frame on time (the join's catch-up). */
+  catchUpMs: number | undefined;
+  /** Real-time mode: frames shown late during that catch-up (the cached group played through). */
+  staleFramesShown = 0;
   /** Real-time mode: each rendered frame's glass-to-glass time, hop by hop. */
   readonly trace = new LatencyTrace();
   #latencies: number[] = [];

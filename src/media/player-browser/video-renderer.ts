@@ -8,6 +8,18 @@ import { videoDecoderConfig, type DecoderCallbacks, type WarmDecoder } from './w
 const MAX_PENDING_TIMES = 256;
 /** A frame this late still shows (catching up at the display rate); later ones are dropped. */
 const LATE_TOLERANCE_MS = 250;
+/**
+ * A join's catch-up: after the keyframe (shown at once), the rest of the cached group decodes
+ * faster than real time, and a frame later than this is not shown while a newer one is on its
+ * way through the decoder — the picture goes from the keyframe straight to live, instead of
+ * fast-forwarding through the group up to a second behind (a browser's first page drew 15
+ * such frames over 490 ms, the last ones played at the display rate).
+ */
+const CATCH_UP_TOLERANCE_MS = 50;
+/** The catch-up ends at the first frame on time, or this long after the first frame at most. */
+const CATCH_UP_MAX_MS = 1500;
+/** The decoder handed a frame out this recently: it is still working through what it holds. */
+const DECODER_ACTIVE_MS = 100;
 const MAX_QUEUED_FRAMES = 30;
 /** How far behind the screen a resent group's frames can be (a group is ≈ 1–2 s). */
 const RESENT_WINDOW_MS = 5000;
@@ -55,6 +67,8 @@ export class VideoRenderer {
   /** The first frame goes up as soon as it is decoded: a join shows a picture at once. */
   #shownFirst = false;
   readonly #firstShown = Promise.withResolvers<void>();
+  /** When the first frame showed, until the catch-up to live ended (then undefined). */
+  #catchUpFromMs: number | undefined;
 
   /** `warm`: a decoder already started for the first rendition (warm-decoder.ts). */
   constructor(
@@ -110,12 +124,15 @@ export class VideoRenderer {
 
   /**
    * Switches rendition at a keyframe `atPtsMs` with a fresh decoder: the old one finishes what
-   * it holds (frames before the switch point still show) and anything it makes from the switch
-   * point on is dropped, replaced by the new rendition's frames.
+   * it holds (frames before the switch point still show), unless it holds a backlog, and
+   * anything it makes from the switch point on is dropped, replaced by the new rendition's.
    */
   switchTo(track: MediaTrack, atPtsMs: number): void {
     const old = this.#decoder;
     this.#cutoffs.set(old, atPtsMs);
+    // A decoder already behind (a switch down on a device too slow for the old rendition) would
+    // spend the next seconds on frames too late to show, beside the new decoder: it stops now.
+    if (old.state === 'configured' && old.decodeQueueSize > MAX_DECODE_BACKLOG) old.close();
     if (old.state === 'configured') {
       old.flush().then(
         () => old.close(),
@@ -290,27 +307,64 @@ export class VideoRenderer {
     const now = this.#clock.nowMs();
     const sink = this.#sink;
     if (now === undefined || !sink) return;
+    const toleranceMs = this.#catchingUp() ? CATCH_UP_TOLERANCE_MS : LATE_TOLERANCE_MS;
     // One frame per display refresh, oldest first: a short burst of late frames plays out a
     // little faster instead of being skipped; frames later than the tolerance are dropped.
     while (this.#queue.length > 1) {
       const [head, next] = this.#queue as [QueuedFrame, QueuedFrame];
-      if (next.ptsMs > now || now - head.ptsMs <= LATE_TOLERANCE_MS) break;
+      if (next.ptsMs > now || now - head.ptsMs <= toleranceMs) break;
       this.#drop(head);
       this.#queue.shift();
     }
     const head = this.#queue[0];
+    if (!head) return;
     // The first frame does not wait for its due time (the jitter margin, the audio output's
     // latency): the viewer sees the keyframe now, and the next frames play on the clock.
-    if (head && (head.ptsMs <= now || !this.#shownFirst)) {
+    if (!this.#shownFirst) {
       this.#shownFirst = true;
+      this.#catchUpFromMs = performance.now();
       this.#draw(sink, this.#queue.shift() as QueuedFrame);
       this.#firstShown.resolve();
+      return;
     }
+    if (head.ptsMs > now) return;
+    const lateMs = now - head.ptsMs;
+    if (this.#catchingUp() && lateMs > toleranceMs && this.#newerDecoding(head)) return;
+    this.#draw(sink, this.#queue.shift() as QueuedFrame);
+    if (this.#catchingUp()) this.#caughtUp(lateMs <= toleranceMs);
   }
 
+  /** In a join's catch-up: the keyframe is up, live is not reached yet. */
+  #catchingUp(at = performance.now()): boolean {
+    if (this.#catchUpFromMs === undefined) return false;
+    if (at - this.#catchUpFromMs <= CATCH_UP_MAX_MS) return true;
+    this.#catchUpFromMs = undefined; // never reached: playback goes on as usual
+    return false;
+  }
+
+  /** A frame was shown during the catch-up: on time ends it; a late one is counted. */
+  #caughtUp(onTime: boolean): void {
+    if (!onTime) {
+      this.#stats.staleFramesShown++;
+      return;
+    }
+    const at = performance.now();
+    this.#stats.catchUpMs = at - (this.#catchUpFromMs ?? at);
+    this.#catchUpFromMs = undefined;
+  }
+
+  /** Frames newer than `head` went into the decoder, and it is still handing frames out. */
+  #newerDecoding(head: QueuedFrame): boolean {
+    return (
+      this.#lastQueuedPtsMs > head.ptsMs &&
+      performance.now() - this.#lastOutputAt < DECODER_ACTIVE_MS
+    );
+  }
+
+  /** The join's catch-up passes over the cached group on purpose: no drop for the ABR to read. */
   #drop(queued: QueuedFrame): void {
     queued.frame.close();
-    if (this.#stats.framesRendered > 0) this.#stats.framesDropped++;
+    if (this.#stats.framesRendered > 0 && !this.#catchingUp()) this.#stats.framesDropped++;
   }
 
   #draw(sink: FrameSink, queued: QueuedFrame): void {
