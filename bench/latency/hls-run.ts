@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBenchChromium } from './browser.js';
 import { bundlePage } from './bundle.js';
 import { PlayerError } from './errors.js';
+import { measureHlsJoins } from './hls-joins.js';
 import { startHlsSource, type HlsSource } from './hls-source.js';
 import { pageTimingNote } from './page-timing.js';
 import { hlsSampleSchema, type HlsSample } from './page-schemas.js';
@@ -13,6 +14,9 @@ import { serveHls, type StaticServer } from './static-server.js';
 
 /** Segments in the playlist before the viewer opens the page: a stream in its steady state. */
 const SEGMENTS_BEFORE_JOIN = 3;
+
+/** BENCH_JOINS=N: N more first visits after the measured one, as the MoQ side takes. */
+const JOINS = Number(process.env.BENCH_JOINS ?? 0);
 
 /** hls.js's live sync point in seconds behind the live edge; unset = one segment. */
 const LIVE_SYNC_SECONDS = process.env.BENCH_HLS_LIVE_SYNC;
@@ -77,8 +81,17 @@ export async function runHls(seconds: number): Promise<PlayerResult> {
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.log(`HLS page error: ${error.message}`));
     const query = LIVE_SYNC_SECONDS ? `?liveSync=${encodeURIComponent(LIVE_SYNC_SECONDS)}` : '';
-    await page.goto(`${server.url}${query}`);
-    return await measure(page, source, seconds);
+    const url = `${server.url}${query}`;
+    await page.goto(url);
+    const result = await measure(page, source, seconds);
+    await page.close();
+    if (JOINS === 0) return result;
+    const joins = await measureHlsJoins(browser, url, JOINS);
+    return {
+      ...result,
+      joins: { count: JOINS, warm: false, probeP50Ms: joins.p50Ms },
+      tables: [joins.table],
+    };
   } finally {
     await browser?.close();
     await server?.close();

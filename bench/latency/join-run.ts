@@ -23,6 +23,19 @@ export interface JoinOptions {
   /** HTTP throughput and added round trip for the page and its scripts (Chromium's emulation). */
   linkKbit?: number;
   rttMs?: number;
+  /**
+   * The frame probe's script, run in each visit's page before the player: its first frame seen
+   * the way the HLS page's is (navigation → the next animation frame showing it), so the two
+   * players' first visits compare with one instrument.
+   */
+  probe?: string;
+}
+
+/** The joins' table and medians: by the player's own marks, and by the probe (if given one). */
+export interface JoinSeries {
+  table: string[];
+  totalP50Ms: number;
+  probeP50Ms: number | undefined;
 }
 
 /**
@@ -42,20 +55,22 @@ export async function measureJoins(
   url: string,
   count: number,
   options: JoinOptions,
-): Promise<{ table: string[]; totalP50Ms: number }> {
+): Promise<JoinSeries> {
   const joins: JoinBreakdown[] = [];
   const fetched: Array<{ htmlMs: number; scriptsMs: number }> = [];
+  const probedMs: number[] = [];
   const floorsMs: number[] = [];
   const listUrl = new URL('/watch', url).href;
-  const shared = options.warm ? await browser.newContext() : undefined;
+  const shared = options.warm ? await probedContext(browser, options) : undefined;
   if (shared) await visit(shared, url, options); // fills the cache; not counted
   try {
     for (let i = 0; i < count; i++) {
-      const context = shared ?? (await browser.newContext());
+      const context = shared ?? (await probedContext(browser, options));
       try {
-        const [join, timing] = await visit(context, url, options);
+        const [join, timing, probeMs] = await visit(context, url, options);
         joins.push(join);
         fetched.push(timing);
+        if (probeMs !== undefined) probedMs.push(probeMs);
       } finally {
         if (!shared) await context.close();
       }
@@ -96,13 +111,26 @@ export async function measureJoins(
       '— of page + script: the join’s scripts fetched',
       fetched.map((f) => f.scriptsMs),
     ),
+    ...(probedMs.length > 0
+      ? [row('total seen by the frame probe (as the HLS page’s)', probedMs)]
+      : []),
     row('the floor: a page without script (/watch), navigation → first paint', floorsMs),
     `join p50 / floor p50: ${ratio(
       joins.map((j) => j.totalMs),
       floorsMs,
     )}`,
   ];
-  return { table, totalP50Ms: distribution(joins.map((j) => j.totalMs)).p50 };
+  return {
+    table,
+    totalP50Ms: distribution(joins.map((j) => j.totalMs)).p50,
+    probeP50Ms: probedMs.length > 0 ? distribution(probedMs).p50 : undefined,
+  };
+}
+
+async function probedContext(browser: Browser, options: JoinOptions): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  if (options.probe) await context.addInitScript({ content: options.probe });
+  return context;
 }
 
 function ratio(joinsMs: number[], floorsMs: number[]): string {
@@ -146,6 +174,14 @@ async function openPage(context: BrowserContext, options: JoinOptions): Promise<
   return page;
 }
 
+/**
+ * The probe's first frame, as moq-run's probeOf reads it: the `<video>` probe's (the frame
+ * presented, by requestVideoFrameCallback, as on the HLS page) when the player shows frames
+ * through a `<video>`, else the render probe's (the animation frame after the canvas draw).
+ */
+const PROBED_FIRST_FRAME =
+  'window.benchProbe && ((v, r) => v.attached ? v.firstFrameMs : r.firstFrameMs)(window.benchProbe.snapshot(), window.benchRenderProbe.snapshot())';
+
 const FIRST_PAINT = `performance.getEntriesByName('first-contentful-paint')[0]?.startTime`;
 
 async function firstPaintMs(
@@ -166,7 +202,7 @@ async function visit(
   context: BrowserContext,
   url: string,
   options: JoinOptions,
-): Promise<[JoinBreakdown, { htmlMs: number; scriptsMs: number }]> {
+): Promise<[JoinBreakdown, { htmlMs: number; scriptsMs: number }, number | undefined]> {
   const page = await openPage(context, options);
   try {
     await page.goto(url);
@@ -176,7 +212,12 @@ async function visit(
     }
     const join = moqStatsSchema.shape.join.parse(waited);
     if (!join) throw new PlayerError(`no join breakdown at ${url}`);
-    return [join, await page.evaluate(scriptsFetchedMs)];
+    const probeMs = options.probe
+      ? Number(
+          await waitInPage(page, `the probe's first frame at ${url}`, PROBED_FIRST_FRAME, 5_000),
+        )
+      : undefined;
+    return [join, await page.evaluate(scriptsFetchedMs), probeMs];
   } finally {
     await page.close();
   }

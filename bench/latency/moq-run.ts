@@ -108,12 +108,13 @@ async function watch(stack: MoqStack, seconds: number): Promise<PlayerResult> {
     const warm = process.env.BENCH_JOINS_WARM === '1';
     const joins = await measureJoins(browser, `${stack.url}watch/${NAME}`, JOINS, {
       warm,
+      probe,
       ...(process.env.BENCH_JOIN_KBIT ? { linkKbit: Number(process.env.BENCH_JOIN_KBIT) } : {}),
       ...(process.env.BENCH_JOIN_RTT_MS ? { rttMs: Number(process.env.BENCH_JOIN_RTT_MS) } : {}),
     });
     return {
       ...result,
-      joins: { count: JOINS, warm, p50Ms: joins.totalP50Ms },
+      joins: { count: JOINS, warm, p50Ms: joins.totalP50Ms, probeP50Ms: joins.probeP50Ms },
       tables: [...(result.tables ?? []), joins.table],
     };
   } finally {

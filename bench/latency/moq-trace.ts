@@ -26,24 +26,22 @@ export function joinTable(stats: MoqStats | null): string[] {
   ];
 }
 
-/** Where glass-to-glass goes: the player's per-hop medians over the last ≈ 10 s. */
+/** Where glass-to-glass goes: the player's per-hop median and p95 over the last ≈ 10 s. */
 export function hopTable(stats: MoqStats | null): string[] {
-  const trace = stats?.latencyTrace;
-  if (!trace) return ['(the player reported no latency trace)'];
+  const median = stats?.latencyTrace;
+  const p95 = stats?.latencyTraceP95;
+  if (!median) return ['(the player reported no latency trace)'];
   const hops = [
-    [
-      'delivery: prft → object in the page (encoder output, moq-pub, relay, network)',
-      trace.deliveryMs,
-    ],
-    ['decode: arrival → decoder output', trace.decodeMs],
-    ['wait: decoded → drawn (jitter buffer, due time, display refresh)', trace.waitMs],
-    ['total glass-to-glass (median of frames)', trace.totalMs],
-    ['  of the wait: live clock jitter margin', trace.jitterMarginMs],
-    ['  of the wait: audio output latency (lip sync)', trace.audioOutputMs],
+    ['delivery: prft → object in the page (encoder output, moq-pub, relay, network)', 'deliveryMs'],
+    ['decode: arrival → decoder output', 'decodeMs'],
+    ['wait: decoded → drawn (jitter buffer, due time, display refresh)', 'waitMs'],
+    ['total glass-to-glass (of frames)', 'totalMs'],
+    ['  of the wait: live clock jitter margin', 'jitterMarginMs'],
+    ['  of the wait: audio output latency (lip sync)', 'audioOutputMs'],
   ] as const;
   return [
-    '| hop | median ms |',
-    '| --- | --- |',
-    ...hops.map(([label, ms]) => `| ${label} | ${cell(ms)} |`),
+    '| hop | median ms | p95 ms |',
+    '| --- | --- | --- |',
+    ...hops.map(([label, key]) => `| ${label} | ${cell(median[key])} | ${cell(p95?.[key])} |`),
   ];
 }

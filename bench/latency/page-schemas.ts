@@ -23,6 +23,15 @@ export type HlsSample = z.infer<typeof hlsSampleSchema>;
  * The part of `window.moqPlayer.stats()` (src/media/player-browser/player-types.ts) the benchmark
  * reads. Undefined fields vanish on the way out of the page, hence `optional`.
  */
+const traceSchema = z.object({
+  deliveryMs: z.number(),
+  decodeMs: z.number(),
+  waitMs: z.number(),
+  totalMs: z.number(),
+  jitterMarginMs: z.number(),
+  audioOutputMs: z.number(),
+});
+
 export const moqStatsSchema = z.object({
   state: z.string(),
   reason: z.string().optional(),
@@ -50,16 +59,8 @@ export const moqStatsSchema = z.object({
       sessionOpenedEarly: z.boolean().optional(),
     })
     .optional(),
-  latencyTrace: z
-    .object({
-      deliveryMs: z.number(),
-      decodeMs: z.number(),
-      waitMs: z.number(),
-      totalMs: z.number(),
-      jitterMarginMs: z.number(),
-      audioOutputMs: z.number(),
-    })
-    .optional(),
+  latencyTrace: traceSchema.optional(),
+  latencyTraceP95: traceSchema.optional(),
 });
 export type MoqStats = z.infer<typeof moqStatsSchema>;
 

@@ -10,9 +10,10 @@ export interface PlayerResult {
   joinMs: number;
   /**
    * BENCH_JOINS visits after it (first visits, or returning viewers with BENCH_JOINS_WARM=1): their
-   * median navigation → first frame, by the player's own marks.
+   * median navigation → first frame, by the player's own marks (`p50Ms`; HLS has none) and by
+   * the page's frame probe (`probeP50Ms`, alike for both players).
    */
-  joins?: { count: number; warm: boolean; p50Ms: number };
+  joins?: { count: number; warm: boolean; p50Ms?: number; probeP50Ms?: number | undefined };
   /** Glass-to-glass latency samples, taken every SAMPLE_INTERVAL_MS. */
   latency: Distribution;
   framesPerSecond: number;
