@@ -2,7 +2,7 @@
  * `npm run bench:relay`: one publisher (this process) → the relay (a child process, so its CPU
  * is its own) → N subscribers (one child process, many sessions), over QUIC or WebSocket on
  * loopback. Per N: egress Mbps, relay CPU, objects lost, delay percentiles, and egress against
- * the transport benchmark's throughput.
+ * the raw transport's throughput measured at the start of the same run (transport-baseline.ts).
  * BENCH_SUBSCRIBERS="10,50,200", BENCH_SECONDS=15, BENCH_TRANSPORT=quic|websocket,
  * BENCH_JOIN_UNDER_LOAD=1, BENCH_PROFILE=1 (CPU profiles of the relay and the subscribers to
  * /tmp/prof-relay/<mode>[-subscribers]), BENCH_PROBE_JOINS=5 (joins timed from this process once
@@ -13,7 +13,6 @@
  * (bench/relay-workers.ts; subscribers default to "50,100" there).
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import {
   OBJECTS_PER_GROUP,
@@ -40,6 +39,8 @@ import {
   percentile,
 } from './relay-publisher.js';
 import { probeJoins, type ProbeJoin } from './relay-probe-join.js';
+import { measureTransportBaselineMbps } from './transport-baseline.js';
+import { defaultCongestionControl } from '../src/transport/quic/index.js';
 import {
   printWorkersTable,
   runWorkersCase,
@@ -70,23 +71,6 @@ const probeCount = Number(process.env.BENCH_PROBE_JOINS ?? 5);
 const windowGroups = Math.max(1, Math.round((seconds * OBJECTS_PER_SECOND) / OBJECTS_PER_GROUP));
 const windowObjects = windowGroups * OBJECTS_PER_GROUP;
 const windowSeconds = windowObjects / OBJECTS_PER_SECOND;
-
-/**
- * The transport benchmark's 100 × 1 MB bbr WebTransport figure (bench/RESULTS.md, 88.6 MB/s on
- * 2026-11-22). That benchmark's MB is 2^20 bytes, so 88.6 MB/s is 743 Mbit/s.
- */
-function transportBaselineMbps(): number {
-  const fallbackMiBps = 88.6;
-  let mibps = fallbackMiBps;
-  try {
-    const results = readFileSync(new URL('./RESULTS.md', import.meta.url), 'utf8');
-    const row = /\|\s*100 × 1 MB\s*\|\s*bbr[^|]*\|\s*([\d.]+)\s*\|/.exec(results);
-    if (row?.[1]) mibps = Number(row[1]);
-  } catch {
-    // No results file: the hard-coded figure stands.
-  }
-  return (mibps * 1024 * 1024 * 8) / 1e6;
-}
 
 async function snapshots(
   relay: ChildProcess,
@@ -268,11 +252,12 @@ function summary(row: Row, baselineMbps: number): string {
 }
 
 async function runInProcess(): Promise<void> {
-  const baselineMbps = transportBaselineMbps();
+  // The raw transport, measured now: before the relay starts, so nothing else takes its CPU.
+  const baselineMbps = await measureTransportBaselineMbps(defaultCongestionControl());
   console.log(
     `relay benchmark: ${transport} on loopback, ${PUBLISH_BITS_PER_SECOND / 1e6} Mbps publisher, ` +
       `${OBJECTS_PER_SECOND} objects/s, groups of ${OBJECTS_PER_GROUP}, ${windowSeconds} s measured ` +
-      `after ${WARMUP_SECONDS} s warm-up; transport baseline ${fixed(baselineMbps)} Mbps; ` +
+      `after ${WARMUP_SECONDS} s warm-up; transport baseline ${fixed(baselineMbps)} Mbps (measured in this run: 100 × 1 MB streams over one WebTransport session); ` +
       `send modes ${sendModes.join(' vs ')}; ${cpus().length} cores, load average ` +
       `${loadavg()
         .map((l) => fixed(l))

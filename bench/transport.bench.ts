@@ -4,8 +4,6 @@
  * each side, and the WebTransport/raw throughput ratio (goal ≥ 0.9).
  * BENCH_CC=cubic|bbr|reno picks the congestion controller (default: the product's, CUBIC).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import {
   connectQuic,
   createQuicheConfig,
@@ -13,47 +11,19 @@ import {
   type CongestionControl,
   type QuicConnection,
 } from '../src/transport/quic/index.js';
-import { connectWebTransport, type ClientSession } from '../src/transport/webtransport/index.js';
+import {
+  MB,
+  connectBench,
+  measure,
+  startTransportServer,
+  stopTransportServer,
+  wtSender,
+  type Figures,
+  type Sender,
+} from './transport-baseline.js';
 
 const congestionControl = (process.env.BENCH_CC ?? defaultCongestionControl()) as CongestionControl;
 const CHUNK_BYTES = 64 * 1024;
-const MB = 1024 * 1024;
-
-interface Listening {
-  wtPort: number;
-  rawPort: number;
-  hash: string;
-}
-
-interface Figures {
-  mbPerSec: number;
-  clientCpuPerGb: number;
-  serverCpuPerGb: number;
-}
-
-function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve) => {
-    const onMessage = (message: { type: string } & T): void => {
-      if (message.type !== type) return;
-      child.off('message', onMessage);
-      resolve(message);
-    };
-    child.on('message', onMessage);
-  });
-}
-
-type Sender = (sizeBytes: number) => Promise<void>;
-
-function wtSender(session: ClientSession): Sender {
-  return async (sizeBytes) => {
-    const writer = (await session.createUnidirectionalStream()).getWriter();
-    const chunk = new Uint8Array(CHUNK_BYTES).fill(7);
-    for (let sent = 0; sent < sizeBytes; sent += CHUNK_BYTES) {
-      await writer.write(chunk.subarray(0, Math.min(CHUNK_BYTES, sizeBytes - sent)));
-    }
-    await writer.close();
-  };
-}
 
 function rawSender(connection: QuicConnection): Sender {
   return async (sizeBytes) => {
@@ -63,29 +33,6 @@ function rawSender(connection: QuicConnection): Sender {
       await connection.write(id, chunk.subarray(0, Math.min(CHUNK_BYTES, sizeBytes - sent)), false);
     }
     await connection.write(id, new Uint8Array(0), true);
-  };
-}
-
-async function measure(
-  server: ChildProcess,
-  streams: number,
-  sizeBytes: number,
-  send: Sender,
-): Promise<Figures> {
-  server.send({ type: 'expect', bytes: streams * sizeBytes });
-  await nextMessage(server, 'ready');
-  const done = nextMessage<{ cpuSeconds: number }>(server, 'done');
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  await Promise.all(Array.from({ length: streams }, () => send(sizeBytes)));
-  const { cpuSeconds: serverCpu } = await done;
-  const seconds = (performance.now() - started) / 1000;
-  const clientCpu = process.cpuUsage(cpu);
-  const gb = (streams * sizeBytes) / 1024 ** 3;
-  return {
-    mbPerSec: (streams * sizeBytes) / MB / seconds,
-    clientCpuPerGb: (clientCpu.user + clientCpu.system) / 1e6 / gb,
-    serverCpuPerGb: serverCpu / gb,
   };
 }
 
@@ -106,20 +53,9 @@ async function rawConnection(port: number): Promise<QuicConnection> {
 const format = (f: Figures): string =>
   `${f.mbPerSec.toFixed(1).padStart(7)} MB/s   client ${f.clientCpuPerGb.toFixed(2)} CPU-s/GB   server ${f.serverCpuPerGb.toFixed(2)} CPU-s/GB`;
 
-const serverPath = fileURLToPath(new URL('./transport-server.ts', import.meta.url));
-const server = fork(serverPath, {
-  execArgv: [
-    '--import',
-    'tsx',
-    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-  ],
-  env: { ...process.env },
-});
-const { wtPort, rawPort, hash } = await nextMessage<Listening>(server, 'listening');
-const session = await connectWebTransport(`https://127.0.0.1:${wtPort}/bench`, {
-  serverCertificateHashes: [{ algorithm: 'sha-256', value: Buffer.from(hash, 'hex') }],
-  quic: { congestionControl },
-});
+const listening = await startTransportServer();
+const { server, rawPort } = listening;
+const session = await connectBench(listening, congestionControl);
 const raw = await rawConnection(rawPort);
 
 console.log(
@@ -147,6 +83,5 @@ for (const [name, streams, size] of cases) {
 console.log('\nclient WebTransport connection:', JSON.stringify(session.stats()));
 session.close();
 raw.close(0, 'done');
-server.send({ type: 'exit' });
-await new Promise((resolve) => server.once('exit', resolve));
+await stopTransportServer(server);
 process.exit(0);
