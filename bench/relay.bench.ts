@@ -7,6 +7,8 @@
  * BENCH_JOIN_UNDER_LOAD=1, BENCH_PROFILE=1 (CPU profiles of the relay and the subscribers to
  * /tmp/prof-relay/<mode>[-subscribers]), BENCH_PROBE_JOINS=5 (joins timed from this process once
  * the window is measured, the load still on: what the next viewer waits).
+ * BENCH_SUBSCRIBER_PROCESSES=2: the subscribers' sessions spread over that many processes
+ * (relay-subscriber-pool.ts).
  * BENCH_SEND_MODES="js,sendmmsg,gso": the relay's UDP send path per run, side by side for each N
  * (js: one socket.send per packet; sendmmsg: the native batch; gso: the batch with UDP GSO).
  * BENCH_WORKERS="1,2": instead, the real `moq-relay --workers N` process for each N side by side
@@ -23,7 +25,6 @@ import {
   forkChild,
   nextMessage,
   objectSize,
-  send,
   stopChild,
   type CpuSnapshot,
   type SubscriberReport,
@@ -39,6 +40,7 @@ import {
   percentile,
 } from './relay-publisher.js';
 import { probeJoins, type ProbeJoin } from './relay-probe-join.js';
+import { SubscriberPool } from './relay-subscriber-pool.js';
 import { measureTransportBaselineMbps } from './transport-baseline.js';
 import { defaultCongestionControl } from '../src/transport/quic/index.js';
 import {
@@ -53,6 +55,7 @@ const defaultCounts = workerCounts.length > 0 ? '50,100' : '10,50,200';
 const counts = (process.env.BENCH_SUBSCRIBERS ?? defaultCounts).split(',').map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const transport = (process.env.BENCH_TRANSPORT ?? 'quic') as Transport;
+const subscriberProcesses = Number(process.env.BENCH_SUBSCRIBER_PROCESSES ?? 1);
 /** The relay child's environment for each send mode (src/transport/quic/udp-batch-addon.ts). */
 const SEND_MODE_ENV: Record<string, Record<string, string>> = {
   js: { MOQ_UDP_BATCH: '0' },
@@ -74,9 +77,9 @@ const windowSeconds = windowObjects / OBJECTS_PER_SECOND;
 
 async function snapshots(
   relay: ChildProcess,
-  subs: ChildProcess,
-): Promise<[CpuSnapshot, CpuSnapshot, CpuSnapshot]> {
-  return Promise.all([childCpu(relay), childCpu(subs), Promise.resolve(cpuSnapshot())]);
+  subs: SubscriberPool,
+): Promise<[CpuSnapshot, CpuSnapshot[], CpuSnapshot]> {
+  return Promise.all([childCpu(relay), subs.cpu(), Promise.resolve(cpuSnapshot())]);
 }
 
 interface Row {
@@ -100,26 +103,27 @@ interface Row {
 async function runCase(n: number, sendMode: string): Promise<Row> {
   const profileDir = process.env.BENCH_PROFILE ? `/tmp/prof-relay/${sendMode}` : '';
   const relay = forkChild('./relay-child.ts', profileDir, SEND_MODE_ENV[sendMode] ?? {});
-  const subs = forkChild('./relay-subscribers.ts', profileDir ? `${profileDir}-subscribers` : '');
+  const subs = new SubscriberPool(subscriberProcesses, profileDir);
   let publisher: Publisher | undefined;
   try {
     const { port, sendMode: actualMode } = await nextMessage(relay, 'listening', 30_000);
     const url = `http://127.0.0.1:${port}/`;
     publisher = await Publisher.open(url, transport);
     if (joinUnderLoad) publisher.start();
-    const ready = nextMessage(subs, 'ready', 300_000);
-    send({ type: 'start', url, count: n, transport }, subs);
-    const { connected, failed, firstError, seconds: connectSeconds } = await ready;
+    const {
+      connected,
+      failed,
+      firstError,
+      seconds: connectSeconds,
+    } = await subs.start(url, n, transport);
     if (failed > 0) console.log(`  N=${n}: ${failed} subscribers failed to connect: ${firstError}`);
     if (!joinUnderLoad) publisher.start();
     const m = await measureWindow(publisher, windowObjects, () => snapshots(relay, subs));
     const probe = await probeJoins(url, transport, probeCount);
     const [r0, s0, p0] = m.before;
     const [r1, s1, p1] = m.after;
-    const w = { relay: [r0, r1], subs: [s0, s1], pub: [p0, p1], from: m.from, to: m.to } as const;
-    const reply = nextMessage(subs, 'report', 60_000);
-    send({ type: 'report', from: w.from, to: w.to }, subs);
-    const { report } = await reply;
+    const w = { relay: [r0, r1], pub: [p0, p1], from: m.from, to: m.to } as const;
+    const report = await subs.report(w.from, w.to);
     const relayCpu = cpuBetween(...w.relay);
     return {
       n,
@@ -130,7 +134,7 @@ async function runCase(n: number, sendMode: string): Promise<Row> {
       relayCpuPct: relayCpu.cpuPct,
       relayEluPct: relayCpu.eluPct,
       relaySystemPct: relayCpu.systemPct,
-      subsCpuPct: cpuBetween(...w.subs).cpuPct,
+      subsCpuPct: SubscriberPool.cpuPct(s0, s1),
       publisherCpuPct: cpuBetween(...w.pub).cpuPct,
       relayRssMb: w.relay[1].rssBytes / 1e6,
       expected: n * (w.to - w.from),
@@ -140,7 +144,7 @@ async function runCase(n: number, sendMode: string): Promise<Row> {
     };
   } finally {
     publisher?.close();
-    await Promise.all([stopChild(subs), stopChild(relay)]);
+    await Promise.all([subs.stop(), stopChild(relay)]);
   }
 }
 
