@@ -30,6 +30,7 @@ import { RealtimePlayback } from './realtime-playback.js';
 import { abrRungs, playableTracks } from './start-requests.js';
 import { WarmDecoder } from './warm-decoder.js';
 import { StatsRecorder } from './stats-recorder.js';
+import { StageSize } from './stage-size.js';
 import { VideoFeed } from './video-feed.js';
 
 const ABR_INTERVAL_MS = 1000;
@@ -83,6 +84,7 @@ export class Player {
   #abr: AbrController | undefined;
   #throughputBps: number | undefined;
   #timers: Array<ReturnType<typeof setInterval>> = [];
+  readonly #stageSize: StageSize;
   readonly #startedAt = performance.now();
   #connectMs: number | undefined;
   #catalogMs: number | undefined;
@@ -93,6 +95,7 @@ export class Player {
 
   constructor(options: PlayerOptions) {
     this.#options = options;
+    this.#stageSize = new StageSize(options.stage);
     this.#stats = new StatsRecorder(this.#startedAt);
     this.#namespace = options.name.split('/').filter(Boolean);
     this.#mode = options.mode ?? 'realtime';
@@ -203,6 +206,7 @@ export class Player {
     if (this.#abort.signal.aborted) return;
     this.#abort.abort();
     for (const timer of this.#timers) clearInterval(timer);
+    this.#stageSize.close();
     this.#playback?.close();
     this.#warm?.close();
     this.#session?.close();
@@ -333,7 +337,7 @@ export class Player {
     const initial = this.#byName(
       AbrController.initial(
         this.#videoTracks.map((t) => renditionInfo(t)),
-        this.#screenHeight(),
+        this.#stageSize.showablePx,
       ),
     );
     return this.#feedFor(initial);
@@ -406,17 +410,12 @@ export class Player {
     this.#audio ??= audio;
     const rungs = abrRungs(video);
     this.#abr = new AbrController(rungs);
-    const start = AbrController.initial(rungs, this.#screenHeight());
+    const start = AbrController.initial(rungs, this.#stageSize.showablePx);
     this.#capacity.setRungs(
       rungs,
       rungs.findIndex((r) => r.name === start),
     );
     this.#catalogChanges.changed();
-  }
-
-  /** Device pixels the stage may show, with room for a fullscreen view. */
-  #screenHeight(): number {
-    return this.#options.stage.clientHeight * devicePixelRatio * 2;
   }
 
   async #play(video: VideoFeed): Promise<void> {
