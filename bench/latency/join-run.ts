@@ -25,7 +25,7 @@ export interface JoinOptions {
   rttMs?: number;
   /**
    * The frame probe's script, run in each visit's page before the player: its first frame seen
-   * the way the HLS page's is (navigation → the next animation frame showing it), so the two
+   * the way the HLS page's is (navigation → the first frame the `<video>` presented), so the two
    * players' first visits compare with one instrument.
    */
   probe?: string;
