@@ -4,10 +4,10 @@
  * `npm run bench:transport` (its cases) and `npm run bench:relay` (its baseline, measured in the
  * same run as the relay's egress).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { CongestionControl } from '../src/transport/quic/index.js';
 import { connectWebTransport, type ClientSession } from '../src/transport/webtransport/index.js';
+import { forkChild, stopChild } from './relay-ipc.js';
 
 const CHUNK_BYTES = 64 * 1024;
 export const MB = 1024 * 1024;
@@ -75,22 +75,8 @@ export async function measure(
 
 /** The receiving server, forked (BENCH_PROFILE=1: it writes a CPU profile to /tmp/prof). */
 export async function startTransportServer(): Promise<{ server: ChildProcess } & Listening> {
-  const serverPath = fileURLToPath(new URL('./transport-server.ts', import.meta.url));
-  const server = fork(serverPath, {
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-    ],
-    env: { ...process.env },
-  });
+  const server = forkChild('./transport-server.ts', process.env.BENCH_PROFILE ? '/tmp/prof' : '');
   return { server, ...(await nextMessage<Listening>(server, 'listening')) };
-}
-
-export async function stopTransportServer(server: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.send({ type: 'exit' });
-  await exited;
 }
 
 export async function connectBench(
@@ -122,6 +108,6 @@ export async function measureTransportBaselineMbps(
       session.close();
     }
   } finally {
-    await stopTransportServer(listening.server);
+    await stopChild(listening.server);
   }
 }

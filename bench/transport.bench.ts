@@ -16,11 +16,11 @@ import {
   connectBench,
   measure,
   startTransportServer,
-  stopTransportServer,
   wtSender,
   type Figures,
   type Sender,
 } from './transport-baseline.js';
+import { stopChild } from './relay-ipc.js';
 
 const congestionControl = (process.env.BENCH_CC ?? defaultCongestionControl()) as CongestionControl;
 const CHUNK_BYTES = 64 * 1024;
@@ -83,5 +83,5 @@ for (const [name, streams, size] of cases) {
 console.log('\nclient WebTransport connection:', JSON.stringify(session.stats()));
 session.close();
 raw.close(0, 'done');
-await stopTransportServer(server);
+await stopChild(server);
 process.exit(0);

@@ -331,7 +331,7 @@ export class VideoRenderer {
     const lateMs = now - head.ptsMs;
     if (this.#catchingUp() && lateMs > toleranceMs && this.#newerDecoding(head)) return;
     this.#draw(sink, this.#queue.shift() as QueuedFrame);
-    if (this.#catchingUp()) this.#caughtUp(lateMs <= toleranceMs);
+    if (this.#catchingUp()) this.#shownCatchingUp(lateMs <= toleranceMs);
   }
 
   /** In a join's catch-up: the keyframe is up, live is not reached yet. */
@@ -343,7 +343,7 @@ export class VideoRenderer {
   }
 
   /** A frame was shown during the catch-up: on time ends it; a late one is counted. */
-  #caughtUp(onTime: boolean): void {
+  #shownCatchingUp(onTime: boolean): void {
     if (!onTime) {
       this.#stats.staleFramesShown++;
       return;
