@@ -28,7 +28,7 @@ export class SubscriberPool {
   readonly #children: ChildProcess[];
 
   constructor(processes: number, profileDir: string) {
-    this.#children = Array.from({ length: Math.max(1, processes) }, (_, i) =>
+    this.#children = Array.from({ length: processes }, (_, i) =>
       forkChild('./relay-subscribers.ts', profileDir ? `${profileDir}-subscribers${i}` : ''),
     );
   }

@@ -56,6 +56,11 @@ const counts = (process.env.BENCH_SUBSCRIBERS ?? defaultCounts).split(',').map(N
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const transport = (process.env.BENCH_TRANSPORT ?? 'quic') as Transport;
 const subscriberProcesses = Number(process.env.BENCH_SUBSCRIBER_PROCESSES ?? 1);
+if (!Number.isInteger(subscriberProcesses) || subscriberProcesses < 1) {
+  throw new RangeError(
+    `BENCH_SUBSCRIBER_PROCESSES must be a whole number ≥ 1, not "${process.env.BENCH_SUBSCRIBER_PROCESSES}"`,
+  );
+}
 /** The relay child's environment for each send mode (src/transport/quic/udp-batch-addon.ts). */
 const SEND_MODE_ENV: Record<string, Record<string, string>> = {
   js: { MOQ_UDP_BATCH: '0' },
