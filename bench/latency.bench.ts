@@ -5,7 +5,9 @@
  * percentiles, frame rate, stalls; and the encoder ladder's speed against real time.
  * BENCH_SECONDS=60 (per player), BENCH_ONLY=hls|moq|encoder, BENCH_JOINS=N (N more MoQ first
  * visits after the measured one: the join's p50 / p95 per step; BENCH_JOINS_WARM=1 returning
- * viewers instead, BENCH_JOIN_KBIT / BENCH_JOIN_RTT_MS a throttled link for the page's HTTP).
+ * viewers instead, BENCH_JOIN_KBIT / BENCH_JOIN_RTT_MS a throttled link for the page's HTTP),
+ * BENCH_FIRST_PAGES=N (N more freshly launched browsers per player, each timed on its first page:
+ * the browser's first page as a median of N + 1 instead of one sample).
  */
 import { loadavg } from 'node:os';
 import { runEncoder } from './latency/encoder-run.js';

@@ -4,7 +4,7 @@ import { distribution } from './percentiles.js';
 import { waitInPage } from './sampler.js';
 
 /** The probe's first frame, or hls.js's first error (checked in the page: see waitInPage). */
-const FIRST_FRAME_OR_ERROR =
+export const FIRST_FRAME_OR_ERROR =
   "window.benchProbe && ((p, h) => p.firstFrameMs ?? (h && h.errors.length > 0 && { error: h.errors.join('; ') }))(window.benchProbe.snapshot(), window.benchHls)";
 
 /**

@@ -2,7 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBenchChromium } from './browser.js';
 import { bundlePage } from './bundle.js';
 import { PlayerError } from './errors.js';
-import { measureHlsJoins } from './hls-joins.js';
+import { firstPagesCount, firstPagesTable, measureFirstPages } from './first-pages.js';
+import { FIRST_FRAME_OR_ERROR, measureHlsJoins } from './hls-joins.js';
 import { startHlsSource, type HlsSource } from './hls-source.js';
 import { pageTimingNote } from './page-timing.js';
 import { hlsSampleSchema, type HlsSample } from './page-schemas.js';
@@ -72,16 +73,41 @@ async function measure(page: Page, source: HlsSource, seconds: number): Promise<
 /** ffmpeg → HLS files → Node static server → hls.js in Chromium, for `seconds` after first frame. */
 export async function runHls(seconds: number): Promise<PlayerResult> {
   const html = await pageHtml();
+  const firstPages = firstPagesCount();
   const source = await startHlsSource(SEGMENTS_BEFORE_JOIN);
   let server: StaticServer | undefined;
-  let browser: Browser | undefined;
   try {
     server = await serveHls(html, source.dir);
+    const query = LIVE_SYNC_SECONDS ? `?liveSync=${encodeURIComponent(LIVE_SYNC_SECONDS)}` : '';
+    const url = `${server.url}${query}`;
+    const result = await watchInOneBrowser(url, source, seconds);
+    if (firstPages === 0) return result;
+    const pages = await measureFirstPages(result.joinMs, {
+      url,
+      count: firstPages,
+      firstFrame: FIRST_FRAME_OR_ERROR,
+    });
+    return {
+      ...result,
+      firstPages: pages,
+      tables: [...(result.tables ?? []), firstPagesTable(pages)],
+    };
+  } finally {
+    await server?.close();
+    await source.stop();
+  }
+}
+
+async function watchInOneBrowser(
+  url: string,
+  source: HlsSource,
+  seconds: number,
+): Promise<PlayerResult> {
+  let browser: Browser | undefined;
+  try {
     browser = await launchBenchChromium();
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.log(`HLS page error: ${error.message}`));
-    const query = LIVE_SYNC_SECONDS ? `?liveSync=${encodeURIComponent(LIVE_SYNC_SECONDS)}` : '';
-    const url = `${server.url}${query}`;
     await page.goto(url);
     const result = await measure(page, source, seconds);
     await page.close();
@@ -94,7 +120,5 @@ export async function runHls(seconds: number): Promise<PlayerResult> {
     };
   } finally {
     await browser?.close();
-    await server?.close();
-    await source.stop();
   }
 }

@@ -182,6 +182,9 @@ async function openPage(context: BrowserContext, options: JoinOptions): Promise<
 const PROBED_FIRST_FRAME =
   'window.benchProbe && ((v, r) => v.attached ? v.firstFrameMs : r.firstFrameMs)(window.benchProbe.snapshot(), window.benchRenderProbe.snapshot())';
 
+/** PROBED_FIRST_FRAME, or `{ error }` once the player failed (a first page waits on it). */
+export const PROBED_FIRST_FRAME_OR_ERROR = `(${PROBED_FIRST_FRAME}) || (window.moqPlayer && ((s) => s.state === 'error' && { error: s.reason || 'error' })(window.moqPlayer.stats()))`;
+
 const FIRST_PAINT = `performance.getEntriesByName('first-contentful-paint')[0]?.startTime`;
 
 async function firstPaintMs(

@@ -3,7 +3,8 @@ import { launchBenchChromium } from './browser.js';
 import { bundlePage } from './bundle.js';
 import { PlayerError } from './errors.js';
 import { MoqStack } from './moq-stack.js';
-import { measureJoins } from './join-run.js';
+import { firstPagesCount, firstPagesTable, measureFirstPages } from './first-pages.js';
+import { measureJoins, PROBED_FIRST_FRAME_OR_ERROR } from './join-run.js';
 import { hopTable, joinTable } from './moq-trace.js';
 import { pageTimingNote } from './page-timing.js';
 import { moqSampleSchema, type MoqSample } from './page-schemas.js';
@@ -95,18 +96,42 @@ async function measure(page: Page, stack: MoqStack, seconds: number): Promise<Pl
 
 async function watch(stack: MoqStack, seconds: number): Promise<PlayerResult> {
   const probe = await bundlePage('probe-entry');
+  const url = `${stack.url}watch/${NAME}`;
+  const firstPages = firstPagesCount();
+  const result = await watchInOneBrowser(url, stack, seconds, probe);
+  if (firstPages === 0) return result;
+  // After the measured browser closed: each first page has the machine as the first one had.
+  const pages = await measureFirstPages(result.joinMs, {
+    url,
+    count: firstPages,
+    firstFrame: PROBED_FIRST_FRAME_OR_ERROR,
+    initScript: probe,
+  });
+  return {
+    ...result,
+    firstPages: pages,
+    tables: [...(result.tables ?? []), firstPagesTable(pages)],
+  };
+}
+
+async function watchInOneBrowser(
+  url: string,
+  stack: MoqStack,
+  seconds: number,
+  probe: string,
+): Promise<PlayerResult> {
   let browser: Browser | undefined;
   try {
     browser = await launchBenchChromium();
     const page = await browser.newPage();
     page.on('pageerror', (error) => console.log(`MoQ page error: ${error.message}`));
     await page.addInitScript({ content: probe });
-    await page.goto(`${stack.url}watch/${NAME}`);
+    await page.goto(url);
     const result = await measure(page, stack, seconds);
     await page.close();
     if (JOINS === 0) return result;
     const warm = process.env.BENCH_JOINS_WARM === '1';
-    const joins = await measureJoins(browser, `${stack.url}watch/${NAME}`, JOINS, {
+    const joins = await measureJoins(browser, url, JOINS, {
       warm,
       probe,
       ...(process.env.BENCH_JOIN_KBIT ? { linkKbit: Number(process.env.BENCH_JOIN_KBIT) } : {}),

@@ -1,3 +1,4 @@
+import type { FirstPages } from './first-pages.js';
 import type { Distribution } from './percentiles.js';
 
 /** One player's figures over the measured window, as the report prints them. */
@@ -14,6 +15,8 @@ export interface PlayerResult {
    * the page's frame probe (`probeP50Ms`, alike for both players).
    */
   joins?: { count: number; warm: boolean; p50Ms?: number; probeP50Ms?: number | undefined };
+  /** BENCH_FIRST_PAGES more browsers' first pages, the measured one first (see first-pages.ts). */
+  firstPages?: FirstPages;
   /** Glass-to-glass latency samples, taken every SAMPLE_INTERVAL_MS. */
   latency: Distribution;
   framesPerSecond: number;

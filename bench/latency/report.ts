@@ -94,6 +94,27 @@ function notes(results: BenchResults): string[] {
   return lines;
 }
 
+/** The browser's first page: the median of BENCH_FIRST_PAGES + 1 browsers, or the one measured. */
+const firstPageJoinMs = (result: PlayerResult): number => result.firstPages?.p50Ms ?? result.joinMs;
+
+const firstPageLabel = (result: PlayerResult): string =>
+  result.firstPages
+    ? `the browser's first page, p50 of ${result.firstPages.samplesMs.length} browsers`
+    : "the browser's first page";
+
+function firstPageComparison(moq: PlayerResult, hls: PlayerResult): string[] {
+  const moqMs = firstPageJoinMs(moq);
+  const hlsMs = firstPageJoinMs(hls);
+  const lines = [`HLS / MoQ join, ${firstPageLabel(moq)}: ${ratio(hlsMs, moqMs)}`];
+  if (moq.firstPages && hls.firstPages) {
+    lines.push(
+      `MoQ join below HLS's, ${firstPageLabel(moq)} each (frame probe): ` +
+        `${verdict(moqMs < hlsMs)} (${ms(moqMs)} against ${ms(hlsMs)})`,
+    );
+  }
+  return lines;
+}
+
 /** Both players' first-visit medians, each by the page's frame probe (BENCH_JOINS=N). */
 function joinComparison(moq: PlayerResult, hls: PlayerResult): string[] {
   const moqMs = moq.joins?.warm ? undefined : moq.joins?.probeP50Ms;
@@ -123,8 +144,9 @@ function goalLines(results: BenchResults): string[] {
     lines.push(
       `MoQ latency p95 ≤ ${GOALS.latencyP95Ms} ms: ${verdict(moq.latency.p95 <= GOALS.latencyP95Ms)} (${ms(moq.latency.p95)})`,
     );
+    const firstPageMs = firstPageJoinMs(moq);
     lines.push(
-      `MoQ join ≤ ${GOALS.joinMs} ms, the browser's first page: ${verdict(moq.joinMs <= GOALS.joinMs)} (${ms(moq.joinMs)})`,
+      `MoQ join ≤ ${GOALS.joinMs} ms, ${firstPageLabel(moq)}: ${verdict(firstPageMs <= GOALS.joinMs)} (${ms(firstPageMs)})`,
     );
     if (moq.joins?.p50Ms !== undefined) {
       const { count, warm, p50Ms } = moq.joins;
@@ -135,7 +157,7 @@ function goalLines(results: BenchResults): string[] {
     }
     if (hls && !(hls instanceof Error)) {
       lines.push(`HLS / MoQ latency p50: ${ratio(hls.latency.p50, moq.latency.p50)}`);
-      lines.push(`HLS / MoQ join, the browser's first page: ${ratio(hls.joinMs, moq.joinMs)}`);
+      lines.push(...firstPageComparison(moq, hls));
       lines.push(...joinComparison(moq, hls));
     }
   }
