@@ -183,8 +183,10 @@ export class QuicConnection {
 
   /** Maps to quiche's stream urgency (0 most urgent .. 7); lower sends first. */
   setPriority(streamId: number, urgency: number, incremental = true): void {
+    const clamped = Math.max(0, Math.min(7, urgency));
+    this.#sendQueue.setUrgency(streamId, clamped);
     try {
-      this.#conn.streamPriority(streamId, Math.max(0, Math.min(7, urgency)), incremental);
+      this.#conn.streamPriority(streamId, clamped, incremental);
     } catch {
       // The stream may already be complete; priority no longer matters.
     }

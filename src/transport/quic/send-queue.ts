@@ -19,9 +19,14 @@ export type StreamWriter = (data: Uint8Array, fin: boolean) => number | null;
  * than the budget (so a writer's `write(); close()` lands in one tick and the FIN rides on the
  * last bytes); beyond it, they resolve as quiche takes them, which is the writer's back-pressure.
  */
+/** quiche's urgency for a stream given none (its DEFAULT_URGENCY): after every urgency set. */
+const QUICHE_DEFAULT_URGENCY = 127;
+
 export class SendQueue {
   #queues = new Map<number, StreamQueue>();
   #errors = new Map<number, Error>();
+  /** Urgencies set on streams (lower first), until their FIN is taken or they fail. */
+  #urgencies = new Map<number, number>();
 
   constructor(private readonly budgetBytes: number) {}
 
@@ -35,8 +40,27 @@ export class SendQueue {
     return head !== undefined && head.fin && head.data.length === 0;
   }
 
+  /**
+   * The stream's urgency, as quiche's: the order its bytes enter quiche in. quiche sends by
+   * urgency only among bytes it holds, and takes about a congestion window's worth at a time,
+   * so bytes queued here in write order would let a big group ahead of a control message
+   * written just after it.
+   */
+  setUrgency(streamId: number, urgency: number): void {
+    this.#urgencies.set(streamId, urgency);
+  }
+
+  /** Streams with bytes waiting, the most urgent first (equal ones in the order they queued). */
   streamIds(): number[] {
-    return [...this.#queues.keys()];
+    const ids = [...this.#queues.keys()];
+    if (ids.length > 1 && this.#urgencies.size > 0) {
+      ids.sort((a, b) => this.#urgencyOf(a) - this.#urgencyOf(b));
+    }
+    return ids;
+  }
+
+  #urgencyOf(streamId: number): number {
+    return this.#urgencies.get(streamId) ?? QUICHE_DEFAULT_URGENCY;
   }
 
   enqueue(streamId: number, data: Uint8Array, fin: boolean): Promise<void> {
@@ -78,6 +102,7 @@ export class SendQueue {
         return;
       }
       queue.entries.shift();
+      if (head.fin) this.#urgencies.delete(streamId);
       head.settle?.resolve();
     }
     this.#queues.delete(streamId);
@@ -87,6 +112,7 @@ export class SendQueue {
   fail(streamId: number, error: Error, rememberForNextWrite: boolean): void {
     const queue = this.#queues.get(streamId);
     this.#queues.delete(streamId);
+    this.#urgencies.delete(streamId);
     if (rememberForNextWrite) this.#errors.set(streamId, error);
     for (const entry of queue?.entries ?? []) entry.settle?.reject(error);
   }
@@ -94,6 +120,7 @@ export class SendQueue {
   failAll(error: Error): void {
     for (const streamId of this.streamIds()) this.fail(streamId, error, false);
     this.#errors.clear();
+    this.#urgencies.clear();
   }
 
   #waitFor(entry: Entry, fin: boolean): Promise<void> {

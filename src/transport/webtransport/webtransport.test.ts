@@ -36,6 +36,7 @@ before(async () => {
     for (let s = await server.accept(); s; s = await server.accept()) {
       accepted.push(s);
       if (s.request.url.pathname === '/echo') serveEcho(s.session);
+      if (s.request.url.pathname === '/control-first') void answerBehindData(s);
     }
   })();
 });
@@ -43,6 +44,23 @@ before(async () => {
 after(async () => {
   await server.close();
 });
+
+const QUEUED_DATA_BYTES = 3_000_000;
+
+/**
+ * Queues QUEUED_DATA_BYTES on a unidirectional stream (a group, as MoQ sends one), then answers
+ * the client's bidirectional stream (its control stream) with one byte.
+ */
+async function answerBehindData(accepted: AcceptedSession): Promise<void> {
+  const bidi = accepted.session.incomingBidirectionalStreams.getReader();
+  const { value: control } = await bidi.read();
+  if (!control) return;
+  await control.readable.getReader().read(); // the client's request
+  const data = (await accepted.session.createUnidirectionalStream({ sendOrder: 0 })).getWriter();
+  void data.write(patternBytes(QUEUED_DATA_BYTES)).then(() => data.close());
+  const answer = control.writable.getWriter();
+  await answer.write(new Uint8Array([7]));
+}
 
 describe('WebTransport over HTTP/3, Node client and server', () => {
   test('bidi echo and protocol negotiation', async () => {
@@ -60,6 +78,33 @@ describe('WebTransport over HTTP/3, Node client and server', () => {
     assert.deepEqual(last?.request.offeredProtocols, ['nope', 'echo-1']);
     assert.ok((last?.stats()?.rttMs ?? -1) >= 0);
     assert.ok((session.stats().bytesSent ?? 0) > 100_000);
+    session.close();
+  });
+
+  test('a bidirectional (control) stream is sent ahead of data queued before it', async () => {
+    const session = await connect('/control-first');
+    const control = await session.createBidirectionalStream();
+    await control.writable.getWriter().write(new Uint8Array([1]));
+    let dataBytes = 0;
+    const incoming = session.incomingUnidirectionalStreams.getReader();
+    const counting = (async () => {
+      const { value } = await incoming.read();
+      if (!value) return;
+      const reader = value.getReader();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        dataBytes += chunk.value.byteLength;
+      }
+    })();
+    const answer = await control.readable.getReader().read();
+    const dataBytesAtAnswer = dataBytes;
+    assert.deepEqual([...(answer.value ?? [])], [7]);
+    await counting;
+    assert.equal(dataBytes, QUEUED_DATA_BYTES, 'the data arrives whole');
+    // The congestion window opens over many round trips: the answer rides one of the first.
+    assert.ok(
+      dataBytesAtAnswer < QUEUED_DATA_BYTES / 2,
+      `${dataBytesAtAnswer} of ${QUEUED_DATA_BYTES} data bytes arrived before the answer`,
+    );
     session.close();
   });
 

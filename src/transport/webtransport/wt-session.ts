@@ -230,7 +230,7 @@ export class WebTransportSession implements TransportSession, StreamOwner {
     fin = false,
   ): BidiStream {
     const receiver = this.#addReceiver(streamId, initial, fin);
-    const sender = this.#addSender(streamId, sendOrder);
+    const sender = this.#addSender(streamId, sendOrder ?? CONTROL_SEND_ORDER);
     return { readable: receiver.readable, writable: sender.writable };
   }
 
@@ -274,10 +274,20 @@ export class WebTransportSession implements TransportSession, StreamOwner {
 }
 
 /**
- * W3C sendOrder (higher first) onto quiche's urgency (lower first, 0..7; streams without a
- * sendOrder keep the default 3): 0 for anything ≥ 256, 1..6 spread over 0..255, 7 below zero.
- * Streams given a sendOrder are non-incremental, so equal urgency goes in stream order, one
- * stream at a time: an older MoQ group finishes before a newer one starts.
+ * The sendOrder of a bidirectional stream opened or accepted without one. MoQ carries its
+ * control messages on bidirectional streams (the draft-14 control stream, draft-16/18 request
+ * streams, moq-lite's session and subscription streams) and objects on unidirectional ones, so
+ * a bidirectional stream goes first: a SERVER_SETUP or a SUBSCRIBE_OK never waits behind a
+ * cached group on a congestion window still opening (a join), nor behind a keyframe fanned out
+ * under load. Left unset, quiche's default urgency (127) is below every data stream's 0..7.
+ */
+const CONTROL_SEND_ORDER = 256;
+
+/**
+ * W3C sendOrder (higher first) onto quiche's urgency (lower first, 0..7; a stream given none
+ * keeps quiche's default, 127, behind all of these): 0 for anything ≥ 256, 1..6 spread over
+ * 0..255, 7 below zero. Streams given a sendOrder are non-incremental, so equal urgency goes in
+ * stream order, one stream at a time: an older MoQ group finishes before a newer one starts.
  */
 function urgencyForSendOrder(sendOrder: number): number {
   if (sendOrder >= 256) return 0;
