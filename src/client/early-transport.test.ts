@@ -14,6 +14,13 @@ const HASH_BYTES = certificateHashFromHex(HASH);
 class SessionStandIn {
   closed = false;
   opened = 0;
+  readonly ready: Promise<void>;
+  readonly up: () => void;
+  constructor() {
+    let up!: () => void;
+    this.ready = new Promise((resolve) => (up = resolve));
+    this.up = up;
+  }
   close(): void {
     this.closed = true;
   }
@@ -71,11 +78,32 @@ test('its pre-opened stream answers the first createBidirectionalStream, later o
   assert.equal(standIn.opened, 1);
 });
 
-test('taken, and the page never opened a stream: the setup opens its own', async () => {
+test('taken, and the page never opened a stream: the setup opens its own, and the page none', async () => {
   const standIn = new SessionStandIn();
   const transport = leave(standIn);
+  const early = globalThis.moqEarlyTransport;
   takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH_BYTES);
+  standIn.up();
   assert.deepEqual(await transport.createBidirectionalStream(), { opened: 1 });
+  assert.equal(early?.declined, true, 'the page is told not to open one after ours');
+});
+
+test('taken before the session was up: the stream the page opens once it is up is handed out', async () => {
+  const standIn = new SessionStandIn();
+  const transport = leave(standIn);
+  const early = globalThis.moqEarlyTransport;
+  assert.ok(early);
+  const pageStream = { page: true } as unknown as WebTransportBidirectionalStream;
+  // The page's reaction to `ready` was registered when it opened the session, before the player.
+  void standIn.ready.then(() => {
+    if (!early.declined) early.stream = Promise.resolve(pageStream);
+  });
+  takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH_BYTES);
+  const asked = transport.createBidirectionalStream();
+  standIn.up();
+  assert.equal(await asked, pageStream);
+  assert.equal(standIn.opened, 0, 'no stream of its own');
+  assert.equal(early.declined, undefined);
 });
 
 test('a session opened for another URL, protocol list or certificate is closed, not used', () => {
@@ -89,10 +117,12 @@ test('a session opened for another URL, protocol list or certificate is closed, 
   for (const overrides of cases) {
     const standIn = new SessionStandIn();
     const transport = leave(standIn, overrides);
+    const early = globalThis.moqEarlyTransport;
     const label = JSON.stringify(overrides);
     assert.equal(takeEarlyTransport(new URL(URL_HREF), PROTOCOLS, HASH_BYTES), undefined, label);
     assert.equal(standIn.closed, true, label);
     assert.equal(openedEarly(transport), false, label);
     assert.equal(globalThis.moqEarlyTransport, undefined, label);
+    assert.equal(early?.declined, true, `${label}: the page opens no stream on it`);
   }
 });

@@ -24,6 +24,12 @@ export interface EarlyTransport {
    * (src/moq/session/early-requests.ts); set before that write.
    */
   requests?: Uint8Array;
+  /**
+   * Set once the player opened its own first stream, or closed the session as not the one it
+   * dialled: the page then opens none (its stream would come first, and the relay would wait
+   * for a setup on it).
+   */
+  declined?: boolean;
 }
 
 declare global {
@@ -60,6 +66,7 @@ export function takeEarlyTransport(
     handOutFirst(early);
     return early.transport;
   }
+  early.declined = true;
   try {
     early.transport.close({ closeCode: 0, reason: 'not the session the player dialled' });
   } catch {
@@ -70,10 +77,12 @@ export function takeEarlyTransport(
 
 /**
  * The transport's next createBidirectionalStream() answers with the stream the page opened (the
- * MoQ setup's control stream), looked up then. Later calls, and a first one that finds no stream
- * of the page's (a session taken before it was up: the page leaves it to the player), open new
- * ones as usual. An own property shadows the prototype's method on this one object only. A
- * CLIENT_SETUP the page wrote on it is waited for (the page's writer holds the stream until
+ * MoQ setup's control stream). Taken before the session was up, it waits for it: the page opens
+ * its stream and writes the setup as soon as the session is ready (its reaction to `ready` runs
+ * before this one), so a player whose script won the race still finds the setup — and the
+ * SUBSCRIBEs behind it — sent. Later calls, and a first one that finds no stream of the page's,
+ * open new ones as usual. An own property shadows the prototype's method on this one object
+ * only. A CLIENT_SETUP the page wrote is waited for (the page's writer holds the stream until
  * then) and marked on the stream, so the setup does not send it again, and the SUBSCRIBEs
  * written behind it are adopted (src/moq/session/early-setup.ts).
  */
@@ -82,19 +91,30 @@ function handOutFirst(early: EarlyTransport): void {
   const open = transport.createBidirectionalStream.bind(transport);
   let first = true;
   transport.createBidirectionalStream = (options?: WebTransportSendStreamOptions) => {
-    const opened = first ? early.stream : undefined;
+    if (!first) return open(options);
     first = false;
-    if (!opened) return open(options);
-    if (!early.setup) return opened;
-    const requests = early.requests;
-    return Promise.all([opened, early.setup]).then(([stream, bytes]) => {
-      if (bytes) {
-        markSetupSent(stream, requests ? { setup: bytes, requests } : { setup: bytes });
-        setupTaken.add(transport);
-      }
-      return stream;
+    if (early.stream) return adopt(early, early.stream);
+    return transport.ready.then(() => {
+      if (early.stream) return adopt(early, early.stream);
+      early.declined = true;
+      return open(options);
     });
   };
+}
+
+function adopt(
+  early: EarlyTransport,
+  opened: Promise<WebTransportBidirectionalStream>,
+): Promise<WebTransportBidirectionalStream> {
+  if (!early.setup) return opened;
+  const requests = early.requests;
+  return Promise.all([opened, early.setup]).then(([stream, bytes]) => {
+    if (bytes) {
+      markSetupSent(stream, requests ? { setup: bytes, requests } : { setup: bytes });
+      setupTaken.add(early.transport);
+    }
+    return stream;
+  });
 }
 
 function sameItems<T>(a: ArrayLike<T>, b: ArrayLike<T>): boolean {

@@ -78,9 +78,8 @@ export interface RelayOptions {
   connectionTimeouts?: Partial<ConnectionTimeouts>;
   /**
    * The watch page also writes the SUBSCRIBEs its player starts with, behind the setup it
-   * writes (src/relay/watch/early-session.ts). Off unless set here or by
-   * MOQ_WATCH_EARLY_SUBSCRIBE=1: see bench/RESULTS.md for what it gained and the setup stalls
-   * seen with it on an overloaded machine.
+   * writes (src/relay/watch/early-session.ts). On unless set false here or by
+   * MOQ_WATCH_EARLY_SUBSCRIBE=0 (bench/RESULTS.md: what it gains).
    */
   earlySubscribe?: boolean;
 }
@@ -92,5 +91,5 @@ export interface RelayOptions {
  */
 export const RELAY_PROTOCOLS = ['moqt-18', 'moqt-16', 'moq-00', 'moql', ...LITE_PROTOCOLS];
 
-/** Turns the watch page's early SUBSCRIBEs on for a relay whose options do not say (`=1`). */
+/** Turns the watch page's early SUBSCRIBEs off for a relay whose options do not say (`=0`). */
 export const EARLY_SUBSCRIBE_ENV = 'MOQ_WATCH_EARLY_SUBSCRIBE';

@@ -125,7 +125,7 @@ export class Relay {
       );
     });
     serveWatch(server, this.origin, {
-      earlySubscribe: options.earlySubscribe ?? process.env[EARLY_SUBSCRIBE_ENV] === '1',
+      earlySubscribe: options.earlySubscribe ?? process.env[EARLY_SUBSCRIBE_ENV] !== '0',
     });
     void this.#acceptLoop(server);
     if (peerServer) void this.#acceptLoop(peerServer);

@@ -43,13 +43,17 @@ export const EARLY_SESSION_SCRIPT = `(() => {
       options.serverCertificateHashes = [{ algorithm: 'sha-256', value: new Uint8Array(bytes) }];
     }
     const transport = new WebTransport(url, options);
+    // The player replaces the method on this object when it takes the session over
+    // (client/early-transport.ts): the page's own stream must not go through that.
+    const openStream = transport.createBidirectionalStream.bind(transport);
     const early = { url, protocols, certificateSha256, transport };
     // The session's control stream too: creating one is a round trip to the browser's network
-    // process. Only while nobody took the session: once the player's setup opened its own, a
-    // stream opened here would come first, and the relay would wait for a setup on it.
+    // process. Also when the player took the session before it was up (it waits for this), but
+    // not once its setup opened its own stream: one opened here would come first, and the relay
+    // would wait for a setup on it.
     transport.ready.then(() => {
-      if (window.moqEarlyTransport !== early) return;
-      early.stream = transport.createBidirectionalStream();
+      if (early.declined) return;
+      early.stream = openStream();
       early.stream.catch(() => {});
       const setup = document.querySelector('meta[name="moq-client-setup"]');
       const setupProtocols = setup ? (setup.dataset.protocols || '').split(',') : [];

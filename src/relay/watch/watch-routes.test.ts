@@ -182,7 +182,7 @@ test('broadcast names come from the path, decoded part by part', () => {
   );
 });
 
-test('the page carries its player’s first SUBSCRIBEs only when the relay is told to', async () => {
+test('the page carries its player’s first SUBSCRIBEs unless the relay is told not to', async () => {
   const init = new Fmp4Splitter().push(await makeVideoFmp4({ seconds: 1, size: '640x360' }))[0];
   assert.ok(init?.kind === 'init');
   const track = catalogTrack(init, { name: '360p', bitrateBps: 800e3, framerate: 30 });
@@ -195,22 +195,22 @@ test('the page carries its player’s first SUBSCRIBEs only when the relay is to
     target.origin.publish(show);
     shows.push(show);
   };
-  const early = await Relay.start({ port: 0, host: '127.0.0.1', earlySubscribe: true });
+  const without = await Relay.start({ port: 0, host: '127.0.0.1', earlySubscribe: false });
   try {
     showIn(relay);
-    showIn(early);
+    showIn(without);
     const page = async (port: number): Promise<string> =>
       (await fetch(`http://127.0.0.1:${port}/watch/early/show`)).text();
     const meta = /<meta name="moq-early-requests" content="([^"]+)">/;
-    const plain = await page(relay.port);
-    assert.match(plain, /id="moq-catalog"/, 'the catalog is there');
-    assert.doesNotMatch(plain, meta, 'off by default');
-    const written = meta.exec(await page(early.port))?.[1];
-    assert.ok(written, 'on: the SUBSCRIBEs are in the page');
+    const written = meta.exec(await page(relay.port))?.[1];
+    assert.ok(written, 'on by default: the SUBSCRIBEs are in the page');
     const bytes = Buffer.from(written, 'base64');
     assert.ok(bytes.includes(Buffer.from('360p')), 'for the catalog’s rendition');
+    const plain = await page(without.port);
+    assert.match(plain, /id="moq-catalog"/, 'the catalog is there');
+    assert.doesNotMatch(plain, meta, 'off when the relay is told');
   } finally {
     for (const show of shows) show.close();
-    await early.close();
+    await without.close();
   }
 });
