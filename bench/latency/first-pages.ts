@@ -1,6 +1,7 @@
 import { launchBenchChromium } from './browser.js';
 import { PlayerError } from './errors.js';
 import { distribution } from './percentiles.js';
+import type { FirstPages, PlayerResult } from './player-result.js';
 import { waitInPage } from './sampler.js';
 
 /**
@@ -19,13 +20,6 @@ export function firstPagesCount(): number {
   return count;
 }
 
-/** The browser's first pages: each one's navigation → first frame, by the page's frame probe. */
-export interface FirstPages {
-  /** Every first page's time, the measured page's first. */
-  samplesMs: number[];
-  p50Ms: number;
-}
-
 export interface FirstPageOptions {
   url: string;
   count: number;
@@ -38,14 +32,23 @@ export interface FirstPageOptions {
   initScript?: string;
 }
 
-/** `count` more first pages, each in a browser of its own, after the measured page's `firstMs`. */
-export async function measureFirstPages(
-  firstMs: number,
+/**
+ * `result` with `options.count` more first pages, each in a browser of its own, beside its
+ * measured page's (`result.joinMs`): their median and their table.
+ */
+export async function withFirstPages(
+  result: PlayerResult,
   options: FirstPageOptions,
-): Promise<FirstPages> {
-  const samplesMs = [firstMs];
+): Promise<PlayerResult> {
+  if (options.count === 0) return result;
+  const samplesMs = [result.joinMs];
   for (let i = 0; i < options.count; i++) samplesMs.push(await firstPage(options));
-  return { samplesMs, p50Ms: distribution(samplesMs).p50 };
+  const pages: FirstPages = { samplesMs, p50Ms: distribution(samplesMs).p50 };
+  return {
+    ...result,
+    firstPages: pages,
+    tables: [...(result.tables ?? []), firstPagesTable(pages)],
+  };
 }
 
 async function firstPage(options: FirstPageOptions): Promise<number> {
@@ -69,8 +72,8 @@ async function firstPage(options: FirstPageOptions): Promise<number> {
   }
 }
 
-/** The table row both players print: the first pages' median, p95 and max. */
-export function firstPagesTable(pages: FirstPages): string[] {
+/** The table both players print: the first pages' median, p95 and max. */
+function firstPagesTable(pages: FirstPages): string[] {
   const d = distribution(pages.samplesMs);
   const cell = (n: number): string => String(Math.round(n));
   return [

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBenchChromium } from './browser.js';
 import { bundlePage } from './bundle.js';
 import { PlayerError } from './errors.js';
-import { firstPagesCount, firstPagesTable, measureFirstPages } from './first-pages.js';
+import { firstPagesCount, withFirstPages } from './first-pages.js';
 import { FIRST_FRAME_OR_ERROR, measureHlsJoins } from './hls-joins.js';
 import { startHlsSource, type HlsSource } from './hls-source.js';
 import { pageTimingNote } from './page-timing.js';
@@ -81,17 +81,11 @@ export async function runHls(seconds: number): Promise<PlayerResult> {
     const query = LIVE_SYNC_SECONDS ? `?liveSync=${encodeURIComponent(LIVE_SYNC_SECONDS)}` : '';
     const url = `${server.url}${query}`;
     const result = await watchInOneBrowser(url, source, seconds);
-    if (firstPages === 0) return result;
-    const pages = await measureFirstPages(result.joinMs, {
+    return await withFirstPages(result, {
       url,
       count: firstPages,
       firstFrame: FIRST_FRAME_OR_ERROR,
     });
-    return {
-      ...result,
-      firstPages: pages,
-      tables: [...(result.tables ?? []), firstPagesTable(pages)],
-    };
   } finally {
     await server?.close();
     await source.stop();

@@ -3,7 +3,7 @@ import { launchBenchChromium } from './browser.js';
 import { bundlePage } from './bundle.js';
 import { PlayerError } from './errors.js';
 import { MoqStack } from './moq-stack.js';
-import { firstPagesCount, firstPagesTable, measureFirstPages } from './first-pages.js';
+import { firstPagesCount, withFirstPages } from './first-pages.js';
 import { measureJoins, PROBED_FIRST_FRAME_OR_ERROR } from './join-run.js';
 import { hopTable, joinTable } from './moq-trace.js';
 import { pageTimingNote } from './page-timing.js';
@@ -99,19 +99,13 @@ async function watch(stack: MoqStack, seconds: number): Promise<PlayerResult> {
   const url = `${stack.url}watch/${NAME}`;
   const firstPages = firstPagesCount();
   const result = await watchInOneBrowser(url, stack, seconds, probe);
-  if (firstPages === 0) return result;
   // After the measured browser closed: each first page has the machine as the first one had.
-  const pages = await measureFirstPages(result.joinMs, {
+  return withFirstPages(result, {
     url,
     count: firstPages,
     firstFrame: PROBED_FIRST_FRAME_OR_ERROR,
     initScript: probe,
   });
-  return {
-    ...result,
-    firstPages: pages,
-    tables: [...(result.tables ?? []), firstPagesTable(pages)],
-  };
 }
 
 async function watchInOneBrowser(

@@ -1,5 +1,11 @@
-import type { FirstPages } from './first-pages.js';
 import type { Distribution } from './percentiles.js';
+
+/** The browser's first pages: each one's navigation → first frame, by the page's frame probe. */
+export interface FirstPages {
+  /** Every first page's time, the measured page's first. */
+  samplesMs: number[];
+  p50Ms: number;
+}
 
 /** One player's figures over the measured window, as the report prints them. */
 export interface PlayerResult {
