@@ -14,14 +14,14 @@ interface StreamQueue {
 /** Hands bytes to quiche: returns how many it took, or null when it took nothing (Done). */
 export type StreamWriter = (data: Uint8Array, fin: boolean) => number | null;
 
+/** quiche's urgency for a stream given none (its DEFAULT_URGENCY): after every urgency set. */
+const QUICHE_DEFAULT_URGENCY = 127;
+
 /**
  * Per-stream bytes waiting to enter quiche. Writes resolve at once while a stream buffers less
  * than the budget (so a writer's `write(); close()` lands in one tick and the FIN rides on the
  * last bytes); beyond it, they resolve as quiche takes them, which is the writer's back-pressure.
  */
-/** quiche's urgency for a stream given none (its DEFAULT_URGENCY): after every urgency set. */
-const QUICHE_DEFAULT_URGENCY = 127;
-
 export class SendQueue {
   #queues = new Map<number, StreamQueue>();
   #errors = new Map<number, Error>();
