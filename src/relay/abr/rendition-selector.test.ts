@@ -141,6 +141,28 @@ describe('RenditionSelector', () => {
   });
 });
 
+describe('RenditionSelector hold after a failure', () => {
+  it('counts from the failure: a later step between lower rungs does not start it over', () => {
+    const selector = new RenditionSelector(LADDER, { upHoldMs: 1000 });
+    selector.choose(calm(10_000_000), 0); // top
+    selector.choose(congested(2_000_000), 100); // down to the middle
+    let now = 100;
+    for (let round = 0; round < 2; round++) {
+      // Bursts show 10 Mbit/s on a 2 Mbit/s link (a token bucket): the top is tried, and fails.
+      while (selector.choose(calm(10_000_000), (now += 100)).index !== 0) continue;
+      selector.choose(congested(2_000_000), (now += 100));
+    }
+    const failedAt = now; // the top's hold is now 4 s
+    selector.choose({ ...congested(300_000), rttMs: 300 }, (now += 600)); // on to the bottom
+    const shown = calm(5_500_000); // the link recovered (short of resetting the hold)
+    while (selector.choose(shown, (now += 100)).index !== 1) continue;
+    assert.ok(now - failedAt < 4000, `the middle at ${now - failedAt} ms`);
+    while (selector.choose(shown, (now += 100)).index !== 0) continue;
+    assert.ok(now - failedAt >= 4000, `the top held ${now - failedAt} ms after it failed`);
+    assert.ok(now - failedAt <= 4100, `the top ${now - failedAt} ms after it failed`);
+  });
+});
+
 describe('RenditionSelector stepping up', () => {
   it('does not step up while bursts queue at the bottleneck, however high the bursts read', () => {
     const selector = new RenditionSelector(LADDER, { upHoldMs: 1000 });

@@ -142,6 +142,7 @@ export class RenditionSelector {
     this.#holds.set(from, {
       holdMs: failedStep ? Math.min(this.#options.maxHoldMs, 2 * held) : base,
       shownBps,
+      failedAtMs: nowMs,
     });
     // Under congestion what was sent is what the link carries; the smoothed figure lags.
     const carried = Math.min(
@@ -161,18 +162,30 @@ export class RenditionSelector {
     if (next >= this.#order.length || estimate.congested || queued(estimate)) return keep;
     if (this.#backlogS(estimate) > BACKLOG_UP_S) return keep;
     const shown = shownCapacity(estimate);
-    const hold = this.#holdOf(next, shown);
-    if (nowMs - this.#changedAtMs < hold) return keep;
+    if (!this.#waited(next, shown, nowMs, 1)) return keep;
     const needed = this.#bitrate(this.#order[next] as number) / this.#options.headroom;
     if (shown >= needed) return this.#set(next, 'capacity', nowMs);
     // Nothing showed the capacity: a probe, which costs a group of congestion when it fails,
     // so it waits twice as long.
-    if (nowMs - this.#changedAtMs < 2 * hold) return keep;
+    if (!this.#waited(next, shown, nowMs, 2)) return keep;
     return this.#set(next, 'probe', nowMs);
   }
 
   /**
-   * How long `rung` waits after the last change. A rung that failed waits longer each time, but
+   * Whether `rung` may be tried: a calm hold since the last change and, for a rung that failed,
+   * its own hold since it failed. Counting that from the failure, not from the last change, lets
+   * a step between lower rungs (back up from the bottom after a recovery) run alongside it
+   * instead of starting it over.
+   */
+  #waited(rung: number, shownBps: number, nowMs: number, times: number): boolean {
+    if (nowMs - this.#changedAtMs < times * this.#options.upHoldMs) return false;
+    const failed = this.#holds.get(rung);
+    if (!failed) return true;
+    return nowMs - failed.failedAtMs >= times * this.#holdOf(rung, shownBps);
+  }
+
+  /**
+   * How long `rung` is held off after it last failed. A rung that failed waits longer each time, but
    * only on the link it failed on: capacity shown now at RECOVERED_RATIO × what showed at its
    * last failure is another link (a drop that ended), and the hold earned on the slow one would
    * keep the viewer low for up to maxHoldMs after it recovered.
@@ -248,6 +261,7 @@ interface FailedRung {
   holdMs: number;
   /** The capacity the link showed when the rung failed (0: unknown). */
   shownBps: number;
+  failedAtMs: number;
 }
 
 /** What the link has shown it carries: its smoothed rate or, higher, a burst's. */
