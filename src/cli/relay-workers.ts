@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   IpcRegistry,
@@ -10,6 +11,8 @@ import {
 import { Relay } from '../relay/index.js';
 import {
   CertificateStore,
+  CidForwarder,
+  FORWARD_SECRET_BYTES,
   certificateFromPem,
   type CertificateStoreOptions,
 } from '../transport/index.js';
@@ -22,12 +25,22 @@ const RESTART_DELAY_MS = 1000;
 const STOP_GRACE_MS = 5000;
 
 type ToWorker =
-  | { type: 'worker-start'; port: number; certPem: string; keyPem: string; files: boolean }
+  | {
+      type: 'worker-start';
+      port: number;
+      certPem: string;
+      keyPem: string;
+      files: boolean;
+      /** Hex: what the workers' forwarded QUIC packets start with (CidForwarder). */
+      forwardSecret: string;
+    }
   | { type: 'worker-cert'; certPem: string; keyPem: string }
+  /** Every worker's loopback port for forwarded QUIC packets, by worker index. */
+  | { type: 'worker-peers'; forwardPorts: Array<[number, number]> }
   | { type: 'worker-stop' };
 type FromWorker =
   | { type: 'worker-ready' }
-  | { type: 'worker-listening'; port: number }
+  | { type: 'worker-listening'; port: number; forwardPort: number }
   | { type: 'worker-failed'; error: string };
 
 export function isWorker(): boolean {
@@ -39,7 +52,9 @@ export function isWorker(): boolean {
  * keeps each QUIC connection and each TCP connection with one worker). The primary makes the
  * certificate once and hands it to every worker (and each rotation after), holds the in-machine
  * registry that joins the workers as a cluster (unless they share Redis), and restarts a worker
- * that dies.
+ * that dies. The kernel's choice of socket moves when one leaves and rejoins (a restart), so each
+ * worker puts its index in its QUIC connection IDs and passes a sibling's packets on to it
+ * (CidForwarder): a restart costs the other workers' viewers nothing.
  */
 export class RelayWorkers {
   readonly #config: RelayConfig;
@@ -47,6 +62,8 @@ export class RelayWorkers {
   readonly #store: CertificateStore;
   readonly #registry = new MemoryRegistry();
   readonly #workers = new Map<number, ChildProcess>();
+  readonly #forwardSecret = randomBytes(FORWARD_SECRET_BYTES).toString('hex');
+  readonly #forwardPorts = new Map<number, number>();
   #port = 0;
   #stopping = false;
 
@@ -113,15 +130,27 @@ export class RelayWorkers {
         if (message.type === 'worker-ready') {
           const { certPem, keyPem } = this.#store.current();
           const files = this.#store.source === 'files';
-          send(worker, { type: 'worker-start', port, certPem, keyPem, files });
+          const forwardSecret = this.#forwardSecret;
+          send(worker, { type: 'worker-start', port, certPem, keyPem, files, forwardSecret });
         }
-        if (message.type === 'worker-listening') resolve(message.port);
+        if (message.type === 'worker-listening') {
+          this.#peered(index, message.forwardPort);
+          resolve(message.port);
+        }
         if (message.type === 'worker-failed') reject(new Error(message.error));
       });
       worker.once('exit', (code) => reject(new Error(`worker ${index} exited (${code})`)));
     });
     worker.once('exit', (code, signal) => this.#exited(index, worker, code, signal));
     return listening;
+  }
+
+  /** A worker listens: every worker learns where to forward its packets. */
+  #peered(index: number, forwardPort: number): void {
+    this.#forwardPorts.set(index, forwardPort);
+    const forwardPorts = [...this.#forwardPorts];
+    for (const worker of this.#workers.values())
+      send(worker, { type: 'worker-peers', forwardPorts });
   }
 
   #exited(index: number, worker: ChildProcess, code: number | null, signal: string | null): void {
@@ -156,6 +185,11 @@ export async function runWorker(config: RelayConfig, log: Logger): Promise<void>
   );
   let relay: Relay;
   let registry: ClusterRegistry | undefined;
+  const forwarder = await CidForwarder.bind(Buffer.from(start.forwardSecret, 'hex'));
+  const onPeers = (message: ToWorker): void => {
+    if (message.type === 'worker-peers') forwarder.setPeers(new Map(message.forwardPorts));
+  };
+  process.on('message', onPeers);
   try {
     registry = config.cluster
       ? await RedisRegistry.connect({ url: config.cluster.redis ?? '', logger: log })
@@ -166,6 +200,7 @@ export async function runWorker(config: RelayConfig, log: Logger): Promise<void>
       host: config.host,
       port: start.port,
       reusePort: true,
+      quicRouting: { id: index, forwarder },
       certificates: store,
       limits: config.limits,
       logger: log.child({ worker: index }),
@@ -179,6 +214,7 @@ export async function runWorker(config: RelayConfig, log: Logger): Promise<void>
     });
   } catch (error) {
     await registry?.close();
+    forwarder.close();
     process.send?.({ type: 'worker-failed', error: String(error) } satisfies FromWorker);
     return;
   }
@@ -186,7 +222,11 @@ export async function runWorker(config: RelayConfig, log: Logger): Promise<void>
     { worker: index, port: relay.port, node: relay.cluster?.node },
     'relay worker listening',
   );
-  process.send?.({ type: 'worker-listening', port: relay.port } satisfies FromWorker);
+  process.send?.({
+    type: 'worker-listening',
+    port: relay.port,
+    forwardPort: forwarder.port,
+  } satisfies FromWorker);
   // Ctrl-C reaches the whole process group: the primary decides when workers stop.
   process.on('SIGINT', () => undefined);
   await new Promise<void>((resolve) => {
@@ -200,6 +240,7 @@ export async function runWorker(config: RelayConfig, log: Logger): Promise<void>
     process.once('disconnect', () => resolve()); // the primary is gone
   });
   await relay.close();
+  forwarder.close();
 }
 
 function send(worker: ChildProcess, message: ToWorker): void {

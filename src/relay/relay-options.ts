@@ -3,6 +3,7 @@ import type {
   CertificateStore,
   CertificateStoreOptions,
   ConnectionTimeouts,
+  QuicRouting,
 } from '../transport/index.js';
 import type { Authorizer } from './auth/index.js';
 import type { RelayMetricsOptions } from './metrics/index.js';
@@ -70,6 +71,8 @@ export interface RelayOptions {
   metrics?: RelayMetricsOptions;
   /** SO_REUSEPORT on the port: `moq-relay --workers N` runs N relays on one port. */
   reusePort?: boolean;
+  /** With reusePort: this relay's place among the workers, for QUIC connection-ID routing. */
+  quicRouting?: QuicRouting;
   /** Also listen here for relay-to-relay sessions (each worker's own address for its peers). */
   peerBind?: { host: string; port: number };
   /** Join a cluster; `node` defaults to the `peerBind` listener's http:// URL. */

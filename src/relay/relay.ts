@@ -139,6 +139,7 @@ export class Relay {
       certificates: options.certificates,
       protocols: RELAY_PROTOCOLS,
       reusePort: options.reusePort,
+      ...(options.quicRouting ? { quicRouting: options.quicRouting } : {}),
       ...(options.connectionTimeouts ? { connectionTimeouts: options.connectionTimeouts } : {}),
     });
     const peerServer = options.peerBind

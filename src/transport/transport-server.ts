@@ -1,7 +1,7 @@
 import { AcceptQueue, MAX_PENDING_SESSIONS, offerSession } from './accept-queue.js';
 import { CertificateStore, type CertificateStoreOptions } from './cert/index.js';
 import { HttpFrontend, type ConnectionTimeouts, type RouteHandler } from './http/index.js';
-import type { CongestionControl, EndpointStats } from './quic/index.js';
+import type { CongestionControl, EndpointStats, QuicRouting } from './quic/index.js';
 import { defaultPolicy, type AcceptedSession, type SessionPolicy } from './session.js';
 import { WebTransportServer } from './webtransport/index.js';
 
@@ -20,6 +20,8 @@ export interface TransportServerOptions {
    * connections by address and TCP connections as they come; each stays with one process).
    */
   reusePort?: boolean;
+  /** With reusePort: QUIC connection-ID routing between the processes on the port. */
+  quicRouting?: QuicRouting;
   /** TCP side: how long a connection may hang idle or half-sent. */
   connectionTimeouts?: Partial<ConnectionTimeouts>;
 }
@@ -113,6 +115,7 @@ async function bindBoth(
       tls: () => store.current(),
       policy,
       reusePort: options.reusePort,
+      ...(options.quicRouting ? { routing: options.quicRouting } : {}),
       quic: { congestionControl: options.congestionControl },
     });
     try {

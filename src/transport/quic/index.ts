@@ -20,3 +20,4 @@ export {
   type QuicOptions,
   type TlsMaterial,
 } from './quic-options.js';
+export { CidForwarder, FORWARD_SECRET_BYTES, type QuicRouting } from './cid-forwarder.js';

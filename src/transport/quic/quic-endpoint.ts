@@ -3,6 +3,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP, isIPv6 } from 'node:net';
 import { AddressValidator, type AddressValidationOptions } from './address-validation.js';
+import type { QuicRouting } from './cid-forwarder.js';
 import { DatagramBatcher, type BatcherStats } from './datagram-batcher.js';
 import type { PacerOptions } from './pacer.js';
 import { QuicConnection } from './quic-connection.js';
@@ -37,6 +38,11 @@ export interface QuicListenOptions {
   addressValidation?: Partial<AddressValidationOptions>;
   /** How connections pace their packets (`pacingFor(quicOptions)`); default on. */
   pacing?: PacerOptions | false;
+  /**
+   * Siblings on the same port (reusePort): connection IDs carry this endpoint's id, and packets
+   * of a sibling's connection that the kernel hands here are passed on to it (CidForwarder).
+   */
+  routing?: QuicRouting;
 }
 
 /** Connection IDs as map keys: latin1 maps each byte to one char, cheaper than hex. */
@@ -85,6 +91,7 @@ export class QuicServerEndpoint {
   #packetsReceived = 0;
   #packetsDropped = 0;
   #retriesSent = 0;
+  #closing = false;
   readonly #validator: AddressValidator;
 
   private constructor(socket: Socket, options: QuicListenOptions) {
@@ -95,6 +102,9 @@ export class QuicServerEndpoint {
     const address = socket.address();
     this.#local = { host: address.address, port: address.port };
     socket.on('message', (msg, rinfo) => this.#onPacket(msg, rinfo));
+    options.routing?.forwarder.onPacket((msg, from) => {
+      if (!this.#closing) this.#onPacket(msg, { address: from.host, port: from.port }, true);
+    });
     socket.on('error', () => {
       // ICMP-driven errors on an unconnected UDP socket concern one peer, not the endpoint.
     });
@@ -126,6 +136,7 @@ export class QuicServerEndpoint {
 
   /** Stops listening; open connections are closed with `code`. */
   async close(code = 0, reason = 'server shutting down'): Promise<void> {
+    this.#closing = true;
     const all = [...this.#connections];
     for (const connection of all) connection.close(code, reason);
     await Promise.race([
@@ -137,15 +148,17 @@ export class QuicServerEndpoint {
     await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
   }
 
-  #onPacket(msg: Buffer, rinfo: RemoteInfo): void {
+  /** `forwarded`: a sibling passed it on (it is never passed on again). */
+  #onPacket(msg: Buffer, rinfo: Pick<RemoteInfo, 'address' | 'port'>, forwarded = false): void {
     this.#packetsReceived++;
     const from = { host: rinfo.address, port: rinfo.port };
     // Short headers (RFC 9000 §17.3) carry our 20-byte CID right after the first byte: route
     // them without asking quiche to parse the header (most packets of a busy connection).
     if (msg.length > CID_BYTES && (msg[0] as number) < 0x80) {
-      const connection = this.#byCid.get(cidKey(msg.subarray(1, 1 + CID_BYTES)));
+      const dcid = msg.subarray(1, 1 + CID_BYTES);
+      const connection = this.#byCid.get(cidKey(dcid));
       if (connection) connection.receive(msg, from);
-      else this.#packetsDropped++;
+      else if (forwarded || !this.#forward(dcid, msg, from)) this.#packetsDropped++;
       return;
     }
     let header: ReturnType<typeof quiche.Header.fromSlice>;
@@ -160,6 +173,7 @@ export class QuicServerEndpoint {
       known.receive(msg, from);
       return;
     }
+    if (!forwarded && this.#forward(header.dcid, msg, from)) return;
     if (header.ty !== PacketType.Initial) {
       this.#packetsDropped++;
       return;
@@ -191,7 +205,7 @@ export class QuicServerEndpoint {
     const out = Buffer.allocUnsafe(1350);
     try {
       const token = this.#validator.token(to, dcid);
-      const length = quiche.retry(scid, dcid, randomBytes(CID_BYTES), token, version, out);
+      const length = quiche.retry(scid, dcid, this.#newCid(), token, version, out);
       sendOn(this.#socket)(out.subarray(0, length), to);
       this.#retriesSent++;
     } catch {
@@ -209,6 +223,24 @@ export class QuicServerEndpoint {
     }
   }
 
+  /** A connection ID of ours: random, its first byte this endpoint's id among siblings. */
+  #newCid(): Buffer {
+    const cid = randomBytes(CID_BYTES);
+    if (this.#options.routing) cid[0] = this.#options.routing.id;
+    return cid;
+  }
+
+  /**
+   * Passes on a packet whose connection ID names a sibling (see CidForwarder). A client's first
+   * Initial carries an ID of its own choosing: when its first byte happens to name a sibling,
+   * that sibling accepts the connection instead, which is as good.
+   */
+  #forward(dcid: Uint8Array, msg: Buffer, from: HostPort): boolean {
+    const routing = this.#options.routing;
+    if (!routing || dcid.length !== CID_BYTES || dcid[0] === routing.id) return false;
+    return routing.forwarder.forward(dcid[0] as number, msg, from);
+  }
+
   #accept(clientDcid: Uint8Array, msg: Buffer, from: HostPort, odcid: Uint8Array | null): void {
     const max = this.#options.maxConnections ?? 10_000;
     if (msg.length < quiche.MIN_CLIENT_INITIAL_LEN || this.#connections.size >= max) {
@@ -216,7 +248,7 @@ export class QuicServerEndpoint {
       return;
     }
     // After a Retry the client already uses the CID we gave it; quiche checks the token's odcid.
-    const scid = odcid ? clientDcid : randomBytes(CID_BYTES);
+    const scid = odcid ? clientDcid : this.#newCid();
     let native: ReturnType<typeof quiche.Connection.accept>;
     try {
       native = quiche.Connection.accept(scid, odcid, this.#local, from, this.#options.config());

@@ -86,12 +86,15 @@ export class LossyPath {
   drop: (index: number) => boolean = () => false;
   #socket: Socket;
   #serverPort: number;
+  /** Every server port this path has led to: what comes from one goes to the client. */
+  #serverPorts = new Set<number>();
   #client: RemoteInfo | undefined;
   #index = 0;
 
   private constructor(socket: Socket, serverPort: number) {
     this.#socket = socket;
     this.#serverPort = serverPort;
+    this.#serverPorts.add(serverPort);
     this.port = socket.address().port;
     socket.on('message', (msg, from) => this.#forward(msg, from));
   }
@@ -102,8 +105,14 @@ export class LossyPath {
     return new LossyPath(socket, serverPort);
   }
 
+  /** From now on the client's packets go to `serverPort` (a client whose route changed). */
+  retarget(serverPort: number): void {
+    this.#serverPort = serverPort;
+    this.#serverPorts.add(serverPort);
+  }
+
   #forward(msg: Buffer, from: RemoteInfo): void {
-    const fromServer = from.port === this.#serverPort;
+    const fromServer = this.#serverPorts.has(from.port);
     if (!fromServer) this.#client = from;
     if (this.drop(this.#index++)) {
       this.dropped++;

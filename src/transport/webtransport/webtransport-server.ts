@@ -4,6 +4,7 @@ import {
   pacingFor,
   type EndpointStats,
   type QuicOptions,
+  type QuicRouting,
   type TlsMaterial,
 } from '../quic/index.js';
 import { AcceptQueue, MAX_PENDING_SESSIONS, offerSession } from '../accept-queue.js';
@@ -22,6 +23,8 @@ export interface WebTransportServerOptions {
   maxConnections?: number;
   /** SO_REUSEPORT on the UDP socket (`moq-relay --workers N`). */
   reusePort?: boolean;
+  /** Connection-ID routing between the processes sharing the port (QuicRouting). */
+  routing?: QuicRouting;
 }
 
 /** WebTransport over HTTP/3 on a UDP port: accepts sessions from browsers and Node clients. */
@@ -45,6 +48,7 @@ export class WebTransportServer {
       port: options.port,
       maxConnections: options.maxConnections,
       reusePort: options.reusePort,
+      ...(options.routing ? { routing: options.routing } : {}),
       config: () => createQuicheConfig(quic, options.tls(), false),
       pacing: pacingFor(quic),
       onConnection: (connection, remote) => {
