@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { until, withTimeout } from '../async/index.js';
 import { connectRelay } from '../client/index.js';
@@ -9,14 +6,11 @@ import { BroadcastProducer, type MoqSession } from '../moq/index.js';
 import { readGroups } from '../relay/cluster/cluster-test-kit.js';
 import { writeGroups } from '../relay/relay-test-kit.js';
 import { nodeDialers } from '../transport/index.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-interface LogLine {
-  msg?: string;
-  pid?: number;
-  worker?: number;
-}
+import {
+  startRelayWorkers,
+  type LogLine,
+  type RelayWorkersProcess,
+} from './relay-workers-test-kit.js';
 
 /**
  * A worker of `moq-relay --workers N` dies and is restarted: the sessions on the other workers
@@ -65,48 +59,24 @@ const CASES: Array<[number, RestartCase[]]> = [
 
 for (const [count, cases] of CASES)
   describe(`moq-relay --workers ${count}, a worker dies`, () => {
-    let relay: ChildProcess;
-    const lines: LogLine[] = [];
-    let url = '';
+    let relay: RelayWorkersProcess;
     const sessions: MoqSession[] = [];
 
     before(async () => {
-      relay = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'src/cli/moq-relay.ts'), '--bind', '127.0.0.1:0'].concat([
-          '--workers',
-          String(count),
-        ]),
-        { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      createInterface({ input: relay.stdout! }).on('line', (line) => {
-        try {
-          lines.push(JSON.parse(line) as LogLine);
-        } catch {
-          // not a log line
-        }
-      });
-      const listening = await until(
-        'the primary listening',
-        () => lines.find((l) => l.msg === 'relay listening'),
-        { timeoutMs: 60_000 },
-      );
-      url = (listening as { url: string }).url;
+      relay = await startRelayWorkers(count);
     });
 
     after(async () => {
       for (const session of sessions) session.close();
-      const exited = new Promise((resolve) => relay.once('exit', resolve));
-      relay.kill('SIGTERM');
-      await exited;
+      await relay?.stop();
     });
 
-    const opened = (): LogLine[] => lines.filter((l) => l.msg === 'session open');
+    const opened = (): LogLine[] => relay.lines.filter((l) => l.msg === 'session open');
 
     /** A QUIC session on the shared port, and the worker the kernel gave it to. */
     const openOnShared = async (): Promise<{ session: MoqSession; worker: number }> => {
       const before = opened().length;
-      const { session } = await connectRelay(url, nodeDialers, { transport: 'quic' });
+      const { session } = await connectRelay(relay.url, nodeDialers, { transport: 'quic' });
       sessions.push(session);
       const line = await until('its session open line', () => opened()[before], {
         timeoutMs: 30_000,
@@ -125,7 +95,7 @@ for (const [count, cases] of CASES)
       return found as [MoqSession, MoqSession];
     };
 
-    const starts = (): LogLine[] => lines.filter((l) => l.msg === 'relay worker listening');
+    const starts = (): LogLine[] => relay.lines.filter((l) => l.msg === 'relay worker listening');
 
     /** SIGKILLs the current process of worker `victim` and waits for the primary's restart. */
     const killAndRestart = async (victim: number): Promise<void> => {

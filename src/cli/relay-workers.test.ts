@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { until } from '../async/index.js';
 import { connectRelay, type TransportChoice } from '../client/index.js';
@@ -9,43 +6,26 @@ import { BroadcastProducer, type MoqSession } from '../moq/index.js';
 import { readGroups } from '../relay/cluster/cluster-test-kit.js';
 import { writeGroups } from '../relay/relay-test-kit.js';
 import { nodeDialers } from '../transport/index.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
+import { startRelayWorkers, type RelayWorkersProcess } from './relay-workers-test-kit.js';
 
 /** `moq-relay --workers 2` as a real process tree: two relays on one port, one cluster. */
 describe('moq-relay --workers 2', () => {
-  let relay: ChildProcess;
-  const lines: string[] = [];
+  let relay: RelayWorkersProcess;
   let url = '';
   const workerNodes: string[] = [];
   const sessions: MoqSession[] = [];
 
   before(async () => {
-    relay = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/moq-relay.ts'), '--bind', '127.0.0.1:0'].concat([
-        '--workers',
-        '2',
-      ]),
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    createInterface({ input: relay.stdout! }).on('line', (line) => lines.push(line));
-    const listening = await until(
-      'the primary listening',
-      () => lines.find((l) => l.includes('"relay listening"')),
-      { timeoutMs: 60_000 },
-    );
-    url = (JSON.parse(listening) as { url: string }).url;
-    for (const line of lines.filter((l) => l.includes('"relay worker listening"'))) {
-      workerNodes.push((JSON.parse(line) as { node: string }).node);
+    relay = await startRelayWorkers(2);
+    url = relay.url;
+    for (const line of relay.lines.filter((l) => l.msg === 'relay worker listening')) {
+      workerNodes.push(line.node ?? '');
     }
   });
 
   after(async () => {
     for (const session of sessions) session.close();
-    const exited = new Promise((resolve) => relay.once('exit', resolve));
-    relay.kill('SIGTERM');
-    await exited;
+    await relay?.stop();
   });
 
   const open = async (target: string, transport: TransportChoice): Promise<MoqSession> => {
