@@ -91,6 +91,7 @@ export class Relay {
         cacheBytes: () => cacheBytes(this.origin.broadcasts),
         viewings,
         viewerStats: () => this.#sampler.latest,
+        quicEndpoint: () => this.#server.stats(),
       },
       options.metrics,
     );

@@ -35,7 +35,7 @@ export {
   loadCertificate,
 } from './cert/index.js';
 export type { CertificateMaterial, CertificateStoreOptions } from './cert/index.js';
-export type { CongestionControl, QuicRouting } from './quic/index.js';
+export type { CongestionControl, EndpointStats, QuicRouting } from './quic/index.js';
 export { CidForwarder, FORWARD_SECRET_BYTES } from './quic/index.js';
 export { FailsComponentsServer } from './fails-components/index.js';
 export { nodeDialers } from './node-dialers.js';

@@ -72,6 +72,11 @@ describe('/metrics on a real relay', () => {
       [...labelValues(families, 'moq_relay_groups_dropped_total', 'reason')].sort(),
       ['congestion', 'delivery_timeout', 'lagged'],
     );
+    // The QUIC viewer's packets; a relay without sibling workers forwards none.
+    assert.ok(valueOf(families, 'moq_relay_quic_packets_received_total') > 10);
+    assert.equal(families.get('moq_relay_quic_packets_dropped_total')?.type, 'counter');
+    assert.equal(valueOf(families, 'moq_relay_quic_packets_forwarded_total'), 0);
+    assert.equal(valueOf(families, 'moq_relay_quic_retries_sent_total'), 0);
 
     wsViewer.close();
     families = await until(

@@ -1,6 +1,7 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GroupDropReason, SessionCounters } from '../../moq/index.js';
+import type { EndpointStats } from '../../transport/index.js';
 import type { BroadcastViewerStats } from './broadcast-viewer-stats.js';
 import { OTHER_LABEL, labelFor, topLabels } from './label-cap.js';
 import type { SessionRecord, ViewerLink } from './session-record.js';
@@ -15,6 +16,8 @@ export interface MetricsSource {
   viewings(): Viewing[];
   /** The newest per-broadcast viewer figures (the sampler's, once a second). */
   viewerStats(): ReadonlyMap<string, BroadcastViewerStats>;
+  /** The QUIC endpoint's packet counts (undefined: no QUIC listener). */
+  quicEndpoint(): EndpointStats | undefined;
 }
 
 export interface RelayMetricsOptions {
@@ -93,6 +96,7 @@ export class RelayMetrics {
     });
     this.#scrapedGauges(registers);
     this.#trafficCounters(registers);
+    this.#quicCounters(registers);
   }
 
   /** An authorisation refusal (a bad token, a path not granted, …): call once per refusal. */
@@ -277,6 +281,23 @@ export class RelayMetrics {
     });
   }
 
+  #quicCounters(registers: Registry[]): void {
+    const source = this.#source;
+    for (const [key, name, help] of QUIC_COUNTERS) {
+      let reported = 0;
+      new Counter({
+        name: `${PREFIX}${name}`,
+        help,
+        registers,
+        collect() {
+          const now = source.quicEndpoint()?.[key] ?? 0;
+          if (now > reported) this.inc(now - reported);
+          reported = Math.max(reported, now);
+        },
+      });
+    }
+  }
+
   #trafficCounters(registers: Registry[]): void {
     const reported = newTotals();
     const totals = (): ReturnType<typeof newTotals> => this.#totals();
@@ -313,6 +334,22 @@ export class RelayMetrics {
     });
   }
 }
+
+/** The endpoint's own counts, as counters (they only grow while the endpoint lives). */
+const QUIC_COUNTERS: Array<[keyof EndpointStats, string, string]> = [
+  ['packetsReceived', 'quic_packets_received_total', 'UDP packets received on the QUIC port'],
+  [
+    'packetsDropped',
+    'quic_packets_dropped_total',
+    'QUIC packets dropped: not QUIC, unknown connection, over a cap, a bad Retry token',
+  ],
+  [
+    'packetsForwarded',
+    'quic_packets_forwarded_total',
+    "Packets of another worker's connection the kernel handed here, passed on to that worker",
+  ],
+  ['retriesSent', 'quic_retries_sent_total', 'Retry packets sent (address validation under load)'],
+];
 
 function newTotals(): Traffic & { dropped: Record<GroupDropReason, number> } {
   return {

@@ -60,6 +60,7 @@ describe('QUIC connection-ID routing between sibling endpoints', { timeout: 60_0
       await until('the echo back', () => received.done || undefined, { timeoutMs: 30_000 });
       assert.equal(received.digest(), sha256(data));
       assert.ok((forwarders[1]?.stats.forwarded ?? 0) > 0, 'the sibling passed packets on');
+      assert.equal(sibling.stats().packetsForwarded, forwarders[1]?.stats.forwarded);
       assert.equal(sibling.stats().connections, 0, 'and took no connection of its own');
       assert.equal(home.stats().connections, 1);
     } finally {

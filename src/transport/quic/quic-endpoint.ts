@@ -23,6 +23,8 @@ export interface EndpointStats {
   pendingHandshakes: number;
   /** Retry packets sent (address validation under load). */
   retriesSent: number;
+  /** Packets passed on to a sibling endpoint, whose connection they belong to (QuicRouting). */
+  packetsForwarded: number;
 }
 
 export interface QuicListenOptions {
@@ -91,6 +93,7 @@ export class QuicServerEndpoint {
   #packetsReceived = 0;
   #packetsDropped = 0;
   #retriesSent = 0;
+  #packetsForwarded = 0;
   #closing = false;
   readonly #validator: AddressValidator;
 
@@ -126,6 +129,7 @@ export class QuicServerEndpoint {
       packetsDropped: this.#packetsDropped,
       pendingHandshakes: this.#validator.pending,
       retriesSent: this.#retriesSent,
+      packetsForwarded: this.#packetsForwarded,
     };
   }
 
@@ -238,7 +242,9 @@ export class QuicServerEndpoint {
   #forward(dcid: Uint8Array, msg: Buffer, from: HostPort): boolean {
     const routing = this.#options.routing;
     if (!routing || dcid.length !== CID_BYTES || dcid[0] === routing.id) return false;
-    return routing.forwarder.forward(dcid[0] as number, msg, from);
+    if (!routing.forwarder.forward(dcid[0] as number, msg, from)) return false;
+    this.#packetsForwarded++;
+    return true;
   }
 
   #accept(clientDcid: Uint8Array, msg: Buffer, from: HostPort, odcid: Uint8Array | null): void {
