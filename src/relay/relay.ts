@@ -360,7 +360,8 @@ export class Relay {
             broadcast,
             entries,
             link,
-            onSwitch: (change, estimate) =>
+            onSwitch: (change, estimate) => {
+              this.metrics.renditionSwitched(change.reason);
               log.info(
                 {
                   broadcast: broadcast.namespace.join('/'),
@@ -376,7 +377,8 @@ export class Relay {
                   backlogBytes: estimate.backlogBytes,
                 },
                 'rendition switch',
-              ),
+              );
+            },
           });
           trackSwitching(switching, { broadcast, entries, track });
           return track.consumer;

@@ -8,6 +8,7 @@ import {
   SWITCHING_SET_PARAMETER,
   type MoqSession,
 } from '../../moq/index.js';
+import { scrape, valueOf } from '../metrics/metrics-test-kit.js';
 import { Relay } from '../relay.js';
 import { join, publisher } from '../relay-test-kit.js';
 import { LADDER, publishLadder, readGroups, type ReceivedGroup } from './abr-test-kit.js';
@@ -67,6 +68,10 @@ describe('server-side ABR: switching-set subscriptions', () => {
         'every object from the one rendition the tag names',
       );
     }
+    const families = await scrape(relay);
+    const switches = (reason: string): number =>
+      valueOf(families, 'moq_relay_rendition_switches_total', { reason });
+    assert.ok(switches('start') >= 1, 'the first choice is on /metrics');
   });
 
   test('a plain subscriber beside it takes no ABR path: its track, untagged', async () => {

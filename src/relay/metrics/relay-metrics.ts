@@ -47,6 +47,7 @@ export class RelayMetrics {
   readonly #maxBroadcasts: number;
   readonly #sessionsOpened: Counter<'transport'>;
   readonly #authDenials: Counter<'reason'>;
+  readonly #renditionSwitches: Counter<'reason'>;
   readonly #viewerRtt: Histogram;
   readonly #viewerLoss: Histogram;
   readonly #viewerDeliveryRate: Histogram;
@@ -68,6 +69,12 @@ export class RelayMetrics {
     this.#authDenials = new Counter({
       name: `${PREFIX}auth_denials_total`,
       help: 'Requests refused by authorisation, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.#renditionSwitches = new Counter({
+      name: `${PREFIX}rendition_switches_total`,
+      help: 'Server-side ABR choices, by reason (start, congestion, capacity, probe, unaligned)',
       labelNames: ['reason'],
       registers,
     });
@@ -102,6 +109,11 @@ export class RelayMetrics {
   /** An authorisation refusal (a bad token, a path not granted, …): call once per refusal. */
   authDenied(reason: string): void {
     this.#authDenials.inc({ reason: reason.slice(0, 64) });
+  }
+
+  /** A switching-set subscription's rendition chosen (its first) or changed, and why. */
+  renditionSwitched(reason: string): void {
+    this.#renditionSwitches.inc({ reason });
   }
 
   sessionOpened(record: SessionRecord): void {
