@@ -12,6 +12,8 @@ import type { WatchChat } from './watch-chat.js';
 declare global {
   interface Window {
     moqPlayer?: Player;
+    /** The player with its controls; `reconnects` counts the players after lost connections. */
+    moqPlayerView?: PlayerView;
     moqChat?: WatchChat;
   }
 }
@@ -63,7 +65,7 @@ function start(): void {
   const query = new URLSearchParams(location.search);
   const mode: PlayerMode = query.get('mode') === 'buffered' ? 'buffered' : 'realtime';
   const transport = query.get('transport');
-  window.moqPlayer = new PlayerView(container, {
+  const view = new PlayerView(container, {
     url: `${location.origin}/`,
     name: broadcastName(),
     mode,
@@ -72,10 +74,13 @@ function start(): void {
     transport: transport === 'websocket' || transport === 'webtransport' ? transport : 'auto',
     ...draftOf(query.get('draft')),
     ...pageStart(),
-  }).player;
+  });
+  // The player playing now: another one takes over after a lost connection.
+  Object.defineProperty(window, 'moqPlayer', { configurable: true, get: () => view.player });
+  Object.defineProperty(window, 'moqPlayerView', { configurable: true, value: view });
   const chat = document.getElementById('chat');
   if (chat) {
-    afterJoin(window.moqPlayer)
+    afterJoin(view.player)
       .then(() => startChat(chat, transport))
       .catch((error: unknown) => {
         chat.textContent = `Chat unavailable: ${error instanceof Error ? error.message : String(error)}`;

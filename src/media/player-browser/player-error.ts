@@ -1,6 +1,8 @@
 /** Why the player could not do what was asked. */
 export type PlayerErrorCode =
   | 'CONNECT_FAILED'
+  /** The session with the relay closed under a playing broadcast (a page may connect again). */
+  | 'CONNECTION_LOST'
   | 'BAD_URL'
   | 'NOT_LIVE'
   | 'NO_CATALOG'

@@ -593,6 +593,7 @@ export class Player {
 
   #end(error: Error | undefined): void {
     if (this.#state === 'ended' || this.#state === 'error' || this.#abort.signal.aborted) return;
+    if (this.#lostConnection(error)) return;
     this.#state = 'ended';
     this.#reasonCode = undefined;
     this.#reason = error ? error.message : 'the publisher ended the broadcast';
@@ -601,10 +602,20 @@ export class Player {
 
   #fail(error: unknown): void {
     if (this.#state === 'ended' || this.#state === 'error' || this.#abort.signal.aborted) return;
+    if (!(error instanceof PlayerError) && this.#lostConnection(error)) return;
     this.#state = 'error';
     this.#reasonCode = error instanceof PlayerError ? error.code : undefined;
     this.#reason = error instanceof Error ? error.message : String(error);
     this.#refreshUi();
+  }
+
+  /** The relay's session closed, not the broadcast: the typed error a page retries on. */
+  #lostConnection(error: unknown): boolean {
+    if (!this.#session?.isClosed) return false;
+    const why = error instanceof Error ? error.message : 'the session closed';
+    const lost = `the connection to the relay was lost: ${why}`;
+    this.#fail(new PlayerError('CONNECTION_LOST', lost, { cause: error }));
+    return true;
   }
 
   #refreshUi(): void {

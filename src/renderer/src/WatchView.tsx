@@ -29,6 +29,7 @@ export function WatchView({ url, name, mode, rendition, onPlayer }: WatchViewPro
     if (!element) return;
     const view = new PlayerView(element, { url, name, mode, rendition });
     report.current?.(view.player);
+    view.onPlayer((player) => report.current?.(player));
     return () => {
       report.current?.(undefined);
       view.close();
