@@ -76,7 +76,11 @@ describe(
           timeoutMs: 30_000,
           intervalMs: 200,
         },
-      );
+      ).catch((error: unknown) => {
+        throw new Error(
+          `${String(error)} (drop during group ${publishing})\nfast: ${a.describe()}`,
+        );
+      });
       const after = a.groups.filter(
         (g) => source(g) >= publishing + 2 && source(g) <= publishing + 4,
       );

@@ -33,6 +33,11 @@ type ToWorker =
       files: boolean;
       /** Hex: what the workers' forwarded QUIC packets start with (CidForwarder). */
       forwardSecret: string;
+      /**
+       * The other workers' forwarding ports, known before this one joins the port: from its
+       * first packet a restarted worker receives flows the kernel moved from the others.
+       */
+      forwardPorts: Array<[number, number]>;
     }
   | { type: 'worker-cert'; certPem: string; keyPem: string }
   /** Every worker's loopback port for forwarded QUIC packets, by worker index. */
@@ -130,8 +135,15 @@ export class RelayWorkers {
         if (message.type === 'worker-ready') {
           const { certPem, keyPem } = this.#store.current();
           const files = this.#store.source === 'files';
-          const forwardSecret = this.#forwardSecret;
-          send(worker, { type: 'worker-start', port, certPem, keyPem, files, forwardSecret });
+          send(worker, {
+            type: 'worker-start',
+            port,
+            certPem,
+            keyPem,
+            files,
+            forwardSecret: this.#forwardSecret,
+            forwardPorts: [...this.#forwardPorts],
+          });
         }
         if (message.type === 'worker-listening') {
           this.#peered(index, message.forwardPort);
@@ -186,6 +198,7 @@ export async function runWorker(config: RelayConfig, log: Logger): Promise<void>
   let relay: Relay;
   let registry: ClusterRegistry | undefined;
   const forwarder = await CidForwarder.bind(Buffer.from(start.forwardSecret, 'hex'));
+  forwarder.setPeers(new Map(start.forwardPorts));
   const onPeers = (message: ToWorker): void => {
     if (message.type === 'worker-peers') forwarder.setPeers(new Map(message.forwardPorts));
   };
