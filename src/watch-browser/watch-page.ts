@@ -77,7 +77,7 @@ function start(): void {
   });
   // The player playing now: another one takes over after a lost connection.
   Object.defineProperty(window, 'moqPlayer', { configurable: true, get: () => view.player });
-  Object.defineProperty(window, 'moqPlayerView', { configurable: true, value: view });
+  window.moqPlayerView = view;
   const chat = document.getElementById('chat');
   if (chat) {
     afterJoin(view.player)

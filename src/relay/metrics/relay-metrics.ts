@@ -296,35 +296,15 @@ export class RelayMetrics {
   #quicCounters(registers: Registry[]): void {
     const source = this.#source;
     for (const [key, name, help] of QUIC_COUNTERS) {
-      let reported = 0;
-      new Counter({
-        name: `${PREFIX}${name}`,
-        help,
-        registers,
-        collect() {
-          const now = source.quicEndpoint()?.[key] ?? 0;
-          if (now > reported) this.inc(now - reported);
-          reported = Math.max(reported, now);
-        },
-      });
+      growingCounter(registers, name, help, () => source.quicEndpoint()?.[key] ?? 0);
     }
   }
 
   #trafficCounters(registers: Registry[]): void {
     const reported = newTotals();
     const totals = (): ReturnType<typeof newTotals> => this.#totals();
-    const counter = (key: (typeof TRAFFIC_KEYS)[number], name: string, help: string): void => {
-      new Counter({
-        name: `${PREFIX}${name}`,
-        help,
-        registers,
-        collect() {
-          const now = totals()[key];
-          if (now > reported[key]) this.inc(now - reported[key]);
-          reported[key] = Math.max(reported[key], now);
-        },
-      });
-    };
+    const counter = (key: (typeof TRAFFIC_KEYS)[number], name: string, help: string): void =>
+      growingCounter(registers, name, help, () => totals()[key]);
     counter('bytesSent', 'object_bytes_sent_total', 'Object payload bytes sent to subscribers');
     counter('objectsSent', 'objects_sent_total', 'Objects sent to subscribers');
     counter('bytesReceived', 'object_bytes_received_total', 'Object payload bytes received');
@@ -362,6 +342,29 @@ const QUIC_COUNTERS: Array<[keyof EndpointStats, string, string]> = [
   ],
   ['retriesSent', 'quic_retries_sent_total', 'Retry packets sent (address validation under load)'],
 ];
+
+/**
+ * A counter that follows a running total read at scrape time: it adds what the total grew by,
+ * and never goes back when the total does (a closed session's, an endpoint's that restarted).
+ */
+function growingCounter(
+  registers: Registry[],
+  name: string,
+  help: string,
+  read: () => number,
+): void {
+  let reported = 0;
+  new Counter({
+    name: `${PREFIX}${name}`,
+    help,
+    registers,
+    collect() {
+      const now = read();
+      if (now > reported) this.inc(now - reported);
+      reported = Math.max(reported, now);
+    },
+  });
+}
 
 function newTotals(): Traffic & { dropped: Record<GroupDropReason, number> } {
   return {

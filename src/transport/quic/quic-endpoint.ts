@@ -154,7 +154,7 @@ export class QuicServerEndpoint {
 
   /** `forwarded`: a sibling passed it on (it is never passed on again). */
   #onPacket(msg: Buffer, rinfo: Pick<RemoteInfo, 'address' | 'port'>, forwarded = false): void {
-    this.#packetsReceived++;
+    if (!forwarded) this.#packetsReceived++; // counted once, where the kernel delivered it
     const from = { host: rinfo.address, port: rinfo.port };
     // Short headers (RFC 9000 §17.3) carry our 20-byte CID right after the first byte: route
     // them without asking quiche to parse the header (most packets of a busy connection).

@@ -118,7 +118,7 @@ export class SendQueue {
   }
 
   failAll(error: Error): void {
-    for (const streamId of this.streamIds()) this.fail(streamId, error, false);
+    for (const streamId of [...this.#queues.keys()]) this.fail(streamId, error, false);
     this.#errors.clear();
     this.#urgencies.clear();
   }
