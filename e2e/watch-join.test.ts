@@ -29,11 +29,20 @@ const SLOW_READY = `{
 }`;
 
 /**
- * Records, in page time, when each AudioContext was made and the order of the track names the
- * page's stream writes carried (its SUBSCRIBEs: text run as-is in the page).
+ * Records, in page time, when the page's inline script asked for the media devices and each
+ * AudioContext was made,
+ * and the order of the track names the page's stream writes carried (its SUBSCRIBEs: text run
+ * as-is in the page).
  */
 const RECORD_JOIN_ORDER = `{
-  window.joinOrder = { audioOutputAt: [], writes: [] };
+  window.joinOrder = { devicesAskedAt: [], audioOutputAt: [], writes: [] };
+  const enumerate = MediaDevices.prototype.enumerateDevices;
+  MediaDevices.prototype.enumerateDevices = function () {
+    // By the page's inline script (a classic script without src), or by a module (the player).
+    const script = document.currentScript;
+    if (script && !script.src) window.joinOrder.devicesAskedAt.push(performance.now());
+    return enumerate.call(this);
+  };
   const NativeContext = AudioContext;
   window.AudioContext = class extends NativeContext {
     constructor(options) {
@@ -225,7 +234,7 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
     }
   });
 
-  test('the picture comes first: media subscriptions before the catalog, audio output after the first frame', async () => {
+  test('the picture comes first: media subscriptions before the catalog, audio output warmed by the page and opened after the first frame', async () => {
     const page = await browser.newPage();
     try {
       await page.addInitScript({ content: RECORD_JOIN_ORDER });
@@ -235,9 +244,11 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
         'the player to play, sound included',
         (s) => s.join !== undefined && s.audioFramesPlayed > 0,
       );
-      const order = await page.evaluate<{ audioOutputAt: number[]; writes: string[] }>(
-        'window.joinOrder',
-      );
+      const order = await page.evaluate<{
+        devicesAskedAt: number[];
+        audioOutputAt: number[];
+        writes: string[];
+      }>('window.joinOrder');
       const at = (name: string): number => order.writes.indexOf(name);
       assert.ok(at('360p') >= 0 && at('audio') >= 0, `writes: ${order.writes.join(', ')}`);
       // The catalog track is read for updates only: its SUBSCRIBEs follow the media's.
@@ -254,6 +265,11 @@ describe('watch page join: start data in the page, join breakdown, lazy chunks',
         (order.audioOutputAt[0] ?? -1) >= totalMs - 1,
         `audio output at ${order.audioOutputAt[0]} ms, first frame at ${totalMs} ms`,
       );
+      // The page's inline script started the browser's audio service (asking for the devices)
+      // before the player's script ran, so the output's opening does not hold the page.
+      const scriptMs = s.join?.scriptMs ?? -Infinity;
+      const askedAt = order.devicesAskedAt[0] ?? Infinity;
+      assert.ok(askedAt < scriptMs, `devices asked at ${askedAt} ms, player at ${scriptMs} ms`);
     } finally {
       await page.close();
     }

@@ -10,9 +10,8 @@ import {
 } from './catalog-opener.js';
 import { CatalogChanges } from './catalog-changes.js';
 import { checkDecodable, decodable } from './codec-support.js';
-import { AbrController } from './abr-controller.js';
+import { AudioOutput } from './audio-output.js';
 import { connectRelay } from './connect-relay.js';
-import { DecodeCapacity } from './decode-capacity.js';
 import { JoinTimeline } from './join-timeline.js';
 import { renditionInfo, type MediaTrack } from './media-track.js';
 import type { Playback, PlaybackContext } from './playback.js';
@@ -27,7 +26,8 @@ import type {
   RelayTransport,
 } from './player-types.js';
 import { RealtimePlayback } from './realtime-playback.js';
-import { abrRungs, playableTracks } from './start-requests.js';
+import { RenditionPicker } from './rendition-picker.js';
+import { playableTracks } from './start-requests.js';
 import { WarmDecoder } from './warm-decoder.js';
 import { StatsRecorder } from './stats-recorder.js';
 import { StageSize } from './stage-size.js';
@@ -55,8 +55,7 @@ export class Player {
   readonly #namespace: string[];
   readonly #abort = new AbortController();
   readonly #listeners = new Set<() => void>();
-  /** Made during the join's first round trip (#run), or when the viewer unmutes first. */
-  #audioContext: AudioContext | undefined;
+  readonly #output = new AudioOutput();
   #stats: StatsRecorder;
   #state: PlayerState = 'connecting';
   #reason: string | undefined;
@@ -64,24 +63,16 @@ export class Player {
   #transport: RelayTransport | undefined;
   #session: MoqSession | undefined;
   #mode: PlayerMode;
-  #choice: string;
-  #videoTracks: MediaTrack[] = [];
+  readonly #renditions: RenditionPicker;
   #audio: MediaTrack | undefined;
   #current: MediaTrack | undefined;
   /** What is subscribed (or about to be): one rendition, or a switching set for the relay. */
   #target: VideoFeed | undefined;
-  #abrSide: AbrSide;
-  /** The relay ignored the switching set (it does not do server-side ABR): Auto is ours. */
-  #relayDeclined = false;
   #chosenBy: ChosenBy | undefined;
-  readonly #capacity = new DecodeCapacity();
   /** A decoder started for the first rendition before the playback exists (warm-decoder.ts). */
   #warm: WarmDecoder | undefined;
   #playback: Playback | undefined;
-  // Off until the audio output exists and the browser lets it play (#audioOutput).
-  #muted = true;
   #switches = 0;
-  #abr: AbrController | undefined;
   #throughputBps: number | undefined;
   #timers: Array<ReturnType<typeof setInterval>> = [];
   readonly #stageSize: StageSize;
@@ -99,8 +90,7 @@ export class Player {
     this.#stats = new StatsRecorder(this.#startedAt);
     this.#namespace = options.name.split('/').filter(Boolean);
     this.#mode = options.mode ?? 'realtime';
-    this.#choice = options.rendition ?? 'auto';
-    this.#abrSide = options.abr ?? 'relay';
+    this.#renditions = new RenditionPicker(options.rendition ?? 'auto', options.abr ?? 'relay');
     this.#timers.push(setInterval(() => this.#adapt(), ABR_INTERVAL_MS));
     this.ready = this.#run();
     this.ready.catch((error: unknown) => this.#fail(error));
@@ -115,12 +105,12 @@ export class Player {
       transport: this.#transport,
       draft: this.#session === undefined ? undefined : this.#session.version - 0xff000000,
       rendition: this.#current?.label,
-      renditionChoice: this.#choice,
-      abr: this.#abrSide,
+      renditionChoice: this.#renditions.choice,
+      abr: this.#renditions.side,
       chosenBy: this.#chosenBy,
-      relayAbr: this.#relayDeclined ? false : this.#target?.relayChooses,
-      decodeLimit: this.#decodeLimitLabel(),
-      renditions: this.#videoTracks.map(renditionInfo),
+      relayAbr: this.#renditions.relayDeclined ? false : this.#target?.relayChooses,
+      decodeLimit: this.#renditions.decodeLimitLabel(),
+      renditions: this.#renditions.tracks.map(renditionInfo),
       mode: this.#mode,
       latencyMs: s.latencyMs,
       latencyP50Ms: s.percentile(50),
@@ -151,7 +141,7 @@ export class Player {
 
   /** Whether sound is off (muted by the viewer, or not yet allowed to play by the browser). */
   get muted(): boolean {
-    return this.#muted;
+    return this.#output.muted;
   }
 
   /** Calls `listener` whenever the state, reason, rendition or mute changes; returns an unsubscribe. */
@@ -166,15 +156,15 @@ export class Player {
 
   /** `auto` or a rendition label; a hand-picked one turns ABR off. */
   setRendition(choice: string): void {
-    this.#choice = choice;
-    const feed = this.#feedFor(this.#current);
+    this.#renditions.choose(choice);
+    const feed = this.#renditions.feedFor(this.#current);
     if (feed) this.#switchTo(feed);
     this.#refreshUi();
   }
 
   /** Who runs Auto: the relay (server-side ABR, the default) or this player. Selects Auto. */
   setAbr(side: AbrSide): void {
-    this.#abrSide = side;
+    this.#renditions.chooseSide(side);
     this.setRendition('auto');
   }
 
@@ -185,20 +175,14 @@ export class Player {
     this.#playback?.close();
     this.#playback = undefined;
     // A failure here is the player's state (shown as an error), not the caller's to handle.
-    const feed = this.#feedFor(this.#current);
+    const feed = this.#renditions.feedFor(this.#current);
     if (!feed) return;
     await this.#play(feed).catch((error: unknown) => this.#fail(error));
   }
 
   async toggleMute(): Promise<void> {
-    const output = this.#audioOutput();
-    if (output.state !== 'running') {
-      await output.resume();
-      this.#muted = false;
-    } else {
-      this.#muted = !this.#muted;
-    }
-    if (this.#playback) this.#playback.muted = this.#muted;
+    await this.#output.toggleMute();
+    if (this.#playback) this.#playback.muted = this.#output.muted;
     this.#refreshUi();
   }
 
@@ -210,24 +194,16 @@ export class Player {
     this.#playback?.close();
     this.#warm?.close();
     this.#session?.close();
-    void this.#audioContext?.close().catch(() => undefined);
+    this.#output.close();
     this.#listeners.clear();
-  }
-
-  #audioOutput(): AudioContext {
-    if (this.#audioContext) return this.#audioContext;
-    this.#audioContext = new AudioContext({ latencyHint: 'interactive' });
-    // Sound stays off until the browser lets it play (autoplay policy) or the viewer unmutes.
-    this.#muted = this.#audioContext.state !== 'running';
-    return this.#audioContext;
   }
 
   /** The output, opened for a playback's audio: its sound follows the output's state. */
   #openAudioOutput(): AudioContext {
-    const output = this.#audioOutput();
-    if (this.#playback) this.#playback.muted = this.#muted;
+    const context = this.#output.open();
+    if (this.#playback) this.#playback.muted = this.#output.muted;
     this.#refreshUi();
-    return output;
+    return context;
   }
 
   #joinBreakdown(): PlayerStats['join'] {
@@ -282,7 +258,8 @@ export class Player {
       this.#useCatalog(catalog);
       return true;
     } catch {
-      this.#videoTracks = []; // a track's init data does not parse: the catalog track is read
+      // A track's init data does not parse: the catalog track is read.
+      this.#renditions.useTracks([], this.#stageSize.showablePx);
       this.#audio = undefined;
       return false;
     }
@@ -294,7 +271,7 @@ export class Player {
    * the page's catalog named a track the broadcast no longer has: then the track's catalog leads.
    */
   async #playFromPage(session: MoqSession, signal: AbortSignal): Promise<boolean> {
-    const start = this.#startFeed();
+    const start = this.#renditions.startFeed(this.#stageSize.showablePx);
     if (!start) return false;
     // The media subscriptions go out first; the catalog track's (for updates) a task later,
     // once theirs are written (#play waits on the decoder check before it subscribes).
@@ -325,22 +302,11 @@ export class Player {
 
   /** Asks the browser about the starting tracks' codecs now: #play finds the answers ready. */
   #askDecoders(): void {
-    const video = this.#startFeed()?.first;
+    const video = this.#renditions.startFeed(this.#stageSize.showablePx)?.first;
     if (video) void decodable(video);
     if (this.#audio) void decodable(this.#audio);
     // Real time decodes on WebCodecs: its decoder starts now, while the session comes up.
     if (video && this.#mode === 'realtime') this.#warm = WarmDecoder.start(video);
-  }
-
-  /** The rendition to start on: the ABR's pick for this screen, as the choice asks for it. */
-  #startFeed(): VideoFeed | undefined {
-    const initial = this.#byName(
-      AbrController.initial(
-        this.#videoTracks.map((t) => renditionInfo(t)),
-        this.#stageSize.showablePx,
-      ),
-    );
-    return this.#feedFor(initial);
   }
 
   async #playFromCatalogTrack(session: MoqSession, signal: AbortSignal): Promise<void> {
@@ -354,11 +320,11 @@ export class Player {
       updates = opened.updates;
       this.#useCatalog(opened.first);
       clearTimeout(silence);
-      if (this.#videoTracks.length === 0) {
+      if (this.#renditions.tracks.length === 0) {
         this.#waiting('NO_PLAYABLE_TRACK', 'the catalog lists no video track (yet)');
       }
       // A broadcast that is still starting lists its tracks one by one: wait for a video track.
-      while (this.#videoTracks.length === 0) {
+      while (this.#renditions.tracks.length === 0) {
         const next = await updates.next().catch((error: unknown) => {
           throw unreadableCatalog(error, opened.format);
         });
@@ -372,7 +338,7 @@ export class Player {
     this.#catalogMs = performance.now() - this.#startedAt;
     this.#join.mark('catalog');
     void this.#followCatalog(updates);
-    const start = this.#startFeed();
+    const start = this.#renditions.startFeed(this.#stageSize.showablePx);
     if (!start) throw new PlayerError('NO_PLAYABLE_TRACK', 'the catalog lists no video track');
     await this.#play(start);
   }
@@ -406,15 +372,8 @@ export class Player {
 
   #useCatalog(catalog: Catalog): void {
     const { video, audio } = playableTracks(catalog);
-    this.#videoTracks = video;
+    this.#renditions.useTracks(video, this.#stageSize.showablePx);
     this.#audio ??= audio;
-    const rungs = abrRungs(video);
-    this.#abr = new AbrController(rungs);
-    const start = AbrController.initial(rungs, this.#stageSize.showablePx);
-    this.#capacity.setRungs(
-      rungs,
-      rungs.findIndex((r) => r.name === start),
-    );
     this.#catalogChanges.changed();
   }
 
@@ -430,7 +389,7 @@ export class Player {
       onRendition: (track, feed) => this.#onRendition(track, feed),
       onSwitchAbandoned: (active, abandoned) => {
         this.#target = active;
-        if (!abandoned.switching) this.#abr?.holdOff(abandoned.first.entry.name);
+        if (!abandoned.switching) this.#renditions.holdOff(abandoned.first.entry.name);
       },
       onThroughput: (bps) => {
         // The newest burst counts most; one odd burst moves the estimate only part way.
@@ -440,18 +399,19 @@ export class Player {
     };
     // Legacy (hang) frames carry no init segment for a SourceBuffer: WebCodecs plays them.
     const legacy =
-      this.#videoTracks.some((t) => t.entry.packaging === 'legacy') ||
+      this.#renditions.tracks.some((t) => t.entry.packaging === 'legacy') ||
       this.#audio?.entry.packaging === 'legacy';
     const realtime = this.#mode === 'realtime' || legacy;
     const audio = realtime ? await checkDecodable(video.first, this.#audio) : this.#audio;
     const playback = realtime
       ? new RealtimePlayback(ctx, () => this.#openAudioOutput(), this.#warm)
       : await bufferedPlayback(ctx);
-    playback.muted = this.#muted;
+    playback.muted = this.#output.muted;
     this.#playback = playback;
     // The first group may come from another rendition: the playback reports it when it does.
     this.#current = video.first;
-    this.#chosenBy = this.#choice !== 'auto' ? 'viewer' : video.switching ? 'relay' : 'player';
+    const choice = this.#renditions.choice;
+    this.#chosenBy = choice !== 'auto' ? 'viewer' : video.switching ? 'relay' : 'player';
     this.#target = video;
     if (this.#state === 'connecting') this.#state = 'buffering';
     const starting = playback.start(video, audio, this.#abort.signal);
@@ -467,36 +427,12 @@ export class Player {
     this.#playback.switchVideo(feed, this.#abort.signal).catch((e: unknown) => this.#fail(e));
   }
 
-  /**
-   * What to subscribe for the current choice: the hand-picked rendition; with Auto (relay) the
-   * switching set of every rendition this device decodes; with Auto (player) one rendition,
-   * `playerPick` (the player's ABR moves it).
-   */
-  #feedFor(playerPick: MediaTrack | undefined): VideoFeed | undefined {
-    if (this.#choice !== 'auto') {
-      const fixed = this.#byLabel(this.#choice);
-      if (fixed) return VideoFeed.single(fixed);
-    }
-    if (this.#abrSide === 'relay' && !this.#relayDeclined && this.#videoTracks.length > 1) {
-      const limit = this.#capacity.limit(performance.now()) ?? Infinity;
-      return VideoFeed.switching(this.#videoTracks.slice(0, limit + 1));
-    }
-    const track = playerPick ?? this.#videoTracks[0];
-    return track ? VideoFeed.single(track) : undefined;
-  }
-
   #onRendition(track: MediaTrack, feed: VideoFeed): void {
     this.#current = track;
     this.#switches++;
-    if (this.#choice !== 'auto') this.#chosenBy = 'viewer';
+    if (this.#renditions.choice !== 'auto') this.#chosenBy = 'viewer';
     else this.#chosenBy = feed.switching && feed.relayChooses ? 'relay' : 'player';
     this.#refreshUi();
-  }
-
-  #decodeLimitLabel(): string | undefined {
-    const limit = this.#capacity.limit(performance.now());
-    if (limit === undefined || limit >= this.#videoTracks.length - 1) return undefined;
-    return this.#videoTracks[limit]?.label;
   }
 
   /** Auto quality: one decision a second, by the player or (decode capacity only) for the relay. */
@@ -505,39 +441,10 @@ export class Player {
     const sample = this.#stats.abrSample(stalled, this.#throughputBps);
     if (!sample) return; // stats were reset meanwhile
     const target = this.#target;
-    if (this.#choice !== 'auto' || !this.#abr || !target || !this.#current) return;
+    if (!target || !this.#current) return;
     if (this.#currentState() !== 'playing' && !sample.stalled) return;
-    if (this.#abrSide === 'relay' && !this.#relayDeclined) {
-      return this.#adaptForRelay(target, sample);
-    }
-    const next = this.#byName(this.#abr.decide(target.first.entry.name, sample));
-    if (next) this.#switchTo(VideoFeed.single(next));
-  }
-
-  /**
-   * With the relay choosing, the player only keeps the offer to what it decodes in real time —
-   * unless the relay turned out not to choose (no rendition tags): then Auto becomes ours.
-   */
-  #adaptForRelay(target: VideoFeed, sample: Parameters<AbrController['decide']>[1]): void {
-    if (target.switching && target.relayChooses === false) {
-      this.#relayDeclined = true;
-      this.#switchTo(VideoFeed.single(this.#current ?? target.first));
-      return;
-    }
-    const index = this.#videoTracks.findIndex((t) => t.entry.name === this.#current?.entry.name);
-    const decode = { ...sample, skipped: sample.skipped ?? false };
-    this.#capacity.observe(index, decode, performance.now());
-    // The offer follows the device's limit both ways: narrowed now, widened once it lifts.
-    const feed = this.#feedFor(this.#current);
-    if (feed && feed.key !== target.key) this.#switchTo(feed);
-  }
-
-  #byLabel(label: string): MediaTrack | undefined {
-    return this.#videoTracks.find((t) => t.label === label || t.entry.name === label);
-  }
-
-  #byName(name: string): MediaTrack | undefined {
-    return this.#videoTracks.find((t) => t.entry.name === name);
+    const feed = this.#renditions.adapt(target, this.#current, sample);
+    if (feed) this.#switchTo(feed);
   }
 
   #currentState(): PlayerState {
@@ -563,7 +470,11 @@ export class Player {
     this.#endingTrack = true;
     const removed = (): boolean => {
       const current = this.#current?.entry.name;
-      return current !== undefined && !this.#byName(current) && this.#videoTracks.length > 0;
+      return (
+        current !== undefined &&
+        !this.#renditions.byName(current) &&
+        this.#renditions.tracks.length > 0
+      );
     };
     const why = await this.#catalogChanges
       .whyEnded(removed, TRACK_END_CATALOG_WAIT_MS, this.#abort.signal)
@@ -575,10 +486,11 @@ export class Player {
   }
 
   async #playWhatIsLeft(): Promise<void> {
-    if (this.#choice !== 'auto' && !this.#byLabel(this.#choice)) this.#choice = 'auto';
+    const picker = this.#renditions;
+    if (picker.choice !== 'auto' && !picker.byLabel(picker.choice)) picker.choose('auto');
     this.#playback?.close();
     this.#playback = undefined;
-    const feed = this.#startFeed();
+    const feed = this.#renditions.startFeed(this.#stageSize.showablePx);
     if (!feed) return this.#end(undefined);
     await this.#play(feed).catch((error: unknown) => this.#failUnlessEnded(error));
   }

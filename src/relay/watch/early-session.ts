@@ -21,6 +21,10 @@ export const EARLY_SESSION_TTL_MS = 10_000;
  * something else: the relay's answers and the newest group are then on their way while the
  * player's script loads, and the player's session adopts them.
  *
+ * Before all that, whatever the transport, it asks for the media devices: that starts the
+ * browser's audio service while the page loads, so the player's first audio output, opened
+ * right after the first frame, no longer holds that frame up.
+ *
  * It reads what it needs from the page's start data (the certificate hash and the protocols to
  * offer), so its text never changes and the CSP allows exactly it by hash: no `unsafe-inline`.
  * It leaves pages that will not use WebTransport alone (`?transport=websocket`, a pinned
@@ -29,6 +33,9 @@ export const EARLY_SESSION_TTL_MS = 10_000;
  */
 export const EARLY_SESSION_SCRIPT = `(() => {
   try {
+    // A browser's first audio output holds the page while Chromium starts its audio service;
+    // listing the devices starts it now, off the main thread (player-browser/audio-output.ts).
+    if (navigator.mediaDevices) navigator.mediaDevices.enumerateDevices().catch(() => {});
     const query = new URLSearchParams(location.search);
     const hash = document.querySelector('meta[name="moq-certificate-sha256"]');
     const offered = document.querySelector('meta[name="moq-protocols"]');
