@@ -8,6 +8,7 @@ import { decodeSetup, encodeSetup } from './setup.js';
 import { LiteBidiType, LiteUniType } from './stream-type.js';
 import { isLite05, liteVersionName, type LiteVersion } from './version.js';
 import { Writer } from '../../coding/index.js';
+import { controlFirst } from '../session/index.js';
 
 /**
  * One moq-lite session (the server side, as the relay runs it): the version was fixed by the
@@ -66,7 +67,7 @@ export class LiteSession {
     if (this.version < 0xff0dad04 || this.isClosed) return;
     void (async () => {
       const stream = await this.#transport.createBidirectionalStream();
-      const writer = new LiteWriter(stream.writable as WritableStream<Uint8Array>);
+      const writer = new LiteWriter(controlFirst(stream.writable));
       const body = new Writer().utf8String(uri).finish();
       const message = new Writer().varint(body.length).bytes(body).finish();
       await writer.write(withType(LiteBidiType.GOAWAY, message));
@@ -100,9 +101,7 @@ export class LiteSession {
   }
 
   async #sendSetup(): Promise<void> {
-    const writer = new LiteWriter(
-      (await this.#transport.createUnidirectionalStream()) as WritableStream<Uint8Array>,
-    );
+    const writer = new LiteWriter(controlFirst(await this.#transport.createUnidirectionalStream()));
     await writer.write(withType(LiteUniType.SETUP, encodeSetup()));
     writer.finish();
   }
@@ -118,7 +117,7 @@ export class LiteSession {
         if (done || this.isClosed) return;
         const stream = value;
         const reader = new LiteReader(stream.readable as ReadableStream<Uint8Array>);
-        const writer = new LiteWriter(stream.writable as WritableStream<Uint8Array>);
+        const writer = new LiteWriter(controlFirst(stream.writable));
         void this.#request(this.#serveBidi(reader, writer), writer, 'request');
       }
     } catch {

@@ -13,6 +13,7 @@ import { LiteWriter, withType } from './lite-streams.js';
 import { LiteBidiType } from './stream-type.js';
 import { encodeSubscribe, readSubscribeResponse } from './subscribe.js';
 import { decodeTrackInfo, encodeTrackRequest } from './track-info.js';
+import { controlFirst } from '../session/index.js';
 import { isLite05, type LiteVersion } from './version.js';
 
 /** One subscription we hold on the peer: the track it feeds and its groups in flight. */
@@ -53,7 +54,7 @@ export class LiteSubscriber {
   /** The peer's broadcasts as they come and go, until the session ends. */
   async discover(): Promise<void> {
     const stream = await this.#transport.createBidirectionalStream();
-    const writer = new LiteWriter(stream.writable as WritableStream<Uint8Array>);
+    const writer = new LiteWriter(controlFirst(stream.writable));
     const reader = new LiteReader(stream.readable as ReadableStream<Uint8Array>);
     this.#signal.addEventListener('abort', () => writer.reset(0, 'session closed'), { once: true });
     await writer.write(
@@ -181,7 +182,7 @@ export class LiteSubscriber {
       confirm();
     }
     const stream = await this.#transport.createBidirectionalStream();
-    const writer = new LiteWriter(stream.writable as WritableStream<Uint8Array>);
+    const writer = new LiteWriter(controlFirst(stream.writable));
     const reader = new LiteReader(stream.readable as ReadableStream<Uint8Array>);
     // Unsubscribing is closing our side: when nobody reads the track, or it ends.
     track.onIdle(() => track.close());
@@ -214,7 +215,7 @@ export class LiteSubscriber {
 
   async #trackInfo(path: string, name: string): Promise<void> {
     const stream = await this.#transport.createBidirectionalStream();
-    const writer = new LiteWriter(stream.writable as WritableStream<Uint8Array>);
+    const writer = new LiteWriter(controlFirst(stream.writable));
     const reader = new LiteReader(stream.readable as ReadableStream<Uint8Array>);
     try {
       await writer.write(

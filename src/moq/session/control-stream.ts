@@ -6,6 +6,7 @@ import {
   isDraft16,
   type ControlMessage,
 } from '../message/index.js';
+import { controlFirst } from './control-first.js';
 import { RequestTable } from './request-table.js';
 import { readChunks, StreamWriter } from './stream-io.js';
 
@@ -20,7 +21,7 @@ export class ControlStream {
 
   constructor(stream: WebTransportBidirectionalStream, version: number) {
     this.#readable = stream.readable as ReadableStream<Uint8Array>;
-    this.#writer = new StreamWriter(stream.writable as WritableStream<Uint8Array>);
+    this.#writer = new StreamWriter(controlFirst(stream.writable));
     this.#version = version;
     this.#decoder.setVersion(version);
   }

@@ -21,6 +21,7 @@ import { MessageQueue } from './d18-message-queue.js';
 import { D18PeerRequestIds } from './d18-request-ids.js';
 import { RequestTable } from './request-table.js';
 import { readChunks, StreamWriter } from './stream-io.js';
+import { controlFirst } from './control-first.js';
 
 /** §Stream Reset Error Codes. */
 const RESET_CANCELLED = 0x1;
@@ -148,7 +149,7 @@ export class D18Control implements ControlChannel {
       if (!this.#options.signal.aborted) this.#queue.push(openFailed(m, error));
       return;
     }
-    const writer = new StreamWriter(stream.writable as WritableStream<Uint8Array>);
+    const writer = new StreamWriter(controlFirst(stream.writable));
     const kind = m.kind === 'subscribe' ? 'subscribe' : 'publish_namespace';
     const entry: RequestStream = {
       writer,
@@ -351,7 +352,7 @@ export class D18Control implements ControlChannel {
 
   /** One request stream of the peer's: its first message, then its end. */
   async #servePeerRequest(stream: WebTransportBidirectionalStream): Promise<void> {
-    const writer = new StreamWriter(stream.writable as WritableStream<Uint8Array>);
+    const writer = new StreamWriter(controlFirst(stream.writable));
     const readable = stream.readable as ReadableStream<Uint8Array>;
     const decoder = new D18MessageDecoder({ requestId: 0, reader: this.#reader });
     const cancel = new AbortController();

@@ -14,6 +14,7 @@ import type { SetupResult } from './setup.js';
 import type { ClientSetupInfo } from './session-options.js';
 import { setupAuthTokens } from './setup-auth-tokens.js';
 import { readChunks, StreamWriter } from './stream-io.js';
+import { controlFirst } from './control-first.js';
 
 const IMPLEMENTATION = 'moq-studio';
 /** Draft-14/16 CLIENT_SETUP types (0x20, and 0x40 of drafts ≤ 10): the wrong draft on moqt-18. */
@@ -123,7 +124,7 @@ function result(
 
 async function openControl(transport: WebTransport, setup: ControlMessage): Promise<StreamWriter> {
   const writable = await transport.createUnidirectionalStream();
-  const writer = new StreamWriter(writable as WritableStream<Uint8Array>);
+  const writer = new StreamWriter(controlFirst(writable));
   await writer.write(encodeD18Message(setup));
   return writer;
 }

@@ -18,3 +18,4 @@ export { earlySubscribeBytes } from './early-requests.js';
 export type { FetchedObject } from './fetch-client.js';
 export type { GroupDropReason, SessionCounters } from './session-context.js';
 export type { ServedSubscription } from './publisher.js';
+export { CONTROL_SEND_ORDER, controlFirst } from './control-first.js';

@@ -13,6 +13,7 @@ import {
 import type { Announcement } from './session-options.js';
 import type { SessionContext } from './session-context.js';
 import { StreamWriter } from './stream-io.js';
+import { controlFirst } from './control-first.js';
 
 /**
  * Draft-16 §Subscribing to Namespaces: SUBSCRIBE_NAMESPACE comes on a bidirectional stream of
@@ -60,7 +61,7 @@ export class NamespaceStreams {
 
   async #serve(stream: WebTransportBidirectionalStream): Promise<void> {
     const reader = (stream.readable as ReadableStream<Uint8Array>).getReader();
-    const writer = new StreamWriter(stream.writable as WritableStream<Uint8Array>);
+    const writer = new StreamWriter(controlFirst(stream.writable));
     let message: SubscribeNamespace;
     try {
       message = await firstMessage(reader, this.#ctx.version);

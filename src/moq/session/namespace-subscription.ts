@@ -9,6 +9,7 @@ import {
 import type { SessionContext } from './session-context.js';
 import type { Announcement } from './session-options.js';
 import { readChunks, StreamWriter } from './stream-io.js';
+import { controlFirst } from './control-first.js';
 
 /**
  * Draft-16 §Subscribing to Namespaces, the subscriber's side: SUBSCRIBE_NAMESPACE on a
@@ -23,7 +24,7 @@ export async function* announcedOnStream(
 ): AsyncGenerator<Announcement> {
   const requestId = await ctx.nextRequestId();
   const stream = await ctx.transport.createBidirectionalStream();
-  const writer = new StreamWriter(stream.writable as WritableStream<Uint8Array>);
+  const writer = new StreamWriter(controlFirst(stream.writable));
   const decoder = new NamespaceReplyDecoder(ctx.version);
   try {
     const request = new SubscribeNamespace({ requestId, trackNamespacePrefix: prefix });

@@ -213,7 +213,7 @@ export class SubscriptionSender {
 
   /**
    * The subscriber's priority as a W3C sendOrder in 0..127 (higher first), below the control
-   * stream's. Groups of one subscription share it: the transport sends equal sendOrders in
+   * streams' (CONTROL_SEND_ORDER). Groups of one subscription share it: the transport sends equal sendOrders in
    * stream order, so an older group goes before a newer one (ascending, as SUBSCRIBE_OK says);
    * congestion is handled by dropping the oldest (#dropOldest), not by reordering.
    */

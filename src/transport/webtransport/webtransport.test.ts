@@ -36,7 +36,8 @@ before(async () => {
     for (let s = await server.accept(); s; s = await server.accept()) {
       accepted.push(s);
       if (s.request.url.pathname === '/echo') serveEcho(s.session);
-      if (s.request.url.pathname === '/control-first') void answerBehindData(s);
+      if (s.request.url.pathname === '/control-first') void answerBehindData(s, 256);
+      if (s.request.url.pathname === '/no-order') void answerBehindData(s, undefined);
     }
   })();
 });
@@ -49,17 +50,55 @@ const QUEUED_DATA_BYTES = 3_000_000;
 
 /**
  * Queues QUEUED_DATA_BYTES on a unidirectional stream (a group, as MoQ sends one), then answers
- * the client's bidirectional stream (its control stream) with one byte.
+ * the client's bidirectional stream (its control stream) with one byte, after giving that
+ * stream `sendOrder` (the W3C attribute, as MoQ sets it on its control streams) if one is given.
  */
-async function answerBehindData(accepted: AcceptedSession): Promise<void> {
+async function answerBehindData(
+  accepted: AcceptedSession,
+  sendOrder: number | undefined,
+): Promise<void> {
   const bidi = accepted.session.incomingBidirectionalStreams.getReader();
   const { value: control } = await bidi.read();
   if (!control) return;
+  const writable = control.writable as WritableStream & { sendOrder: number | null };
+  assert.equal(writable.sendOrder, null, 'an accepted stream has no send order of its own');
+  if (sendOrder !== undefined) writable.sendOrder = sendOrder;
   await control.readable.getReader().read(); // the client's request
   const data = (await accepted.session.createUnidirectionalStream({ sendOrder: 0 })).getWriter();
   void data.write(patternBytes(QUEUED_DATA_BYTES)).then(() => data.close());
   const answer = control.writable.getWriter();
   await answer.write(new Uint8Array([7]));
+}
+
+/**
+ * Opens a bidirectional stream at `path` (answerBehindData serves it), and returns the answer
+ * with how many of the data bytes queued before it had arrived when it did.
+ */
+async function answerAfterData(
+  path: string,
+): Promise<{ answer: number[]; dataBytesAtAnswer: number }> {
+  const session = await connect(path);
+  try {
+    const control = await session.createBidirectionalStream();
+    await control.writable.getWriter().write(new Uint8Array([1]));
+    let dataBytes = 0;
+    const incoming = session.incomingUnidirectionalStreams.getReader();
+    const counting = (async () => {
+      const { value } = await incoming.read();
+      if (!value) return;
+      const reader = value.getReader();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        dataBytes += chunk.value.byteLength;
+      }
+    })();
+    const answer = await control.readable.getReader().read();
+    const dataBytesAtAnswer = dataBytes;
+    await counting;
+    assert.equal(dataBytes, QUEUED_DATA_BYTES, 'the data arrives whole');
+    return { answer: [...(answer.value ?? [])], dataBytesAtAnswer };
+  } finally {
+    session.close();
+  }
 }
 
 describe('WebTransport over HTTP/3, Node client and server', () => {
@@ -81,31 +120,23 @@ describe('WebTransport over HTTP/3, Node client and server', () => {
     session.close();
   });
 
-  test('a bidirectional (control) stream is sent ahead of data queued before it', async () => {
-    const session = await connect('/control-first');
-    const control = await session.createBidirectionalStream();
-    await control.writable.getWriter().write(new Uint8Array([1]));
-    let dataBytes = 0;
-    const incoming = session.incomingUnidirectionalStreams.getReader();
-    const counting = (async () => {
-      const { value } = await incoming.read();
-      if (!value) return;
-      const reader = value.getReader();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-        dataBytes += chunk.value.byteLength;
-      }
-    })();
-    const answer = await control.readable.getReader().read();
-    const dataBytesAtAnswer = dataBytes;
-    assert.deepEqual([...(answer.value ?? [])], [7]);
-    await counting;
-    assert.equal(dataBytes, QUEUED_DATA_BYTES, 'the data arrives whole');
+  test('a stream given a higher sendOrder after it opened is sent ahead of data queued before it', async () => {
+    const { answer, dataBytesAtAnswer } = await answerAfterData('/control-first');
+    assert.deepEqual(answer, [7]);
     // The congestion window opens over many round trips: the answer rides one of the first.
     assert.ok(
       dataBytesAtAnswer < QUEUED_DATA_BYTES / 2,
       `${dataBytesAtAnswer} of ${QUEUED_DATA_BYTES} data bytes arrived before the answer`,
     );
-    session.close();
+  });
+
+  test('a stream without a sendOrder waits behind the data queued before it', async () => {
+    const { answer, dataBytesAtAnswer } = await answerAfterData('/no-order');
+    assert.deepEqual(answer, [7]);
+    assert.ok(
+      dataBytesAtAnswer > QUEUED_DATA_BYTES / 2,
+      `only ${dataBytesAtAnswer} of ${QUEUED_DATA_BYTES} data bytes arrived before the answer`,
+    );
   });
 
   test('uni streams both ways', async () => {

@@ -230,7 +230,7 @@ export class WebTransportSession implements TransportSession, StreamOwner {
     fin = false,
   ): BidiStream {
     const receiver = this.#addReceiver(streamId, initial, fin);
-    const sender = this.#addSender(streamId, sendOrder ?? CONTROL_SEND_ORDER);
+    const sender = this.#addSender(streamId, sendOrder);
     return { readable: receiver.readable, writable: sender.writable };
   }
 
@@ -242,7 +242,7 @@ export class WebTransportSession implements TransportSession, StreamOwner {
 
   #addSender(streamId: number, sendOrder?: number | null): SendStream {
     const sender = new SendStream(this, streamId);
-    if (typeof sendOrder === 'number') sender.setUrgency(urgencyForSendOrder(sendOrder), false);
+    if (typeof sendOrder === 'number') sender.writable.sendOrder = sendOrder;
     this.#senders.set(streamId, sender);
     return sender;
   }
@@ -271,28 +271,6 @@ export class WebTransportSession implements TransportSession, StreamOwner {
     else this.#resolveClosed(info ?? { closeCode: 0, reason: '' });
     this.carrier.sessionEnded(this.sessionId);
   }
-}
-
-/**
- * The sendOrder of a bidirectional stream opened or accepted without one. MoQ carries its
- * control messages on bidirectional streams (the draft-14 control stream, draft-16/18 request
- * streams, moq-lite's session and subscription streams) and objects on unidirectional ones, so
- * a bidirectional stream goes first: a SERVER_SETUP or a SUBSCRIBE_OK never waits behind a
- * cached group on a congestion window still opening (a join), nor behind a keyframe fanned out
- * under load. Left unset, quiche's default urgency (127) is below every data stream's 0..7.
- */
-const CONTROL_SEND_ORDER = 256;
-
-/**
- * W3C sendOrder (higher first) onto quiche's urgency (lower first, 0..7; a stream given none
- * keeps quiche's default, 127, behind all of these): 0 for anything ≥ 256, 1..6 spread over
- * 0..255, 7 below zero. Streams given a sendOrder are non-incremental, so equal urgency goes in
- * stream order, one stream at a time: an older MoQ group finishes before a newer one starts.
- */
-function urgencyForSendOrder(sendOrder: number): number {
-  if (sendOrder >= 256) return 0;
-  if (sendOrder < 0) return 7;
-  return 6 - Math.floor((sendOrder * 6) / 256);
 }
 
 function closeQuietly(controller: ReadableStreamDefaultController<never>, error?: Error): void {

@@ -125,11 +125,21 @@ export class ReceiveStream {
   }
 }
 
-/** The sending half of a WebTransport stream as a WHATWG WritableStream. */
+/** A WritableStream with the W3C WebTransportSendStream's `sendOrder` (higher goes first). */
+export interface SendOrderedWritable extends WritableStream<Uint8Array> {
+  sendOrder: number | null;
+}
+
+/**
+ * The sending half of a WebTransport stream as a WHATWG WritableStream, with the W3C
+ * `sendOrder` attribute: the application (MoQ) orders its streams by it, also after they
+ * opened, as it would on a browser's WebTransport.
+ */
 export class SendStream {
-  readonly writable: WritableStream<Uint8Array>;
+  readonly writable: SendOrderedWritable;
   #controller!: WritableStreamDefaultController;
   #done = false;
+  #sendOrder: number | null = null;
 
   constructor(
     private readonly owner: StreamOwner,
@@ -142,12 +152,21 @@ export class SendStream {
       write: (chunk) => this.#send(chunk, false),
       close: () => this.#send(new Uint8Array(0), true).then(() => this.#finish()),
       abort: (reason) => this.#reset(reason),
+    }) as SendOrderedWritable;
+    Object.defineProperty(this.writable, 'sendOrder', {
+      get: () => this.#sendOrder,
+      set: (order: number) => this.#setSendOrder(order),
+      enumerable: true,
     });
   }
 
-  /** Sets quiche's urgency for this stream: the W3C `sendOrder` maps onto it (higher first). */
-  setUrgency(urgency: number, incremental = true): void {
-    this.owner.connection.setPriority(this.streamId, urgency, incremental);
+  /** The W3C `sendOrder` onto quiche's urgency (see urgencyForSendOrder). */
+  #setSendOrder(order: number): void {
+    if (typeof order !== 'number' || Number.isNaN(order)) {
+      throw new TypeError(`sendOrder must be a number, not ${String(order)}`);
+    }
+    this.#sendOrder = order;
+    this.owner.connection.setPriority(this.streamId, urgencyForSendOrder(order), false);
   }
 
   /** Ends the stream with an error (session gone, connection lost). */
@@ -181,4 +200,16 @@ export class SendStream {
     this.#done = true;
     this.owner.onSendDone(this.streamId);
   }
+}
+
+/**
+ * W3C sendOrder (higher first) onto quiche's urgency (lower first, 0..7; a stream given none
+ * keeps quiche's default, 127, behind all of these): 0 for anything ≥ 256, 1..6 spread over
+ * 0..255, 7 below zero. Streams given a sendOrder are non-incremental, so equal urgency goes in
+ * stream order, one stream at a time: an older MoQ group finishes before a newer one starts.
+ */
+function urgencyForSendOrder(sendOrder: number): number {
+  if (sendOrder >= 256) return 0;
+  if (sendOrder < 0) return 7;
+  return 6 - Math.floor((sendOrder * 6) / 256);
 }
