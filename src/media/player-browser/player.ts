@@ -29,6 +29,7 @@ import { RealtimePlayback } from './realtime-playback.js';
 import { RenditionPicker } from './rendition-picker.js';
 import { playableTracks } from './start-requests.js';
 import { WarmDecoder } from './warm-decoder.js';
+import { createFrameSink, type FrameSink } from './frame-sink.js';
 import { StatsRecorder } from './stats-recorder.js';
 import { StageSize } from './stage-size.js';
 import { VideoFeed } from './video-feed.js';
@@ -71,6 +72,8 @@ export class Player {
   #chosenBy: ChosenBy | undefined;
   /** A decoder started for the first rendition before the playback exists (warm-decoder.ts). */
   #warm: WarmDecoder | undefined;
+  /** The screen, made while the session comes up (#askDecoders); the playback takes it. */
+  #warmSink: FrameSink | undefined;
   #playback: Playback | undefined;
   #switches = 0;
   #throughputBps: number | undefined;
@@ -193,6 +196,7 @@ export class Player {
     this.#stageSize.close();
     this.#playback?.close();
     this.#warm?.close();
+    this.#warmSink?.close();
     this.#session?.close();
     this.#output.close();
     this.#listeners.clear();
@@ -306,7 +310,12 @@ export class Player {
     if (video) void decodable(video);
     if (this.#audio) void decodable(this.#audio);
     // Real time decodes on WebCodecs: its decoder starts now, while the session comes up.
-    if (video && this.#mode === 'realtime') this.#warm = WarmDecoder.start(video);
+    if (!video || this.#mode !== 'realtime') return;
+    this.#warm = WarmDecoder.start(video);
+    // The screen too (a media element: 20–30 ms of the main thread, and the browser's media
+    // pipeline behind it), while the handshake is under way rather than after it.
+    this.#warmSink = createFrameSink();
+    this.#options.stage.prepend(this.#warmSink.element);
   }
 
   async #playFromCatalogTrack(session: MoqSession, signal: AbortSignal): Promise<void> {
@@ -404,7 +413,7 @@ export class Player {
     const realtime = this.#mode === 'realtime' || legacy;
     const audio = realtime ? await checkDecodable(video.first, this.#audio) : this.#audio;
     const playback = realtime
-      ? new RealtimePlayback(ctx, () => this.#openAudioOutput(), this.#warm)
+      ? new RealtimePlayback(ctx, () => this.#openAudioOutput(), this.#warm, this.#takeSink())
       : await bufferedPlayback(ctx);
     playback.muted = this.#output.muted;
     this.#playback = playback;
@@ -418,7 +427,15 @@ export class Player {
     // Taken by the start's first rendition by now, or not wanted (another one, or buffered).
     this.#warm?.close();
     this.#warm = undefined;
+    this.#warmSink?.close(); // buffered playback shows frames in its own element
+    this.#warmSink = undefined;
     await starting;
+  }
+
+  #takeSink(): FrameSink | undefined {
+    const sink = this.#warmSink;
+    this.#warmSink = undefined;
+    return sink;
   }
 
   #switchTo(feed: VideoFeed): void {

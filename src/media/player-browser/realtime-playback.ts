@@ -61,12 +61,20 @@ export class RealtimePlayback implements Playback {
   /**
    * `audioOutput` opens the audio output when the audio is about to play: after the first
    * frame (see #audioWhenPictured), so opening it never holds up the picture. `warm`: the
-   * decoder the player started for the first rendition (warm-decoder.ts).
+   * decoder the player started for the first rendition (warm-decoder.ts); `sink`: the screen it
+   * made meanwhile, already on the stage (the playback owns it from now on).
    */
-  constructor(ctx: PlaybackContext, audioOutput: () => AudioContext, warm?: WarmDecoder) {
+  constructor(
+    ctx: PlaybackContext,
+    audioOutput: () => AudioContext,
+    warm?: WarmDecoder,
+    sink?: FrameSink,
+  ) {
     this.#ctx = ctx;
     this.#audioOutput = audioOutput;
     this.#video = new VideoRenderer(this.#clock, ctx.stats, ctx.onError, warm);
+    this.#sink = sink;
+    if (sink) this.#video.attach(sink);
   }
 
   async start(video: VideoFeed, audio: MediaTrack | undefined, signal: AbortSignal): Promise<void> {
@@ -77,7 +85,7 @@ export class RealtimePlayback implements Playback {
     const subscribing = [this.#subscribeVideo(video, 'active', signal)];
     if (audio) subscribing.push(this.#subscribeAudio(audio, signal));
     await delay(0);
-    if (!this.#closed) {
+    if (!this.#closed && !this.#sink) {
       this.#sink = createFrameSink();
       this.#ctx.stage.prepend(this.#sink.element);
       this.#video.attach(this.#sink);
