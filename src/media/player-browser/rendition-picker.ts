@@ -1,6 +1,6 @@
-import { AbrController, type AbrSample } from './abr-controller.js';
+import { AbrController, type AbrRung, type AbrSample } from './abr-controller.js';
 import { DecodeCapacity } from './decode-capacity.js';
-import { renditionInfo, type MediaTrack } from './media-track.js';
+import type { MediaTrack } from './media-track.js';
 import type { AbrSide } from './player-types.js';
 import { abrRungs } from './start-requests.js';
 import { VideoFeed } from './video-feed.js';
@@ -14,6 +14,8 @@ import { VideoFeed } from './video-feed.js';
  */
 export class RenditionPicker {
   #tracks: MediaTrack[] = [];
+  /** The tracks as the ABR sees them (abrRungs). */
+  #rungs: AbrRung[] = [];
   #choice: string;
   #side: AbrSide;
   /** The relay ignored the switching set (it does not do server-side ABR): Auto is ours. */
@@ -63,6 +65,7 @@ export class RenditionPicker {
   useTracks(tracks: MediaTrack[], showablePx: number): void {
     this.#tracks = tracks;
     const rungs = abrRungs(tracks);
+    this.#rungs = rungs;
     this.#abr = new AbrController(rungs);
     const start = AbrController.initial(rungs, showablePx);
     this.#capacity.setRungs(
@@ -73,8 +76,7 @@ export class RenditionPicker {
 
   /** The feed to start on: the ABR's pick for this screen, as the choice asks for it. */
   startFeed(showablePx: number): VideoFeed | undefined {
-    const initial = AbrController.initial(this.#tracks.map(renditionInfo), showablePx);
-    return this.feedFor(this.byName(initial));
+    return this.feedFor(this.byName(AbrController.initial(this.#rungs, showablePx)));
   }
 
   /**

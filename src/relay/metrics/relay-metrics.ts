@@ -301,7 +301,7 @@ export class RelayMetrics {
   }
 
   #trafficCounters(registers: Registry[]): void {
-    const reported = newTotals();
+    const reportedDropped = newTotals().dropped;
     const totals = (): ReturnType<typeof newTotals> => this.#totals();
     const counter = (key: (typeof TRAFFIC_KEYS)[number], name: string, help: string): void =>
       growingCounter(registers, name, help, () => totals()[key]);
@@ -317,10 +317,10 @@ export class RelayMetrics {
       collect() {
         const now = totals().dropped;
         for (const reason of DROP_REASONS) {
-          const delta = now[reason] - reported.dropped[reason];
+          const delta = now[reason] - reportedDropped[reason];
           if (delta > 0) this.inc({ reason }, delta);
-          else if (reported.dropped[reason] === 0) this.inc({ reason }, 0);
-          reported.dropped[reason] = Math.max(reported.dropped[reason], now[reason]);
+          else if (reportedDropped[reason] === 0) this.inc({ reason }, 0);
+          reportedDropped[reason] = Math.max(reportedDropped[reason], now[reason]);
         }
       },
     });

@@ -22,6 +22,8 @@ const LOOPBACK = '127.0.0.1';
 export class CidForwarder {
   readonly #socket: Socket;
   readonly #secret: Buffer;
+  /** Read once: forward() compares it for every packet. */
+  readonly port: number;
   #peers = new Map<number, number>();
   #onPacket: ((packet: Buffer, from: HostPort) => void) | undefined;
   #closed = false;
@@ -31,6 +33,7 @@ export class CidForwarder {
   private constructor(socket: Socket, secret: Buffer) {
     this.#socket = socket;
     this.#secret = secret;
+    this.port = socket.address().port;
     socket.on('message', (msg, rinfo) => this.#receive(msg, rinfo));
     socket.on('error', () => {
       // A sibling that is gone: its packets are lost, as they were before forwarding.
@@ -51,10 +54,6 @@ export class CidForwarder {
       });
     });
     return new CidForwarder(socket, Buffer.from(secret));
-  }
-
-  get port(): number {
-    return this.#socket.address().port;
   }
 
   /** The siblings' forwarding ports by endpoint id (this endpoint's own may be among them). */
