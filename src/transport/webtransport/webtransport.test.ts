@@ -139,6 +139,23 @@ describe('WebTransport over HTTP/3, Node client and server', () => {
     );
   });
 
+  test('a sendOrder that is not a number is refused, and the stream goes on', async () => {
+    const session = await connect('/echo', ['echo-1']);
+    const stream = await session.createBidirectionalStream({ sendOrder: 5 });
+    const writable = stream.writable as WritableStream & { sendOrder: unknown };
+    assert.equal(writable.sendOrder, 5);
+    assert.throws(() => (writable.sendOrder = 'first'), TypeError);
+    assert.throws(() => (writable.sendOrder = Number.NaN), TypeError);
+    assert.equal(writable.sendOrder, 5, 'the order it had');
+    const sent = patternBytes(10_000, 7);
+    const [, echoed] = await Promise.all([
+      writeAll(stream.writable, sent),
+      readAll(stream.readable),
+    ]);
+    assert.deepEqual(echoed, sent);
+    session.close();
+  });
+
   test('uni streams both ways', async () => {
     const session = await connect();
     const incoming = session.incomingUnidirectionalStreams.getReader();
