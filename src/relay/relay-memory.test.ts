@@ -175,12 +175,18 @@ describe('relay: one memory budget over partial objects and caches', { timeout: 
 
     // 2. Ten streams each sending 5 MiB of a 15 MiB object: over the budget, the greediest session goes.
     const greedy = await attacker('greedy');
+    const evictionsBeforeGreedy = relay.memory.evictions;
     const greedyClosed = closeCode(greedy.transport);
     void stalledStreams(greedy.transport, 10, 0, 5 * MiB).catch(() => undefined);
     const { code, reason } = await withTimeout(greedyClosed, 60_000, 'the greedy session closed');
     assert.equal(code, SessionCloseCode.INTERNAL_ERROR);
     assert.match(reason, /memory budget/);
     assert.ok(relay.memory.sessionsClosed >= 1);
+    assert.equal(
+      relay.memory.evictions,
+      evictionsBeforeGreedy,
+      'partial objects over the budget cost the caches nothing',
+    );
     await until(
       'the greedy session’s bytes given back',
       () => relay.memory.usedBytes < BUDGET_BYTES / 2,

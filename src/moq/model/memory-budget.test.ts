@@ -49,11 +49,31 @@ test('between two large caches the larger goes first; a single group is never ta
   assert.deepEqual(cachedIds(a.track), [1]);
   assert.deepEqual(cachedIds(b.track), [0, 1, 2, 3]);
 
-  // 700 KiB more: b gives back all but its newest group, then every cache holds one group and
-  // the budget is still over: the session holding the most is told to go.
+  // 700 KiB more: the caches could give back 300 KiB, not the 500 over — they are left whole and
+  // the session holding the most is told to go.
   const c = trackOver(budget, 'c');
   writeGroup(c.track, 700 * KiB);
-  assert.deepEqual(cachedIds(b.track), [3]);
+  assert.deepEqual(cachedIds(b.track), [0, 1, 2, 3], 'no group dropped in vain');
   assert.ok(c.told.length === 1 && a.told.length === 0, 'the greediest session is told to go');
   assert.equal(cachedIds(c.track).length, 1, 'its only group stays cached');
+  assert.equal(budget.evictions, 1);
+});
+
+test('partial objects filling the budget cost a small cache beside them nothing', () => {
+  const budget = new MemoryBudget(1024 * KiB);
+  const small = trackOver(budget, 'audio');
+  for (let g = 0; g < 5; g++) writeGroup(small.track, 20);
+  const told: string[] = [];
+  const greedy = budget.account('greedy', (reason) => told.push(reason));
+  // A session's data streams holding partial objects, charged as they arrive.
+  for (let i = 0; i < 5; i++) greedy.charge(256 * KiB);
+  assert.equal(told.length, 1, 'the session holding the most is told to go');
+  assert.match(told[0] ?? '', /memory budget/);
+  // It keeps sending until its close takes effect: still nothing dropped.
+  greedy.charge(256 * KiB);
+  assert.equal(told.length, 1, 'told once');
+  assert.deepEqual(cachedIds(small.track), [0, 1, 2, 3, 4]);
+  assert.equal(budget.evictions, 0);
+  greedy.close();
+  assert.equal(budget.usedBytes, 100);
 });

@@ -14,8 +14,9 @@ export interface BudgetCache {
  * (partial objects) and every track's cache. Each session draws through its own
  * `BudgetAccount`. Over the limit, the oldest cached groups of the track caching the most go
  * first — a track of small groups (audio, chat, a data feed) is not cut because a video track
- * beside it filled the budget, and dropping it would free next to nothing; if that is not enough,
- * the session holding the most is told (once) to go, with a reason.
+ * beside it filled the budget, and dropping it would free next to nothing. When the caches could
+ * not bring the relay under the limit even emptied (a session's partial objects fill it), they
+ * are left whole and the session holding the most is told (once) to go, with a reason.
  */
 export class MemoryBudget {
   readonly limitBytes: number;
@@ -84,7 +85,17 @@ export class MemoryBudget {
     if (this.#reclaiming) return;
     this.#reclaiming = true;
     try {
-      while (this.#usedBytes > this.limitBytes) {
+      // Groups are dropped only when dropping them can bring the relay under its limit: when what
+      // is held is mostly a session's partial objects, emptying every cache beside it would cost
+      // its viewers groups and still leave the budget over.
+      const leaving = this.#leavingBytes();
+      let evictable = 0;
+      for (const cache of this.#caches) evictable += cache.evictableBytes();
+      if (evictable < this.#usedBytes - leaving - this.limitBytes) {
+        this.#closeGreediest();
+        return;
+      }
+      while (this.#usedBytes - leaving > this.limitBytes) {
         const cache = this.#largestCache();
         if (!cache) break;
         cache.evictOldest();
@@ -94,6 +105,13 @@ export class MemoryBudget {
     } finally {
       this.#reclaiming = false;
     }
+  }
+
+  /** Bytes held by sessions already told to go: they will be given back. */
+  #leavingBytes(): number {
+    let leaving = 0;
+    for (const account of this.#accounts) if (account.told) leaving += account.bytes;
+    return leaving;
   }
 
   #largestCache(): BudgetCache | undefined {
@@ -111,8 +129,7 @@ export class MemoryBudget {
 
   /** Bytes of sessions already told to go will be freed: only tell another if not enough. */
   #closeGreediest(): void {
-    let leaving = 0;
-    for (const account of this.#accounts) if (account.told) leaving += account.bytes;
+    let leaving = this.#leavingBytes();
     while (this.#usedBytes - leaving > this.limitBytes) {
       let greediest: BudgetAccount | undefined;
       for (const account of this.#accounts) {
