@@ -1,17 +1,17 @@
+import { placeAudio } from './audio-placement.js';
 import type { LiveClock } from './live-clock.js';
 import type { MediaTrack, TimedSample } from './media-track.js';
 import { PlayerError } from './player-error.js';
 import type { StatsRecorder } from './stats-recorder.js';
 
-/** Closer than this to the running schedule, a buffer joins it gaplessly instead of resyncing. */
-const CONTINUITY_S = 0.03;
 /** Room for decoding and scheduling on top of the measured output latency. */
 const AUDIO_MARGIN_MS = 20;
 
 /**
  * WebCodecs audio: decoded buffers are scheduled on the AudioContext at the time the shared live
  * clock gives their timestamp, so audio and video follow one clock. Consecutive buffers join
- * without gaps; one that drifted more than 30 ms re-anchors; one already late is dropped.
+ * without gaps; when the clock moves earlier, buffers are skipped until audio is back on it;
+ * one that drifted later re-anchors; one already late is dropped (`placeAudio`).
  */
 export class AudioRenderer {
   readonly #context: AudioContext;
@@ -119,12 +119,17 @@ export class AudioRenderer {
       ? this.#context.currentTime - contextNow
       : this.#context.baseLatency + (this.#context.outputLatency || 0);
     this.#clock.outputLatencyMs = pipelineS * 1000 + AUDIO_MARGIN_MS;
-    if (Math.abs(when - this.#nextStart) < CONTINUITY_S) return this.#nextStart;
-    if (when < this.#context.currentTime) {
-      if (this.#stats.framesRendered > 0) this.#clock.late();
-      return undefined;
+    switch (placeAudio(when, this.#nextStart, this.#context.currentTime)) {
+      case 'join':
+        return this.#nextStart;
+      case 'skip':
+        return undefined;
+      case 'late':
+        if (this.#stats.framesRendered > 0) this.#clock.late();
+        return undefined;
+      case 'anchor':
+        return when;
     }
-    return when;
   }
 
   #toBuffer(data: AudioData): AudioBuffer {

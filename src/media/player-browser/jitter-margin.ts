@@ -5,6 +5,11 @@
  * once (a burst the window has not weighed yet), and the bump fades a few seconds after frames
  * are on time again, so a lone late keyframe shows a frame late instead of delaying every frame
  * for good. A steady link gets a small margin, a jittery one the margin it needs.
+ *
+ * Margin no longer needed is let go slowly at first, so jitter that comes back within seconds
+ * finds it still there, and faster the longer it stays unneeded (the rate doubles every
+ * LET_GO_DOUBLING_MS). With a constant slow fall, one stall of the page's main thread at a join
+ * (every frame late together for half a second) held 150 ms of extra latency for ≈ 30 s.
  */
 
 /** Frames looked at: ≈ 5 s at 30 fps, so a 1 s GOP's keyframes are several of them. */
@@ -23,20 +28,32 @@ export const INITIAL_JITTER_MS = 30;
 export const MIN_JITTER_MS = 30;
 export const MAX_JITTER_MS = 200;
 export const LATE_STEP_MS = 15;
-/** Bumps fade by this much a second once no frame was late for BUMP_FADE_AFTER_MS. */
+/** Bumps fade by this much a second (at first) once no frame was late for BUMP_FADE_AFTER_MS. */
 const BUMP_FADE_MS_PER_S = 10;
 const BUMP_FADE_AFTER_MS = 3000;
 
 /**
- * The measured margin rises at once but falls at most this fast: a spike leaving the window
- * must not pull the clock forward in one step (frames would be dropped on the way).
+ * The measured margin rises at once but falls at first at most this fast: a spike leaving the
+ * window must not pull the clock forward in one step (frames would be dropped on the way).
  */
 const FALL_MS_PER_S = 5;
+/** Unneeded margin is let go twice as fast after each this long. */
+const LET_GO_DOUBLING_MS = 3000;
+/** Never faster than the live clock catches up (LiveClock's CATCH_UP_RATE: 80 ms a second). */
+const MAX_LET_GO_MS_PER_S = 80;
+
+/** How much margin to let go over `elapsedMs`, `unneededMs` after it was last needed. */
+export function letGoMs(baseMsPerS: number, unneededMs: number, elapsedMs: number): number {
+  const rate = baseMsPerS * 2 ** (Math.max(0, unneededMs) / LET_GO_DOUBLING_MS);
+  return (Math.min(MAX_LET_GO_MS_PER_S, rate) * Math.max(0, elapsedMs)) / 1000;
+}
 
 export class JitterMargin {
   #excess: number[] = [];
   #measuredMs: number | undefined;
   #sampledAt: number | undefined;
+  /** When the measured target last reached the margin held (it was needed then). */
+  #neededAt = -Infinity;
   #bumpMs = 0;
   #lastLateAt = -Infinity;
   #lastFadeAt = -Infinity;
@@ -51,7 +68,13 @@ export class JitterMargin {
     const index = Math.min(sorted.length - 1, Math.floor(QUANTILE * sorted.length));
     const target = (sorted[index] ?? 0) + SAFETY_MS;
     const previous = this.#measuredMs ?? target;
-    this.#measuredMs = Math.max(target, previous - (FALL_MS_PER_S * elapsedMs) / 1000);
+    if (target >= previous) {
+      this.#measuredMs = target;
+      this.#neededAt = at;
+      return;
+    }
+    const fallMs = letGoMs(FALL_MS_PER_S, at - this.#neededAt, elapsedMs);
+    this.#measuredMs = Math.max(target, previous - fallMs);
   }
 
   /** A frame was ready only after its due time: more margin now, one step per burst. */
@@ -66,7 +89,8 @@ export class JitterMargin {
     if (this.#bumpMs === 0 || at - this.#lastLateAt < BUMP_FADE_AFTER_MS) return;
     const elapsedMs = Math.min(1000, at - Math.max(this.#lastFadeAt, this.#lastLateAt));
     this.#lastFadeAt = at;
-    this.#bumpMs = Math.max(0, this.#bumpMs - (BUMP_FADE_MS_PER_S * elapsedMs) / 1000);
+    const unneededMs = at - this.#lastLateAt - BUMP_FADE_AFTER_MS;
+    this.#bumpMs = Math.max(0, this.#bumpMs - letGoMs(BUMP_FADE_MS_PER_S, unneededMs, elapsedMs));
   }
 
   get ms(): number {

@@ -156,3 +156,66 @@ test('the margin rises at once but falls slowly once the jitter is gone (no jump
   const after = clock.jitterMs;
   assert.ok(after < wide && after >= wide - 30, `fell from ${wide} to ${after} ms over 5 s`);
 });
+
+/**
+ * Steady frames from `fromPts` for `seconds`, then (if `stallMs`) the page's main thread held
+ * for `stallMs`: every frame in it arrives and is ready at its end, and the late ones say so.
+ * Returns the pts after the last frame.
+ */
+function stall(clock: LiveClock, fromPts: number, stallMs: number): number {
+  const end = fromPts + stallMs;
+  for (let pts = fromPts; pts < end; pts += 33) {
+    clock.observe(pts, end + 40);
+    clock.ready(pts, end + 42);
+    clock.late(end + 42);
+    clock.nowMs(end + 42);
+  }
+  return end;
+}
+
+/** Feeds steady frames until the margin is back to `withinMs` of the floor; returns how long. */
+function recoveryMs(clock: LiveClock, fromPts: number, withinMs: number): number {
+  let pts = fromPts;
+  while (clock.jitterMs > 30 + withinMs && pts - fromPts < 120_000) {
+    feed(clock, pts, 30);
+    pts += 30 * 33;
+  }
+  return pts - fromPts;
+}
+
+test('one stall after the join widens the margin; steady frames give it back within 15 s', () => {
+  const clock = new LiveClock();
+  feed(clock, 0, 120); // 4 s steady: past the join, a 30 ms margin
+  assert.equal(clock.jitterMs, 30);
+  // The page held for 400 ms: its frames weigh heavily in a window that holds 2 s of them yet.
+  const after = stall(clock, 120 * 33, 400);
+  feed(clock, after, 3);
+  const widened = clock.jitterMs;
+  assert.ok(widened >= 150, `the stall widened the margin to ${widened} ms`);
+  feed(clock, after + 99, 60);
+  assert.ok(clock.jitterMs >= 100, `let go gradually: ${clock.jitterMs} ms 2 s later`);
+  // With a constant 5 ms/s fall (and 10 ms/s bump fade) this took 29 s.
+  const tookMs = recoveryMs(clock, after + 99 + 60 * 33, 5) + 60 * 33;
+  assert.ok(tookMs <= 15_000, `back to the floor after ${tookMs} ms`);
+});
+
+test('a stall that comes back every 6 s finds the margin still there', () => {
+  const clock = new LiveClock();
+  feed(clock, 0, 300);
+  let pts = 300 * 33;
+  for (let round = 0; round < 6; round++) {
+    pts = stall(clock, pts, 400);
+    feed(clock, pts, 3);
+    pts += 99;
+    const peak = clock.jitterMs;
+    let lowest = peak;
+    for (let i = 0; i < 6; i++) {
+      feed(clock, pts, 30); // 6 s: its last second with the stall out of the window
+      pts += 30 * 33;
+      lowest = Math.min(lowest, clock.jitterMs);
+    }
+    if (round < 2) continue; // the window filling up
+    assert.ok(peak >= 50, `round ${round}: the stall widened the margin to ${peak} ms`);
+    assert.ok(lowest >= peak - 25, `round ${round}: fell from ${peak} to ${lowest} ms`);
+  }
+});
