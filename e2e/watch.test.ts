@@ -213,6 +213,44 @@ describe('watch page: relay → Chromium, WebCodecs and MSE', { skip }, () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  test("two 400 ms stalls of the page's main thread: the jitter margin widens, and is given back within 25 s", async () => {
+    const settled = await until(
+      page,
+      (s) => s.jitterMarginMs !== undefined && s.jitterMarginMs <= 60,
+      30_000,
+      'a settled jitter margin',
+    );
+    const beforeMs = settled.jitterMarginMs ?? 0;
+    const hold = (): Promise<void> =>
+      page.evaluate(() => {
+        const end = performance.now() + 400;
+        while (performance.now() < end); // the page's main thread held, as by a long task
+      });
+    await hold();
+    await sleep(1000);
+    await hold();
+    const stalledAt = Date.now();
+    const widened = await until(
+      page,
+      (s) => (s.jitterMarginMs ?? 0) >= beforeMs + 80,
+      5_000,
+      'the margin widened by the stalls',
+    );
+    // With a constant 5 ms/s fall (and a 10 ms/s fade of the late frames' bumps) this took
+    // 30 s and more.
+    const back = await until(
+      page,
+      (s) => (s.jitterMarginMs ?? Infinity) <= Math.max(beforeMs + 15, 45),
+      25_000,
+      'the margin given back',
+    );
+    console.log(
+      `two 400 ms stalls: margin ${beforeMs} → ${widened.jitterMarginMs} ms, back to ` +
+        `${back.jitterMarginMs} ms ${Date.now() - stalledAt} ms after the second`,
+    );
+    assert.equal(back.state, 'playing');
+  });
+
   test('switching to 360p by hand: rendition changes, playback never stalls 500 ms', async () => {
     await resetStats(page);
     for (const pace of paces) pace.reset();

@@ -99,6 +99,10 @@ export class BufferedPlayback implements Playback {
     });
   }
 
+  jitterMarginMs(): undefined {
+    return undefined;
+  }
+
   bufferMs(): number {
     return Math.max(0, (this.#bufferedEnd() - this.#element.currentTime) * 1000);
   }

@@ -33,6 +33,8 @@ export interface Playback {
   switchVideo(video: VideoFeed, signal: AbortSignal): Promise<void>;
   /** Media received and not yet shown. */
   bufferMs(): number;
+  /** Real-time mode: the live clock's jitter margin now; undefined in buffered mode. */
+  jitterMarginMs(): number | undefined;
   /** True while playback waits for media it should already have. */
   stalled(): boolean;
   set muted(muted: boolean);

@@ -102,6 +102,11 @@ export interface PlayerStats {
   audioFramesDecoded: number;
   /** Media received but not yet shown (real-time: queued frames; buffered: MSE buffer ahead). */
   bufferMs: number;
+  /**
+   * Real-time mode: the live clock's margin over the freshest arrivals now (measured jitter plus
+   * bumps for late frames, 30–200 ms); undefined in buffered mode.
+   */
+  jitterMarginMs: number | undefined;
   /** Longest wall-clock gap between two rendered frames since the last reset. */
   maxRenderGapMs: number;
   /** Freezes: render gaps of 250 ms or more since the last reset, and their total length. */

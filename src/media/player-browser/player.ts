@@ -127,6 +127,7 @@ export class Player {
       audioFramesPlayed: s.audioFramesPlayed,
       audioFramesDecoded: s.audioFramesDecoded,
       bufferMs: this.#playback?.bufferMs() ?? 0,
+      jitterMarginMs: this.#playback?.jitterMarginMs(),
       maxRenderGapMs: s.maxRenderGapMs,
       stalls: s.stalls,
       stallMs: Math.round(s.stallMs),

@@ -102,6 +102,10 @@ export class RealtimePlayback implements Playback {
     await this.#subscribeVideo(video, 'pending', signal);
   }
 
+  jitterMarginMs(): number {
+    return Math.round(this.#clock.jitterMs);
+  }
+
   bufferMs(): number {
     return this.#video.aheadMs;
   }
