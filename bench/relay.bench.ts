@@ -236,6 +236,19 @@ function keyframeFloorMs(n: number, baselineMbps: number): number {
   return (n * KEYFRAME_BYTES * 8) / (baselineMbps * 1000);
 }
 
+/**
+ * The least time the CPU needs for one keyframe to all `row.n` subscribers at this case's
+ * measured cost per byte: the relay's share alone on one core (a relay process is one thread),
+ * and the relay's plus the subscribers' over the machine's cores (they share it here).
+ */
+function keyframeCpuFloorsMs(row: Row): { relayMs: number; machineMs: number } {
+  const burstGb = (row.n * KEYFRAME_BYTES) / 1e9;
+  const subsCpuSecondsPerGb = (row.subsCpuPct / 100) * (8000 / row.egressMbps);
+  const relayMs = cpuSecondsPerGb(row) * burstGb * 1000;
+  const machineMs = ((cpuSecondsPerGb(row) + subsCpuSecondsPerGb) * burstGb * 1000) / cpus().length;
+  return { relayMs, machineMs };
+}
+
 function summary(row: Row, baselineMbps: number): string {
   const r = row.report;
   const lost = row.expected - r.received;
@@ -251,7 +264,9 @@ function summary(row: Row, baselineMbps: number): string {
     `p99 ${fixed(percentile(r.delaysMs, 99))} / max ${fixed(r.delaysMs.at(-1) ?? NaN)} ms, ` +
     `keyframes p50 ${fixed(percentile(r.keyframeDelaysMs, 50))} / p99 ${fixed(percentile(r.keyframeDelaysMs, 99))} ms ` +
     `(floor: ${row.n} × ${fixed(KEYFRAME_BYTES / 1000, 0)} KB at the transport baseline, ` +
-    `${fixed(keyframeFloorMs(row.n, baselineMbps), 0)} ms); ` +
+    `${fixed(keyframeFloorMs(row.n, baselineMbps), 0)} ms; CPU floors at this cost per byte: ` +
+    `the relay's on one core ${fixed(keyframeCpuFloorsMs(row).relayMs, 0)} ms, relay + ` +
+    `subscribers over ${cpus().length} cores ${fixed(keyframeCpuFloorsMs(row).machineMs, 0)} ms); ` +
     `lagged ${r.lagged}, group errors ${r.groupErrors}, track errors ${r.trackErrors}, ` +
     `duplicates ${r.duplicates}; ${row.connected} sessions up in ${fixed(row.connectSeconds)} s` +
     `\n  ${probeSummary(row)}` +
