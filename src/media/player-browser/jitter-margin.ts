@@ -43,7 +43,7 @@ const LET_GO_DOUBLING_MS = 3000;
 const MAX_LET_GO_MS_PER_S = 80;
 
 /** How much margin to let go over `elapsedMs`, `unneededMs` after it was last needed. */
-export function letGoMs(baseMsPerS: number, unneededMs: number, elapsedMs: number): number {
+function letGoMs(baseMsPerS: number, unneededMs: number, elapsedMs: number): number {
   const rate = baseMsPerS * 2 ** (Math.max(0, unneededMs) / LET_GO_DOUBLING_MS);
   return (Math.min(MAX_LET_GO_MS_PER_S, rate) * Math.max(0, elapsedMs)) / 1000;
 }
