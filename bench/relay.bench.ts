@@ -253,6 +253,7 @@ function summary(row: Row, baselineMbps: number): string {
   const r = row.report;
   const lost = row.expected - r.received;
   const lossySubs = r.lostBySubscriber.filter((l) => l > 0).length;
+  const cpuFloors = keyframeCpuFloorsMs(row);
   return (
     `N=${row.n} ${transport} ${row.sendMode}: ${fixed(row.egressMbps)} Mbps egress ` +
     `(${fixed(row.egressMbps / baselineMbps, 2)} of transport), relay ${fixed(row.relayCpuPct, 0)} % CPU ` +
@@ -265,8 +266,8 @@ function summary(row: Row, baselineMbps: number): string {
     `keyframes p50 ${fixed(percentile(r.keyframeDelaysMs, 50))} / p99 ${fixed(percentile(r.keyframeDelaysMs, 99))} ms ` +
     `(floor: ${row.n} × ${fixed(KEYFRAME_BYTES / 1000, 0)} KB at the transport baseline, ` +
     `${fixed(keyframeFloorMs(row.n, baselineMbps), 0)} ms; CPU floors at this cost per byte: ` +
-    `the relay's on one core ${fixed(keyframeCpuFloorsMs(row).relayMs, 0)} ms, relay + ` +
-    `subscribers over ${cpus().length} cores ${fixed(keyframeCpuFloorsMs(row).machineMs, 0)} ms); ` +
+    `the relay's on one core ${fixed(cpuFloors.relayMs, 0)} ms, relay + ` +
+    `subscribers over ${cpus().length} cores ${fixed(cpuFloors.machineMs, 0)} ms); ` +
     `lagged ${r.lagged}, group errors ${r.groupErrors}, track errors ${r.trackErrors}, ` +
     `duplicates ${r.duplicates}; ${row.connected} sessions up in ${fixed(row.connectSeconds)} s` +
     `\n  ${probeSummary(row)}` +

@@ -92,7 +92,7 @@ export class MemoryBudget {
       let evictable = 0;
       for (const cache of this.#caches) evictable += cache.evictableBytes();
       if (evictable < this.#usedBytes - leaving - this.limitBytes) {
-        this.#closeGreediest();
+        this.#closeGreediest(leaving);
         return;
       }
       while (this.#usedBytes - leaving > this.limitBytes) {
@@ -101,7 +101,7 @@ export class MemoryBudget {
         cache.evictOldest();
         this.#evictions++;
       }
-      this.#closeGreediest();
+      this.#closeGreediest(this.#leavingBytes());
     } finally {
       this.#reclaiming = false;
     }
@@ -127,9 +127,12 @@ export class MemoryBudget {
     return largest;
   }
 
-  /** Bytes of sessions already told to go will be freed: only tell another if not enough. */
-  #closeGreediest(): void {
-    let leaving = this.#leavingBytes();
+  /**
+   * Bytes of sessions already told to go (`leavingBytes`) will be freed: only tell another if
+   * not enough.
+   */
+  #closeGreediest(leavingBytes: number): void {
+    let leaving = leavingBytes;
     while (this.#usedBytes - leaving > this.limitBytes) {
       let greediest: BudgetAccount | undefined;
       for (const account of this.#accounts) {
